@@ -1,0 +1,87 @@
+//! One-sentence explanations built from the features that most favoured a
+//! span's technique over the runner-up.
+
+use crate::features::{tc_features, HashSink, NameSink, Sink, TcContext};
+use crate::model::{Classified, FastModel};
+
+/// Short gloss of what a technique does, completing "… typical of X, which …".
+fn gloss(label: &str) -> &'static str {
+    match label {
+        "Loaded_Language" => "uses emotionally charged words to sway the reader",
+        "Name_Calling,Labeling" => "pins a label on a person or group that the reader is meant to fear, hate or love",
+        "Repetition" => "repeats a message so that it sticks",
+        "Doubt" => "questions the credibility of someone or something",
+        "Exaggeration,Minimisation" => "makes something look bigger, better or worse, or smaller, than it is",
+        "Appeal_to_fear-prejudice" => "builds support by raising fear or playing on prejudice",
+        "Flag-Waving" => "plays on patriotism or group identity to justify an idea",
+        "Causal_Oversimplification" => "gives one simple cause for a complex matter",
+        "Appeal_to_Authority" => "rests a claim on an authority's word alone",
+        "Slogans" => "packs a message into a brief, striking phrase",
+        "Black-and-White_Fallacy" => "offers two alternatives as the only ones possible",
+        "Whataboutism,Straw_Men,Red_Herring" => "deflects to another issue or attacks a distorted version of a position",
+        "Thought-terminating_Cliches" => "uses a stock phrase that discourages further thought",
+        "Bandwagon,Reductio_ad_hitlerum" => "urges agreement because everyone agrees, or rejects an idea for who holds it",
+        _ => "matches patterns the model learned for this technique",
+    }
+}
+
+fn describe(name: &str, value: &str) -> Option<String> {
+    Some(match name {
+        "w" | "first" | "last" => format!("the word \u{201c}{value}\u{201d}"),
+        "bg" => format!("the phrase \u{201c}{value}\u{201d}"),
+        "prev1" | "prev2" | "next1" | "next2" if !value.starts_with('<') => {
+            format!("the nearby word \u{201c}{value}\u{201d}")
+        }
+        "rep" if value != "1" => format!("the phrase occurs {value} times in the article"),
+        "wrep" if value != "1" => "its key words recur across the article".to_string(),
+        "quoted" if value == "y" => "it stands in quotation marks".to_string(),
+        "caps" => "it is written in capitals".to_string(),
+        "has" if value == "!" => "an exclamation mark".to_string(),
+        "has" if value == "?" => "a question mark".to_string(),
+        "has" if value == "num" => "a number".to_string(),
+        "sent?" => "its sentence is a question".to_string(),
+        "sent!" => "its sentence ends in an exclamation".to_string(),
+        "title" => "it appears in the headline".to_string(),
+        "cover" if value == "4" => "it spans the whole sentence".to_string(),
+        "len" => format!("its length ({value} words)"),
+        _ => return None,
+    })
+}
+
+fn display_name(label: &str) -> String {
+    unspin_taxonomy::by_label(label).map(|t| t.name.to_string()).unwrap_or_else(|| label.replace('_', " "))
+}
+
+/// Explains why `[start, end)` was classified as `c.label`.
+pub(crate) fn explain(model: &FastModel, ctx: &TcContext, start: usize, end: usize, c: &Classified) -> String {
+    let labels = &model.info.labels;
+    let best = labels.iter().position(|l| *l == c.label).unwrap_or(0);
+    let runner = (0..c.probs.len()).filter(|&k| k != best).max_by(|&a, &b| c.probs[a].total_cmp(&c.probs[b]));
+    let mut names = NameSink { names: Vec::new() };
+    tc_features(ctx, start, end, &mut names);
+    let mut scored: Vec<(f32, String)> = Vec::new();
+    let mut buf = Vec::with_capacity(1);
+    for (n, v) in &names.names {
+        let Some(text) = describe(n, v) else { continue };
+        buf.clear();
+        HashSink { bits: model.tc.bits, out: &mut buf }.feat(n, v);
+        let row = buf[0] as usize * model.tc.classes;
+        let w = &model.tc.weights[row..row + model.tc.classes];
+        let contrib = w[best] - runner.map_or(0.0, |r| w[r]);
+        if contrib > 0.0 && !scored.iter().any(|(_, t)| *t == text) {
+            scored.push((contrib, text));
+        }
+    }
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let name = display_name(&c.label);
+    let reasons: Vec<&str> = scored.iter().take(2).map(|(_, t)| t.as_str()).collect();
+    let pct = (c.score * 100.0).round();
+    match reasons.as_slice() {
+        [] => format!("Looks like {name} ({pct}% likely): this technique {}.", gloss(&c.label)),
+        [one] => format!("Looks like {name} ({pct}% likely), mainly because of {one}; this technique {}.", gloss(&c.label)),
+        [one, two, ..] => format!(
+            "Looks like {name} ({pct}% likely), mainly because of {one} and {two}; this technique {}.",
+            gloss(&c.label)
+        ),
+    }
+}

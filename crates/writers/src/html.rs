@@ -1,0 +1,547 @@
+//! The standalone HTML report.
+//!
+//! The document is first turned into plain data (paragraphs of segments, a
+//! legend), then rendered by a minijinja template with HTML auto-escaping, so
+//! every piece of article text, metadata, label and explanation is escaped in
+//! one place. The page has inline CSS only: no scripts, fonts or images.
+
+use std::collections::BTreeMap;
+
+use minijinja::{AutoEscape, Environment, UndefinedBehavior};
+use serde::Serialize;
+use unspin_document::{layers, Document, Span};
+use unspin_taxonomy::{by_label, FALLBACK_COLOR, TECHNIQUES};
+
+use crate::summary::summarize;
+
+const TEMPLATE_NAME: &str = "report.html";
+const TEMPLATE: &str = include_str!("../templates/report.html");
+/// CSS class of labels that are not in the taxonomy.
+const UNKNOWN_CLASS: &str = "tx";
+
+/// The HTML report could not be rendered (a bug in the template, not in the
+/// input: every input renders).
+#[derive(Debug, thiserror::Error)]
+#[error("could not render the HTML report: {0}")]
+pub struct HtmlError(#[source] minijinja::Error);
+
+/// Renders `doc` as one standalone HTML page.
+///
+/// The page shows the metadata header (title, authors, date, site, original
+/// source, URL), a one-line summary, the article text with paragraph breaks
+/// preserved and the `technique` layer highlighted in each technique's
+/// taxonomy colour, and a legend with each technique's name, colour, count
+/// and definition.
+///
+/// Overlapping spans are handled by cutting the text at every span
+/// boundary: each piece is coloured after the innermost span covering it
+/// (the shortest; the higher score on a tie), is underlined when more than
+/// one span covers it, and lists every covering span (technique name, score
+/// and explanation) in its `title` tooltip.
+///
+/// # Errors
+/// Only if the built-in template fails to render, which the tests rule out.
+///
+/// ```
+/// use unspin_document::{layers, Document, Span};
+///
+/// let mut doc = Document::new("d", "This <b>shameful</b> plan.");
+/// doc.add_span(layers::TECHNIQUE, Span::new(8, 16, "Loaded_Language").unwrap()).unwrap();
+/// let html = unspin_writers::to_html(&doc).unwrap();
+/// assert!(html.contains("This &lt;b&gt;<mark class=\"t8\""));
+/// ```
+pub fn to_html(doc: &Document) -> Result<String, HtmlError> {
+    let mut env = Environment::new();
+    env.set_auto_escape_callback(|_| AutoEscape::Html);
+    env.set_undefined_behavior(UndefinedBehavior::Strict);
+    env.add_template(TEMPLATE_NAME, TEMPLATE)
+        .map_err(HtmlError)?;
+    let template = env.get_template(TEMPLATE_NAME).map_err(HtmlError)?;
+    template.render(Report::new(doc)).map_err(HtmlError)
+}
+
+/// Everything the template shows, as plain data.
+#[derive(Serialize)]
+struct Report<'a> {
+    title: &'a str,
+    language: Option<&'a str>,
+    byline: Option<String>,
+    meta: Vec<String>,
+    url: Option<&'a str>,
+    url_is_link: bool,
+    summary_line: String,
+    paragraphs: Vec<Vec<Segment<'a>>>,
+    styles: Vec<Style>,
+    found: Vec<LegendEntry>,
+    absent: Vec<LegendEntry>,
+}
+
+/// A piece of text covered by the same set of spans throughout.
+#[derive(Serialize)]
+struct Segment<'a> {
+    text: &'a str,
+    /// CSS classes (colour class, plus `multi` when spans overlap here);
+    /// `None` when no span covers the piece.
+    class: Option<String>,
+    /// One line per covering span: technique name, score, explanation.
+    tooltip: String,
+}
+
+#[derive(Serialize)]
+struct Style {
+    class: String,
+    color: &'static str,
+}
+
+#[derive(Serialize)]
+struct LegendEntry {
+    class: String,
+    label: String,
+    name: String,
+    count: usize,
+    definition: Option<&'static str>,
+}
+
+impl<'a> Report<'a> {
+    fn new(doc: &'a Document) -> Report<'a> {
+        let m = &doc.metadata;
+        let title = m
+            .title
+            .as_deref()
+            .filter(|t| !t.trim().is_empty())
+            .unwrap_or(&doc.id);
+        let byline = (!m.authors.is_empty()).then(|| format!("By {}", m.authors.join(", ")));
+        let mut meta = Vec::new();
+        meta.extend(m.published.clone());
+        meta.extend(m.site_name.clone());
+        meta.extend(
+            m.original_source
+                .as_ref()
+                .map(|s| format!("Originally published by {s}")),
+        );
+        let url = m.url.as_deref();
+        let url_is_link = url.is_some_and(is_web_url);
+
+        let summary = summarize(doc);
+        let summary_line = match summary.technique_spans {
+            0 => format!("No technique spans in {} words.", summary.words),
+            n => format!(
+                "{n} technique span{} in {} words ({:.1} per 1,000 words).",
+                if n == 1 { "" } else { "s" },
+                summary.words,
+                summary.spans_per_1000_words
+            ),
+        };
+
+        let spans: Vec<&Span> = doc
+            .layer(layers::TECHNIQUE)
+            .iter()
+            .filter(|s| !s.is_empty())
+            .collect();
+        let paragraphs = paragraphs(doc.text())
+            .into_iter()
+            .map(|range| segments(doc.text(), range, &spans))
+            .collect();
+
+        let mut styles: Vec<Style> = TECHNIQUES
+            .iter()
+            .enumerate()
+            .map(|(i, t)| Style {
+                class: format!("t{i}"),
+                color: t.color,
+            })
+            .collect();
+        styles.push(Style {
+            class: UNKNOWN_CLASS.to_string(),
+            color: FALLBACK_COLOR,
+        });
+
+        let (found, absent) = legend(&summary.techniques);
+        Report {
+            title,
+            language: m.language.as_deref(),
+            byline,
+            meta,
+            url,
+            url_is_link,
+            summary_line,
+            paragraphs,
+            styles,
+            found,
+            absent,
+        }
+    }
+}
+
+/// Only http(s) URLs become links; anything else (`javascript:`, a path) is
+/// shown as text.
+fn is_web_url(url: &str) -> bool {
+    let lower = url.trim_start().to_ascii_lowercase();
+    lower.starts_with("https://") || lower.starts_with("http://")
+}
+
+fn class_of(label: &str) -> String {
+    match TECHNIQUES.iter().position(|t| t.label == label) {
+        Some(i) => format!("t{i}"),
+        None => UNKNOWN_CLASS.to_string(),
+    }
+}
+
+fn name_of(label: &str) -> &str {
+    by_label(label).map_or(label, |t| t.name)
+}
+
+/// Techniques that occur (most frequent first, then taxonomy order; labels
+/// outside the taxonomy last), and taxonomy techniques that do not.
+fn legend(counts: &BTreeMap<String, usize>) -> (Vec<LegendEntry>, Vec<LegendEntry>) {
+    let rank = |label: &str| {
+        TECHNIQUES
+            .iter()
+            .position(|t| t.label == label)
+            .unwrap_or(TECHNIQUES.len())
+    };
+    let mut found: Vec<LegendEntry> = counts
+        .iter()
+        .map(|(label, &count)| LegendEntry {
+            class: class_of(label),
+            label: label.clone(),
+            name: name_of(label).to_string(),
+            count,
+            definition: by_label(label).map(|t| t.definition),
+        })
+        .collect();
+    found.sort_by(|a, b| {
+        b.count
+            .cmp(&a.count)
+            .then(rank(&a.label).cmp(&rank(&b.label)))
+            .then(a.label.cmp(&b.label))
+    });
+    let absent = TECHNIQUES
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| !counts.contains_key(t.label))
+        .map(|(i, t)| LegendEntry {
+            class: format!("t{i}"),
+            label: t.label.to_string(),
+            name: t.name.to_string(),
+            count: 0,
+            definition: Some(t.definition),
+        })
+        .collect();
+    (found, absent)
+}
+
+/// Byte ranges of the paragraphs: runs of non-blank lines, separated by
+/// blank (whitespace-only) lines. Line breaks inside a paragraph are kept
+/// (the template shows them with `white-space: pre-wrap`).
+fn paragraphs(text: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut current: Option<(usize, usize)> = None;
+    let mut pos = 0;
+    for line in text.split_inclusive('\n') {
+        if line.trim().is_empty() {
+            out.extend(current.take());
+        } else {
+            let content_end = pos + line.trim_end_matches(['\n', '\r']).len();
+            match current.as_mut() {
+                Some(p) => p.1 = content_end,
+                None => current = Some((pos, content_end)),
+            }
+        }
+        pos += line.len();
+    }
+    out.extend(current);
+    out
+}
+
+/// Cuts the paragraph `start..end` at every span boundary inside it.
+fn segments<'a>(text: &'a str, (start, end): (usize, usize), spans: &[&Span]) -> Vec<Segment<'a>> {
+    let here: Vec<&Span> = spans
+        .iter()
+        .copied()
+        .filter(|s| s.start() < end && s.end() > start)
+        .collect();
+    let mut cuts = vec![start, end];
+    for s in &here {
+        cuts.extend(
+            [s.start(), s.end()]
+                .into_iter()
+                .filter(|&b| b > start && b < end),
+        );
+    }
+    cuts.sort_unstable();
+    cuts.dedup();
+    cuts.windows(2)
+        .map(|w| {
+            let (a, b) = (w[0], w[1]);
+            let piece = text.get(a..b).unwrap_or_default();
+            let mut covering: Vec<&Span> = here
+                .iter()
+                .copied()
+                .filter(|s| s.start() <= a && s.end() >= b)
+                .collect();
+            // Innermost first; on a tie the higher score, then the label.
+            covering.sort_by(|x, y| {
+                x.len()
+                    .cmp(&y.len())
+                    .then(y.score.total_cmp(&x.score))
+                    .then(x.label.cmp(&y.label))
+            });
+            let Some(top) = covering.first() else {
+                return Segment {
+                    text: piece,
+                    class: None,
+                    tooltip: String::new(),
+                };
+            };
+            let mut class = class_of(&top.label);
+            if covering.len() > 1 {
+                class.push_str(" multi");
+            }
+            let tooltip = covering
+                .iter()
+                .map(|s| tooltip_line(s))
+                .collect::<Vec<_>>()
+                .join("\n");
+            Segment {
+                text: piece,
+                class: Some(class),
+                tooltip,
+            }
+        })
+        .collect()
+}
+
+fn tooltip_line(span: &Span) -> String {
+    let mut line = format!("{} ({:.2})", name_of(&span.label), span.score);
+    if let Some(explanation) = span.attrs.get("explanation").and_then(|v| v.as_str()) {
+        line.push_str(": ");
+        line.push_str(explanation);
+    }
+    line
+}
+
+#[cfg(test)]
+mod tests {
+    use unspin_document::Metadata;
+
+    use super::*;
+
+    fn span(text: &str, needle: &str, label: &str) -> Span {
+        let start = text.find(needle).unwrap();
+        Span::new(start, start + needle.len(), label).unwrap()
+    }
+
+    /// The body of the `<main>` element.
+    fn article(html: &str) -> &str {
+        let start = html.find("<main class=\"article\">").unwrap();
+        let end = html.find("</main>").unwrap();
+        &html[start..end]
+    }
+
+    #[test]
+    fn template_never_disables_escaping() {
+        let squeezed: String = TEMPLATE.split_whitespace().collect();
+        assert!(
+            !squeezed.contains("|safe"),
+            "the `safe` filter would bypass escaping"
+        );
+        assert!(!TEMPLATE.contains("autoescape"));
+        assert!(!TEMPLATE.contains("<script"));
+    }
+
+    #[test]
+    fn hostile_text_and_metadata_render_as_text() {
+        let text =
+            "Breaking: <script>alert(1)</script> and <img src=x \"onerror=alert(2)\"> & more.\n\n\
+            Second 'paragraph' </p></main>.";
+        let mut doc = Document::new("<id>", text);
+        doc.metadata = Metadata {
+            title: Some("<script>alert('title')</script>".into()),
+            authors: vec!["\"onerror=alert(3)".into(), "<b>Bold</b>".into()],
+            published: Some("<i>2016</i>".into()),
+            site_name: Some("Site \" onmouseover=\"alert(4)".into()),
+            original_source: Some("</title><script>x</script>".into()),
+            url: Some("javascript:alert(5)".into()),
+            language: Some("en\"><script>alert(6)</script>".into()),
+        };
+        doc.add_span(
+            layers::TECHNIQUE,
+            span(text, "<script>alert(1)</script>", "Loaded_Language")
+                .with_attr("explanation", "\"><script>alert(7)</script>"),
+        )
+        .unwrap();
+        doc.add_span(layers::TECHNIQUE, span(text, "& more", "<b>Unknown</b>"))
+            .unwrap();
+        let html = to_html(&doc).unwrap();
+
+        assert!(!html.contains("<script"), "{html}");
+        assert!(!html.contains("<img"), "{html}");
+        assert!(!html.contains("<b>"), "{html}");
+        assert!(!html.contains("<i>"), "{html}");
+        assert!(!html.contains("\"onerror="), "{html}");
+        assert!(!html.contains("\" onmouseover"), "{html}");
+        assert!(!html.contains("href=\"javascript"), "{html}");
+        assert!(
+            html.contains("&lt;script&gt;alert(1)&lt;&#x2f;script&gt;"),
+            "{html}"
+        );
+        assert!(html.contains("&quot;onerror=alert(2)&quot;"), "{html}");
+        assert!(
+            html.contains("javascript:alert(5)"),
+            "the URL is still shown as text"
+        );
+        assert_eq!(html.matches("</main>").count(), 1);
+        assert_eq!(html.matches("</title>").count(), 1);
+    }
+
+    #[test]
+    fn web_urls_become_links() {
+        let mut doc = Document::new("d", "Text.");
+        doc.metadata.url = Some("https://example.org/a?b=1&c=2".into());
+        let html = to_html(&doc).unwrap();
+        assert!(
+            html.contains("<a href=\"https:&#x2f;&#x2f;example.org&#x2f;a?b=1&amp;c=2\""),
+            "{html}"
+        );
+        assert!(
+            is_web_url("HTTP://x") && !is_web_url("javascript:x") && !is_web_url("/tmp/a.html")
+        );
+    }
+
+    #[test]
+    fn overlapping_spans_are_split_into_segments() {
+        // Loaded_Language covers "shameful, disgraceful" (21 bytes), Name_Calling
+        // "disgraceful plan" (16 bytes). Pieces: "It is a " | "shameful, " (L) |
+        // "disgraceful" (both; N is innermost) | " plan" (N) | "."
+        let text = "It is a shameful, disgraceful plan.";
+        let mut doc = Document::new("d", text);
+        doc.add_span(
+            layers::TECHNIQUE,
+            span(text, "shameful, disgraceful", "Loaded_Language")
+                .with_score(0.8)
+                .with_attr("explanation", "emotive adjectives"),
+        )
+        .unwrap();
+        doc.add_span(
+            layers::TECHNIQUE,
+            span(text, "disgraceful plan", "Name_Calling,Labeling").with_score(0.6),
+        )
+        .unwrap();
+        let html = to_html(&doc).unwrap();
+        let body = article(&html);
+        let expected = "<p>It is a \
+            <mark class=\"t8\" title=\"Loaded language (0.80): emotive adjectives\">shameful, </mark>\
+            <mark class=\"t9 multi\" title=\"Name calling &#x2f; Labelling (0.60)\nLoaded language (0.80): emotive adjectives\">disgraceful</mark>\
+            <mark class=\"t9\" title=\"Name calling &#x2f; Labelling (0.60)\"> plan</mark>.</p>";
+        assert!(body.contains(expected), "{body}");
+    }
+
+    #[test]
+    fn equal_spans_prefer_the_higher_score() {
+        let text = "Total disaster.";
+        let mut doc = Document::new("d", text);
+        doc.add_span(
+            layers::TECHNIQUE,
+            span(text, "Total disaster", "Loaded_Language").with_score(0.4),
+        )
+        .unwrap();
+        doc.add_span(
+            layers::TECHNIQUE,
+            span(text, "Total disaster", "Exaggeration,Minimisation").with_score(0.9),
+        )
+        .unwrap();
+        let html = to_html(&doc).unwrap();
+        assert!(article(&html).contains("<mark class=\"t6 multi\" title=\"Exaggeration &#x2f; Minimisation (0.90)\nLoaded language (0.40)\">Total disaster</mark>"), "{html}");
+    }
+
+    #[test]
+    fn paragraphs_are_preserved_and_text_is_complete() {
+        let text = "Title line\n\nFirst \u{201c}para\u{201d}\nstill first \u{2014} Fran\u{e7}ois.\r\n\r\n  \n\nSecond para.\n";
+        assert_eq!(
+            paragraphs(text)
+                .iter()
+                .map(|&(a, b)| &text[a..b])
+                .collect::<Vec<_>>(),
+            [
+                "Title line",
+                "First \u{201c}para\u{201d}\nstill first \u{2014} Fran\u{e7}ois.",
+                "Second para."
+            ]
+        );
+        let mut doc = Document::new("d", text);
+        // A span across a paragraph break is highlighted in both paragraphs.
+        doc.add_span(
+            layers::TECHNIQUE,
+            span(text, "Fran\u{e7}ois.\r\n\r\n  \n\nSecond", "Doubt"),
+        )
+        .unwrap();
+        let html = to_html(&doc).unwrap();
+        let body = article(&html);
+        assert_eq!(body.matches("<p>").count(), 3);
+        assert!(body.contains("<p>First \u{201c}para\u{201d}\nstill first \u{2014} <mark class=\"t5\" title=\"Doubt (1.00)\">Fran\u{e7}ois.</mark></p>"), "{body}");
+        assert!(
+            body.contains("<p><mark class=\"t5\" title=\"Doubt (1.00)\">Second</mark> para.</p>"),
+            "{body}"
+        );
+        assert!(paragraphs("").is_empty() && paragraphs("\n \n").is_empty());
+    }
+
+    #[test]
+    fn header_and_legend() {
+        let text = "They lied. They lied again. Shameful.";
+        let mut doc = Document::new("d", text);
+        doc.metadata.title = Some("Caf\u{e9} politics".into());
+        doc.metadata.authors = vec!["Fran\u{e7}ois Martin".into(), "Jo Lee".into()];
+        doc.metadata.published = Some("2016-09-28".into());
+        doc.metadata.site_name = Some("Global Research".into());
+        doc.metadata.original_source = Some("CounterPunch".into());
+        doc.metadata.language = Some("en".into());
+        doc.add_span(layers::TECHNIQUE, span(text, "They lied.", "Repetition"))
+            .unwrap();
+        doc.add_span(
+            layers::TECHNIQUE,
+            span(text, "They lied again.", "Repetition"),
+        )
+        .unwrap();
+        doc.add_span(layers::TECHNIQUE, span(text, "Shameful", "Loaded_Language"))
+            .unwrap();
+        doc.add_span(layers::TECHNIQUE, span(text, "again", "Made_Up"))
+            .unwrap();
+        let html = to_html(&doc).unwrap();
+        assert!(
+            html.starts_with("<!DOCTYPE html>\n<html lang=\"en\">"),
+            "{html}"
+        );
+        assert!(html.contains("<h1>Caf\u{e9} politics</h1>"));
+        assert!(html.contains("<p class=\"byline\">By Fran\u{e7}ois Martin, Jo Lee</p>"));
+        assert!(html.contains("<span>2016-09-28</span><span>Global Research</span><span>Originally published by CounterPunch</span>"));
+        assert!(
+            html.contains("4 technique spans in 6 words (666.7 per 1,000 words)."),
+            "{html}"
+        );
+        // Legend: most frequent first, unknown labels with the fallback class.
+        let rep = html
+            .find("<strong>Repetition</strong> <span class=\"count\">× 2</span>")
+            .unwrap();
+        let loaded = html
+            .find("<strong>Loaded language</strong> <span class=\"count\">× 1</span>")
+            .unwrap();
+        let made_up = html
+            .find("<span class=\"swatch tx\"></span><strong>Made_Up</strong>")
+            .unwrap();
+        assert!(rep < loaded && loaded < made_up);
+        assert!(html.contains(unspin_taxonomy::by_label("Repetition").unwrap().definition));
+        assert!(html.contains("Not found in this text (12)"));
+        assert!(html.contains(".t10 { background-color: #d9f2b3; }"));
+    }
+
+    #[test]
+    fn empty_document_renders() {
+        let html = to_html(&Document::new("empty-doc", "")).unwrap();
+        assert!(html.contains("<h1>empty-doc</h1>"));
+        assert!(html.contains("No persuasion techniques were flagged"));
+        assert!(html.contains("No technique spans in 0 words."));
+        assert!(html.trim_end().ends_with("</html>"));
+    }
+}
