@@ -13,7 +13,9 @@ use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 use unspin_document::Document;
 use unspin_pipeline::Pipeline;
-use unspin_readers::{collect_inputs, decode_text, read_ptc_article, read_text, read_text_path, ReadOptions};
+use unspin_readers::{
+    collect_inputs, decode_text, read_ptc_article, read_text, read_text_path, ReadOptions,
+};
 use unspin_segment::SentenceStage;
 use unspin_techniques::TechniqueStage;
 
@@ -131,17 +133,27 @@ pub fn run(args: &Args, ctx: &Context) -> anyhow::Result<Outcome> {
         return Ok(Outcome::from_failures(failed));
     }
     if let Some(dir) = &args.output_dir {
-        fs::create_dir_all(dir).with_context(|| format!("cannot create the output folder \"{}\"", dir.display()))?;
+        fs::create_dir_all(dir)
+            .with_context(|| format!("cannot create the output folder \"{}\"", dir.display()))?;
     }
     let model = args.model.load()?;
-    let pipeline = Pipeline::new(vec![Box::new(SentenceStage), Box::new(TechniqueStage::new(model))], &[])?;
+    let pipeline = Pipeline::new(
+        vec![
+            Box::new(SentenceStage),
+            Box::new(TechniqueStage::new(model)),
+        ],
+        &[],
+    )?;
     tracing::info!(inputs = jobs.len(), stages = ?pipeline.names(), "analysing");
 
     let settings = Settings {
         format: args.format,
         several: jobs.len() > 1,
         output_dir: args.output_dir.as_deref(),
-        read_options: ReadOptions { lossy_utf8: args.lossy_utf8, ..ReadOptions::default() },
+        read_options: ReadOptions {
+            lossy_utf8: args.lossy_utf8,
+            ..ReadOptions::default()
+        },
     };
     let progress = progress_bar(jobs.len(), ctx);
     let stop = AtomicBool::new(false);
@@ -208,7 +220,11 @@ struct Settings<'a> {
 fn process(job: &Job, pipeline: &Pipeline, settings: &Settings<'_>) -> anyhow::Result<Done> {
     let mut doc = read_input(&job.input, &settings.read_options)?;
     pipeline.run(&mut doc).context("analysis failed")?;
-    let text = render(&doc, settings.format, settings.several && settings.output_dir.is_none())?;
+    let text = render(
+        &doc,
+        settings.format,
+        settings.several && settings.output_dir.is_none(),
+    )?;
     match settings.output_dir {
         None => Ok(Done::Text(text)),
         Some(dir) => {
@@ -343,7 +359,9 @@ fn progress_bar(len: usize, ctx: &Context) -> ProgressBar {
         return ProgressBar::hidden();
     }
     let bar = ProgressBar::new(len as u64);
-    if let Ok(style) = ProgressStyle::with_template("{bar:40} {pos}/{len} documents, {elapsed} (eta {eta})") {
+    if let Ok(style) =
+        ProgressStyle::with_template("{bar:40} {pos}/{len} documents, {elapsed} (eta {eta})")
+    {
         bar.set_style(style);
     }
     bar

@@ -56,9 +56,14 @@ pub fn run(args: &Args, _ctx: &Context) -> anyhow::Result<Outcome> {
     let pred = read_labels(&args.pred, format)?;
     let (gold, mut gold_articles) = read_gold(&args.gold, format)?;
     gold_articles.extend(gold.iter().map(|s| s.article.clone()));
-    let unknown = pred.iter().filter(|s| !gold_articles.contains(&s.article)).count();
+    let unknown = pred
+        .iter()
+        .filter(|s| !gold_articles.contains(&s.article))
+        .count();
     if unknown > 0 {
-        tracing::warn!("{unknown} predicted spans are for articles without gold labels; they count as wrong");
+        tracing::warn!(
+            "{unknown} predicted spans are for articles without gold labels; they count as wrong"
+        );
     }
     let mut out = super::open_output(None)?;
     match args.task {
@@ -77,7 +82,11 @@ pub fn run(args: &Args, _ctx: &Context) -> anyhow::Result<Outcome> {
                 let value = serde_json::json!({ "task": "tc", "pred": args.pred, "gold": args.gold, "scores": score });
                 writeln!(out, "{}", serde_json::to_string_pretty(&value)?)?;
             } else {
-                writeln!(out, "TC (technique classification, micro-averaged F1 {:.4})", score.f1)?;
+                writeln!(
+                    out,
+                    "TC (technique classification, micro-averaged F1 {:.4})",
+                    score.f1
+                )?;
                 write!(out, "{score}")?;
             }
         }
@@ -101,7 +110,10 @@ fn read_labels(path: &Path, format: LineFormat) -> anyhow::Result<Vec<LabeledSpa
 
 /// The gold spans, and the articles that have a labels file (from a folder:
 /// an article without any technique has an empty file).
-fn read_gold(path: &Path, format: LineFormat) -> anyhow::Result<(Vec<LabeledSpan>, BTreeSet<String>)> {
+fn read_gold(
+    path: &Path,
+    format: LineFormat,
+) -> anyhow::Result<(Vec<LabeledSpan>, BTreeSet<String>)> {
     if !path.is_dir() {
         return Ok((read_labels(path, format)?, BTreeSet::new()));
     }
@@ -162,8 +174,10 @@ fn gold_files(dir: &Path) -> anyhow::Result<Vec<(String, PathBuf)>> {
             }
         }
     }
-    let mut files: Vec<(String, PathBuf)> =
-        chosen.into_iter().map(|((_, stem), (_, path))| (stem, path)).collect();
+    let mut files: Vec<(String, PathBuf)> = chosen
+        .into_iter()
+        .map(|((_, stem), (_, path))| (stem, path))
+        .collect();
     files.sort_by(|a, b| a.1.cmp(&b.1));
     Ok(files)
 }

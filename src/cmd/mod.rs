@@ -118,7 +118,10 @@ impl ModelArgs {
 }
 
 fn parse_threshold(s: &str) -> Result<f32, String> {
-    let t: f32 = s.trim().parse().map_err(|_| format!("{s:?} is not a number"))?;
+    let t: f32 = s
+        .trim()
+        .parse()
+        .map_err(|_| format!("{s:?} is not a number"))?;
     if (0.0..=1.0).contains(&t) {
         Ok(t)
     } else {
@@ -131,9 +134,11 @@ pub fn open_output(path: Option<&Path>) -> anyhow::Result<Box<dyn Write>> {
     Ok(match path {
         Some(p) => {
             if let Some(dir) = p.parent().filter(|d| !d.as_os_str().is_empty()) {
-                fs::create_dir_all(dir).with_context(|| format!("cannot create {:?}", dir.display().to_string()))?;
+                fs::create_dir_all(dir)
+                    .with_context(|| format!("cannot create {:?}", dir.display().to_string()))?;
             }
-            let file = fs::File::create(p).with_context(|| format!("cannot create {:?}", p.display().to_string()))?;
+            let file = fs::File::create(p)
+                .with_context(|| format!("cannot create {:?}", p.display().to_string()))?;
             Box::new(io::BufWriter::new(file))
         }
         None => Box::new(io::BufWriter::new(io::stdout().lock())),
@@ -159,10 +164,15 @@ pub fn ptc_articles_dir(dir: &Path) -> PathBuf {
 pub fn find_ptc_articles(dir: &Path) -> anyhow::Result<Vec<(String, PathBuf)>> {
     let articles_dir = ptc_articles_dir(dir);
     let paths = unspin_readers::find_articles(&articles_dir, "article*.txt")?;
-    let mut found: Vec<(String, PathBuf)> =
-        paths.into_iter().filter_map(|p| ptc_article_id(&p).map(|id| (id, p))).collect();
+    let mut found: Vec<(String, PathBuf)> = paths
+        .into_iter()
+        .filter_map(|p| ptc_article_id(&p).map(|id| (id, p)))
+        .collect();
     if found.is_empty() {
-        return Err(ReadError::NoArticles { dir: dir.to_path_buf() }.into());
+        return Err(ReadError::NoArticles {
+            dir: dir.to_path_buf(),
+        }
+        .into());
     }
     found.sort_by(|a, b| id_order(&a.0, &b.0));
     Ok(found)
@@ -223,7 +233,10 @@ pub enum LineFormat {
 ///
 /// # Errors
 /// The first malformed line.
-pub fn parse_label_lines(text: &str, format: LineFormat) -> Result<(Vec<LabeledSpan>, Vec<usize>), ParseError> {
+pub fn parse_label_lines(
+    text: &str,
+    format: LineFormat,
+) -> Result<(Vec<LabeledSpan>, Vec<usize>), ParseError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut spans = Vec::new();
     let mut lines = Vec::new();
@@ -232,7 +245,11 @@ pub fn parse_label_lines(text: &str, format: LineFormat) -> Result<(Vec<LabeledS
             continue;
         }
         let si = format == LineFormat::TcOrSi && line.trim_end().split('\t').count() == 3;
-        let parsed = if si { parse_si_lines(line) } else { parse_tc_lines(line) };
+        let parsed = if si {
+            parse_si_lines(line)
+        } else {
+            parse_tc_lines(line)
+        };
         match parsed {
             Ok(mut one) => {
                 spans.append(&mut one);

@@ -82,8 +82,10 @@ fn predict_si(args: &Args) -> anyhow::Result<Outcome> {
     let articles = super::find_ptc_articles(&args.dir)?;
     let model = args.model.load()?;
     tracing::info!(articles = articles.len(), "predicting spans");
-    let results: Vec<anyhow::Result<String>> =
-        articles.par_iter().map(|(_, path)| si_lines(&model, path)).collect();
+    let results: Vec<anyhow::Result<String>> = articles
+        .par_iter()
+        .map(|(_, path)| si_lines(&model, path))
+        .collect();
     let mut out = super::open_output(args.output.as_deref())?;
     let mut failed = 0;
     for result in results {
@@ -117,7 +119,8 @@ fn predict_tc(args: &Args, spans_path: &Path) -> anyhow::Result<Outcome> {
     };
     let (spans, line_numbers) =
         super::parse_label_lines(&text, LineFormat::TcOrSi).map_err(|e| in_file(spans_path, e))?;
-    let articles: HashMap<String, PathBuf> = super::find_ptc_articles(&args.dir)?.into_iter().collect();
+    let articles: HashMap<String, PathBuf> =
+        super::find_ptc_articles(&args.dir)?.into_iter().collect();
 
     // The articles the spans refer to, read once each.
     let mut wanted: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
@@ -140,9 +143,12 @@ fn predict_tc(args: &Args, spans_path: &Path) -> anyhow::Result<Outcome> {
     let by_article: Vec<(Vec<usize>, anyhow::Result<Vec<String>>)> = wanted
         .into_par_iter()
         .map(|(id, indices)| {
-            let labels = read_ptc_article(&articles[id]).map_err(anyhow::Error::from).and_then(|doc| {
-                classify_article(&model, &doc, &indices, &spans, &line_numbers).map_err(|e| in_file(spans_path, e))
-            });
+            let labels = read_ptc_article(&articles[id])
+                .map_err(anyhow::Error::from)
+                .and_then(|doc| {
+                    classify_article(&model, &doc, &indices, &spans, &line_numbers)
+                        .map_err(|e| in_file(spans_path, e))
+                });
             (indices, labels)
         })
         .collect();
@@ -155,7 +161,11 @@ fn predict_tc(args: &Args, spans_path: &Path) -> anyhow::Result<Outcome> {
     let mut out = super::open_output(args.output.as_deref())?;
     for (span, label) in spans.iter().zip(labels) {
         let label = label.unwrap_or_default();
-        writeln!(out, "{}\t{label}\t{}\t{}", span.article, span.start, span.end)?;
+        writeln!(
+            out,
+            "{}\t{label}\t{}\t{}",
+            span.article, span.start, span.end
+        )?;
     }
     out.flush()?;
     Ok(Outcome::Success)
@@ -186,5 +196,9 @@ fn classify_article(
             }
         })
         .collect::<anyhow::Result<Vec<_>>>()?;
-    Ok(model.classify(doc.text(), &ranges).into_iter().map(|c| c.label).collect())
+    Ok(model
+        .classify(doc.text(), &ranges)
+        .into_iter()
+        .map(|c| c.label)
+        .collect())
 }

@@ -46,9 +46,13 @@ pub struct Args {
     #[arg(long, value_name = "DIR")]
     data: PathBuf,
     /// Where to write the model.
-    #[arg(long, value_name = "FILE", default_value = "models/fast/fast.safetensors")]
+    #[arg(
+        long,
+        value_name = "FILE",
+        default_value = "models/fast/fast.safetensors"
+    )]
     out: PathBuf,
-    /// Share of the articles held out for validation (0 to 1).
+    /// Share of the articles held out for validation (at least 0, below 1).
     #[arg(long, value_name = "F", default_value_t = VALIDATION_FRACTION, value_parser = parse_fraction)]
     valid_fraction: f64,
     /// Seed of the validation split.
@@ -63,11 +67,16 @@ pub struct Args {
 }
 
 fn parse_fraction(s: &str) -> Result<f64, String> {
-    let f: f64 = s.trim().parse().map_err(|_| format!("{s:?} is not a number"))?;
+    let f: f64 = s
+        .trim()
+        .parse()
+        .map_err(|_| format!("{s:?} is not a number"))?;
     if (0.0..1.0).contains(&f) {
         Ok(f)
     } else {
-        Err(format!("{f} is not in [0, 1): some articles must be left to train on"))
+        Err(format!(
+            "{f} is not in [0, 1): some articles must be left to train on"
+        ))
     }
 }
 
@@ -120,24 +129,37 @@ pub fn run(args: &Args, _ctx: &Context) -> anyhow::Result<Outcome> {
     } else {
         split_ids(&ids, args.valid_fraction, args.seed)
     };
-    let (valid_docs, train_docs): (Vec<Document>, Vec<Document>) =
-        docs.into_iter().partition(|d| valid_ids.binary_search(&d.id).is_ok());
+    let (valid_docs, train_docs): (Vec<Document>, Vec<Document>) = docs
+        .into_iter()
+        .partition(|d| valid_ids.binary_search(&d.id).is_ok());
     tracing::info!(train = train_docs.len(), valid = valid_docs.len(), "split");
-    let labelled = train_docs.iter().filter(|d| d.has_layer(layers::TECHNIQUE)).count();
+    let labelled = train_docs
+        .iter()
+        .filter(|d| d.has_layer(layers::TECHNIQUE))
+        .count();
     if labelled == 0 {
-        anyhow::bail!("\"{}\": none of the training articles has a labels file", args.data.display());
+        anyhow::bail!(
+            "\"{}\": none of the training articles has a labels file",
+            args.data.display()
+        );
     }
 
     let config = TrainConfig::default();
     let train_started = Instant::now();
     let (mut model, training) = train(&train_docs, &config).context("training failed")?;
     let training_seconds = train_started.elapsed().as_secs_f64();
-    tracing::info!(seconds = training_seconds, cv_si_f1 = training.cv_si_f1, "trained");
+    tracing::info!(
+        seconds = training_seconds,
+        cv_si_f1 = training.cv_si_f1,
+        "trained"
+    );
 
     let valid_started = Instant::now();
     let validation = if valid_docs.is_empty() {
         if !args.full {
-            tracing::warn!("no articles held out (--valid-fraction too small): nothing to validate on");
+            tracing::warn!(
+                "no articles held out (--valid-fraction too small): nothing to validate on"
+            );
         }
         None
     } else {
@@ -174,7 +196,10 @@ pub fn run(args: &Args, _ctx: &Context) -> anyhow::Result<Outcome> {
     model.save(&args.out).context("cannot save the model")?;
     tracing::info!(path = %args.out.display(), "model written");
 
-    let report_path = args.report.clone().unwrap_or_else(|| default_report_path(&args.out));
+    let report_path = args
+        .report
+        .clone()
+        .unwrap_or_else(|| default_report_path(&args.out));
     let report = Report {
         model: &args.out,
         data: &args.data,
@@ -201,7 +226,10 @@ pub fn run(args: &Args, _ctx: &Context) -> anyhow::Result<Outcome> {
 
 /// `<dir>/<stem>.metrics.json` for a model at `<dir>/<stem>.<ext>`.
 fn default_report_path(out: &Path) -> PathBuf {
-    let stem = out.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "model".into());
+    let stem = out
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "model".into());
     out.with_file_name(format!("{stem}.metrics.json"))
 }
 
@@ -210,7 +238,8 @@ fn write_report(path: &Path, report: &Report<'_>) -> anyhow::Result<()> {
         fs::create_dir_all(dir).with_context(|| format!("cannot create \"{}\"", dir.display()))?;
     }
     let json = serde_json::to_string_pretty(report)?;
-    fs::write(path, json + "\n").with_context(|| format!("cannot write the report \"{}\"", path.display()))
+    fs::write(path, json + "\n")
+        .with_context(|| format!("cannot write the report \"{}\"", path.display()))
 }
 
 /// SI and TC scores of `model` on held-out documents with gold spans.
@@ -236,7 +265,8 @@ fn validate(model: &FastModel, docs: &[Document]) -> Validation {
                     LabeledSpan::si(doc.id.clone(), a, b)
                 })
                 .collect();
-            let ranges: Vec<(usize, usize)> = gold_spans.iter().map(|s| (s.start(), s.end())).collect();
+            let ranges: Vec<(usize, usize)> =
+                gold_spans.iter().map(|s| (s.start(), s.end())).collect();
             let tc: Vec<LabeledSpan> = model
                 .classify(doc.text(), &ranges)
                 .into_iter()
@@ -254,7 +284,11 @@ fn validate(model: &FastModel, docs: &[Document]) -> Validation {
         si.extend(s);
         tc.extend(t);
     }
-    Validation { articles: docs.len(), si: score_si(&gold, &si), tc: score_tc(&gold, &tc) }
+    Validation {
+        articles: docs.len(),
+        si: score_si(&gold, &si),
+        tc: score_tc(&gold, &tc),
+    }
 }
 
 /// The results as Markdown tables.
@@ -276,7 +310,15 @@ fn markdown(report: &Report<'_>, training: &TrainReport) -> String {
         training.cv_si_f1
     );
     let Some(v) = &report.validation else {
-        let _ = writeln!(md, "No validation: {}.", if report.full { "trained on all articles (--full)" } else { "no articles held out" });
+        let _ = writeln!(
+            md,
+            "No validation: {}.",
+            if report.full {
+                "trained on all articles (--full)"
+            } else {
+                "no articles held out"
+            }
+        );
         let _ = writeln!(md, "\nModel: `{}`", report.model.display());
         return md;
     };
@@ -300,7 +342,10 @@ fn markdown(report: &Report<'_>, training: &TrainReport) -> String {
         "| TC: technique of gold spans (micro) | {:.4} | {:.4} | {:.4} |",
         v.tc.precision, v.tc.recall, v.tc.f1
     );
-    let _ = writeln!(md, "\n| Technique | Gold | Predicted | Correct | Precision | Recall | F1 |");
+    let _ = writeln!(
+        md,
+        "\n| Technique | Gold | Predicted | Correct | Precision | Recall | F1 |"
+    );
     let _ = writeln!(md, "|---|---:|---:|---:|---:|---:|---:|");
     for t in &v.tc.per_technique {
         let name = unspin_taxonomy::by_label(&t.technique).map_or(t.technique.as_str(), |k| k.name);
@@ -330,7 +375,10 @@ mod tests {
             default_report_path(Path::new("models/fast/fast.safetensors")),
             Path::new("models/fast/fast.metrics.json")
         );
-        assert_eq!(default_report_path(Path::new("m.bin")), Path::new("m.metrics.json"));
+        assert_eq!(
+            default_report_path(Path::new("m.bin")),
+            Path::new("m.metrics.json")
+        );
     }
 
     #[test]

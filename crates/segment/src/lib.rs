@@ -212,7 +212,11 @@ fn split_line(text: &str, start: usize, end: usize, out: &mut Vec<Range<usize>>)
             continue;
         }
         if c == '.' && j == i + 1 {
-            let word_start = line[..i].rfind(|ch: char| ch.is_whitespace() || is_opener(ch)).map_or(0, |p| p + 1);
+            let word_start = line[..i]
+                .char_indices()
+                .rev()
+                .find(|&(_, ch)| ch.is_whitespace() || is_opener(ch))
+                .map_or(0, |(p, ch)| p + ch.len_utf8());
             let word = line[word_start..i].to_ascii_lowercase();
             if word.chars().count() == 1 || ABBREVIATIONS.contains(&word.as_str()) {
                 continue;
@@ -273,11 +277,13 @@ mod tests {
         assert_eq!(sents("It cost $3.5 million. U.S. officials agreed."), ["It cost $3.5 million.", "U.S. officials agreed."]);
         assert_eq!(sents("He said \"stop!\" She did not."), ["He said \"stop!\"", "She did not."]);
         assert_eq!(sents("  \n\n "), Vec::<&str>::new());
+        // regression: a multi-byte opening quote before an abbreviation
+        assert_eq!(sents("citing \u{201c}Rev. Smith\u{201d}. Then"), ["citing \u{201c}Rev. Smith\u{201d}.", "Then"]);
     }
 
     proptest! {
         #[test]
-        fn tokens_and_sentences_are_ordered_slices(s in "\\PC{0,80}") {
+        fn tokens_and_sentences_are_ordered_slices(s in "([a-zA-Z.!?\u{201c}\u{201d}\"' \n]|\\PC){0,80}") {
             let mut last = 0;
             for t in tokenize(&s) {
                 prop_assert!(t.start >= last && t.end > t.start && t.end <= s.len());

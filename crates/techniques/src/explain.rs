@@ -1,7 +1,7 @@
 //! One-sentence explanations built from the features that most favoured a
 //! span's technique over the runner-up.
 
-use crate::features::{tc_features, HashSink, NameSink, Sink, TcContext};
+use crate::features::{is_stopword, tc_features, HashSink, NameSink, Sink, TcContext};
 use crate::model::{Classified, FastModel};
 
 /// Short gloss of what a technique does, completing "… typical of X, which …".
@@ -26,23 +26,28 @@ fn gloss(label: &str) -> &'static str {
 }
 
 fn describe(name: &str, value: &str) -> Option<String> {
+    let wordy = |v: &str| v.chars().any(char::is_alphanumeric) && !is_stopword(v);
     Some(match name {
+        "w" | "first" | "last" | "prev1" | "prev2" | "next1" | "next2" if !wordy(value) => return None,
         "w" | "first" | "last" => format!("the word \u{201c}{value}\u{201d}"),
+        "bg" if value.split(' ').filter(|w| wordy(w)).count() == 0 || !value.split(' ').all(|w| w.chars().any(char::is_alphanumeric)) => return None,
         "bg" => format!("the phrase \u{201c}{value}\u{201d}"),
         "prev1" | "prev2" | "next1" | "next2" if !value.starts_with('<') => {
             format!("the nearby word \u{201c}{value}\u{201d}")
         }
-        "rep" if value != "1" => format!("the phrase occurs {value} times in the article"),
-        "wrep" if value != "1" => "its key words recur across the article".to_string(),
-        "quoted" if value == "y" => "it stands in quotation marks".to_string(),
-        "caps" => "it is written in capitals".to_string(),
+        "rep" if value == "4+" => "the phrase occurring four times or more in the article".to_string(),
+        "rep" if value != "1" => format!("the phrase occurring {value} times in the article"),
+        "wrep" if value != "1" => "its key words recurring across the article".to_string(),
+        "quoted" if value == "y" => "the quotation marks around it".to_string(),
+        "caps" => "its capital letters".to_string(),
         "has" if value == "!" => "an exclamation mark".to_string(),
         "has" if value == "?" => "a question mark".to_string(),
         "has" if value == "num" => "a number".to_string(),
-        "sent?" => "its sentence is a question".to_string(),
-        "sent!" => "its sentence ends in an exclamation".to_string(),
-        "title" => "it appears in the headline".to_string(),
-        "cover" if value == "4" => "it spans the whole sentence".to_string(),
+        "sent?" => "its sentence being a question".to_string(),
+        "sent!" => "the exclamation mark in its sentence".to_string(),
+        "title" => "its place in the headline".to_string(),
+        "cover" if value == "4" => "its covering the whole sentence".to_string(),
+        "len" if value == "1" => "its length (one word)".to_string(),
         "len" => format!("its length ({value} words)"),
         _ => return None,
     })
@@ -83,5 +88,28 @@ pub(crate) fn explain(model: &FastModel, ctx: &TcContext, start: usize, end: usi
             "Looks like {name} ({pct}% likely), mainly because of {one} and {two}; this technique {}.",
             gloss(&c.label)
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn function_words_and_punctuation_explain_nothing() {
+        assert_eq!(describe("w", "the"), None);
+        assert_eq!(describe("prev1", "-"), None);
+        assert_eq!(describe("bg", "of a"), None);
+        assert_eq!(describe("bg", ", ["), None);
+        assert_eq!(describe("w", "betrayal").as_deref(), Some("the word \u{201c}betrayal\u{201d}"));
+        assert_eq!(describe("len", "1").as_deref(), Some("its length (one word)"));
+        assert_eq!(describe("rep", "3").as_deref(), Some("the phrase occurring 3 times in the article"));
+    }
+
+    #[test]
+    fn every_label_has_a_gloss() {
+        for t in unspin_taxonomy::TECHNIQUES {
+            assert_ne!(gloss(t.label), gloss("unknown"), "{}", t.label);
+        }
     }
 }

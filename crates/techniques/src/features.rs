@@ -61,6 +61,16 @@ const STOPWORDS: &[&str] = &[
     "most", "also", "just", "about", "into", "over", "after", "before", "said", "says", "s", "t", "up", "out",
 ];
 
+/// True for function words that explain nothing on their own.
+pub(crate) fn is_stopword(word: &str) -> bool {
+    STOPWORDS.contains(&word)
+}
+
+fn stop_hashes() -> &'static IdMap<()> {
+    static SET: std::sync::OnceLock<IdMap<()>> = std::sync::OnceLock::new();
+    SET.get_or_init(|| STOPWORDS.iter().map(|w| (hash_lower(w), ())).collect())
+}
+
 /// Coarse word shape.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[repr(u8)]
@@ -77,6 +87,20 @@ fn shape(s: &str, kind: TokenKind) -> Shape {
     match kind {
         TokenKind::Number => Shape::Number,
         TokenKind::Punct => Shape::Punct,
+        TokenKind::Word if s.is_ascii() => {
+            let b = s.as_bytes();
+            let upper = b.iter().filter(|c| c.is_ascii_uppercase()).count();
+            let letters = b.iter().filter(|c| c.is_ascii_alphabetic()).count();
+            if upper == 0 {
+                Shape::Lower
+            } else if upper == letters && letters > 1 {
+                Shape::AllCaps
+            } else if b[0].is_ascii_uppercase() && upper == 1 {
+                Shape::Capitalized
+            } else {
+                Shape::Other
+            }
+        }
         TokenKind::Word => {
             let mut chars = s.chars();
             let first = chars.next().unwrap_or('a');
@@ -156,20 +180,20 @@ impl<'a> DocTokens<'a> {
         let mut lower = Vec::with_capacity(n);
         let mut shapes = Vec::with_capacity(n);
         let mut stop = Vec::with_capacity(n);
-        let stop_hashes: Vec<u64> = STOPWORDS.iter().map(|w| hash_lower(w)).collect();
-        let mut word_count: IdMap<u32> = IdMap::default();
+        let stop_hashes = stop_hashes();
+        let mut word_count: IdMap<u32> = IdMap::with_capacity_and_hasher(n / 2 + 8, Default::default());
         for t in &tokens {
             let s = &text[t.range()];
             let h = hash_lower(s);
             lower.push(h);
             shapes.push(shape(s, t.kind));
-            let is_stop = t.kind == TokenKind::Word && stop_hashes.contains(&h);
+            let is_stop = t.kind == TokenKind::Word && stop_hashes.contains_key(&h);
             stop.push(is_stop);
             if t.kind != TokenKind::Punct {
                 *word_count.entry(h).or_insert(0) += 1;
             }
         }
-        let mut bigram_count: IdMap<u32> = IdMap::default();
+        let mut bigram_count: IdMap<u32> = IdMap::with_capacity_and_hasher(n + 8, Default::default());
         let mut in_quotes = vec![false; n];
         for r in &sentence_tokens {
             let mut open = false;
@@ -268,12 +292,6 @@ pub(crate) fn si_sentence_features(d: &DocTokens, s: usize, bits: u32, out: &mut
     for (ns, k) in [(108u64, s.wrapping_sub(1)), (109, s + 1)] {
         if let Some(rr) = d.sentence_tokens.get(k) {
             push(out, bits, ns, rr.len().min(60) as u64 / 8, 0);
-        }
-    }
-    // bigrams of the sentence
-    for i in r.start..r.end.saturating_sub(1) {
-        if d.tokens[i].kind != TokenKind::Punct && d.tokens[i + 1].kind != TokenKind::Punct {
-            if false { push(out, bits, 110, d.lower[i], d.lower[i + 1]); }
         }
     }
 }

@@ -48,6 +48,33 @@ impl BinaryModel {
     }
 }
 
+/// A binary model with int8 weights, for inference: a quarter of the memory
+/// of [`BinaryModel`], so the table stays in cache.
+#[derive(Debug, Clone)]
+pub struct QuantizedBinary {
+    /// Table size exponent.
+    pub bits: u32,
+    /// One int8 weight per bucket.
+    pub q: Vec<i8>,
+    /// Weight of one int8 step.
+    pub scale: f32,
+}
+
+impl QuantizedBinary {
+    /// Quantises a trained model.
+    pub fn from_model(m: &BinaryModel) -> QuantizedBinary {
+        let (q, scale) = quantize(&m.weights);
+        QuantizedBinary { bits: m.bits, q, scale }
+    }
+
+    /// The raw score (logit) of a feature set.
+    #[inline]
+    pub fn logit(&self, feats: &[Feature]) -> f32 {
+        let sum: i32 = feats.iter().map(|&f| self.q[f as usize] as i32).sum();
+        sum as f32 * self.scale
+    }
+}
+
 /// AdaGrad state for a weight table.
 #[derive(Debug, Clone)]
 pub struct AdaGrad {
@@ -102,14 +129,6 @@ impl SoftmaxModel {
                 *o += w;
             }
         }
-    }
-
-    /// Class probabilities of a feature set.
-    pub fn probs(&self, feats: &[Feature]) -> Vec<f32> {
-        let mut p = vec![0.0; self.classes];
-        self.logits(feats, &mut p);
-        softmax_in_place(&mut p);
-        p
     }
 }
 

@@ -13,7 +13,7 @@ use unspin_document::{layers, Document, Span};
 use crate::decode::{decode, DecodeConfig, Decoded};
 use crate::explain::explain;
 use crate::features::{si_sentence_features, si_token_features, tc_features, DocTokens, HashSink, TcContext};
-use crate::linear::{dequantize, quantize, sigmoid, softmax_in_place, BinaryModel, SoftmaxModel};
+use crate::linear::{dequantize, quantize, sigmoid, softmax_in_place, BinaryModel, QuantizedBinary, SoftmaxModel};
 
 /// Version of the feature extraction; a model trained with another version
 /// is refused.
@@ -37,6 +37,9 @@ pub enum ModelError {
     /// The file is not a valid model.
     #[error("invalid model file: {0}")]
     Format(String),
+    /// The binary was built without a trained model.
+    #[error("this build has no embedded fast model; train one with `unspin train` and pass it with --model")]
+    NoEmbeddedModel,
     /// Training could not run.
     #[error("cannot train: {0}")]
     Training(String),
@@ -67,7 +70,7 @@ pub struct ModelInfo {
 pub struct FastModel {
     /// Model description.
     pub info: ModelInfo,
-    pub(crate) si: BinaryModel,
+    pub(crate) si: QuantizedBinary,
     pub(crate) tc: SoftmaxModel,
 }
 
@@ -85,8 +88,12 @@ pub struct Classified {
 static EMBEDDED: &[u8] = include_bytes!("../../../models/fast/fast.safetensors");
 
 impl FastModel {
-    pub(crate) fn from_parts(info: ModelInfo, si: BinaryModel, tc: SoftmaxModel) -> FastModel {
-        FastModel { info, si, tc }
+    /// Builds a model from trained weights, quantised exactly as they are
+    /// stored, so that a model in memory behaves as it will once saved.
+    pub(crate) fn from_parts(info: ModelInfo, si: &BinaryModel, tc: &SoftmaxModel) -> FastModel {
+        let (q, scale) = quantize(&tc.weights);
+        let tc = SoftmaxModel { bits: tc.bits, classes: tc.classes, weights: dequantize(&q, scale) };
+        FastModel { info, si: QuantizedBinary::from_model(si), tc }
     }
 
     /// The model shipped inside the binary (`models/fast/fast.safetensors`).
@@ -95,7 +102,7 @@ impl FastModel {
     /// When the binary was built without a trained model.
     pub fn embedded() -> Result<FastModel, ModelError> {
         if EMBEDDED.is_empty() {
-            return Err(ModelError::Format("this build has no embedded fast model; run `unspin train`".into()));
+            return Err(ModelError::NoEmbeddedModel);
         }
         FastModel::from_bytes(EMBEDDED)
     }
@@ -137,9 +144,9 @@ impl FastModel {
         if info.si_bits > 26 || info.tc_bits > 26 || info.labels.is_empty() {
             return Err(ModelError::Format("implausible model dimensions".into()));
         }
-        let si_w = dequantize(&read("si.weight", 1 << info.si_bits)?, si_scale);
+        let si_q = read("si.weight", 1 << info.si_bits)?;
         let tc_w = dequantize(&read("tc.weight", (1 << info.tc_bits) * info.labels.len())?, tc_scale);
-        let si = BinaryModel { bits: info.si_bits, weights: si_w };
+        let si = QuantizedBinary { bits: info.si_bits, q: si_q, scale: si_scale };
         let tc = SoftmaxModel { bits: info.tc_bits, classes: info.labels.len(), weights: tc_w };
         Ok(FastModel { info, si, tc })
     }
@@ -149,9 +156,9 @@ impl FastModel {
     /// # Errors
     /// When serialisation fails.
     pub fn to_bytes(&self) -> Result<Vec<u8>, ModelError> {
-        let (si_q, si_scale) = quantize(&self.si.weights);
         let (tc_q, tc_scale) = quantize(&self.tc.weights);
-        let si_b: Vec<u8> = si_q.iter().map(|&x| x as u8).collect();
+        let si_scale = self.si.scale;
+        let si_b: Vec<u8> = self.si.q.iter().map(|&x| x as u8).collect();
         let tc_b: Vec<u8> = tc_q.iter().map(|&x| x as u8).collect();
         let fmt = |e: safetensors::SafeTensorError| ModelError::Format(e.to_string());
         let si_v = TensorView::new(Dtype::I8, vec![si_b.len()], &si_b).map_err(fmt)?;

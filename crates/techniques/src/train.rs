@@ -63,7 +63,7 @@ impl Default for TrainConfig {
             tc_l2: 1e-6,
             folds: 5,
             seed: 13,
-            seeds: 1,
+            seeds: 4,
         }
     }
 }
@@ -335,5 +335,5 @@ pub fn train(docs: &[Document], cfg: &TrainConfig) -> Result<(FastModel, TrainRe
         decode: decode_cfg,
         training: serde_json::json!({ "config": cfg, "report": report }),
     };
-    Ok((FastModel::from_parts(info, si, tc), report))
+    Ok((FastModel::from_parts(info, &si, &tc), report))
 }

@@ -1,0 +1,67 @@
+//! Throughput of the fast tier on `../shared/data/unlabeled-news`.
+//!
+//! `cargo bench --bench throughput` prints articles/s and MB/s for the whole
+//! fast tier (span identification + technique classification +
+//! explanations) and for span identification alone, on one core and on all
+//! cores, each next to a peer measured in the same run: bare tokenisation
+//! and sentence splitting of the same text (`DocTokens`), the floor any
+//! token-level analyser pays. Not a test: nothing here asserts a time.
+
+use std::time::Instant;
+
+use rayon::prelude::*;
+use unspin_document::Document;
+use unspin_techniques::{DocTokens, FastModel};
+
+fn measure(label: &str, docs: &[Document], bytes: usize, reps: usize, f: &(dyn Fn(&Document) -> usize + Sync), parallel: bool) -> f64 {
+    let start = Instant::now();
+    let mut check = 0usize;
+    for _ in 0..reps {
+        check += if parallel { docs.par_iter().map(f).sum::<usize>() } else { docs.iter().map(f).sum::<usize>() };
+    }
+    let secs = start.elapsed().as_secs_f64() / reps as f64;
+    let mbs = bytes as f64 / 1e6 / secs;
+    println!("  {label:<38} {:>9.0} articles/s {:>8.2} MB/s   (items {})", docs.len() as f64 / secs, mbs, check / reps);
+    mbs
+}
+
+fn main() {
+    let Some(dir) = unspin_readers::testing::shared_dir("data/unlabeled-news") else {
+        return;
+    };
+    let model = match std::env::var("UNSPIN_MODEL") {
+        Ok(p) => FastModel::load(std::path::Path::new(&p)),
+        Err(_) => FastModel::embedded(),
+    };
+    let model = match model {
+        Ok(m) => m,
+        Err(e) => {
+            eprintln!("SKIP: no fast model: {e}");
+            return;
+        }
+    };
+    let mut paths: Vec<_> = std::fs::read_dir(&dir).into_iter().flatten().flatten().map(|e| e.path()).collect();
+    paths.sort();
+    let docs: Vec<Document> = paths
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
+        .filter_map(|p| unspin_readers::read_text_path(p, &Default::default()).ok())
+        .collect();
+    let bytes: usize = docs.iter().map(|d| d.text().len()).sum();
+    let threads = rayon::current_num_threads();
+    println!("fast tier throughput: {} articles, {:.2} MB, model {}", docs.len(), bytes as f64 / 1e6, model.provenance());
+    let reps = 3;
+    let tokens = |d: &Document| DocTokens::new(d.text()).len();
+    let detect = |d: &Document| model.detect(d).len();
+    let analyze = |d: &Document| model.analyze(d).len();
+    for (name, parallel) in [("1 core", false), ("all cores", true)] {
+        println!("{name} ({} thread{}):", if parallel { threads } else { 1 }, if parallel && threads > 1 { "s" } else { "" });
+        let peer = measure("peer: tokenise + split sentences", &docs, bytes, reps, &tokens, parallel);
+        let si = measure("span identification (detect)", &docs, bytes, reps, &detect, parallel);
+        let full = measure("full fast tier (analyze)", &docs, bytes, reps, &analyze, parallel);
+        println!("  ratio to peer: detect {:.2}x, analyze {:.2}x of tokenisation speed", si / peer, full / peer);
+        if parallel {
+            println!("  per core: analyze {:.2} MB/s", full / threads as f64);
+        }
+    }
+}
