@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::{CharIndex, Span, SpanError};
+use crate::{Alignment, CharIndex, Span, SpanError};
 
 /// Names of the layers that unspin's own stages assign.
 pub mod layers {
@@ -16,6 +16,16 @@ pub mod layers {
     pub const BOILERPLATE: &str = "boilerplate";
     /// The headline, when the reader knows where it is.
     pub const TITLE: &str = "title";
+    /// Paragraphs (structure, from readers).
+    pub const PARAGRAPH: &str = "paragraph";
+    /// Headings (structure, from readers; label = level such as `h2`).
+    pub const HEADING: &str = "heading";
+    /// List items (structure, from readers).
+    pub const LIST_ITEM: &str = "list_item";
+    /// Block quotes (structure, from readers).
+    pub const BLOCKQUOTE: &str = "blockquote";
+    /// Links: anchor text spans with an `href` attribute.
+    pub const LINK: &str = "link";
 }
 
 /// What is known about an article besides its text.
@@ -33,6 +43,8 @@ pub struct Metadata {
     pub original_source: Option<String>,
     /// Where the article was read from (URL or path).
     pub url: Option<String>,
+    /// The canonical URL the page declares, when it differs from `url`.
+    pub canonical_url: Option<String>,
     /// BCP 47 language tag, when known.
     pub language: Option<String>,
 }
@@ -57,12 +69,16 @@ pub struct Document {
     /// Article metadata.
     pub metadata: Metadata,
     layers: BTreeMap<String, Vec<Span>>,
+    /// Where each part of `text` came from in the input, for readers that
+    /// clean their input (HTML, Markdown); `None` when the text is the input.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alignment: Option<Alignment>,
 }
 
 impl Document {
     /// A document with no metadata and no layers.
     pub fn new(id: impl Into<String>, text: impl Into<String>) -> Document {
-        Document { id: id.into(), text: text.into(), metadata: Metadata::default(), layers: BTreeMap::new() }
+        Document { id: id.into(), text: text.into(), metadata: Metadata::default(), layers: BTreeMap::new(), alignment: None }
     }
 
     /// The article text (the coordinate space of every span).

@@ -24,10 +24,12 @@
 //! ```
 #![deny(missing_docs)]
 
+mod alignment;
 mod document;
 mod offsets;
 mod span;
 
+pub use alignment::{Alignment, Piece};
 pub use document::{layers, Document, DocumentError, Metadata};
 pub use offsets::CharIndex;
 pub use span::{Span, SpanError};

@@ -54,6 +54,9 @@ pub struct JsonMetadata {
     pub original_source: Option<String>,
     /// Where the article was read from (URL or path).
     pub url: Option<String>,
+    /// The canonical URL the page declares, when it differs from `url`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub canonical_url: Option<String>,
     /// BCP 47 language tag.
     pub language: Option<String>,
 }
@@ -165,6 +168,7 @@ pub fn to_wire(doc: &Document) -> JsonDocument {
             site_name: m.site_name.clone(),
             original_source: m.original_source.clone(),
             url: m.url.clone(),
+            canonical_url: m.canonical_url.clone(),
             language: m.language.clone(),
         },
         layers,
@@ -257,6 +261,7 @@ impl JsonDocument {
             site_name: m.site_name,
             original_source: m.original_source,
             url: m.url,
+            canonical_url: m.canonical_url,
             language: m.language,
         };
         let index = doc.char_index();
