@@ -363,6 +363,7 @@ mod tests {
             site_name: Some("Site \" onmouseover=\"alert(4)".into()),
             original_source: Some("</title><script>x</script>".into()),
             url: Some("javascript:alert(5)".into()),
+            canonical_url: None,
             language: Some("en\"><script>alert(6)</script>".into()),
         };
         doc.add_span(
