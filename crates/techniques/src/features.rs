@@ -385,7 +385,7 @@ pub(crate) fn count_occurrences(hay: &str, needle: &str) -> usize {
     if needle.trim().is_empty() {
         return 0;
     }
-    hay.matches(needle).count()
+    memchr::memmem::find_iter(hay.as_bytes(), needle.as_bytes()).count()
 }
 
 /// Per-document data for TC features, computed once.
@@ -399,7 +399,13 @@ pub struct TcContext<'a> {
 impl<'a> TcContext<'a> {
     /// Prepares `text` for span classification.
     pub fn new(text: &'a str) -> TcContext<'a> {
-        TcContext { toks: DocTokens::new(text), lower_text: text.to_lowercase() }
+        TcContext::from_tokens(DocTokens::new(text))
+    }
+
+    /// Prepares already tokenised text for span classification.
+    pub fn from_tokens(toks: DocTokens<'a>) -> TcContext<'a> {
+        let lower_text = toks.text.to_lowercase();
+        TcContext { toks, lower_text }
     }
 }
 

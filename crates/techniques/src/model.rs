@@ -182,6 +182,19 @@ impl FastModel {
         std::fs::write(path, bytes).map_err(|source| ModelError::Io { path: path.display().to_string(), source })
     }
 
+    /// A fingerprint of the weights as stored (int8), independent of the
+    /// metadata: two trainings that give the same fingerprint give the same
+    /// predictions.
+    pub fn weights_digest(&self) -> String {
+        let (tc_q, tc_scale) = quantize(&self.tc.weights);
+        let mut h = xxhash_rust::xxh3::Xxh3::new();
+        h.update(&self.si.q.iter().map(|&x| x as u8).collect::<Vec<u8>>());
+        h.update(&self.si.scale.to_le_bytes());
+        h.update(&tc_q.iter().map(|&x| x as u8).collect::<Vec<u8>>());
+        h.update(&tc_scale.to_le_bytes());
+        format!("{:016x}", h.digest())
+    }
+
     /// Provenance string of spans from this model.
     pub fn provenance(&self) -> String {
         format!("{}@{}", self.info.name, FEATURE_VERSION)
@@ -211,13 +224,16 @@ impl FastModel {
     /// Span identification with explicit decoding settings. Text inside the
     /// document's `boilerplate` layer is never marked.
     pub fn detect_with(&self, doc: &Document, cfg: &DecodeConfig) -> Vec<Span> {
-        let d = DocTokens::new(doc.text());
-        let probs = self.token_probs(&d);
+        self.detect_tokens(doc, &DocTokens::new(doc.text()), cfg)
+    }
+
+    fn detect_tokens(&self, doc: &Document, d: &DocTokens, cfg: &DecodeConfig) -> Vec<Span> {
+        let probs = self.token_probs(d);
         let boiler = doc.layer(layers::BOILERPLATE);
         let skip: Option<Vec<bool>> = (!boiler.is_empty())
             .then(|| d.tokens.iter().map(|t| boiler.iter().any(|b| b.start() < t.end && t.start < b.end())).collect());
         let prov = self.provenance();
-        decode(&d, &probs, skip.as_deref(), cfg)
+        decode(d, &probs, skip.as_deref(), cfg)
             .into_iter()
             .filter_map(|Decoded { start, end, score }| {
                 Span::new(start, end, PROPAGANDA).ok().map(|s| s.with_score(score).with_provenance(prov.clone()))
@@ -227,13 +243,16 @@ impl FastModel {
 
     /// Technique probabilities of byte spans of `text` (one entry per span, same order).
     pub fn classify_probs(&self, text: &str, spans: &[(usize, usize)]) -> Vec<Vec<f32>> {
-        let ctx = TcContext::new(text);
+        self.classify_probs_ctx(&TcContext::new(text), spans)
+    }
+
+    fn classify_probs_ctx(&self, ctx: &TcContext, spans: &[(usize, usize)]) -> Vec<Vec<f32>> {
         let mut feats = Vec::with_capacity(256);
         spans
             .iter()
             .map(|&(s, e)| {
                 feats.clear();
-                tc_features(&ctx, s, e, &mut HashSink { bits: self.tc.bits, out: &mut feats });
+                tc_features(ctx, s, e, &mut HashSink { bits: self.tc.bits, out: &mut feats });
                 let mut p = vec![0.0; self.tc.classes];
                 self.tc.logits(&feats, &mut p);
                 softmax_in_place(&mut p);
@@ -246,7 +265,11 @@ impl FastModel {
     /// several times in `spans` (as in SemEval TC, where one span can carry
     /// several techniques), its occurrences get distinct labels, best first.
     pub fn classify(&self, text: &str, spans: &[(usize, usize)]) -> Vec<Classified> {
-        let probs = self.classify_probs(text, spans);
+        self.classify_ctx(&TcContext::new(text), spans)
+    }
+
+    fn classify_ctx(&self, ctx: &TcContext, spans: &[(usize, usize)]) -> Vec<Classified> {
+        let probs = self.classify_probs_ctx(ctx, spans);
         let mut seen: HashMap<(usize, usize), Vec<usize>> = HashMap::new();
         spans
             .iter()
@@ -265,10 +288,10 @@ impl FastModel {
     /// Detects and classifies: technique spans with scores (SI score times
     /// TC probability), provenance and a one-sentence explanation.
     pub fn analyze(&self, doc: &Document) -> Vec<Span> {
-        let found = self.detect(doc);
+        let ctx = TcContext::from_tokens(DocTokens::new(doc.text()));
+        let found = self.detect_tokens(doc, &ctx.toks, &self.info.decode);
         let ranges: Vec<(usize, usize)> = found.iter().map(|s| (s.start(), s.end())).collect();
-        let ctx = TcContext::new(doc.text());
-        let classes = self.classify(doc.text(), &ranges);
+        let classes = self.classify_ctx(&ctx, &ranges);
         found
             .into_iter()
             .zip(classes)

@@ -337,3 +337,42 @@ pub fn train(docs: &[Document], cfg: &TrainConfig) -> Result<(FastModel, TrainRe
     };
     Ok((FastModel::from_parts(info, &si, &tc), report))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use unspin_document::Span;
+
+    fn doc(id: &str, text: &str, gold: &[&str]) -> Document {
+        let mut d = Document::new(id, text);
+        for g in gold {
+            if let Some(s) = text.find(g) {
+                d.add_span(layers::TECHNIQUE, Span::new(s, s + g.len(), "Loaded_Language").unwrap()).unwrap();
+            }
+        }
+        d
+    }
+
+    #[test]
+    fn refuses_empty_or_unlabelled_corpora() {
+        assert!(train(&[], &TrainConfig::default()).is_err());
+        let d = doc("1", "Nothing here.", &[]);
+        assert!(train(&[d], &TrainConfig::default()).is_err());
+    }
+
+    #[test]
+    fn learns_a_tiny_corpus_deterministically() {
+        let docs: Vec<Document> = (0..6)
+            .map(|i| doc(&i.to_string(), &format!("Title {i}\n\nThe evil monsters struck again.\nThe weather was mild today."), &["evil monsters"]))
+            .collect();
+        let cfg = TrainConfig { si_bits: 12, tc_bits: 10, folds: 2, seeds: 2, ..TrainConfig::default() };
+        let (m1, report) = train(&docs, &cfg).unwrap();
+        let (m2, _) = train(&docs, &cfg).unwrap();
+        assert_eq!(m1.weights_digest(), m2.weights_digest());
+        assert_eq!(report.spans, 6);
+        let probe = Document::new("p", "Headline\n\nThe evil monsters struck again.\nThe weather was mild today.");
+        let spans = m1.detect(&probe);
+        assert!(spans.iter().any(|s| probe.span_text(s).contains("evil")), "{spans:?}");
+        assert!(!spans.iter().any(|s| probe.span_text(s).contains("weather")));
+    }
+}
