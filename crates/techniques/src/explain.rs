@@ -47,8 +47,26 @@ fn describe(name: &str, value: &str) -> Option<String> {
         "sent!" => "the exclamation mark in its sentence".to_string(),
         "title" => "its place in the headline".to_string(),
         "cover" if value == "4" => "its covering the whole sentence".to_string(),
+        "lex" => format!("{} in it", lexicon_phrase(value)?),
+        "lexs" => format!("{} in its sentence", lexicon_phrase(value)?),
         "len" if value == "1" => "its length (one word)".to_string(),
         "len" => format!("its length ({value} words)"),
+        _ => return None,
+    })
+}
+
+fn lexicon_phrase(name: &str) -> Option<&'static str> {
+    Some(match name {
+        "flag" => "patriotic cue words",
+        "fear" => "words of threat and fear",
+        "doubt" => "words that cast doubt",
+        "causal" => "cause-and-effect words",
+        "authority" => "a reference to an authority",
+        "either_or" => "either-or wording",
+        "bandwagon" => "appeals to what everyone thinks (or to hated figures)",
+        "cliche" => "a stock phrase",
+        "deflect" => "a turn to another issue",
+        "absolute" => "absolute or superlative words",
         _ => return None,
     })
 }
@@ -104,6 +122,13 @@ mod tests {
         assert_eq!(describe("w", "betrayal").as_deref(), Some("the word \u{201c}betrayal\u{201d}"));
         assert_eq!(describe("len", "1").as_deref(), Some("its length (one word)"));
         assert_eq!(describe("rep", "3").as_deref(), Some("the phrase occurring 3 times in the article"));
+    }
+
+    #[test]
+    fn every_cue_list_can_be_described() {
+        for (name, _) in crate::features::LEXICONS {
+            assert!(describe("lex", name).is_some(), "{name}");
+        }
     }
 
     #[test]

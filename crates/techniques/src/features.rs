@@ -388,6 +388,35 @@ pub(crate) fn count_occurrences(hay: &str, needle: &str) -> usize {
     memchr::memmem::find_iter(hay.as_bytes(), needle.as_bytes()).count()
 }
 
+/// Cue-word lists that hint at a technique. They are features, not rules:
+/// training learns how much each list counts for each technique, which
+/// helps the rare techniques whose individual words are seen too seldom.
+/// Multi-word entries match as substrings, single words as whole tokens.
+pub(crate) const LEXICONS: &[(&str, &[&str])] = &[
+    ("flag", &["nation", "national", "country", "patriot", "patriots", "patriotic", "america", "american", "americans", "our people", "homeland", "flag", "sovereignty", "we the people"]),
+    ("fear", &["threat", "danger", "dangerous", "destroy", "terror", "terrorist", "fear", "afraid", "kill", "death", "invasion", "invade", "crisis", "disaster", "catastrophe", "war"]),
+    ("doubt", &["really", "truly", "allegedly", "so-called", "claim", "claims", "claimed", "supposedly", "question", "whether", "credibility", "lie", "lies", "lied"]),
+    ("causal", &["because", "therefore", "thus", "cause", "caused", "causes", "result", "resulted", "due to", "led to", "leads to", "so that", "blame"]),
+    ("authority", &["according to", "said", "says", "expert", "experts", "professor", "scientist", "scientists", "official", "officials", "study", "report", "pope", "president"]),
+    ("either_or", &["either", "only", "or else", "no other", "no alternative", "must", "no choice", "with us", "against us"]),
+    ("bandwagon", &["everyone", "everybody", "all", "majority", "millions", "nobody", "hitler", "nazi", "nazis", "communist", "stalin"]),
+    ("cliche", &["it is what it is", "enough", "period", "end of story", "that's it", "nothing to see", "move on", "common sense"]),
+    ("deflect", &["what about", "but what", "while", "yet", "instead", "hypocrisy", "hypocrite", "double standard"]),
+    ("absolute", &["never", "always", "ever", "most", "biggest", "worst", "best", "greatest", "huge", "massive", "only", "every", "nothing", "totally", "absolutely", "entire"]),
+];
+
+/// Names of the cue lists that match `words` (lower-cased tokens) or, for
+/// multi-word entries, the lower-cased `phrase`.
+fn lexicon_hits(words: &[String], phrase: &str) -> Vec<&'static str> {
+    LEXICONS
+        .iter()
+        .filter(|(_, entries)| {
+            entries.iter().any(|e| if e.contains(' ') { phrase.contains(e) } else { words.iter().any(|w| w == e) })
+        })
+        .map(|(name, _)| *name)
+        .collect()
+}
+
 /// Per-document data for TC features, computed once.
 pub struct TcContext<'a> {
     /// Tokens of the document.
@@ -464,6 +493,14 @@ pub(crate) fn tc_features(ctx: &TcContext, start: usize, end: usize, sink: &mut 
         3 => "3",
         _ => "4+",
     };
+    for name in lexicon_hits(&words, &span_lower) {
+        sink.feat("lex", name);
+    }
+    let sentence_words: Vec<String> = srange.clone().map(|i| lower_word(d.token_text(i))).collect();
+    let sentence_lower = d.sentence_bytes.get(sent).map(|r| lower_word(&text[r.clone()])).unwrap_or_default();
+    for name in lexicon_hits(&sentence_words, &sentence_lower) {
+        sink.feat("lexs", name);
+    }
     sink.feat("rep", rep);
     sink.feat("rep_len", &format!("{rep}/{}", len_bucket(n)));
     let content: Vec<usize> = inside.clone().filter(|&i| d.tokens[i].kind == TokenKind::Word && !d.stop[i]).collect();

@@ -17,7 +17,7 @@ use crate::linear::{dequantize, quantize, sigmoid, softmax_in_place, BinaryModel
 
 /// Version of the feature extraction; a model trained with another version
 /// is refused.
-pub const FEATURE_VERSION: u32 = 1;
+pub const FEATURE_VERSION: u32 = 2;
 
 /// The label SI spans carry before classification.
 pub const PROPAGANDA: &str = "propaganda";
