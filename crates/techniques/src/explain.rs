@@ -1,8 +1,27 @@
 //! One-sentence explanations built from the features that most favoured a
 //! span's technique over the runner-up.
 
-use crate::features::{is_stopword, tc_features, HashSink, NameSink, Sink, TcContext};
+use crate::features::{is_stopword, named_bucket, Sink};
+use crate::linear::Feature;
 use crate::model::{Classified, FastModel};
+
+/// Hashes TC features for classification and, in the same pass, keeps the
+/// describable ones with their bucket for the explanation.
+pub(crate) struct ExplainSink<'o> {
+    pub bits: u32,
+    pub out: &'o mut Vec<Feature>,
+    pub reasons: &'o mut Vec<(Feature, String)>,
+}
+
+impl Sink for ExplainSink<'_> {
+    fn feat(&mut self, name: &str, value: &str) {
+        let f = named_bucket(name, value, self.bits);
+        self.out.push(f);
+        if let Some(text) = describe(name, value) {
+            self.reasons.push((f, text));
+        }
+    }
+}
 
 /// Short gloss of what a technique does, completing "… typical of X, which …".
 fn gloss(label: &str) -> &'static str {
@@ -75,24 +94,19 @@ fn display_name(label: &str) -> String {
     unspin_taxonomy::by_label(label).map(|t| t.name.to_string()).unwrap_or_else(|| label.replace('_', " "))
 }
 
-/// Explains why `[start, end)` was classified as `c.label`.
-pub(crate) fn explain(model: &FastModel, ctx: &TcContext, start: usize, end: usize, c: &Classified) -> String {
+/// Explains why a span was classified as `c.label`, from the describable
+/// features `reasons` recorded while classifying it.
+pub(crate) fn explain(model: &FastModel, reasons: &[(Feature, String)], c: &Classified) -> String {
     let labels = &model.info.labels;
     let best = labels.iter().position(|l| *l == c.label).unwrap_or(0);
     let runner = (0..c.probs.len()).filter(|&k| k != best).max_by(|&a, &b| c.probs[a].total_cmp(&c.probs[b]));
-    let mut names = NameSink { names: Vec::new() };
-    tc_features(ctx, start, end, &mut names);
     let mut scored: Vec<(f32, String)> = Vec::new();
-    let mut buf = Vec::with_capacity(1);
-    for (n, v) in &names.names {
-        let Some(text) = describe(n, v) else { continue };
-        buf.clear();
-        HashSink { bits: model.tc.bits, out: &mut buf }.feat(n, v);
-        let row = buf[0] as usize * model.tc.classes;
+    for (f, text) in reasons {
+        let row = *f as usize * model.tc.classes;
         let w = &model.tc.weights[row..row + model.tc.classes];
         let contrib = w[best] - runner.map_or(0.0, |r| w[r]);
-        if contrib > 0.0 && !scored.iter().any(|(_, t)| *t == text) {
-            scored.push((contrib, text));
+        if contrib > 0.0 && !scored.iter().any(|(_, t)| t == text) {
+            scored.push((contrib, text.clone()));
         }
     }
     scored.sort_by(|a, b| b.0.total_cmp(&a.0));

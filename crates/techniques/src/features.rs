@@ -63,7 +63,8 @@ const STOPWORDS: &[&str] = &[
 
 /// True for function words that explain nothing on their own.
 pub(crate) fn is_stopword(word: &str) -> bool {
-    STOPWORDS.contains(&word)
+    static SET: std::sync::OnceLock<std::collections::HashSet<&'static str>> = std::sync::OnceLock::new();
+    SET.get_or_init(|| STOPWORDS.iter().copied().collect()).contains(word)
 }
 
 fn stop_hashes() -> &'static IdMap<()> {
@@ -361,19 +362,26 @@ pub(crate) struct HashSink<'o> {
     pub out: &'o mut Vec<Feature>,
 }
 
+/// The bucket of a named feature.
+#[inline]
+pub(crate) fn named_bucket(name: &str, value: &str, bits: u32) -> Feature {
+    bucket(mix(xxh3_64(name.as_bytes()), xxh3_64(value.as_bytes())), bits)
+}
+
 impl Sink for HashSink<'_> {
     #[inline]
     fn feat(&mut self, name: &str, value: &str) {
-        let h = mix(xxh3_64(name.as_bytes()), xxh3_64(value.as_bytes()));
-        self.out.push(bucket(h, self.bits));
+        self.out.push(named_bucket(name, value, self.bits));
     }
 }
 
-/// Keeps named features (for explanations).
+/// Keeps named features (for tests).
+#[cfg(test)]
 pub(crate) struct NameSink {
     pub names: Vec<(String, String)>,
 }
 
+#[cfg(test)]
 impl Sink for NameSink {
     fn feat(&mut self, name: &str, value: &str) {
         self.names.push((name.to_string(), value.to_string()));
@@ -405,16 +413,31 @@ pub(crate) const LEXICONS: &[(&str, &[&str])] = &[
     ("absolute", &["never", "always", "ever", "most", "biggest", "worst", "best", "greatest", "huge", "massive", "only", "every", "nothing", "totally", "absolutely", "entire"]),
 ];
 
+/// Single-word cue entries → bit mask of the lists they belong to.
+fn lexicon_words() -> &'static HashMap<&'static str, u32> {
+    static MAP: std::sync::OnceLock<HashMap<&'static str, u32>> = std::sync::OnceLock::new();
+    MAP.get_or_init(|| {
+        let mut map = HashMap::new();
+        for (k, (_, entries)) in LEXICONS.iter().enumerate() {
+            for e in entries.iter().filter(|e| !e.contains(' ')) {
+                *map.entry(*e).or_insert(0) |= 1 << k;
+            }
+        }
+        map
+    })
+}
+
 /// Names of the cue lists that match `words` (lower-cased tokens) or, for
 /// multi-word entries, the lower-cased `phrase`.
-fn lexicon_hits(words: &[String], phrase: &str) -> Vec<&'static str> {
-    LEXICONS
-        .iter()
-        .filter(|(_, entries)| {
-            entries.iter().any(|e| if e.contains(' ') { phrase.contains(e) } else { words.iter().any(|w| w == e) })
-        })
-        .map(|(name, _)| *name)
-        .collect()
+fn lexicon_hits<'w>(words: impl IntoIterator<Item = &'w str>, phrase: &str) -> impl Iterator<Item = &'static str> {
+    let table = lexicon_words();
+    let mut mask = words.into_iter().fold(0u32, |m, w| m | table.get(w).copied().unwrap_or(0));
+    for (k, (_, entries)) in LEXICONS.iter().enumerate() {
+        if mask & (1 << k) == 0 && entries.iter().any(|e| e.contains(' ') && phrase.contains(e)) {
+            mask |= 1 << k;
+        }
+    }
+    LEXICONS.iter().enumerate().filter(move |(k, _)| mask & (1 << k) != 0).map(|(_, (name, _))| *name)
 }
 
 /// Per-document data for TC features, computed once.
@@ -433,7 +456,9 @@ impl<'a> TcContext<'a> {
 
     /// Prepares already tokenised text for span classification.
     pub fn from_tokens(toks: DocTokens<'a>) -> TcContext<'a> {
-        let lower_text = toks.text.to_lowercase();
+        // Folded like span texts (curly apostrophes become straight ones), so
+        // that repetition counts compare like with like.
+        let lower_text = lower_word(toks.text);
         TcContext { toks, lower_text }
     }
 }
@@ -469,10 +494,10 @@ pub(crate) fn tc_features(ctx: &TcContext, start: usize, end: usize, sink: &mut 
     let span_text = text.get(start..end).unwrap_or("");
     let span_lower = lower_word(span_text);
     if span_lower.chars().count() <= 40 {
-        let chars: Vec<char> = format!(" {span_lower} ").chars().collect();
-        for g in chars.windows(4) {
-            let s: String = g.iter().collect();
-            sink.feat("c4", &s);
+        let padded = format!(" {span_lower} ");
+        let bounds: Vec<usize> = padded.char_indices().map(|(b, _)| b).chain([padded.len()]).collect();
+        for w in bounds.windows(5) {
+            sink.feat("c4", &padded[w[0]..w[4]]);
         }
     }
     // context words
@@ -493,12 +518,12 @@ pub(crate) fn tc_features(ctx: &TcContext, start: usize, end: usize, sink: &mut 
         3 => "3",
         _ => "4+",
     };
-    for name in lexicon_hits(&words, &span_lower) {
+    for name in lexicon_hits(words.iter().map(String::as_str), &span_lower) {
         sink.feat("lex", name);
     }
-    let sentence_words: Vec<String> = srange.clone().map(|i| lower_word(d.token_text(i))).collect();
     let sentence_lower = d.sentence_bytes.get(sent).map(|r| lower_word(&text[r.clone()])).unwrap_or_default();
-    for name in lexicon_hits(&sentence_words, &sentence_lower) {
+    let sentence_words = sentence_lower.split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '-')).filter(|w| !w.is_empty());
+    for name in lexicon_hits(sentence_words, &sentence_lower) {
         sink.feat("lexs", name);
     }
     sink.feat("rep", rep);

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use unspin_document::{layers, Document, Span};
 
 use crate::decode::{decode, DecodeConfig, Decoded};
-use crate::explain::explain;
+use crate::explain::{explain, ExplainSink};
 use crate::features::{si_sentence_features, si_token_features, tc_features, DocTokens, HashSink, TcContext};
 use crate::linear::{dequantize, quantize, sigmoid, softmax_in_place, BinaryModel, QuantizedBinary, SoftmaxModel};
 
@@ -290,16 +290,25 @@ impl FastModel {
     pub fn analyze(&self, doc: &Document) -> Vec<Span> {
         let ctx = TcContext::from_tokens(DocTokens::new(doc.text()));
         let found = self.detect_tokens(doc, &ctx.toks, &self.info.decode);
-        let ranges: Vec<(usize, usize)> = found.iter().map(|s| (s.start(), s.end())).collect();
-        let classes = self.classify_ctx(&ctx, &ranges);
+        let prov = self.provenance();
+        let mut feats = Vec::with_capacity(256);
+        let mut reasons = Vec::with_capacity(64);
         found
             .into_iter()
-            .zip(classes)
-            .filter_map(|(span, c)| {
-                let why = explain(self, &ctx, span.start(), span.end(), &c);
+            .filter_map(|span| {
+                feats.clear();
+                reasons.clear();
+                let mut sink = ExplainSink { bits: self.tc.bits, out: &mut feats, reasons: &mut reasons };
+                tc_features(&ctx, span.start(), span.end(), &mut sink);
+                let mut p = vec![0.0; self.tc.classes];
+                self.tc.logits(&feats, &mut p);
+                softmax_in_place(&mut p);
+                let best = (0..p.len()).max_by(|&a, &b| p[a].total_cmp(&p[b])).unwrap_or(0);
+                let c = Classified { label: self.info.labels[best].clone(), score: p[best], probs: p };
+                let why = explain(self, &reasons, &c);
                 Span::new(span.start(), span.end(), c.label).ok().map(|s| {
                     s.with_score(span.score * c.score)
-                        .with_provenance(self.provenance())
+                        .with_provenance(prov.clone())
                         .with_attr("explanation", why)
                         .with_attr("span_score", span.score)
                         .with_attr("technique_score", c.score)
