@@ -31,7 +31,13 @@ impl Alignment {
 
     /// The identity mapping for a text read verbatim (`len` bytes).
     pub fn identity(len: usize) -> Alignment {
-        Alignment { pieces: vec![Piece { text_start: 0, source_start: 0, len }] }
+        Alignment {
+            pieces: vec![Piece {
+                text_start: 0,
+                source_start: 0,
+                len,
+            }],
+        }
     }
 
     /// Records that `len` text bytes from `text_start` were copied from
@@ -46,12 +52,18 @@ impl Alignment {
             if text_start < last.text_start + last.len {
                 return;
             }
-            if text_start == last.text_start + last.len && source_start == last.source_start + last.len {
+            if text_start == last.text_start + last.len
+                && source_start == last.source_start + last.len
+            {
                 last.len += len;
                 return;
             }
         }
-        self.pieces.push(Piece { text_start, source_start, len });
+        self.pieces.push(Piece {
+            text_start,
+            source_start,
+            len,
+        });
     }
 
     /// The pieces, in text order.
@@ -93,7 +105,14 @@ mod tests {
         a.push(2, 12, 3);
         a.push(1, 0, 1); // out of order
         a.push(9, 9, 0); // empty
-        assert_eq!(a.pieces(), &[Piece { text_start: 0, source_start: 10, len: 5 }]);
+        assert_eq!(
+            a.pieces(),
+            &[Piece {
+                text_start: 0,
+                source_start: 10,
+                len: 5
+            }]
+        );
         assert_eq!(Alignment::identity(4).to_source(3), Some(3));
     }
 }

@@ -78,7 +78,13 @@ pub struct Document {
 impl Document {
     /// A document with no metadata and no layers.
     pub fn new(id: impl Into<String>, text: impl Into<String>) -> Document {
-        Document { id: id.into(), text: text.into(), metadata: Metadata::default(), layers: BTreeMap::new(), alignment: None }
+        Document {
+            id: id.into(),
+            text: text.into(),
+            metadata: Metadata::default(),
+            layers: BTreeMap::new(),
+            alignment: None,
+        }
     }
 
     /// The article text (the coordinate space of every span).
@@ -142,7 +148,11 @@ impl Document {
     fn check(&self, span: &Span) -> Result<(), SpanError> {
         let (s, e) = (span.start(), span.end());
         if e > self.text.len() || !self.text.is_char_boundary(s) || !self.text.is_char_boundary(e) {
-            return Err(SpanError::OutOfText { start: s, end: e, len: self.text.len() });
+            return Err(SpanError::OutOfText {
+                start: s,
+                end: e,
+                len: self.text.len(),
+            });
         }
         Ok(())
     }
@@ -164,7 +174,11 @@ mod tests {
     #[test]
     fn set_layer_sorts_and_missing_layer_is_empty() {
         let mut doc = Document::new("d", "abcdef");
-        let spans = vec![Span::new(3, 4, "b").unwrap(), Span::new(0, 2, "a").unwrap(), Span::new(0, 5, "c").unwrap()];
+        let spans = vec![
+            Span::new(3, 4, "b").unwrap(),
+            Span::new(0, 2, "a").unwrap(),
+            Span::new(0, 5, "c").unwrap(),
+        ];
         doc.set_layer("t", spans).unwrap();
         let labels: Vec<_> = doc.layer("t").iter().map(|s| s.label.as_str()).collect();
         assert_eq!(labels, ["c", "a", "b"]);

@@ -17,11 +17,17 @@ impl CharIndex {
     /// Builds the index for `text`.
     pub fn new(text: &str) -> CharIndex {
         if text.is_ascii() {
-            return CharIndex { char_starts: Vec::new(), len_bytes: text.len() };
+            return CharIndex {
+                char_starts: Vec::new(),
+                len_bytes: text.len(),
+            };
         }
         let mut char_starts: Vec<usize> = text.char_indices().map(|(b, _)| b).collect();
         char_starts.push(text.len());
-        CharIndex { char_starts, len_bytes: text.len() }
+        CharIndex {
+            char_starts,
+            len_bytes: text.len(),
+        }
     }
 
     /// Number of code points in the text.

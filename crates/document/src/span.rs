@@ -56,7 +56,14 @@ impl Span {
         if start > end {
             return Err(SpanError::Reversed { start, end });
         }
-        Ok(Span { start, end, label: label.into(), score: 1.0, provenance: None, attrs: BTreeMap::new() })
+        Ok(Span {
+            start,
+            end,
+            label: label.into(),
+            score: 1.0,
+            provenance: None,
+            attrs: BTreeMap::new(),
+        })
     }
 
     /// Sets the score (builder style).
@@ -72,7 +79,11 @@ impl Span {
     }
 
     /// Adds one attribute (builder style).
-    pub fn with_attr(mut self, key: impl Into<String>, value: impl Into<serde_json::Value>) -> Span {
+    pub fn with_attr(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Span {
         self.attrs.insert(key.into(), value.into());
         self
     }
@@ -99,7 +110,9 @@ impl Span {
 
     /// Number of bytes shared with `other`.
     pub fn overlap(&self, other: &Span) -> usize {
-        self.end.min(other.end).saturating_sub(self.start.max(other.start))
+        self.end
+            .min(other.end)
+            .saturating_sub(self.start.max(other.start))
     }
 
     /// Moves the span to new offsets, keeping label, score and attributes.
@@ -122,7 +135,10 @@ mod tests {
 
     #[test]
     fn reversed_is_an_error() {
-        assert_eq!(Span::new(5, 2, "x"), Err(SpanError::Reversed { start: 5, end: 2 }));
+        assert_eq!(
+            Span::new(5, 2, "x"),
+            Err(SpanError::Reversed { start: 5, end: 2 })
+        );
     }
 
     #[test]

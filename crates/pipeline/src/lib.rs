@@ -109,7 +109,9 @@ impl Pipeline {
     /// The failing stage's error, prefixed with its name.
     pub fn run(&self, doc: &mut Document) -> Result<(), StageError> {
         for stage in &self.stages {
-            stage.process(doc).map_err(|e| StageError::Other(format!("stage '{}': {e}", stage.name())))?;
+            stage
+                .process(doc)
+                .map_err(|e| StageError::Other(format!("stage '{}': {e}", stage.name())))?;
         }
         Ok(())
     }
@@ -137,7 +139,9 @@ mod tests {
 
     #[test]
     fn unmet_requirement_names_stage_and_layer() {
-        let err = Pipeline::new(vec![Box::new(Needs)], &["title"]).err().unwrap();
+        let err = Pipeline::new(vec![Box::new(Needs)], &["title"])
+            .err()
+            .unwrap();
         assert_eq!(err.stage, "needs");
         assert_eq!(err.layer, "sentence");
         assert!(err.to_string().contains("available: title"));

@@ -81,10 +81,18 @@ pub fn tokenize_into(text: &str, base: usize, out: &mut Vec<Token>) {
                 } else {
                     TokenKind::Word
                 };
-                out.push(Token { start: base + start, end: base + i, kind });
+                out.push(Token {
+                    start: base + start,
+                    end: base + i,
+                    kind,
+                });
                 continue;
             }
-            out.push(Token { start: base + i, end: base + i + 1, kind: TokenKind::Punct });
+            out.push(Token {
+                start: base + i,
+                end: base + i + 1,
+                kind: TokenKind::Punct,
+            });
             i += 1;
             continue;
         }
@@ -96,9 +104,17 @@ pub fn tokenize_into(text: &str, base: usize, out: &mut Vec<Token>) {
         } else if c.is_alphanumeric() {
             let start = i;
             i = scan_word(text, i, false);
-            out.push(Token { start: base + start, end: base + i, kind: TokenKind::Word });
+            out.push(Token {
+                start: base + start,
+                end: base + i,
+                kind: TokenKind::Word,
+            });
         } else {
-            out.push(Token { start: base + i, end: base + i + w, kind: TokenKind::Punct });
+            out.push(Token {
+                start: base + i,
+                end: base + i + w,
+                kind: TokenKind::Punct,
+            });
             i += w;
         }
     }
@@ -128,8 +144,19 @@ fn scan_word(text: &str, mut i: usize, numeric: bool) -> usize {
             }
             return i;
         }
-        let joiner = if numeric { b == b'.' || b == b',' } else { b == b'\'' };
-        if joiner && i + 1 < bytes.len() && (if numeric { bytes[i + 1].is_ascii_digit() } else { next_is_alpha(text, i + 1) }) {
+        let joiner = if numeric {
+            b == b'.' || b == b','
+        } else {
+            b == b'\''
+        };
+        if joiner
+            && i + 1 < bytes.len()
+            && (if numeric {
+                bytes[i + 1].is_ascii_digit()
+            } else {
+                next_is_alpha(text, i + 1)
+            })
+        {
             i += 1;
             continue;
         }
@@ -138,13 +165,16 @@ fn scan_word(text: &str, mut i: usize, numeric: bool) -> usize {
 }
 
 fn next_is_alpha(text: &str, i: usize) -> bool {
-    text.get(i..).and_then(|s| s.chars().next()).is_some_and(char::is_alphabetic)
+    text.get(i..)
+        .and_then(|s| s.chars().next())
+        .is_some_and(char::is_alphabetic)
 }
 
 const ABBREVIATIONS: &[&str] = &[
-    "mr", "mrs", "ms", "dr", "prof", "sr", "jr", "st", "gen", "col", "lt", "sgt", "capt", "gov", "sen", "rep", "rev",
-    "vs", "etc", "inc", "ltd", "co", "corp", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct",
-    "nov", "dec", "no", "u.s", "u.k", "e.g", "i.e", "a.m", "p.m", "ft", "mt", "fig", "approx",
+    "mr", "mrs", "ms", "dr", "prof", "sr", "jr", "st", "gen", "col", "lt", "sgt", "capt", "gov",
+    "sen", "rep", "rev", "vs", "etc", "inc", "ltd", "co", "corp", "jan", "feb", "mar", "apr",
+    "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "no", "u.s", "u.k", "e.g", "i.e",
+    "a.m", "p.m", "ft", "mt", "fig", "approx",
 ];
 
 /// Splits `text` into sentence byte ranges, trimmed of surrounding whitespace.
@@ -173,11 +203,17 @@ fn push_trimmed(text: &str, start: usize, end: usize, out: &mut Vec<Range<usize>
 }
 
 fn is_closer(c: char) -> bool {
-    matches!(c, '"' | '\'' | ')' | ']' | '\u{201d}' | '\u{2019}' | '\u{bb}')
+    matches!(
+        c,
+        '"' | '\'' | ')' | ']' | '\u{201d}' | '\u{2019}' | '\u{bb}'
+    )
 }
 
 fn is_opener(c: char) -> bool {
-    matches!(c, '"' | '\'' | '(' | '[' | '\u{201c}' | '\u{2018}' | '\u{ab}')
+    matches!(
+        c,
+        '"' | '\'' | '(' | '[' | '\u{201c}' | '\u{2018}' | '\u{ab}'
+    )
 }
 
 fn split_line(text: &str, start: usize, end: usize, out: &mut Vec<Range<usize>>) {
@@ -264,21 +300,48 @@ mod tests {
 
     #[test]
     fn tokens_keep_numbers_contractions_and_unicode() {
-        assert_eq!(toks("3,000 men, 12.5 km."), ["3,000", "men", ",", "12.5", "km", "."]);
-        assert_eq!(toks("Assad\u{2019}s \u{201c}moderate\u{201d} rebels"), ["Assad\u{2019}s", "\u{201c}", "moderate", "\u{201d}", "rebels"]);
-        assert_eq!(toks("Fran\u{e7}ois\u{2014}Hollande"), ["Fran\u{e7}ois", "\u{2014}", "Hollande"]);
+        assert_eq!(
+            toks("3,000 men, 12.5 km."),
+            ["3,000", "men", ",", "12.5", "km", "."]
+        );
+        assert_eq!(
+            toks("Assad\u{2019}s \u{201c}moderate\u{201d} rebels"),
+            [
+                "Assad\u{2019}s",
+                "\u{201c}",
+                "moderate",
+                "\u{201d}",
+                "rebels"
+            ]
+        );
+        assert_eq!(
+            toks("Fran\u{e7}ois\u{2014}Hollande"),
+            ["Fran\u{e7}ois", "\u{2014}", "Hollande"]
+        );
         assert_eq!(toks("'quoted'"), ["'", "quoted", "'"]);
     }
 
     #[test]
     fn sentences_split_on_lines_and_terminators() {
         assert_eq!(sents("One. Two!\nThree"), ["One.", "Two!", "Three"]);
-        assert_eq!(sents("He met Dr. No at 3 p.m. on Friday. Then left."), ["He met Dr. No at 3 p.m. on Friday.", "Then left."]);
-        assert_eq!(sents("It cost $3.5 million. U.S. officials agreed."), ["It cost $3.5 million.", "U.S. officials agreed."]);
-        assert_eq!(sents("He said \"stop!\" She did not."), ["He said \"stop!\"", "She did not."]);
+        assert_eq!(
+            sents("He met Dr. No at 3 p.m. on Friday. Then left."),
+            ["He met Dr. No at 3 p.m. on Friday.", "Then left."]
+        );
+        assert_eq!(
+            sents("It cost $3.5 million. U.S. officials agreed."),
+            ["It cost $3.5 million.", "U.S. officials agreed."]
+        );
+        assert_eq!(
+            sents("He said \"stop!\" She did not."),
+            ["He said \"stop!\"", "She did not."]
+        );
         assert_eq!(sents("  \n\n "), Vec::<&str>::new());
         // regression: a multi-byte opening quote before an abbreviation
-        assert_eq!(sents("citing \u{201c}Rev. Smith\u{201d}. Then"), ["citing \u{201c}Rev. Smith\u{201d}.", "Then"]);
+        assert_eq!(
+            sents("citing \u{201c}Rev. Smith\u{201d}. Then"),
+            ["citing \u{201c}Rev. Smith\u{201d}.", "Then"]
+        );
     }
 
     proptest! {

@@ -18,7 +18,11 @@ pub struct DecodeConfig {
 
 impl Default for DecodeConfig {
     fn default() -> DecodeConfig {
-        DecodeConfig { threshold: 0.3, max_gap: 2, min_words: 1 }
+        DecodeConfig {
+            threshold: 0.3,
+            max_gap: 2,
+            min_words: 1,
+        }
     }
 }
 
@@ -35,7 +39,12 @@ pub struct Decoded {
 
 /// Decodes spans from token probabilities (`probs[i]` for token `i`).
 /// `skip[i]` marks tokens that may not be part of any span (boilerplate).
-pub fn decode(d: &DocTokens, probs: &[f32], skip: Option<&[bool]>, cfg: &DecodeConfig) -> Vec<Decoded> {
+pub fn decode(
+    d: &DocTokens,
+    probs: &[f32],
+    skip: Option<&[bool]>,
+    cfg: &DecodeConfig,
+) -> Vec<Decoded> {
     let mut out = Vec::new();
     for r in &d.sentence_tokens {
         let mut i = r.start;
@@ -66,10 +75,16 @@ pub fn decode(d: &DocTokens, probs: &[f32], skip: Option<&[bool]>, cfg: &DecodeC
             while b > a && d.tokens[b - 1].kind == TokenKind::Punct {
                 b -= 1;
             }
-            let words = (a..b).filter(|&k| d.tokens[k].kind != TokenKind::Punct).count();
+            let words = (a..b)
+                .filter(|&k| d.tokens[k].kind != TokenKind::Punct)
+                .count();
             if b > a && words >= cfg.min_words {
                 let score = probs[a..b].iter().sum::<f32>() / (b - a) as f32;
-                out.push(Decoded { start: d.tokens[a].start, end: d.tokens[b - 1].end, score });
+                out.push(Decoded {
+                    start: d.tokens[a].start,
+                    end: d.tokens[b - 1].end,
+                    score,
+                });
             }
             i = end.max(i + 1);
         }
@@ -87,12 +102,23 @@ mod tests {
         let d = DocTokens::new(text);
         // tokens: They are , evil , corrupt liars . Fine .
         let probs = [0.1, 0.1, 0.9, 0.9, 0.1, 0.9, 0.9, 0.9, 0.1, 0.1];
-        let cfg = DecodeConfig { threshold: 0.5, max_gap: 1, min_words: 1 };
+        let cfg = DecodeConfig {
+            threshold: 0.5,
+            max_gap: 1,
+            min_words: 1,
+        };
         let spans = decode(&d, &probs, None, &cfg);
         assert_eq!(spans.len(), 1);
         assert_eq!(&text[spans[0].start..spans[0].end], "evil , corrupt liars");
-        let cfg = DecodeConfig { threshold: 0.5, max_gap: 0, min_words: 1 };
-        let spans: Vec<&str> = decode(&d, &probs, None, &cfg).iter().map(|s| &text[s.start..s.end]).collect();
+        let cfg = DecodeConfig {
+            threshold: 0.5,
+            max_gap: 0,
+            min_words: 1,
+        };
+        let spans: Vec<&str> = decode(&d, &probs, None, &cfg)
+            .iter()
+            .map(|s| &text[s.start..s.end])
+            .collect();
         assert_eq!(spans, ["evil", "corrupt liars"]);
     }
 
@@ -100,7 +126,15 @@ mod tests {
     fn skipped_tokens_never_join_a_span() {
         let text = "bad bad bad";
         let d = DocTokens::new(text);
-        let spans = decode(&d, &[0.9, 0.9, 0.9], Some(&[false, true, false]), &DecodeConfig { max_gap: 0, ..Default::default() });
+        let spans = decode(
+            &d,
+            &[0.9, 0.9, 0.9],
+            Some(&[false, true, false]),
+            &DecodeConfig {
+                max_gap: 0,
+                ..Default::default()
+            },
+        );
         assert_eq!(spans.len(), 2);
     }
 }

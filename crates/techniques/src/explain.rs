@@ -27,19 +27,27 @@ impl Sink for ExplainSink<'_> {
 fn gloss(label: &str) -> &'static str {
     match label {
         "Loaded_Language" => "uses emotionally charged words to sway the reader",
-        "Name_Calling,Labeling" => "pins a label on a person or group that the reader is meant to fear, hate or love",
+        "Name_Calling,Labeling" => {
+            "pins a label on a person or group that the reader is meant to fear, hate or love"
+        }
         "Repetition" => "repeats a message so that it sticks",
         "Doubt" => "questions the credibility of someone or something",
-        "Exaggeration,Minimisation" => "makes something look bigger, better or worse, or smaller, than it is",
+        "Exaggeration,Minimisation" => {
+            "makes something look bigger, better or worse, or smaller, than it is"
+        }
         "Appeal_to_fear-prejudice" => "builds support by raising fear or playing on prejudice",
         "Flag-Waving" => "plays on patriotism or group identity to justify an idea",
         "Causal_Oversimplification" => "gives one simple cause for a complex matter",
         "Appeal_to_Authority" => "rests a claim on an authority's word alone",
         "Slogans" => "packs a message into a brief, striking phrase",
         "Black-and-White_Fallacy" => "offers two alternatives as the only ones possible",
-        "Whataboutism,Straw_Men,Red_Herring" => "deflects to another issue or attacks a distorted version of a position",
+        "Whataboutism,Straw_Men,Red_Herring" => {
+            "deflects to another issue or attacks a distorted version of a position"
+        }
         "Thought-terminating_Cliches" => "uses a stock phrase that discourages further thought",
-        "Bandwagon,Reductio_ad_hitlerum" => "urges agreement because everyone agrees, or rejects an idea for who holds it",
+        "Bandwagon,Reductio_ad_hitlerum" => {
+            "urges agreement because everyone agrees, or rejects an idea for who holds it"
+        }
         _ => "matches patterns the model learned for this technique",
     }
 }
@@ -47,14 +55,24 @@ fn gloss(label: &str) -> &'static str {
 fn describe(name: &str, value: &str) -> Option<String> {
     let wordy = |v: &str| v.chars().any(char::is_alphanumeric) && !is_stopword(v);
     Some(match name {
-        "w" | "first" | "last" | "prev1" | "prev2" | "next1" | "next2" if !wordy(value) => return None,
+        "w" | "first" | "last" | "prev1" | "prev2" | "next1" | "next2" if !wordy(value) => {
+            return None
+        }
         "w" | "first" | "last" => format!("the word \u{201c}{value}\u{201d}"),
-        "bg" if value.split(' ').filter(|w| wordy(w)).count() == 0 || !value.split(' ').all(|w| w.chars().any(char::is_alphanumeric)) => return None,
+        "bg" if value.split(' ').filter(|w| wordy(w)).count() == 0
+            || !value
+                .split(' ')
+                .all(|w| w.chars().any(char::is_alphanumeric)) =>
+        {
+            return None
+        }
         "bg" => format!("the phrase \u{201c}{value}\u{201d}"),
         "prev1" | "prev2" | "next1" | "next2" if !value.starts_with('<') => {
             format!("the nearby word \u{201c}{value}\u{201d}")
         }
-        "rep" if value == "4+" => "the phrase occurring four times or more in the article".to_string(),
+        "rep" if value == "4+" => {
+            "the phrase occurring four times or more in the article".to_string()
+        }
         "rep" if value != "1" => format!("the phrase occurring {value} times in the article"),
         "wrep" if value != "1" => "its key words recurring across the article".to_string(),
         "quoted" if value == "y" => "the quotation marks around it".to_string(),
@@ -91,7 +109,9 @@ fn lexicon_phrase(name: &str) -> Option<&'static str> {
 }
 
 fn display_name(label: &str) -> String {
-    unspin_taxonomy::by_label(label).map(|t| t.name.to_string()).unwrap_or_else(|| label.replace('_', " "))
+    unspin_taxonomy::by_label(label)
+        .map(|t| t.name.to_string())
+        .unwrap_or_else(|| label.replace('_', " "))
 }
 
 /// Explains why a span was classified as `c.label`, from the describable
@@ -99,7 +119,9 @@ fn display_name(label: &str) -> String {
 pub(crate) fn explain(model: &FastModel, reasons: &[(Feature, String)], c: &Classified) -> String {
     let labels = &model.info.labels;
     let best = labels.iter().position(|l| *l == c.label).unwrap_or(0);
-    let runner = (0..c.probs.len()).filter(|&k| k != best).max_by(|&a, &b| c.probs[a].total_cmp(&c.probs[b]));
+    let runner = (0..c.probs.len())
+        .filter(|&k| k != best)
+        .max_by(|&a, &b| c.probs[a].total_cmp(&c.probs[b]));
     let mut scored: Vec<(f32, String)> = Vec::new();
     for (f, text) in reasons {
         let row = *f as usize * model.tc.classes;
@@ -133,9 +155,18 @@ mod tests {
         assert_eq!(describe("prev1", "-"), None);
         assert_eq!(describe("bg", "of a"), None);
         assert_eq!(describe("bg", ", ["), None);
-        assert_eq!(describe("w", "betrayal").as_deref(), Some("the word \u{201c}betrayal\u{201d}"));
-        assert_eq!(describe("len", "1").as_deref(), Some("its length (one word)"));
-        assert_eq!(describe("rep", "3").as_deref(), Some("the phrase occurring 3 times in the article"));
+        assert_eq!(
+            describe("w", "betrayal").as_deref(),
+            Some("the word \u{201c}betrayal\u{201d}")
+        );
+        assert_eq!(
+            describe("len", "1").as_deref(),
+            Some("its length (one word)")
+        );
+        assert_eq!(
+            describe("rep", "3").as_deref(),
+            Some("the phrase occurring 3 times in the article")
+        );
     }
 
     #[test]

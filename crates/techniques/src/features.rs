@@ -47,24 +47,32 @@ pub(crate) fn hash_lower(s: &str) -> u64 {
         xxh3_64(&buf[..s.len()])
     } else {
         // Curly apostrophes fold to straight ones so "don’t" == "don't".
-        let l: String = s.chars().flat_map(char::to_lowercase).map(|c| if c == '\u{2019}' { '\'' } else { c }).collect();
+        let l: String = s
+            .chars()
+            .flat_map(char::to_lowercase)
+            .map(|c| if c == '\u{2019}' { '\'' } else { c })
+            .collect();
         xxh3_64(l.as_bytes())
     }
 }
 
 const STOPWORDS: &[&str] = &[
-    "a", "an", "the", "and", "or", "but", "if", "of", "to", "in", "on", "at", "by", "for", "with", "from", "as", "is",
-    "are", "was", "were", "be", "been", "being", "it", "its", "this", "that", "these", "those", "he", "she", "they",
-    "we", "you", "i", "his", "her", "their", "our", "your", "my", "him", "them", "us", "me", "not", "no", "so", "than",
-    "then", "there", "here", "has", "have", "had", "do", "does", "did", "will", "would", "can", "could", "should",
-    "may", "might", "must", "which", "who", "whom", "what", "when", "where", "why", "how", "all", "any", "some", "more",
-    "most", "also", "just", "about", "into", "over", "after", "before", "said", "says", "s", "t", "up", "out",
+    "a", "an", "the", "and", "or", "but", "if", "of", "to", "in", "on", "at", "by", "for", "with",
+    "from", "as", "is", "are", "was", "were", "be", "been", "being", "it", "its", "this", "that",
+    "these", "those", "he", "she", "they", "we", "you", "i", "his", "her", "their", "our", "your",
+    "my", "him", "them", "us", "me", "not", "no", "so", "than", "then", "there", "here", "has",
+    "have", "had", "do", "does", "did", "will", "would", "can", "could", "should", "may", "might",
+    "must", "which", "who", "whom", "what", "when", "where", "why", "how", "all", "any", "some",
+    "more", "most", "also", "just", "about", "into", "over", "after", "before", "said", "says",
+    "s", "t", "up", "out",
 ];
 
 /// True for function words that explain nothing on their own.
 pub(crate) fn is_stopword(word: &str) -> bool {
-    static SET: std::sync::OnceLock<std::collections::HashSet<&'static str>> = std::sync::OnceLock::new();
-    SET.get_or_init(|| STOPWORDS.iter().copied().collect()).contains(word)
+    static SET: std::sync::OnceLock<std::collections::HashSet<&'static str>> =
+        std::sync::OnceLock::new();
+    SET.get_or_init(|| STOPWORDS.iter().copied().collect())
+        .contains(word)
 }
 
 fn stop_hashes() -> &'static IdMap<()> {
@@ -182,7 +190,8 @@ impl<'a> DocTokens<'a> {
         let mut shapes = Vec::with_capacity(n);
         let mut stop = Vec::with_capacity(n);
         let stop_hashes = stop_hashes();
-        let mut word_count: IdMap<u32> = IdMap::with_capacity_and_hasher(n / 2 + 8, Default::default());
+        let mut word_count: IdMap<u32> =
+            IdMap::with_capacity_and_hasher(n / 2 + 8, Default::default());
         for t in &tokens {
             let s = &text[t.range()];
             let h = hash_lower(s);
@@ -194,7 +203,8 @@ impl<'a> DocTokens<'a> {
                 *word_count.entry(h).or_insert(0) += 1;
             }
         }
-        let mut bigram_count: IdMap<u32> = IdMap::with_capacity_and_hasher(n + 8, Default::default());
+        let mut bigram_count: IdMap<u32> =
+            IdMap::with_capacity_and_hasher(n + 8, Default::default());
         let mut in_quotes = vec![false; n];
         for r in &sentence_tokens {
             let mut open = false;
@@ -209,7 +219,10 @@ impl<'a> DocTokens<'a> {
                     }
                 }
                 in_quotes[i] = open;
-                if i + 1 < r.end && tokens[i].kind != TokenKind::Punct && tokens[i + 1].kind != TokenKind::Punct {
+                if i + 1 < r.end
+                    && tokens[i].kind != TokenKind::Punct
+                    && tokens[i + 1].kind != TokenKind::Punct
+                {
                     *bigram_count.entry(mix(lower[i], lower[i + 1])).or_insert(0) += 1;
                 }
             }
@@ -289,7 +302,7 @@ pub(crate) fn si_sentence_features(d: &DocTokens, s: usize, bits: u32, out: &mut
     push(out, bits, 105, caps.min(3), 0);
     push(out, bits, 106, repeated.min(6), 0);
     push(out, bits, 107, 0, 0); // sentence bias
-    // the previous and next sentences' lengths and punctuation
+                                // the previous and next sentences' lengths and punctuation
     for (ns, k) in [(108u64, s.wrapping_sub(1)), (109, s + 1)] {
         if let Some(rr) = d.sentence_tokens.get(k) {
             push(out, bits, ns, rr.len().min(60) as u64 / 8, 0);
@@ -339,14 +352,34 @@ pub(crate) fn si_token_features(d: &DocTokens, i: usize, bits: u32, out: &mut Ve
     let count = d.word_count.get(&w0).copied().unwrap_or(0);
     push(out, bits, 12, count_bucket(count), d.stop[i] as u64);
     if d.tokens[i].kind != TokenKind::Punct {
-        let nb = if i + 1 < r.end { d.bigram_count.get(&mix(w0, d.lower[i + 1])).copied().unwrap_or(0) } else { 0 };
-        let pb = if i > r.start { d.bigram_count.get(&mix(d.lower[i - 1], w0)).copied().unwrap_or(0) } else { 0 };
+        let nb = if i + 1 < r.end {
+            d.bigram_count
+                .get(&mix(w0, d.lower[i + 1]))
+                .copied()
+                .unwrap_or(0)
+        } else {
+            0
+        };
+        let pb = if i > r.start {
+            d.bigram_count
+                .get(&mix(d.lower[i - 1], w0))
+                .copied()
+                .unwrap_or(0)
+        } else {
+            0
+        };
         push(out, bits, 13, count_bucket(nb), count_bucket(pb));
     }
     push(out, bits, 14, d.in_quotes[i] as u64, 0);
     let pos = i - r.start;
     let rel = if r.len() > 1 { pos * 5 / r.len() } else { 0 };
-    push(out, bits, 15, rel as u64, (pos == 0) as u64 + 2 * (i + 1 == r.end) as u64);
+    push(
+        out,
+        bits,
+        15,
+        rel as u64,
+        (pos == 0) as u64 + 2 * (i + 1 == r.end) as u64,
+    );
     push(out, bits, 16, (s == 0) as u64, 0);
     push(out, bits, 17, w0, d.in_quotes[i] as u64);
 }
@@ -365,7 +398,10 @@ pub(crate) struct HashSink<'o> {
 /// The bucket of a named feature.
 #[inline]
 pub(crate) fn named_bucket(name: &str, value: &str, bits: u32) -> Feature {
-    bucket(mix(xxh3_64(name.as_bytes()), xxh3_64(value.as_bytes())), bits)
+    bucket(
+        mix(xxh3_64(name.as_bytes()), xxh3_64(value.as_bytes())),
+        bits,
+    )
 }
 
 impl Sink for HashSink<'_> {
@@ -401,16 +437,179 @@ pub(crate) fn count_occurrences(hay: &str, needle: &str) -> usize {
 /// helps the rare techniques whose individual words are seen too seldom.
 /// Multi-word entries match as substrings, single words as whole tokens.
 pub(crate) const LEXICONS: &[(&str, &[&str])] = &[
-    ("flag", &["nation", "national", "country", "patriot", "patriots", "patriotic", "america", "american", "americans", "our people", "homeland", "flag", "sovereignty", "we the people"]),
-    ("fear", &["threat", "danger", "dangerous", "destroy", "terror", "terrorist", "fear", "afraid", "kill", "death", "invasion", "invade", "crisis", "disaster", "catastrophe", "war"]),
-    ("doubt", &["really", "truly", "allegedly", "so-called", "claim", "claims", "claimed", "supposedly", "question", "whether", "credibility", "lie", "lies", "lied"]),
-    ("causal", &["because", "therefore", "thus", "cause", "caused", "causes", "result", "resulted", "due to", "led to", "leads to", "so that", "blame"]),
-    ("authority", &["according to", "said", "says", "expert", "experts", "professor", "scientist", "scientists", "official", "officials", "study", "report", "pope", "president"]),
-    ("either_or", &["either", "only", "or else", "no other", "no alternative", "must", "no choice", "with us", "against us"]),
-    ("bandwagon", &["everyone", "everybody", "all", "majority", "millions", "nobody", "hitler", "nazi", "nazis", "communist", "stalin"]),
-    ("cliche", &["it is what it is", "enough", "period", "end of story", "that's it", "nothing to see", "move on", "common sense"]),
-    ("deflect", &["what about", "but what", "while", "yet", "instead", "hypocrisy", "hypocrite", "double standard"]),
-    ("absolute", &["never", "always", "ever", "most", "biggest", "worst", "best", "greatest", "huge", "massive", "only", "every", "nothing", "totally", "absolutely", "entire"]),
+    (
+        "flag",
+        &[
+            "nation",
+            "national",
+            "country",
+            "patriot",
+            "patriots",
+            "patriotic",
+            "america",
+            "american",
+            "americans",
+            "our people",
+            "homeland",
+            "flag",
+            "sovereignty",
+            "we the people",
+        ],
+    ),
+    (
+        "fear",
+        &[
+            "threat",
+            "danger",
+            "dangerous",
+            "destroy",
+            "terror",
+            "terrorist",
+            "fear",
+            "afraid",
+            "kill",
+            "death",
+            "invasion",
+            "invade",
+            "crisis",
+            "disaster",
+            "catastrophe",
+            "war",
+        ],
+    ),
+    (
+        "doubt",
+        &[
+            "really",
+            "truly",
+            "allegedly",
+            "so-called",
+            "claim",
+            "claims",
+            "claimed",
+            "supposedly",
+            "question",
+            "whether",
+            "credibility",
+            "lie",
+            "lies",
+            "lied",
+        ],
+    ),
+    (
+        "causal",
+        &[
+            "because",
+            "therefore",
+            "thus",
+            "cause",
+            "caused",
+            "causes",
+            "result",
+            "resulted",
+            "due to",
+            "led to",
+            "leads to",
+            "so that",
+            "blame",
+        ],
+    ),
+    (
+        "authority",
+        &[
+            "according to",
+            "said",
+            "says",
+            "expert",
+            "experts",
+            "professor",
+            "scientist",
+            "scientists",
+            "official",
+            "officials",
+            "study",
+            "report",
+            "pope",
+            "president",
+        ],
+    ),
+    (
+        "either_or",
+        &[
+            "either",
+            "only",
+            "or else",
+            "no other",
+            "no alternative",
+            "must",
+            "no choice",
+            "with us",
+            "against us",
+        ],
+    ),
+    (
+        "bandwagon",
+        &[
+            "everyone",
+            "everybody",
+            "all",
+            "majority",
+            "millions",
+            "nobody",
+            "hitler",
+            "nazi",
+            "nazis",
+            "communist",
+            "stalin",
+        ],
+    ),
+    (
+        "cliche",
+        &[
+            "it is what it is",
+            "enough",
+            "period",
+            "end of story",
+            "that's it",
+            "nothing to see",
+            "move on",
+            "common sense",
+        ],
+    ),
+    (
+        "deflect",
+        &[
+            "what about",
+            "but what",
+            "while",
+            "yet",
+            "instead",
+            "hypocrisy",
+            "hypocrite",
+            "double standard",
+        ],
+    ),
+    (
+        "absolute",
+        &[
+            "never",
+            "always",
+            "ever",
+            "most",
+            "biggest",
+            "worst",
+            "best",
+            "greatest",
+            "huge",
+            "massive",
+            "only",
+            "every",
+            "nothing",
+            "totally",
+            "absolutely",
+            "entire",
+        ],
+    ),
 ];
 
 /// Single-word cue entries → bit mask of the lists they belong to.
@@ -429,15 +628,28 @@ fn lexicon_words() -> &'static HashMap<&'static str, u32> {
 
 /// Names of the cue lists that match `words` (lower-cased tokens) or, for
 /// multi-word entries, the lower-cased `phrase`.
-fn lexicon_hits<'w>(words: impl IntoIterator<Item = &'w str>, phrase: &str) -> impl Iterator<Item = &'static str> {
+fn lexicon_hits<'w>(
+    words: impl IntoIterator<Item = &'w str>,
+    phrase: &str,
+) -> impl Iterator<Item = &'static str> {
     let table = lexicon_words();
-    let mut mask = words.into_iter().fold(0u32, |m, w| m | table.get(w).copied().unwrap_or(0));
+    let mut mask = words
+        .into_iter()
+        .fold(0u32, |m, w| m | table.get(w).copied().unwrap_or(0));
     for (k, (_, entries)) in LEXICONS.iter().enumerate() {
-        if mask & (1 << k) == 0 && entries.iter().any(|e| e.contains(' ') && phrase.contains(e)) {
+        if mask & (1 << k) == 0
+            && entries
+                .iter()
+                .any(|e| e.contains(' ') && phrase.contains(e))
+        {
             mask |= 1 << k;
         }
     }
-    LEXICONS.iter().enumerate().filter(move |(k, _)| mask & (1 << k) != 0).map(|(_, (name, _))| *name)
+    LEXICONS
+        .iter()
+        .enumerate()
+        .filter(move |(k, _)| mask & (1 << k) != 0)
+        .map(|(_, (name, _))| *name)
 }
 
 /// Per-document data for TC features, computed once.
@@ -464,7 +676,10 @@ impl<'a> TcContext<'a> {
 }
 
 fn lower_word(s: &str) -> String {
-    s.chars().flat_map(char::to_lowercase).map(|c| if c == '\u{2019}' { '\'' } else { c }).collect()
+    s.chars()
+        .flat_map(char::to_lowercase)
+        .map(|c| if c == '\u{2019}' { '\'' } else { c })
+        .collect()
 }
 
 /// Emits the TC features of the byte span `[start, end)`.
@@ -475,7 +690,10 @@ pub(crate) fn tc_features(ctx: &TcContext, start: usize, end: usize, sink: &mut 
     let first = d.tokens.partition_point(|t| t.end <= start);
     let last = d.tokens.partition_point(|t| t.start < end);
     let inside = first..last.max(first);
-    let words: Vec<String> = inside.clone().map(|i| lower_word(d.token_text(i))).collect();
+    let words: Vec<String> = inside
+        .clone()
+        .map(|i| lower_word(d.token_text(i)))
+        .collect();
     let n = words.len();
     sink.feat("bias", "");
     sink.feat("len", len_bucket(n));
@@ -495,19 +713,35 @@ pub(crate) fn tc_features(ctx: &TcContext, start: usize, end: usize, sink: &mut 
     let span_lower = lower_word(span_text);
     if span_lower.chars().count() <= 40 {
         let padded = format!(" {span_lower} ");
-        let bounds: Vec<usize> = padded.char_indices().map(|(b, _)| b).chain([padded.len()]).collect();
+        let bounds: Vec<usize> = padded
+            .char_indices()
+            .map(|(b, _)| b)
+            .chain([padded.len()])
+            .collect();
         for w in bounds.windows(5) {
             sink.feat("c4", &padded[w[0]..w[4]]);
         }
     }
     // context words
-    let sent = d.sentence_of.get(first.min(d.len().saturating_sub(1))).copied().unwrap_or(0) as usize;
+    let sent = d
+        .sentence_of
+        .get(first.min(d.len().saturating_sub(1)))
+        .copied()
+        .unwrap_or(0) as usize;
     let srange = d.sentence_tokens.get(sent).cloned().unwrap_or(0..0);
     for k in 1..=2usize {
-        let before = if first >= srange.start + k { lower_word(d.token_text(first - k)) } else { "<s>".into() };
+        let before = if first >= srange.start + k {
+            lower_word(d.token_text(first - k))
+        } else {
+            "<s>".into()
+        };
         sink.feat(if k == 1 { "prev1" } else { "prev2" }, &before);
         let j = inside.end + k - 1;
-        let after = if j < srange.end { lower_word(d.token_text(j)) } else { "</s>".into() };
+        let after = if j < srange.end {
+            lower_word(d.token_text(j))
+        } else {
+            "</s>".into()
+        };
         sink.feat(if k == 1 { "next1" } else { "next2" }, &after);
     }
     // repetition in the article
@@ -521,31 +755,53 @@ pub(crate) fn tc_features(ctx: &TcContext, start: usize, end: usize, sink: &mut 
     for name in lexicon_hits(words.iter().map(String::as_str), &span_lower) {
         sink.feat("lex", name);
     }
-    let sentence_lower = d.sentence_bytes.get(sent).map(|r| lower_word(&text[r.clone()])).unwrap_or_default();
-    let sentence_words = sentence_lower.split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '-')).filter(|w| !w.is_empty());
+    let sentence_lower = d
+        .sentence_bytes
+        .get(sent)
+        .map(|r| lower_word(&text[r.clone()]))
+        .unwrap_or_default();
+    let sentence_words = sentence_lower
+        .split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '-'))
+        .filter(|w| !w.is_empty());
     for name in lexicon_hits(sentence_words, &sentence_lower) {
         sink.feat("lexs", name);
     }
     sink.feat("rep", rep);
     sink.feat("rep_len", &format!("{rep}/{}", len_bucket(n)));
-    let content: Vec<usize> = inside.clone().filter(|&i| d.tokens[i].kind == TokenKind::Word && !d.stop[i]).collect();
+    let content: Vec<usize> = inside
+        .clone()
+        .filter(|&i| d.tokens[i].kind == TokenKind::Word && !d.stop[i])
+        .collect();
     if !content.is_empty() {
-        let max_wc = content.iter().map(|&i| d.word_count.get(&d.lower[i]).copied().unwrap_or(0)).max().unwrap_or(0);
+        let max_wc = content
+            .iter()
+            .map(|&i| d.word_count.get(&d.lower[i]).copied().unwrap_or(0))
+            .max()
+            .unwrap_or(0);
         sink.feat("wrep", &count_bucket(max_wc).to_string());
     }
     // surface
-    let caps = inside.clone().filter(|&i| d.shape[i] == Shape::AllCaps).count();
+    let caps = inside
+        .clone()
+        .filter(|&i| d.shape[i] == Shape::AllCaps)
+        .count();
     if caps > 0 {
         sink.feat("caps", if caps == n { "all" } else { "some" });
     }
-    let capitalized = inside.clone().filter(|&i| d.shape[i] == Shape::Capitalized).count();
+    let capitalized = inside
+        .clone()
+        .filter(|&i| d.shape[i] == Shape::Capitalized)
+        .count();
     sink.feat("capr", &((capitalized * 4) / n.max(1)).to_string());
     for p in ["!", "?", "\"", "\u{201c}", "'"] {
         if span_text.contains(p) {
             sink.feat("has", p);
         }
     }
-    if inside.clone().any(|i| d.tokens[i].kind == TokenKind::Number) {
+    if inside
+        .clone()
+        .any(|i| d.tokens[i].kind == TokenKind::Number)
+    {
         sink.feat("has", "num");
     }
     let before_char = text[..start.min(text.len())].chars().next_back();
@@ -562,7 +818,11 @@ pub(crate) fn tc_features(ctx: &TcContext, start: usize, end: usize, sink: &mut 
     if sent == 0 {
         sink.feat("title", "");
     }
-    let sentence_text = d.sentence_bytes.get(sent).map(|r| &text[r.clone()]).unwrap_or("");
+    let sentence_text = d
+        .sentence_bytes
+        .get(sent)
+        .map(|r| &text[r.clone()])
+        .unwrap_or("");
     if sentence_text.ends_with('?') {
         sink.feat("sent?", "");
     }
@@ -577,14 +837,18 @@ mod tests {
 
     #[test]
     fn doc_tokens_count_words_and_quotes() {
-        let d = DocTokens::new("Title here\n\nWe will win. We will win \u{201c}again\u{201d} today.");
+        let d =
+            DocTokens::new("Title here\n\nWe will win. We will win \u{201c}again\u{201d} today.");
         assert_eq!(d.sentence_tokens.len(), 3);
         let we = hash_lower("we");
         assert_eq!(d.word_count[&we], 2);
         let again = (0..d.len()).find(|&i| d.token_text(i) == "again").unwrap();
         assert!(d.in_quotes[again]);
         assert!(!d.in_quotes[again + 2]);
-        assert_eq!(d.bigram_count[&mix(hash_lower("will"), hash_lower("win"))], 2);
+        assert_eq!(
+            d.bigram_count[&mix(hash_lower("will"), hash_lower("win"))],
+            2
+        );
     }
 
     #[test]

@@ -38,7 +38,10 @@ pub struct BinaryModel {
 impl BinaryModel {
     /// A zero model with `1 << bits` buckets.
     pub fn new(bits: u32) -> BinaryModel {
-        BinaryModel { bits, weights: vec![0.0; 1 << bits] }
+        BinaryModel {
+            bits,
+            weights: vec![0.0; 1 << bits],
+        }
     }
 
     /// The raw score (logit) of a feature set.
@@ -64,7 +67,11 @@ impl QuantizedBinary {
     /// Quantises a trained model.
     pub fn from_model(m: &BinaryModel) -> QuantizedBinary {
         let (q, scale) = quantize(&m.weights);
-        QuantizedBinary { bits: m.bits, q, scale }
+        QuantizedBinary {
+            bits: m.bits,
+            q,
+            scale,
+        }
     }
 
     /// The raw score (logit) of a feature set.
@@ -88,7 +95,11 @@ pub struct AdaGrad {
 impl AdaGrad {
     /// State for a table of `n` weights.
     pub fn new(n: usize, lr: f32, l2: f32) -> AdaGrad {
-        AdaGrad { sum_sq: vec![0.0; n], lr, l2 }
+        AdaGrad {
+            sum_sq: vec![0.0; n],
+            lr,
+            l2,
+        }
     }
 
     /// Applies gradient `g` (before L2) to weight `i`.
@@ -117,7 +128,11 @@ pub struct SoftmaxModel {
 impl SoftmaxModel {
     /// A zero model.
     pub fn new(bits: u32, classes: usize) -> SoftmaxModel {
-        SoftmaxModel { bits, classes, weights: vec![0.0; (1usize << bits) * classes] }
+        SoftmaxModel {
+            bits,
+            classes,
+            weights: vec![0.0; (1usize << bits) * classes],
+        }
     }
 
     /// Class scores (logits) of a feature set, written into `out`.
@@ -149,7 +164,10 @@ pub fn softmax_in_place(v: &mut [f32]) {
 pub fn quantize(weights: &[f32]) -> (Vec<i8>, f32) {
     let max = weights.iter().fold(0.0f32, |m, w| m.max(w.abs()));
     let scale = if max > 0.0 { max / 127.0 } else { 1.0 };
-    let q = weights.iter().map(|w| (w / scale).round().clamp(-127.0, 127.0) as i8).collect();
+    let q = weights
+        .iter()
+        .map(|w| (w / scale).round().clamp(-127.0, 127.0) as i8)
+        .collect();
     (q, scale)
 }
 
@@ -166,7 +184,12 @@ mod tests {
     fn binary_model_learns_a_separable_rule() {
         let mut m = BinaryModel::new(8);
         let mut opt = AdaGrad::new(m.weights.len(), 0.5, 0.0);
-        let data = [(vec![1u32, 2], 1.0f32), (vec![1, 3], 0.0), (vec![4, 2], 1.0), (vec![4, 3], 0.0)];
+        let data = [
+            (vec![1u32, 2], 1.0f32),
+            (vec![1, 3], 0.0),
+            (vec![4, 2], 1.0),
+            (vec![4, 3], 0.0),
+        ];
         for _ in 0..50 {
             for (f, y) in &data {
                 let g = sigmoid(m.logit(f)) - y;

@@ -12,8 +12,12 @@ use unspin_document::{layers, Document, Span};
 
 use crate::decode::{decode, DecodeConfig, Decoded};
 use crate::explain::{explain, ExplainSink};
-use crate::features::{si_sentence_features, si_token_features, tc_features, DocTokens, HashSink, TcContext};
-use crate::linear::{dequantize, quantize, sigmoid, softmax_in_place, BinaryModel, QuantizedBinary, SoftmaxModel};
+use crate::features::{
+    si_sentence_features, si_token_features, tc_features, DocTokens, HashSink, TcContext,
+};
+use crate::linear::{
+    dequantize, quantize, sigmoid, softmax_in_place, BinaryModel, QuantizedBinary, SoftmaxModel,
+};
 
 /// Version of the feature extraction; a model trained with another version
 /// is refused.
@@ -92,8 +96,16 @@ impl FastModel {
     /// stored, so that a model in memory behaves as it will once saved.
     pub(crate) fn from_parts(info: ModelInfo, si: &BinaryModel, tc: &SoftmaxModel) -> FastModel {
         let (q, scale) = quantize(&tc.weights);
-        let tc = SoftmaxModel { bits: tc.bits, classes: tc.classes, weights: dequantize(&q, scale) };
-        FastModel { info, si: QuantizedBinary::from_model(si), tc }
+        let tc = SoftmaxModel {
+            bits: tc.bits,
+            classes: tc.classes,
+            weights: dequantize(&q, scale),
+        };
+        FastModel {
+            info,
+            si: QuantizedBinary::from_model(si),
+            tc,
+        }
     }
 
     /// The model shipped inside the binary (`models/fast/fast.safetensors`).
@@ -112,7 +124,10 @@ impl FastModel {
     /// # Errors
     /// On I/O failure or an invalid file.
     pub fn load(path: &Path) -> Result<FastModel, ModelError> {
-        let bytes = std::fs::read(path).map_err(|source| ModelError::Io { path: path.display().to_string(), source })?;
+        let bytes = std::fs::read(path).map_err(|source| ModelError::Io {
+            path: path.display().to_string(),
+            source,
+        })?;
         FastModel::from_bytes(&bytes)
     }
 
@@ -121,23 +136,40 @@ impl FastModel {
     /// # Errors
     /// When the bytes are not a model of this version.
     pub fn from_bytes(bytes: &[u8]) -> Result<FastModel, ModelError> {
-        let (_, meta) = SafeTensors::read_metadata(bytes).map_err(|e| ModelError::Format(e.to_string()))?;
-        let meta = meta.metadata().as_ref().ok_or_else(|| ModelError::Format("no metadata".into()))?;
-        let get = |k: &str| meta.get(k).ok_or_else(|| ModelError::Format(format!("metadata key '{k}' missing")));
-        let info: ModelInfo = serde_json::from_str(get("info")?).map_err(|e| ModelError::Format(e.to_string()))?;
+        let (_, meta) =
+            SafeTensors::read_metadata(bytes).map_err(|e| ModelError::Format(e.to_string()))?;
+        let meta = meta
+            .metadata()
+            .as_ref()
+            .ok_or_else(|| ModelError::Format("no metadata".into()))?;
+        let get = |k: &str| {
+            meta.get(k)
+                .ok_or_else(|| ModelError::Format(format!("metadata key '{k}' missing")))
+        };
+        let info: ModelInfo =
+            serde_json::from_str(get("info")?).map_err(|e| ModelError::Format(e.to_string()))?;
         if info.feature_version != FEATURE_VERSION {
             return Err(ModelError::Format(format!(
                 "model uses feature version {}, this build uses {FEATURE_VERSION}; retrain with `unspin train`",
                 info.feature_version
             )));
         }
-        let scale = |k: &str| -> Result<f32, ModelError> { get(k)?.parse().map_err(|_| ModelError::Format(format!("bad {k}"))) };
+        let scale = |k: &str| -> Result<f32, ModelError> {
+            get(k)?
+                .parse()
+                .map_err(|_| ModelError::Format(format!("bad {k}")))
+        };
         let (si_scale, tc_scale) = (scale("si.scale")?, scale("tc.scale")?);
-        let tensors = SafeTensors::deserialize(bytes).map_err(|e| ModelError::Format(e.to_string()))?;
+        let tensors =
+            SafeTensors::deserialize(bytes).map_err(|e| ModelError::Format(e.to_string()))?;
         let read = |name: &str, len: usize| -> Result<Vec<i8>, ModelError> {
-            let t = tensors.tensor(name).map_err(|e| ModelError::Format(format!("{name}: {e}")))?;
+            let t = tensors
+                .tensor(name)
+                .map_err(|e| ModelError::Format(format!("{name}: {e}")))?;
             if t.dtype() != Dtype::I8 || t.data().len() != len {
-                return Err(ModelError::Format(format!("{name}: expected {len} int8 values")));
+                return Err(ModelError::Format(format!(
+                    "{name}: expected {len} int8 values"
+                )));
             }
             Ok(t.data().iter().map(|&b| b as i8).collect())
         };
@@ -145,9 +177,20 @@ impl FastModel {
             return Err(ModelError::Format("implausible model dimensions".into()));
         }
         let si_q = read("si.weight", 1 << info.si_bits)?;
-        let tc_w = dequantize(&read("tc.weight", (1 << info.tc_bits) * info.labels.len())?, tc_scale);
-        let si = QuantizedBinary { bits: info.si_bits, q: si_q, scale: si_scale };
-        let tc = SoftmaxModel { bits: info.tc_bits, classes: info.labels.len(), weights: tc_w };
+        let tc_w = dequantize(
+            &read("tc.weight", (1 << info.tc_bits) * info.labels.len())?,
+            tc_scale,
+        );
+        let si = QuantizedBinary {
+            bits: info.si_bits,
+            q: si_q,
+            scale: si_scale,
+        };
+        let tc = SoftmaxModel {
+            bits: info.tc_bits,
+            classes: info.labels.len(),
+            weights: tc_w,
+        };
         Ok(FastModel { info, si, tc })
     }
 
@@ -162,12 +205,17 @@ impl FastModel {
         let tc_b: Vec<u8> = tc_q.iter().map(|&x| x as u8).collect();
         let fmt = |e: safetensors::SafeTensorError| ModelError::Format(e.to_string());
         let si_v = TensorView::new(Dtype::I8, vec![si_b.len()], &si_b).map_err(fmt)?;
-        let tc_v = TensorView::new(Dtype::I8, vec![1 << self.tc.bits, self.tc.classes], &tc_b).map_err(fmt)?;
+        let tc_v = TensorView::new(Dtype::I8, vec![1 << self.tc.bits, self.tc.classes], &tc_b)
+            .map_err(fmt)?;
         let mut meta = HashMap::new();
-        meta.insert("info".to_string(), serde_json::to_string(&self.info).map_err(|e| ModelError::Format(e.to_string()))?);
+        meta.insert(
+            "info".to_string(),
+            serde_json::to_string(&self.info).map_err(|e| ModelError::Format(e.to_string()))?,
+        );
         meta.insert("si.scale".to_string(), si_scale.to_string());
         meta.insert("tc.scale".to_string(), tc_scale.to_string());
-        safetensors::serialize(vec![("si.weight", si_v), ("tc.weight", tc_v)], &Some(meta)).map_err(fmt)
+        safetensors::serialize(vec![("si.weight", si_v), ("tc.weight", tc_v)], &Some(meta))
+            .map_err(fmt)
     }
 
     /// Writes the model to `path`.
@@ -177,9 +225,15 @@ impl FastModel {
     pub fn save(&self, path: &Path) -> Result<(), ModelError> {
         let bytes = self.to_bytes()?;
         if let Some(dir) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|source| ModelError::Io { path: dir.display().to_string(), source })?;
+            std::fs::create_dir_all(dir).map_err(|source| ModelError::Io {
+                path: dir.display().to_string(),
+                source,
+            })?;
         }
-        std::fs::write(path, bytes).map_err(|source| ModelError::Io { path: path.display().to_string(), source })
+        std::fs::write(path, bytes).map_err(|source| ModelError::Io {
+            path: path.display().to_string(),
+            source,
+        })
     }
 
     /// A fingerprint of the weights as stored (int8), independent of the
@@ -230,13 +284,23 @@ impl FastModel {
     fn detect_tokens(&self, doc: &Document, d: &DocTokens, cfg: &DecodeConfig) -> Vec<Span> {
         let probs = self.token_probs(d);
         let boiler = doc.layer(layers::BOILERPLATE);
-        let skip: Option<Vec<bool>> = (!boiler.is_empty())
-            .then(|| d.tokens.iter().map(|t| boiler.iter().any(|b| b.start() < t.end && t.start < b.end())).collect());
+        let skip: Option<Vec<bool>> = (!boiler.is_empty()).then(|| {
+            d.tokens
+                .iter()
+                .map(|t| {
+                    boiler
+                        .iter()
+                        .any(|b| b.start() < t.end && t.start < b.end())
+                })
+                .collect()
+        });
         let prov = self.provenance();
         decode(d, &probs, skip.as_deref(), cfg)
             .into_iter()
             .filter_map(|Decoded { start, end, score }| {
-                Span::new(start, end, PROPAGANDA).ok().map(|s| s.with_score(score).with_provenance(prov.clone()))
+                Span::new(start, end, PROPAGANDA)
+                    .ok()
+                    .map(|s| s.with_score(score).with_provenance(prov.clone()))
             })
             .collect()
     }
@@ -252,7 +316,15 @@ impl FastModel {
             .iter()
             .map(|&(s, e)| {
                 feats.clear();
-                tc_features(ctx, s, e, &mut HashSink { bits: self.tc.bits, out: &mut feats });
+                tc_features(
+                    ctx,
+                    s,
+                    e,
+                    &mut HashSink {
+                        bits: self.tc.bits,
+                        out: &mut feats,
+                    },
+                );
                 let mut p = vec![0.0; self.tc.classes];
                 self.tc.logits(&feats, &mut p);
                 softmax_in_place(&mut p);
@@ -278,9 +350,17 @@ impl FastModel {
                 let used = seen.entry(key).or_default();
                 let mut order: Vec<usize> = (0..p.len()).collect();
                 order.sort_by(|&a, &b| p[b].total_cmp(&p[a]));
-                let best = order.iter().copied().find(|c| !used.contains(c)).unwrap_or(order[0]);
+                let best = order
+                    .iter()
+                    .copied()
+                    .find(|c| !used.contains(c))
+                    .unwrap_or(order[0]);
                 used.push(best);
-                Classified { label: self.info.labels[best].clone(), score: p[best], probs: p }
+                Classified {
+                    label: self.info.labels[best].clone(),
+                    score: p[best],
+                    probs: p,
+                }
             })
             .collect()
     }
@@ -298,13 +378,23 @@ impl FastModel {
             .filter_map(|span| {
                 feats.clear();
                 reasons.clear();
-                let mut sink = ExplainSink { bits: self.tc.bits, out: &mut feats, reasons: &mut reasons };
+                let mut sink = ExplainSink {
+                    bits: self.tc.bits,
+                    out: &mut feats,
+                    reasons: &mut reasons,
+                };
                 tc_features(&ctx, span.start(), span.end(), &mut sink);
                 let mut p = vec![0.0; self.tc.classes];
                 self.tc.logits(&feats, &mut p);
                 softmax_in_place(&mut p);
-                let best = (0..p.len()).max_by(|&a, &b| p[a].total_cmp(&p[b])).unwrap_or(0);
-                let c = Classified { label: self.info.labels[best].clone(), score: p[best], probs: p };
+                let best = (0..p.len())
+                    .max_by(|&a, &b| p[a].total_cmp(&p[b]))
+                    .unwrap_or(0);
+                let c = Classified {
+                    label: self.info.labels[best].clone(),
+                    score: p[best],
+                    probs: p,
+                };
                 let why = explain(self, &reasons, &c);
                 Span::new(span.start(), span.end(), c.label).ok().map(|s| {
                     s.with_score(span.score * c.score)

@@ -19,7 +19,9 @@ use unspin_document::{layers, Document};
 use unspin_eval::{score_si, LabeledSpan};
 
 use crate::decode::{decode, DecodeConfig};
-use crate::features::{si_sentence_features, si_token_features, tc_features, DocTokens, HashSink, TcContext};
+use crate::features::{
+    si_sentence_features, si_token_features, tc_features, DocTokens, HashSink, TcContext,
+};
 use crate::linear::{sigmoid, softmax_in_place, AdaGrad, BinaryModel, Feature, SoftmaxModel};
 use crate::model::{FastModel, ModelError, ModelInfo, FEATURE_VERSION};
 
@@ -115,7 +117,13 @@ fn si_doc(doc: &Document, bits: u32) -> SiDoc {
             v
         })
         .collect();
-    SiDoc { feats, offsets, sent_feats, sentences: d.sentence_tokens.clone(), labels }
+    SiDoc {
+        feats,
+        offsets,
+        sent_feats,
+        sentences: d.sentence_tokens.clone(),
+        labels,
+    }
 }
 
 fn train_si(docs: &[&SiDoc], cfg: &TrainConfig, seed: u64) -> BinaryModel {
@@ -156,13 +164,20 @@ fn si_probs(m: &BinaryModel, d: &SiDoc) -> Vec<f32> {
     for (s, r) in d.sentences.iter().enumerate() {
         let base = m.logit(&d.sent_feats[s]);
         for i in r.clone() {
-            out.push(sigmoid(base + m.logit(&d.feats[d.offsets[i]..d.offsets[i + 1]])));
+            out.push(sigmoid(
+                base + m.logit(&d.feats[d.offsets[i]..d.offsets[i + 1]]),
+            ));
         }
     }
     out
 }
 
-fn train_tc(examples: &[(Vec<Feature>, usize)], classes: usize, cfg: &TrainConfig, seed: u64) -> SoftmaxModel {
+fn train_tc(
+    examples: &[(Vec<Feature>, usize)],
+    classes: usize,
+    cfg: &TrainConfig,
+    seed: u64,
+) -> SoftmaxModel {
     let mut m = SoftmaxModel::new(cfg.tc_bits, classes);
     let mut opt = AdaGrad::new(m.weights.len(), cfg.tc_lr, cfg.tc_l2);
     let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x7C);
@@ -196,7 +211,12 @@ fn tc_examples(docs: &[Document], labels: &[String], bits: u32) -> Vec<(Vec<Feat
                 .filter_map(|g| {
                     let y = labels.iter().position(|l| *l == g.label)?;
                     let mut f = Vec::new();
-                    tc_features(&ctx, g.start(), g.end(), &mut HashSink { bits, out: &mut f });
+                    tc_features(
+                        &ctx,
+                        g.start(),
+                        g.end(),
+                        &mut HashSink { bits, out: &mut f },
+                    );
                     Some((f, y))
                 })
                 .collect::<Vec<_>>()
@@ -211,7 +231,11 @@ fn decode_grid() -> Vec<DecodeConfig> {
         let threshold = 0.1 + 0.025 * t as f32;
         for max_gap in [0, 1, 2, 3, 5, 8, 12, 20, 40] {
             for min_words in [1, 2, 3] {
-                grid.push(DecodeConfig { threshold, max_gap, min_words });
+                grid.push(DecodeConfig {
+                    threshold,
+                    max_gap,
+                    min_words,
+                });
             }
         }
     }
@@ -226,7 +250,11 @@ pub fn si_f1_docs(docs: &[Document], preds: &[Vec<(usize, usize)>]) -> f64 {
     for (doc, p) in docs.iter().zip(preds) {
         let idx = doc.char_index();
         for g in doc.layer(layers::TECHNIQUE) {
-            gold.push(LabeledSpan::si(&doc.id, idx.to_char(g.start()), idx.to_char(g.end())));
+            gold.push(LabeledSpan::si(
+                &doc.id,
+                idx.to_char(g.start()),
+                idx.to_char(g.end()),
+            ));
         }
         for &(s, e) in p {
             pred.push(LabeledSpan::si(&doc.id, idx.to_char(s), idx.to_char(e)));
@@ -237,8 +265,16 @@ pub fn si_f1_docs(docs: &[Document], preds: &[Vec<(usize, usize)>]) -> f64 {
 
 /// Trains `seeds` copies with different shuffles (in parallel) and averages
 /// their weights: for a linear model that is averaging the copies' scores.
-fn averaged<T: Send>(seeds: usize, base: u64, train: impl Fn(u64) -> T + Sync, weights: impl Fn(&mut T) -> &mut Vec<f32>) -> T {
-    let mut models: Vec<T> = (0..seeds.max(1) as u64).into_par_iter().map(|k| train(base.wrapping_add(k * 7919))).collect();
+fn averaged<T: Send>(
+    seeds: usize,
+    base: u64,
+    train: impl Fn(u64) -> T + Sync,
+    weights: impl Fn(&mut T) -> &mut Vec<f32>,
+) -> T {
+    let mut models: Vec<T> = (0..seeds.max(1) as u64)
+        .into_par_iter()
+        .map(|k| train(base.wrapping_add(k * 7919)))
+        .collect();
     let mut first = models.remove(0);
     let n = (models.len() + 1) as f32;
     let acc = weights(&mut first);
@@ -260,13 +296,23 @@ pub fn train(docs: &[Document], cfg: &TrainConfig) -> Result<(FastModel, TrainRe
     if docs.is_empty() {
         return Err(ModelError::Training("no training documents".into()));
     }
-    let mut labels: Vec<String> = docs.iter().flat_map(|d| d.layer(layers::TECHNIQUE)).map(|s| s.label.clone()).collect();
+    let mut labels: Vec<String> = docs
+        .iter()
+        .flat_map(|d| d.layer(layers::TECHNIQUE))
+        .map(|s| s.label.clone())
+        .collect();
     labels.sort();
     labels.dedup();
     if labels.is_empty() {
-        return Err(ModelError::Training("the training documents have no gold technique spans".into()));
+        return Err(ModelError::Training(
+            "the training documents have no gold technique spans".into(),
+        ));
     }
-    tracing::info!(documents = docs.len(), labels = labels.len(), "extracting features");
+    tracing::info!(
+        documents = docs.len(),
+        labels = labels.len(),
+        "extracting features"
+    );
     let si_docs: Vec<SiDoc> = docs.par_iter().map(|d| si_doc(d, cfg.si_bits)).collect();
     let tokens = si_docs.iter().map(|d| d.labels.len()).sum();
 
@@ -286,9 +332,15 @@ pub fn train(docs: &[Document], cfg: &TrainConfig) -> Result<(FastModel, TrainRe
         let oof: Vec<Vec<(usize, Vec<f32>)>> = (0..cfg.folds)
             .into_par_iter()
             .map(|k| {
-                let train: Vec<&SiDoc> = (0..docs.len()).filter(|&i| fold_of[i] != k).map(|i| &si_docs[i]).collect();
+                let train: Vec<&SiDoc> = (0..docs.len())
+                    .filter(|&i| fold_of[i] != k)
+                    .map(|i| &si_docs[i])
+                    .collect();
                 let m = train_si(&train, cfg, cfg.seed);
-                (0..docs.len()).filter(|&i| fold_of[i] == k).map(|i| (i, si_probs(&m, &si_docs[i]))).collect()
+                (0..docs.len())
+                    .filter(|&i| fold_of[i] == k)
+                    .map(|i| (i, si_probs(&m, &si_docs[i])))
+                    .collect()
             })
             .collect();
         let mut probs: Vec<Vec<f32>> = vec![Vec::new(); docs.len()];
@@ -302,7 +354,12 @@ pub fn train(docs: &[Document], cfg: &TrainConfig) -> Result<(FastModel, TrainRe
                 let preds: Vec<Vec<(usize, usize)>> = toks
                     .iter()
                     .zip(&probs)
-                    .map(|(d, p)| decode(d, p, None, &c).iter().map(|s| (s.start, s.end)).collect())
+                    .map(|(d, p)| {
+                        decode(d, p, None, &c)
+                            .iter()
+                            .map(|s| (s.start, s.end))
+                            .collect()
+                    })
                     .collect();
                 (si_f1_docs(docs, &preds), c)
             })
@@ -315,9 +372,19 @@ pub fn train(docs: &[Document], cfg: &TrainConfig) -> Result<(FastModel, TrainRe
     }
 
     let all: Vec<&SiDoc> = si_docs.iter().collect();
-    let si = averaged(cfg.seeds, cfg.seed, |s| train_si(&all, cfg, s), |m| &mut m.weights);
+    let si = averaged(
+        cfg.seeds,
+        cfg.seed,
+        |s| train_si(&all, cfg, s),
+        |m| &mut m.weights,
+    );
     let examples = tc_examples(docs, &labels, cfg.tc_bits);
-    let tc = averaged(cfg.seeds, cfg.seed, |s| train_tc(&examples, labels.len(), cfg, s), |m| &mut m.weights);
+    let tc = averaged(
+        cfg.seeds,
+        cfg.seed,
+        |s| train_tc(&examples, labels.len(), cfg, s),
+        |m| &mut m.weights,
+    );
     let report = TrainReport {
         documents: docs.len(),
         tokens,
@@ -347,7 +414,11 @@ mod tests {
         let mut d = Document::new(id, text);
         for g in gold {
             if let Some(s) = text.find(g) {
-                d.add_span(layers::TECHNIQUE, Span::new(s, s + g.len(), "Loaded_Language").unwrap()).unwrap();
+                d.add_span(
+                    layers::TECHNIQUE,
+                    Span::new(s, s + g.len(), "Loaded_Language").unwrap(),
+                )
+                .unwrap();
             }
         }
         d
@@ -363,16 +434,36 @@ mod tests {
     #[test]
     fn learns_a_tiny_corpus_deterministically() {
         let docs: Vec<Document> = (0..6)
-            .map(|i| doc(&i.to_string(), &format!("Title {i}\n\nThe evil monsters struck again.\nThe weather was mild today."), &["evil monsters"]))
+            .map(|i| {
+                doc(
+                    &i.to_string(),
+                    &format!(
+                        "Title {i}\n\nThe evil monsters struck again.\nThe weather was mild today."
+                    ),
+                    &["evil monsters"],
+                )
+            })
             .collect();
-        let cfg = TrainConfig { si_bits: 12, tc_bits: 10, folds: 2, seeds: 2, ..TrainConfig::default() };
+        let cfg = TrainConfig {
+            si_bits: 12,
+            tc_bits: 10,
+            folds: 2,
+            seeds: 2,
+            ..TrainConfig::default()
+        };
         let (m1, report) = train(&docs, &cfg).unwrap();
         let (m2, _) = train(&docs, &cfg).unwrap();
         assert_eq!(m1.weights_digest(), m2.weights_digest());
         assert_eq!(report.spans, 6);
-        let probe = Document::new("p", "Headline\n\nThe evil monsters struck again.\nThe weather was mild today.");
+        let probe = Document::new(
+            "p",
+            "Headline\n\nThe evil monsters struck again.\nThe weather was mild today.",
+        );
         let spans = m1.detect(&probe);
-        assert!(spans.iter().any(|s| probe.span_text(s).contains("evil")), "{spans:?}");
+        assert!(
+            spans.iter().any(|s| probe.span_text(s).contains("evil")),
+            "{spans:?}"
+        );
         assert!(!spans.iter().any(|s| probe.span_text(s).contains("weather")));
     }
 }
