@@ -37,6 +37,8 @@ Examples:
     unspin eval tc --pred tc.txt --gold data/ptc/dev/labels --json
   Train the fast model on PTC, keeping 15 % of the articles for validation:
     unspin train --data ../shared/data/ptc/train
+  Open the web page (and the HTTP API) on http://127.0.0.1:8080/:
+    unspin serve
 
 Exit status: 0 on success, 1 when anything failed (in a batch, after all other inputs \
 were processed), 2 for command-line errors.";
@@ -63,10 +65,15 @@ enum Command {
     Analyze(cmd::analyze::Args),
     /// Write SemEval-2020 Task 11 predictions (SI spans or TC labels) for a folder of PTC articles.
     Predict(cmd::predict::Args),
+    /// Read articles (text, Markdown, HTML, WARC, JSON Lines) and print the extracted text,
+    /// metadata and structure as JSON Lines, without analysing them.
+    Extract(cmd::extract::Args),
     /// Score SI or TC predictions against gold labels with the SemEval-2020 Task 11 measures.
     Eval(cmd::eval::Args),
     /// Train the fast model on a PTC folder and report validation scores.
     Train(cmd::train::Args),
+    /// Serve the web page and the HTTP API (POST /api/analyze) on 127.0.0.1.
+    Serve(cmd::serve::Args),
 }
 
 fn main() -> ExitCode {
@@ -74,6 +81,8 @@ fn main() -> ExitCode {
     let default_level = match cli.command {
         // Training takes minutes: show its progress unless asked not to.
         Command::Train(_) => 1,
+        // A server logs its requests.
+        Command::Serve(_) => 1,
         _ => 0,
     };
     init_logging(cli.verbose, cli.quiet, default_level);
@@ -82,7 +91,9 @@ fn main() -> ExitCode {
         Command::Analyze(args) => cmd::analyze::run(&args, &ctx),
         Command::Predict(args) => cmd::predict::run(&args, &ctx),
         Command::Eval(args) => cmd::eval::run(&args, &ctx),
+        Command::Extract(args) => cmd::extract::run(&args, &ctx),
         Command::Train(args) => cmd::train::run(&args, &ctx),
+        Command::Serve(args) => cmd::serve::run(&args, &ctx),
     };
     match result {
         Ok(cmd::Outcome::Success) => ExitCode::SUCCESS,

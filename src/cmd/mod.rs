@@ -3,7 +3,10 @@
 
 pub mod analyze;
 pub mod eval;
+pub mod extract;
+pub mod ingest;
 pub mod predict;
+pub mod serve;
 pub mod train;
 
 use std::fmt;

@@ -11,7 +11,9 @@ use crate::{attach_gold, read_ptc_article, read_ptc_labels, ReadError};
 
 /// The extensions (compared case-insensitively) that [`collect_inputs`] takes
 /// from directories.
-pub const INPUT_EXTENSIONS: &[&str] = &["txt", "md", "text", "ptc"];
+pub const INPUT_EXTENSIONS: &[&str] = &[
+    "txt", "md", "text", "ptc", "markdown", "html", "htm", "xhtml", "warc", "gz", "jsonl", "ndjson",
+];
 
 /// The label file suffixes looked up beside an article `STEM.txt`, in order of
 /// preference: technique labels before span-only ones.
@@ -396,7 +398,7 @@ mod tests {
             "a.MD",
             "c.text",
             "d.ptc",
-            "e.html",
+            "e.csv",
             ".hidden.txt",
             "sub/f.txt",
             ".git/g.txt",

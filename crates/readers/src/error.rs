@@ -98,6 +98,30 @@ pub enum ReadError {
     /// A PTC labels file has a bad line, or a label does not fit its article.
     #[error(transparent)]
     Labels(#[from] LabelError),
+    /// A WARC file, or one of its records, that could not be read.
+    #[error(transparent)]
+    Warc(#[from] crate::WarcError),
+    /// A JSON Lines line that could not be read.
+    #[error(transparent)]
+    Jsonl(#[from] crate::JsonlError),
+    /// Input in a format that unspin does not read (e.g. gzip data that is
+    /// not a WARC file), or a format that does not fit the input.
+    #[error("\"{}\": {reason}", .path.display())]
+    UnsupportedFormat {
+        /// The input.
+        path: PathBuf,
+        /// What was found, and what would work.
+        reason: String,
+    },
+    /// An HTML page with no article text: no body, no text in it, or only
+    /// boilerplate.
+    #[error("{id:?}: no article text in the HTML page: {reason}")]
+    NoArticleText {
+        /// The document id given to the reader.
+        id: String,
+        /// What was missing, e.g. `the page's <body> has no text`.
+        reason: &'static str,
+    },
     /// Any other I/O failure (permissions, a vanished file, …).
     #[error("\"{}\": {error}", .path.display())]
     Io {
@@ -122,8 +146,12 @@ impl ReadError {
             | ReadError::TooLarge { path, .. }
             | ReadError::BadArticleName { path }
             | ReadError::Io { path, .. } => Some(path),
+            ReadError::UnsupportedFormat { path, .. } => Some(path),
+            ReadError::Warc(e) => Some(&e.path),
+            ReadError::Jsonl(e) => Some(&e.path),
             ReadError::NoArticles { dir } => Some(dir),
             ReadError::Labels(e) => e.path.as_deref(),
+            ReadError::NoArticleText { .. } => None,
         }
     }
 

@@ -24,6 +24,10 @@
 //!   mark included); [`parse_ptc_labels`] / [`read_ptc_labels`] read `.labels`
 //!   files; [`attach_gold`] converts their code point offsets to bytes;
 //!   [`read_ptc_dir`] loads a whole corpus folder.
+//! - HTML: [`read_html`] keeps a page's main article (boilerplate removed),
+//!   with paragraph, heading, list item, block quote and link layers, the
+//!   metadata (JSON-LD, OpenGraph, `<meta>` first) and an alignment to the
+//!   decoded source; [`decode_html`] sniffs the charset.
 //! - Inputs: [`find_articles`] and [`collect_inputs`] list files;
 //!   [`split_ids`] makes the project's deterministic validation split.
 //!
@@ -50,11 +54,16 @@
 #![deny(missing_docs)]
 
 mod corpus;
+mod detect;
 mod error;
+mod html;
 mod input;
+mod jsonl;
+mod markdown;
 mod ptc;
 mod split;
 mod text;
+mod warc;
 
 pub mod testing;
 
@@ -62,6 +71,7 @@ pub mod testing;
 mod proptests;
 
 pub use corpus::{collect_inputs, find_articles, read_ptc_dir, INPUT_EXTENSIONS, LABEL_SUFFIXES};
+pub use html::{decode_html, read_html, DecodedHtml, HtmlOptions};
 pub use error::{BinaryEvidence, LabelError, LabelErrorKind, ReadError};
 pub use input::{
     decode_text, read_text_file, read_text_file_with, ReadOptions, BINARY_SNIFF_BYTES,
@@ -72,4 +82,11 @@ pub use ptc::{
     PtcLabels, GOLD_PROVENANCE, SPAN_ONLY_LABEL,
 };
 pub use split::{split_ids, VALIDATION_FRACTION, VALIDATION_SEED};
+pub use detect::{
+    detect_format, open_path, open_reader, read_any, Documents, IngestOptions, InputFormat, UnknownFormat,
+    SNIFF_BYTES,
+};
+pub use jsonl::{JsonlDocuments, JsonlError, JsonlErrorKind};
+pub use markdown::{read_markdown, read_markdown_bytes, read_markdown_path};
+pub use warc::{SkipCounts, WarcDocuments, WarcError, WarcErrorKind, MAX_HEADER_BYTES};
 pub use text::{read_text, read_text_path, MAX_TITLE_CHARS};

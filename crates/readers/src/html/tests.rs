@@ -1,0 +1,351 @@
+//! End-to-end tests of the HTML reader on small hand-written pages.
+
+use proptest::prelude::*;
+use unspin_document::{layers, Document};
+
+use super::*;
+
+type TestResult = Result<(), Box<dyn std::error::Error>>;
+
+const PARA1: &str = "The council voted on Tuesday to close the old bridge, citing a report that found corrosion in every one of its steel supports.";
+const PARA2: &str = "Residents, many of whom cross it twice a day, said they had not been consulted, and some plan to challenge the decision in court.";
+const PARA3: &str = "Engineers estimate that a replacement, if approved, would take three years to build and cost about twelve million dollars.";
+
+fn page(article: &str) -> String {
+    format!(
+        r#"<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Bridge to close | Town Post</title>
+        <meta property="og:site_name" content="Town Post"></head><body>
+        <header><nav><ul><li><a href="/">Home</a></li><li><a href="/news">News</a></li><li><a href="/sport">Sport</a></li></ul></nav></header>
+        <div class="cookie-banner">We use cookies to improve your experience. Accept all cookies?</div>
+        <main><article>{article}</article></main>
+        <aside class="sidebar"><h3>Most read</h3><ul><li><a href="/a">Another story about something</a></li><li><a href="/b">A second story</a></li></ul></aside>
+        <div id="comments"><h3>Comments</h3><p>I think this is a terrible decision, and the council should resign immediately.</p></div>
+        <footer><p>Copyright 2024 Town Post. All rights reserved.</p></footer>
+        </body></html>"#
+    )
+}
+
+fn read(html: &str) -> Result<Document, ReadError> {
+    read_html("t", html.as_bytes(), &HtmlOptions::default())
+}
+
+/// Every alignment piece maps text bytes to identical source bytes.
+fn assert_alignment_exact(doc: &Document, source: &str) {
+    let Some(align) = &doc.alignment else {
+        panic!("no alignment")
+    };
+    for p in align.pieces() {
+        assert_eq!(
+            &doc.text()[p.text_start..p.text_start + p.len],
+            &source[p.source_start..p.source_start + p.len]
+        );
+    }
+}
+
+#[test]
+fn boilerplate_is_removed_and_paragraphs_kept() -> TestResult {
+    let html = page(&format!("<h1>Bridge to close</h1><p>{PARA1}</p><div class=\"share-buttons\"><a href=\"#\">Share on Facebook</a></div><p>{PARA2}</p><p>{PARA3}</p>"));
+    let doc = read(&html)?;
+    assert_eq!(
+        doc.text(),
+        format!("Bridge to close\n\n{PARA1}\n\n{PARA2}\n\n{PARA3}")
+    );
+    for junk in [
+        "Home",
+        "cookies",
+        "Most read",
+        "terrible decision",
+        "Copyright",
+        "Share on",
+    ] {
+        assert!(!doc.text().contains(junk), "{junk} in {:?}", doc.text());
+    }
+    assert_eq!(doc.metadata.title.as_deref(), Some("Bridge to close"));
+    assert_eq!(doc.metadata.site_name.as_deref(), Some("Town Post"));
+    assert_eq!(doc.metadata.language.as_deref(), Some("en"));
+    let title = &doc.layer(layers::TITLE)[0];
+    assert_eq!(doc.span_text(title), "Bridge to close");
+    let paras: Vec<&str> = doc
+        .layer(layers::PARAGRAPH)
+        .iter()
+        .map(|s| doc.span_text(s))
+        .collect();
+    assert_eq!(paras, [PARA1, PARA2, PARA3]);
+    assert_alignment_exact(&doc, &html);
+    // Each paragraph maps to where it stands in the source.
+    let align = doc.alignment.as_ref().ok_or("alignment")?;
+    for p in [PARA1, PARA2, PARA3] {
+        let at = doc.text().find(p).ok_or("para")?;
+        let src = align.to_source(at).ok_or("unmapped")?;
+        assert_eq!(&html[src..src + p.len()], p);
+    }
+    Ok(())
+}
+
+#[test]
+fn headings_lists_and_block_quotes_are_layers() -> TestResult {
+    let html = page(&format!(
+        "<p>{PARA1}</p><h2>What happens next</h2><p>{PARA2}</p><ul><li>First, a public hearing in May.</li><li>Then a <b>final</b> vote.</li></ul>\
+         <blockquote><p>We were never asked, not once, by anyone at the council.</p><p>It is our bridge.</p></blockquote><p>{PARA3}</p>"
+    ));
+    let doc = read(&html)?;
+    let t = doc.text();
+    assert!(t.contains("\n\nWhat happens next\n\n"), "{t:?}");
+    assert!(
+        t.contains("First, a public hearing in May.\nThen a final vote."),
+        "{t:?}"
+    );
+    let heading = &doc.layer(layers::HEADING)[0];
+    assert_eq!(
+        (doc.span_text(heading), heading.label.as_str()),
+        ("What happens next", "h2")
+    );
+    let items: Vec<&str> = doc
+        .layer(layers::LIST_ITEM)
+        .iter()
+        .map(|s| doc.span_text(s))
+        .collect();
+    assert_eq!(
+        items,
+        ["First, a public hearing in May.", "Then a final vote."]
+    );
+    let quotes = doc.layer(layers::BLOCKQUOTE);
+    assert_eq!(quotes.len(), 1);
+    assert_eq!(
+        doc.span_text(&quotes[0]),
+        "We were never asked, not once, by anyone at the council.\n\nIt is our bridge."
+    );
+    assert_alignment_exact(&doc, &html);
+    Ok(())
+}
+
+#[test]
+fn links_layer_has_anchor_text_and_resolved_href() -> TestResult {
+    let html = page(&format!("<p>{PARA1} Read <a href=\"/reports/bridge.pdf\">the engineers' report</a> online.</p><p>{PARA2}</p><p>{PARA3}</p>"));
+    let doc = read_html(
+        "t",
+        html.as_bytes(),
+        &HtmlOptions::default().with_url("https://town.example/news/bridge"),
+    )?;
+    let links = doc.layer(layers::LINK);
+    assert_eq!(links.len(), 1);
+    assert_eq!(doc.span_text(&links[0]), "the engineers' report");
+    assert_eq!(links[0].label, "link");
+    assert_eq!(
+        links[0].attrs["href"],
+        "https://town.example/reports/bridge.pdf"
+    );
+    assert_eq!(
+        doc.metadata.url.as_deref(),
+        Some("https://town.example/news/bridge")
+    );
+    Ok(())
+}
+
+#[test]
+fn entities_are_decoded_and_alignment_stays_exact() -> TestResult {
+    let html = page(&format!("<p>AT&amp;T and the caf&eacute; &ldquo;owners&rdquo; &#8212; {PARA1}</p><p>{PARA2}</p><p>{PARA3}</p>"));
+    let doc = read(&html)?;
+    assert!(
+        doc.text()
+            .contains("AT&T and the caf\u{e9} \u{201c}owners\u{201d} \u{2014} The council"),
+        "{:?}",
+        doc.text()
+    );
+    assert_alignment_exact(&doc, &html);
+    // A decoded word has no piece of its own and maps near its place.
+    let at = doc.text().find("AT&T").ok_or("AT&T")?;
+    let src = doc
+        .alignment
+        .as_ref()
+        .and_then(|a| a.to_source(at + 5))
+        .ok_or("unmapped")?;
+    assert!(html[..src].contains("AT&amp;T"));
+    Ok(())
+}
+
+#[test]
+fn hostile_attributes_and_markup_do_not_leak() -> TestResult {
+    let html = page(&format!(
+        "<p onclick=\"alert(1)\" style=\"x\">{PARA1}</p><script>var secret = 'do not show';</script>\
+         <p hidden>hidden text here</p><p style=\"display: none\">invisible text</p><p aria-hidden=\"true\">aria hidden</p>\
+         <p>{PARA2}<style>.x{{color:red}}</style></p><p title=\"&quot;><script>\">{PARA3}</p><a href=\"javascript:alert(1)\">click</a>"
+    ));
+    let doc = read(&html)?;
+    for junk in [
+        "secret",
+        "hidden text",
+        "invisible",
+        "aria hidden",
+        "color:red",
+        "alert",
+        "<script>",
+    ] {
+        assert!(!doc.text().contains(junk), "{junk}");
+    }
+    assert!(doc
+        .layer(layers::LINK)
+        .iter()
+        .all(|l| l.attrs["href"] != "javascript:alert(1)"));
+    Ok(())
+}
+
+#[test]
+fn windows_1252_page_is_decoded() -> TestResult {
+    let mut bytes = b"<html><head><meta http-equiv=\"Content-Type\" content=\"text/html; charset=windows-1252\"><title>Caf\xe9s close</title></head><body><article><p>".to_vec();
+    bytes.extend_from_slice(b"The caf\xe9 owners said \x93enough is enough\x94 \x96 and closed their doors on Monday, blaming rent rises, staff shortages and the long roadworks outside.</p></article></body></html>");
+    let doc = read_html("w", &bytes, &HtmlOptions::default())?;
+    assert_eq!(doc.metadata.title.as_deref(), Some("Caf\u{e9}s close"));
+    assert!(
+        doc.text().contains(
+            "The caf\u{e9} owners said \u{201c}enough is enough\u{201d} \u{2013} and closed"
+        ),
+        "{:?}",
+        doc.text()
+    );
+    assert_alignment_exact(&doc, &decode_html(&bytes, None).text);
+    Ok(())
+}
+
+#[test]
+fn no_body_is_a_clear_error() {
+    for page in [
+        "",
+        "   ",
+        "<html><head><title>Only a title</title></head></html>",
+        "<html><body>  <script>x()</script> </body></html>",
+    ] {
+        match read(page) {
+            Err(ReadError::NoArticleText { id, reason }) => {
+                assert_eq!(id, "t");
+                assert!(!reason.is_empty());
+            }
+            other => panic!("{page:?}: {other:?}"),
+        }
+    }
+    let msg = read("")
+        .map(|_| ())
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+    assert!(
+        msg.contains("\"t\"") && msg.contains("no article text"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn json_ld_author_wins_over_sidebar_byline() -> TestResult {
+    let html = format!(
+        r#"<html><head><script type="application/ld+json">[{{"@type":"NewsArticle","headline":"Bridge to close","author":{{"@type":"Person","name":"Maria Lopez"}},"datePublished":"2024-02-01T09:30:00Z"}}]</script></head>
+        <body><div class="sidebar"><span class="byline">By Sidebar Columnist</span></div><article><p>{PARA1}</p><p>{PARA2}</p></article></body></html>"#
+    );
+    let doc = read(&html)?;
+    assert_eq!(doc.metadata.authors, ["Maria Lopez"]);
+    assert_eq!(
+        doc.metadata.published.as_deref(),
+        Some("2024-02-01T09:30:00Z")
+    );
+    // Without JSON-LD, a sidebar byline is not taken, and "Staff" is refused.
+    let html = format!(
+        r#"<html><head><meta name="author" content="Staff"></head><body><div class="sidebar"><a rel="author" href="/c">Sidebar Columnist</a></div><article><p>{PARA1}</p><p>{PARA2}</p></article></body></html>"#
+    );
+    assert!(read(&html)?.metadata.authors.is_empty());
+    Ok(())
+}
+
+#[test]
+fn originally_appeared_on_sets_original_source() -> TestResult {
+    let html = page(&format!("<p>{PARA1}</p><p>{PARA2}</p><p><em>This article originally appeared on <a href=\"https://tomdispatch.com\">TomDispatch</a>.</em></p>"));
+    assert_eq!(
+        read(&html)?.metadata.original_source.as_deref(),
+        Some("TomDispatch")
+    );
+    // Also when the note sits in a footer that is not part of the text.
+    let html = format!("<html><body><article><p>{PARA1}</p><p>{PARA2}</p></article><footer><p>The original source of this article is Global Research</p></footer></body></html>");
+    let doc = read(&html)?;
+    assert_eq!(
+        doc.metadata.original_source.as_deref(),
+        Some("Global Research")
+    );
+    assert!(!doc.text().contains("original source"));
+    Ok(())
+}
+
+#[test]
+fn canonical_to_another_site_names_the_original() -> TestResult {
+    let html = format!(
+        r#"<html><head><link rel="canonical" href="https://www.original.example/2024/01/02/story"></head><body><article><p>{PARA1}</p><p>{PARA2}</p></article></body></html>"#
+    );
+    let doc = read_html(
+        "c",
+        html.as_bytes(),
+        &HtmlOptions::default().with_url("https://aggregator.example/p/123"),
+    )?;
+    assert_eq!(
+        doc.metadata.canonical_url.as_deref(),
+        Some("https://www.original.example/2024/01/02/story")
+    );
+    assert_eq!(
+        doc.metadata.original_source.as_deref(),
+        Some("original.example")
+    );
+    assert_eq!(doc.metadata.published.as_deref(), Some("2024-01-02"));
+    // The same site: canonical kept, no original source.
+    let doc = read_html(
+        "c",
+        html.as_bytes(),
+        &HtmlOptions::default().with_url("https://original.example/x"),
+    )?;
+    assert_eq!(doc.metadata.original_source, None);
+    Ok(())
+}
+
+#[test]
+fn br_lines_and_deep_nesting() -> TestResult {
+    let html = format!("<html><body><div class=\"entry-content\">{PARA1}<br>Second line of it.<br><br>{PARA2}</div></body></html>");
+    let doc = read(&html)?;
+    assert_eq!(
+        doc.text(),
+        format!("{PARA1}\nSecond line of it.\n\n{PARA2}")
+    );
+    let deep = format!(
+        "<html><body>{}<p>{PARA1}</p>{}</body></html>",
+        "<div>".repeat(5000),
+        "</div>".repeat(5000)
+    );
+    // Text nested past the depth limit is dropped, not a crash.
+    let _ = read(&deep);
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    #[test]
+    fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..400)) {
+        if let Ok(doc) = read_html("p", &bytes, &HtmlOptions::default()) {
+            let source = decode_html(&bytes, None).text;
+            assert_alignment_exact(&doc, &source);
+        }
+    }
+
+    #[test]
+    fn tag_soup_never_panics(parts in proptest::collection::vec(prop_oneof![
+        Just("<p>".to_string()), Just("</p>".to_string()), Just("<div class=\"sidebar\">".to_string()), Just("</div>".to_string()),
+        Just("<a href=\"/x\">".to_string()), Just("</a>".to_string()), Just("<br>".to_string()), Just("<li>".to_string()),
+        Just("<blockquote>".to_string()), Just("<pre>".to_string()), Just("<h2>".to_string()), Just("&amp;".to_string()),
+        Just("<script>".to_string()), Just("<meta charset=\"windows-1252\">".to_string()), "[a-z ,.]{0,30}", "\\PC{0,10}",
+    ], 0..60)) {
+        let html = parts.concat();
+        if let Ok(doc) = read_html("p", html.as_bytes(), &HtmlOptions::default()) {
+            let source = decode_html(html.as_bytes(), None).text;
+            assert_alignment_exact(&doc, &source);
+            for layer in doc.layers().values() {
+                for s in layer {
+                    prop_assert!(s.end() <= doc.text().len());
+                }
+            }
+        }
+    }
+}

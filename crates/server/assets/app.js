@@ -1,0 +1,650 @@
+// unspin web page. Vanilla JavaScript, no dependencies, nothing loaded from
+// elsewhere.
+//
+// Safety rule: the article and everything derived from it (span texts,
+// explanations, metadata) is data, never markup. It reaches the page only
+// through text nodes (textContent / createTextNode); this file never uses
+// innerHTML, outerHTML, insertAdjacentHTML or document.write.
+//
+// Offsets in the API's JSON are Unicode code points, so the text is sliced
+// as Array.from(text), never with String.prototype.slice (UTF-16 units).
+'use strict';
+
+(function () {
+  const $ = (id) => document.getElementById(id);
+
+  /** Elements, looked up once. */
+  const ui = {
+    form: $('input-form'),
+    article: $('article'),
+    dropZone: $('drop-zone'),
+    kind: $('input-kind'),
+    file: $('file'),
+    sample: $('load-sample'),
+    analyze: $('analyze'),
+    message: $('message'),
+    modelInfo: $('model-info'),
+    results: $('results'),
+    title: $('doc-title'),
+    meta: $('doc-meta'),
+    minScore: $('min-score'),
+    minScoreValue: $('min-score-value'),
+    shownCount: $('shown-count'),
+    text: $('article-text'),
+    stats: $('summary-stats'),
+    chart: $('chart'),
+    legend: $('legend-list'),
+    legendAll: $('legend-all'),
+    legendNone: $('legend-none'),
+    absentBox: $('legend-absent-box'),
+    absentSummary: $('legend-absent-summary'),
+    absent: $('legend-absent'),
+    otherLayers: $('other-layers'),
+    exportHtml: $('export-html'),
+    exportJson: $('export-json'),
+    popover: $('popover'),
+    popoverBody: $('popover-body'),
+    popoverClose: $('popover-close'),
+  };
+
+  /** Page state. */
+  const state = {
+    techniques: new Map(), // label -> {label, name, definition, example, color}
+    order: [], // labels in taxonomy order
+    maxBody: 2 * 1024 * 1024,
+    doc: null, // the last analysed document (API JSON)
+    chars: [], // Array.from(doc.text)
+    lastRequest: null, // {text|html, id} of the last analysis, for exports
+    hidden: new Set(), // labels switched off in the legend
+    fileName: null, // name of the loaded file, for the document id
+  };
+
+  const FALLBACK_COLOR = '#e0e0e0';
+  const COLOR_RE = /^#[0-9a-fA-F]{6}$/;
+  /** Layers that are structure or already shown, not findings to list. */
+  const STRUCTURAL = new Set([
+    'technique', 'sentence', 'title', 'boilerplate', 'paragraph', 'heading', 'list_item',
+    'blockquote', 'link',
+  ]);
+  const LAYER_TITLES = {
+    quote: 'Quotes', source: 'Sources', claim: 'Claims', speaker: 'Speakers', hedge: 'Hedges',
+  };
+
+  // ---------------------------------------------------------------- helpers
+
+  /** Creates an element with a class and text content (never markup). */
+  function el(tag, className, text) {
+    const node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined && text !== null) node.textContent = String(text);
+    return node;
+  }
+
+  function clear(node) {
+    while (node.firstChild) node.removeChild(node.firstChild);
+  }
+
+  function colorOf(label) {
+    const t = state.techniques.get(label);
+    return t && COLOR_RE.test(t.color) ? t.color : FALLBACK_COLOR;
+  }
+
+  function nameOf(label) {
+    const t = state.techniques.get(label);
+    return t ? t.name : label;
+  }
+
+  function fmtScore(score) {
+    return Number.isFinite(score) ? score.toFixed(2) : '?';
+  }
+
+  function fmtNumber(n, digits) {
+    return Number(n).toLocaleString('en-GB', {
+      minimumFractionDigits: digits || 0,
+      maximumFractionDigits: digits || 0,
+    });
+  }
+
+  function say(text, kind) {
+    ui.message.textContent = text || '';
+    ui.message.className = 'message' + (kind ? ' ' + kind : '');
+  }
+
+  /** The message of an API error response, whatever its body. */
+  async function errorMessage(response) {
+    let detail = '';
+    try {
+      const body = await response.json();
+      detail = body && typeof body.message === 'string' ? body.message : '';
+    } catch (_) {
+      detail = '';
+    }
+    return `${response.status} ${response.statusText}${detail ? ': ' + detail : ''}`;
+  }
+
+  // ---------------------------------------------------------------- startup
+
+  async function loadTechniques() {
+    try {
+      const response = await fetch('/api/techniques', { headers: { Accept: 'application/json' } });
+      if (!response.ok) throw new Error(await errorMessage(response));
+      const body = await response.json();
+      for (const t of body.techniques || []) {
+        state.techniques.set(t.label, t);
+        state.order.push(t.label);
+      }
+    } catch (e) {
+      say(`Could not load the technique list (${e.message}).`, 'error');
+    }
+  }
+
+  async function loadHealth() {
+    try {
+      const response = await fetch('/api/health');
+      if (!response.ok) return;
+      const h = await response.json();
+      if (h.limits && Number.isFinite(h.limits.max_body_bytes)) state.maxBody = h.limits.max_body_bytes;
+      ui.modelInfo.textContent = `model ${h.model} · unspin ${h.version}`;
+    } catch (_) {
+      // The page still works; the server will say what is wrong on analysis.
+    }
+  }
+
+  // ---------------------------------------------------------------- input
+
+  function isHtmlFile(file) {
+    return /\.(x?html?)$/i.test(file.name) || file.type === 'text/html';
+  }
+
+  async function loadFile(file) {
+    if (!file) return;
+    if (file.size > 4 * state.maxBody) {
+      say(`${file.name} is ${fmtNumber(file.size)} bytes, more than this server accepts.`, 'error');
+      return;
+    }
+    try {
+      ui.article.value = await file.text();
+    } catch (e) {
+      say(`Could not read ${file.name}: ${e.message}`, 'error');
+      return;
+    }
+    ui.kind.value = isHtmlFile(file) ? 'html' : 'text';
+    state.fileName = file.name;
+    say(`Loaded ${file.name} (${ui.kind.value === 'html' ? 'HTML' : 'text'}). Press Analyse.`);
+  }
+
+  async function loadSample() {
+    try {
+      const response = await fetch('/sample.txt');
+      if (!response.ok) throw new Error(await errorMessage(response));
+      ui.article.value = await response.text();
+      ui.kind.value = 'text';
+      state.fileName = 'syria-ceasefire-opinion.md';
+      say('Loaded a sample opinion article. Press Analyse.');
+    } catch (e) {
+      say(`Could not load the sample: ${e.message}`, 'error');
+    }
+  }
+
+  function documentId() {
+    if (state.fileName) {
+      const stem = state.fileName.replace(/\.[^.]*$/, '').replace(/[\u0000-\u001f\u007f]/g, '');
+      if (stem.trim()) return stem.slice(0, 200);
+    }
+    return 'pasted-article';
+  }
+
+  /** POSTs to /api/analyze; resolves to the Response, or throws with a message. */
+  async function callAnalyze(request) {
+    const body = JSON.stringify(request);
+    const size = new Blob([body]).size;
+    if (size > state.maxBody) {
+      throw new Error(`The article is ${fmtNumber(size)} bytes as JSON; this server accepts up to ${fmtNumber(state.maxBody)}.`);
+    }
+    let response;
+    try {
+      response = await fetch('/api/analyze', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body,
+      });
+    } catch (e) {
+      throw new Error(`The server did not answer (${e.message}).`);
+    }
+    if (!response.ok) throw new Error(await errorMessage(response));
+    return response;
+  }
+
+  async function analyze(event) {
+    if (event) event.preventDefault();
+    const content = ui.article.value;
+    if (!content.trim()) {
+      say('Paste an article first (or drop a file, or load the sample).', 'error');
+      ui.article.focus();
+      return;
+    }
+    const request = { id: documentId() };
+    request[ui.kind.value === 'html' ? 'html' : 'text'] = content;
+    ui.analyze.disabled = true;
+    say('Analysing…', 'busy');
+    const started = performance.now();
+    try {
+      const response = await callAnalyze(request);
+      const doc = await response.json();
+      state.lastRequest = request;
+      show(doc);
+      const ms = Math.round(performance.now() - started);
+      say(`Analysed ${fmtNumber(doc.summary.words)} words in ${fmtNumber(ms)} ms.`, 'ok');
+    } catch (e) {
+      say(e.message, 'error');
+    } finally {
+      ui.analyze.disabled = false;
+    }
+  }
+
+  // ---------------------------------------------------------------- results
+
+  function techniqueSpans() {
+    const doc = state.doc;
+    const spans = (doc && doc.layers && doc.layers.technique) || [];
+    const n = state.chars.length;
+    // Keep well-formed spans only; remember their index for the popover.
+    return spans
+      .map((s, index) => ({ ...s, index }))
+      .filter((s) => Number.isInteger(s.start) && Number.isInteger(s.end) && s.start >= 0 && s.start < s.end && s.end <= n);
+  }
+
+  function minScore() {
+    const v = Number(ui.minScore.value);
+    return Number.isFinite(v) ? v : 0;
+  }
+
+  /** Spans above the threshold (toggles ignored). */
+  function aboveThreshold() {
+    const min = minScore();
+    return techniqueSpans().filter((s) => s.score >= min);
+  }
+
+  function show(doc) {
+    state.doc = doc;
+    state.chars = Array.from(doc.text || '');
+    state.hidden.clear();
+    ui.minScore.value = '0';
+    const m = doc.metadata || {};
+    ui.title.textContent = m.title || doc.id || 'Article';
+    // The headline is shown inside the text when the text has it.
+    ui.title.hidden = Boolean(titleRange());
+    const meta = [];
+    if (m.authors && m.authors.length) meta.push(`By ${m.authors.join(', ')}`);
+    if (m.site_name) meta.push(m.site_name);
+    if (m.published) meta.push(m.published);
+    meta.push(`${fmtNumber(doc.summary.words)} words`);
+    ui.meta.textContent = meta.join(' · ');
+    if (m.language) ui.text.lang = m.language; else ui.text.removeAttribute('lang');
+    renderOtherLayers(doc);
+    ui.results.hidden = false;
+    refresh();
+    ui.results.scrollIntoView({ block: 'start' });
+  }
+
+  /** Re-renders everything that depends on the threshold and the toggles. */
+  function refresh() {
+    hidePopover();
+    ui.minScoreValue.textContent = minScore().toFixed(2);
+    const above = aboveThreshold();
+    const visible = above.filter((s) => !state.hidden.has(s.label));
+    renderText(visible);
+    renderSummary(above);
+    renderLegend(above);
+    const total = techniqueSpans().length;
+    ui.shownCount.textContent = `${visible.length} of ${total} passages shown`;
+  }
+
+  /** The code point range of the headline inside the text, if the reader found one. */
+  function titleRange() {
+    const t = state.doc.layers && state.doc.layers.title;
+    const s = Array.isArray(t) && t[0];
+    return s && Number.isInteger(s.start) && Number.isInteger(s.end) && s.start < s.end && s.end <= state.chars.length
+      ? s : null;
+  }
+
+  /**
+   * Renders the article as text nodes, with one <mark> per stretch of text
+   * covered by the same set of visible spans (spans may overlap), and the
+   * headline, when the text has one, as a heading. Leading and trailing
+   * blank space is not shown (nothing can be marked there).
+   */
+  function renderText(visible) {
+    const chars = state.chars;
+    let first = 0;
+    let last = chars.length;
+    while (first < last && /\s/u.test(chars[first])) first += 1;
+    while (last > first && /\s/u.test(chars[last - 1])) last -= 1;
+    const events = new Map(); // offset -> {open: [], close: []}
+    const at = (i) => {
+      let e = events.get(i);
+      if (!e) { e = { open: [], close: [] }; events.set(i, e); }
+      return e;
+    };
+    for (const s of visible) {
+      at(s.start).open.push(s);
+      at(s.end).close.push(s);
+    }
+    const title = titleRange();
+    if (title) { at(title.start); at(title.end); }
+    const cuts = Array.from(events.keys()).sort((a, b) => a - b);
+    const fragment = document.createDocumentFragment();
+    let target = fragment;
+    const active = new Set();
+    let pos = first;
+    const emit = (end) => {
+      end = Math.min(end, last);
+      if (end <= pos) return;
+      const piece = chars.slice(pos, end).join('');
+      if (active.size === 0) {
+        target.appendChild(document.createTextNode(piece));
+      } else {
+        target.appendChild(markFor(Array.from(active), piece));
+      }
+      pos = end;
+    };
+    for (const cut of cuts) {
+      emit(cut);
+      if (title && cut === title.start) {
+        target = el('span', 'doc-heading');
+        fragment.appendChild(target);
+      }
+      if (title && cut === title.end) target = fragment;
+      const e = events.get(cut);
+      for (const s of e.close) active.delete(s);
+      for (const s of e.open) active.add(s);
+    }
+    emit(last);
+    clear(ui.text);
+    ui.text.appendChild(fragment);
+  }
+
+  function markFor(spans, piece) {
+    // Strongest first: its colour fills the mark, the next underlines it.
+    spans.sort((a, b) => b.score - a.score || (a.end - a.start) - (b.end - b.start));
+    const mark = el('mark', spans.length > 1 ? 'multi' : '', piece);
+    mark.style.backgroundColor = colorOf(spans[0].label);
+    if (spans.length > 1) mark.style.boxShadow = `inset 0 -0.22em 0 ${colorOf(spans[1].label) === colorOf(spans[0].label) ? '#555' : colorOf(spans[1].label)}`;
+    mark.dataset.spans = spans.map((s) => s.index).join(' ');
+    mark.dataset.label = spans[0].label;
+    mark.tabIndex = 0;
+    mark.title = spans.map((s) => `${nameOf(s.label)} · confidence ${fmtScore(s.score)}`).join('\n');
+    return mark;
+  }
+
+  function renderSummary(above) {
+    const doc = state.doc;
+    const words = doc.summary.words || 0;
+    const counts = countByLabel(above);
+    clear(ui.stats);
+    const stat = (label, value) => {
+      const wrap = el('div', 'stat');
+      wrap.appendChild(el('dt', '', label));
+      wrap.appendChild(el('dd', '', value));
+      ui.stats.appendChild(wrap);
+    };
+    stat('Words', fmtNumber(words));
+    stat('Passages', fmtNumber(above.length));
+    stat('Per 1,000 words', words ? fmtNumber((above.length * 1000) / words, 1) : '0');
+    stat('Techniques', fmtNumber(counts.size));
+
+    clear(ui.chart);
+    const rows = Array.from(counts.entries()).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+    if (rows.length === 0) {
+      ui.chart.appendChild(el('p', 'empty', 'No passages at this confidence.'));
+      return;
+    }
+    const max = rows[0][1];
+    for (const [label, count] of rows) {
+      const row = el('div', 'bar-row');
+      row.appendChild(el('span', 'bar-label', nameOf(label)));
+      const track = el('span', 'bar-track');
+      const bar = el('span', 'bar');
+      bar.style.width = `${Math.max(2, (count / max) * 100)}%`;
+      bar.style.backgroundColor = colorOf(label);
+      track.appendChild(bar);
+      row.appendChild(track);
+      const density = words ? (count * 1000) / words : 0;
+      row.appendChild(el('span', 'bar-value', `${count} · ${fmtNumber(density, 1)}`));
+      row.title = `${nameOf(label)}: ${count} passages, ${fmtNumber(density, 2)} per 1,000 words`;
+      ui.chart.appendChild(row);
+    }
+    ui.chart.setAttribute('aria-label', rows.map(([l, c]) => `${nameOf(l)}: ${c}`).join('; '));
+  }
+
+  function countByLabel(spans) {
+    const counts = new Map();
+    for (const s of spans) counts.set(s.label, (counts.get(s.label) || 0) + 1);
+    return counts;
+  }
+
+  function renderLegend(above) {
+    const counts = countByLabel(above);
+    // Taxonomy labels first (in taxonomy order), then any unknown label.
+    const labels = state.order.concat(Array.from(counts.keys()).filter((l) => !state.techniques.has(l)));
+    const found = labels.filter((l) => counts.has(l)).sort((a, b) => counts.get(b) - counts.get(a));
+    const absent = labels.filter((l) => !counts.has(l));
+    clear(ui.legend);
+    if (found.length === 0) ui.legend.appendChild(el('li', 'empty', 'No technique at this confidence.'));
+    for (const label of found) ui.legend.appendChild(legendItem(label, counts.get(label), true));
+    clear(ui.absent);
+    for (const label of absent) ui.absent.appendChild(legendItem(label, 0, false));
+    ui.absentBox.hidden = absent.length === 0;
+    ui.absentSummary.textContent = `Not found in this text (${absent.length})`;
+  }
+
+  function legendItem(label, count, toggle) {
+    const li = el('li', 'legend-item');
+    li.dataset.label = label;
+    const head = el('div', 'legend-row');
+    const swatch = el('span', 'swatch');
+    swatch.style.backgroundColor = colorOf(label);
+    if (toggle) {
+      const box = document.createElement('input');
+      box.type = 'checkbox';
+      box.checked = !state.hidden.has(label);
+      box.id = `toggle-${state.order.indexOf(label)}-${label.length}`;
+      box.addEventListener('change', () => {
+        if (box.checked) state.hidden.delete(label); else state.hidden.add(label);
+        refresh();
+      });
+      const lab = el('label', 'legend-label');
+      lab.htmlFor = box.id;
+      lab.appendChild(swatch);
+      lab.appendChild(el('span', 'legend-name', nameOf(label)));
+      head.appendChild(box);
+      head.appendChild(lab);
+      head.appendChild(el('span', 'count', `× ${count}`));
+    } else {
+      head.appendChild(swatch);
+      head.appendChild(el('span', 'legend-name', nameOf(label)));
+    }
+    li.appendChild(head);
+    const t = state.techniques.get(label);
+    if (t) {
+      const more = el('details', 'definition');
+      more.appendChild(el('summary', '', 'What is it?'));
+      more.appendChild(el('p', '', t.definition));
+      more.appendChild(el('p', 'example', `Example: “${t.example}”`));
+      li.appendChild(more);
+    }
+    return li;
+  }
+
+  /** Lists spans of layers other than techniques and structure (quotes, sources, claims…). */
+  function renderOtherLayers(doc) {
+    clear(ui.otherLayers);
+    const layers = doc.layers || {};
+    for (const name of Object.keys(layers).sort()) {
+      if (STRUCTURAL.has(name) || !Array.isArray(layers[name])) continue;
+      const spans = layers[name];
+      const card = el('section', 'card layer');
+      card.dataset.layer = name;
+      card.appendChild(el('h3', '', `${LAYER_TITLES[name] || name.replace(/_/g, ' ')} (${spans.length})`));
+      if (spans.length === 0) {
+        card.appendChild(el('p', 'empty', 'None found.'));
+      } else {
+        const list = el('ol', 'layer-list');
+        for (const s of spans.slice(0, 200)) {
+          const item = el('li');
+          item.appendChild(el('q', '', typeof s.text === 'string' ? s.text : ''));
+          if (s.label && s.label !== name) item.appendChild(el('span', 'layer-label', ` ${s.label}`));
+          list.appendChild(item);
+        }
+        card.appendChild(list);
+        if (spans.length > 200) card.appendChild(el('p', 'empty', `…and ${spans.length - 200} more (see the JSON export).`));
+      }
+      ui.otherLayers.appendChild(card);
+    }
+  }
+
+  // ---------------------------------------------------------------- popover
+
+  function showPopover(mark) {
+    const spans = (state.doc.layers.technique || []);
+    const indexes = (mark.dataset.spans || '').split(' ').map(Number).filter(Number.isInteger);
+    clear(ui.popoverBody);
+    for (const i of indexes) {
+      const s = spans[i];
+      if (!s) continue;
+      const t = state.techniques.get(s.label);
+      const block = el('div', 'pop-item');
+      const head = el('p', 'pop-head');
+      const swatch = el('span', 'swatch');
+      swatch.style.backgroundColor = colorOf(s.label);
+      head.appendChild(swatch);
+      head.appendChild(el('strong', '', nameOf(s.label)));
+      head.appendChild(el('span', 'pop-score', ` confidence ${fmtScore(s.score)}`));
+      block.appendChild(head);
+      block.appendChild(el('blockquote', 'pop-quote', s.text));
+      if (s.explanation) block.appendChild(el('p', 'pop-why', s.explanation));
+      if (t) block.appendChild(el('p', 'pop-def', t.definition));
+      ui.popoverBody.appendChild(block);
+    }
+    ui.popover.hidden = false;
+    // Under the mark (or above it near the bottom of the window); the CSS
+    // turns it into a bottom sheet on narrow screens.
+    const r = mark.getBoundingClientRect();
+    const pop = ui.popover.getBoundingClientRect();
+    const margin = 8;
+    let top = r.bottom + margin;
+    if (top + pop.height > window.innerHeight && r.top - pop.height - margin > 0) top = r.top - pop.height - margin;
+    const left = Math.min(Math.max(margin, r.left), Math.max(margin, window.innerWidth - pop.width - margin));
+    ui.popover.style.top = `${top + window.scrollY}px`;
+    ui.popover.style.left = `${left + window.scrollX}px`;
+    // On a phone the popover is a bottom sheet: keep the passage above it.
+    const sheet = ui.popover.getBoundingClientRect();
+    if (getComputedStyle(ui.popover).position === 'fixed' && r.bottom > sheet.top - margin) {
+      window.scrollBy(0, r.bottom - sheet.top + 2 * margin);
+    }
+    state.popoverFor = mark;
+    ui.popoverClose.focus({ preventScroll: true });
+  }
+
+  function hidePopover() {
+    if (ui.popover.hidden) return;
+    ui.popover.hidden = true;
+    const back = state.popoverFor;
+    state.popoverFor = null;
+    if (back && document.body.contains(back)) back.focus({ preventScroll: true });
+  }
+
+  // ---------------------------------------------------------------- exports
+
+  async function exportAs(format) {
+    if (!state.lastRequest) return;
+    const request = { ...state.lastRequest, format, min_score: minScore() };
+    const button = format === 'html' ? ui.exportHtml : ui.exportJson;
+    button.disabled = true;
+    try {
+      const response = await callAnalyze(request);
+      let blob;
+      if (format === 'json') {
+        const doc = await response.json();
+        blob = new Blob([JSON.stringify(doc, null, 2) + '\n'], { type: 'application/json' });
+      } else {
+        blob = new Blob([await response.text()], { type: 'text/html' });
+      }
+      const url = URL.createObjectURL(blob);
+      const a = document.createElement('a');
+      a.href = url;
+      a.download = `${request.id || 'article'}.unspin.${format}`;
+      document.body.appendChild(a);
+      a.click();
+      a.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 10000);
+    } catch (e) {
+      say(`Export failed: ${e.message}`, 'error');
+    } finally {
+      button.disabled = false;
+    }
+  }
+
+  // ---------------------------------------------------------------- wiring
+
+  function wire() {
+    ui.form.addEventListener('submit', analyze);
+    ui.sample.addEventListener('click', loadSample);
+    ui.file.addEventListener('change', () => loadFile(ui.file.files && ui.file.files[0]));
+    ui.article.addEventListener('input', () => { if (!ui.article.value) state.fileName = null; });
+    ui.article.addEventListener('keydown', (e) => {
+      if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) analyze(e);
+    });
+
+    for (const type of ['dragenter', 'dragover']) {
+      ui.dropZone.addEventListener(type, (e) => {
+        e.preventDefault();
+        ui.dropZone.classList.add('dragging');
+      });
+    }
+    for (const type of ['dragleave', 'drop']) {
+      ui.dropZone.addEventListener(type, () => ui.dropZone.classList.remove('dragging'));
+    }
+    ui.dropZone.addEventListener('drop', (e) => {
+      e.preventDefault();
+      const file = e.dataTransfer && e.dataTransfer.files && e.dataTransfer.files[0];
+      if (file) loadFile(file);
+    });
+
+    let pending = false;
+    ui.minScore.addEventListener('input', () => {
+      ui.minScoreValue.textContent = minScore().toFixed(2);
+      if (pending) return;
+      pending = true;
+      requestAnimationFrame(() => { pending = false; refresh(); });
+    });
+    ui.legendAll.addEventListener('click', () => { state.hidden.clear(); refresh(); });
+    ui.legendNone.addEventListener('click', () => {
+      for (const s of techniqueSpans()) state.hidden.add(s.label);
+      refresh();
+    });
+
+    ui.text.addEventListener('click', (e) => {
+      const mark = e.target instanceof Element ? e.target.closest('mark') : null;
+      if (mark) { e.stopPropagation(); showPopover(mark); }
+    });
+    ui.text.addEventListener('keydown', (e) => {
+      const mark = e.target instanceof Element ? e.target.closest('mark') : null;
+      if (mark && (e.key === 'Enter' || e.key === ' ')) { e.preventDefault(); showPopover(mark); }
+    });
+    ui.popoverClose.addEventListener('click', hidePopover);
+    document.addEventListener('keydown', (e) => { if (e.key === 'Escape') hidePopover(); });
+    document.addEventListener('click', (e) => {
+      if (!ui.popover.hidden && e.target instanceof Node && !ui.popover.contains(e.target)) hidePopover();
+    });
+    window.addEventListener('resize', hidePopover);
+
+    ui.exportHtml.addEventListener('click', () => exportAs('html'));
+    ui.exportJson.addEventListener('click', () => exportAs('json'));
+  }
+
+  wire();
+  Promise.all([loadTechniques(), loadHealth()]).then(() => {
+    document.documentElement.dataset.ready = 'true';
+  });
+})();

@@ -1,0 +1,612 @@
+//! The application: shared state, the router and the handlers.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use axum::body::{Body, Bytes};
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use http_body_util::{BodyExt, LengthLimitError, Limited};
+use serde::{Deserialize, Serialize};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
+use tracing::Level;
+use unspin_document::{layers, Document};
+use unspin_pipeline::Pipeline;
+use unspin_segment::SentenceStage;
+use unspin_techniques::{FastModel, TechniqueStage};
+
+use crate::assets;
+use crate::config::Limits;
+use crate::error::ApiError;
+use crate::html_input::{check_html_depth, read_html_input, MAX_HTML_DEPTH};
+
+/// The detector tiers the API accepts in `tier`.
+pub const TIERS: &[&str] = &["fast"];
+
+/// The output formats the API accepts in `format`.
+pub const FORMATS: &[&str] = &["json", "html", "ptc"];
+
+/// The id given to a document when the request names none.
+pub const DEFAULT_ID: &str = "document";
+
+/// The longest `id` accepted, in characters.
+pub const MAX_ID_CHARS: usize = 200;
+
+/// Content-Security-Policy of the web page: its own script and style only,
+/// requests only to this server, nothing embedded, no forms, no plugins.
+/// Even a markup-injection bug could then run no script and load nothing.
+const PAGE_CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; \
+    img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; \
+    frame-ancestors 'none'";
+
+/// Content-Security-Policy of the standalone HTML report
+/// (`format: "html"`): its inline stylesheet, nothing else.
+const REPORT_CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; \
+    form-action 'none'; frame-ancestors 'none'";
+
+/// A ready-to-serve unspin application: the pipeline, its limits and the
+/// admission and worker semaphores.
+///
+/// Cloning is cheap (one [`Arc`]).
+#[derive(Clone)]
+pub struct App {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    pipeline: Pipeline,
+    model: String,
+    limits: Limits,
+    /// One permit per admitted analysis (running or waiting for a worker).
+    admission: Arc<Semaphore>,
+    /// One permit per running analysis.
+    workers: Arc<Semaphore>,
+    started: Instant,
+}
+
+impl App {
+    /// An application running `pipeline` under `limits`. `model` names the
+    /// model for `/api/health` (e.g. `fast-linear@3`).
+    ///
+    /// Limits below 1 (`max_concurrent`, `workers`) are raised to 1.
+    pub fn new(pipeline: Pipeline, model: impl Into<String>, limits: Limits) -> App {
+        let mut limits = limits;
+        limits.max_concurrent = limits.max_concurrent.max(1);
+        limits.workers = limits.workers.max(1);
+        App {
+            inner: Arc::new(Inner {
+                admission: Arc::new(Semaphore::new(limits.max_concurrent)),
+                workers: Arc::new(Semaphore::new(limits.workers)),
+                pipeline,
+                model: model.into(),
+                limits,
+                started: Instant::now(),
+            }),
+        }
+    }
+
+    /// The application for the fast tier: sentence segmentation, then the
+    /// fast technique detector running `model`; the same pipeline as
+    /// `unspin analyze`.
+    ///
+    /// # Errors
+    /// Only if the stages do not fit together, which would be a bug.
+    pub fn fast(model: FastModel, limits: Limits) -> Result<App, unspin_pipeline::MissingLayer> {
+        let name = model.provenance();
+        let pipeline = Pipeline::new(
+            vec![
+                Box::new(SentenceStage),
+                Box::new(TechniqueStage::new(model)),
+            ],
+            &[],
+        )?;
+        Ok(App::new(pipeline, name, limits))
+    }
+
+    /// The limits in force (after raising zeros to 1).
+    pub fn limits(&self) -> &Limits {
+        &self.inner.limits
+    }
+
+    /// The router: the API under `/api/`, the web page at `/`, with request
+    /// logging and security headers on every response.
+    pub fn router(&self) -> Router {
+        let security_headers = [
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+            (header::REFERRER_POLICY, "no-referrer"),
+            (header::X_FRAME_OPTIONS, "DENY"),
+            (
+                HeaderName::from_static("cross-origin-resource-policy"),
+                "same-origin",
+            ),
+            (header::CONTENT_SECURITY_POLICY, PAGE_CSP),
+        ];
+        let mut router = Router::new()
+            .route("/", get(assets::index))
+            .route("/app.js", get(assets::app_js))
+            .route("/app.css", get(assets::app_css))
+            .route("/sample.txt", get(assets::sample))
+            .route("/api/health", get(health))
+            .route("/api/techniques", get(techniques))
+            .route("/api/openapi.json", get(assets::openapi))
+            .route("/api/analyze", post(analyze))
+            .fallback(not_found)
+            .method_not_allowed_fallback(method_not_allowed)
+            .with_state(self.clone());
+        for (name, value) in security_headers {
+            // `if_not_present`: the HTML report sets its own, stricter CSP.
+            router = router.layer(SetResponseHeaderLayer::if_not_present(
+                name,
+                HeaderValue::from_static(value),
+            ));
+        }
+        router.layer(
+            TraceLayer::new_for_http()
+                .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
+                .on_response(DefaultOnResponse::new().level(Level::INFO)),
+        )
+    }
+}
+
+/// `GET /api/health`.
+#[derive(Debug, Serialize)]
+struct Health<'a> {
+    status: &'static str,
+    version: &'static str,
+    tiers: &'static [&'static str],
+    model: &'a str,
+    stages: Vec<&'a str>,
+    limits: HealthLimits,
+    /// Analyses admitted right now.
+    busy: usize,
+    uptime_s: u64,
+}
+
+#[derive(Debug, Serialize)]
+struct HealthLimits {
+    max_body_bytes: usize,
+    timeout_s: f64,
+    max_concurrent: usize,
+    workers: usize,
+}
+
+async fn health(State(app): State<App>) -> Response {
+    let inner = &app.inner;
+    let limits = &inner.limits;
+    let body = Health {
+        status: "ok",
+        version: env!("CARGO_PKG_VERSION"),
+        tiers: TIERS,
+        model: &inner.model,
+        stages: inner.pipeline.names(),
+        limits: HealthLimits {
+            max_body_bytes: limits.max_body_bytes,
+            timeout_s: limits.timeout.as_secs_f64(),
+            max_concurrent: limits.max_concurrent,
+            workers: limits.workers,
+        },
+        busy: limits.max_concurrent - inner.admission.available_permits(),
+        uptime_s: inner.started.elapsed().as_secs(),
+    };
+    json_response(StatusCode::OK, &body)
+}
+
+/// `GET /api/techniques`.
+#[derive(Debug, Serialize)]
+struct Techniques {
+    techniques: &'static [unspin_taxonomy::Technique],
+}
+
+async fn techniques() -> Response {
+    json_response(
+        StatusCode::OK,
+        &Techniques {
+            techniques: unspin_taxonomy::TECHNIQUES,
+        },
+    )
+}
+
+async fn not_found(uri: Uri) -> ApiError {
+    ApiError::NotFound(uri.path().chars().take(200).collect())
+}
+
+async fn method_not_allowed(method: Method) -> ApiError {
+    ApiError::MethodNotAllowed {
+        method: method.to_string(),
+    }
+}
+
+fn json_response<T: Serialize>(status: StatusCode, body: &T) -> Response {
+    match serde_json::to_vec(body) {
+        Ok(bytes) => (
+            status,
+            [
+                (header::CONTENT_TYPE, "application/json"),
+                (header::CACHE_CONTROL, "no-store"),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Err(e) => ApiError::Internal(format!("cannot serialise the response: {e}")).into_response(),
+    }
+}
+
+/// The body of `POST /api/analyze`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AnalyzeRequest {
+    /// Plain text (Markdown is read as text).
+    #[serde(default)]
+    text: Option<String>,
+    /// An HTML page or fragment.
+    #[serde(default)]
+    html: Option<String>,
+    /// `json` (default), `html` or `ptc`.
+    #[serde(default)]
+    format: Option<String>,
+    /// `fast` (default).
+    #[serde(default)]
+    tier: Option<String>,
+    /// Drop technique spans scored below this, in `[0, 1]`.
+    #[serde(default)]
+    min_score: Option<f64>,
+    /// The document id (default [`DEFAULT_ID`]).
+    #[serde(default)]
+    id: Option<String>,
+}
+
+/// The output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Format {
+    Json,
+    Html,
+    Ptc,
+}
+
+/// What was asked for, checked.
+#[derive(Debug)]
+struct Job {
+    id: String,
+    input: Input,
+    format: Format,
+    min_score: Option<f32>,
+}
+
+#[derive(Debug)]
+enum Input {
+    Text(String),
+    Html(String),
+}
+
+impl AnalyzeRequest {
+    /// Checks every field; the first problem is the error.
+    fn validate(self) -> Result<Job, ApiError> {
+        let input = match (self.text, self.html) {
+            (Some(text), None) => Input::Text(text),
+            (None, Some(html)) => Input::Html(html),
+            (Some(_), Some(_)) => {
+                return Err(ApiError::InvalidRequest(
+                    "give either \"text\" or \"html\", not both".into(),
+                ))
+            }
+            (None, None) => {
+                return Err(ApiError::InvalidRequest(
+                    "missing the article: give \"text\" (plain text or Markdown) or \"html\""
+                        .into(),
+                ))
+            }
+        };
+        let format = match self.format.as_deref() {
+            None | Some("json") => Format::Json,
+            Some("html") => Format::Html,
+            Some("ptc") => Format::Ptc,
+            Some(other) => {
+                return Err(ApiError::UnknownFormat {
+                    found: truncate(other),
+                    available: FORMATS.join(", "),
+                })
+            }
+        };
+        if let Some(tier) = self.tier.as_deref() {
+            if !TIERS.contains(&tier) {
+                return Err(ApiError::UnknownTier {
+                    found: truncate(tier),
+                    available: TIERS.join(", "),
+                });
+            }
+        }
+        let min_score = match self.min_score {
+            None => None,
+            Some(s) if (0.0..=1.0).contains(&s) => Some(s as f32),
+            Some(s) => {
+                return Err(ApiError::InvalidRequest(format!(
+                    "\"min_score\" must be between 0 and 1, got {s}"
+                )))
+            }
+        };
+        let id = match self.id {
+            None => DEFAULT_ID.to_string(),
+            Some(id) if id.trim().is_empty() => {
+                return Err(ApiError::InvalidRequest("\"id\" is empty".into()))
+            }
+            Some(id) if id.chars().count() > MAX_ID_CHARS || id.chars().any(char::is_control) => {
+                return Err(ApiError::InvalidRequest(format!(
+                    "\"id\" must be at most {MAX_ID_CHARS} characters, without control characters"
+                )))
+            }
+            Some(id) => id,
+        };
+        Ok(Job {
+            id,
+            input,
+            format,
+            min_score,
+        })
+    }
+}
+
+/// A client-supplied value quoted in a message: at most 100 characters.
+fn truncate(s: &str) -> String {
+    let mut out: String = s.chars().take(100).collect();
+    if out.len() < s.len() {
+        out.push('…');
+    }
+    out
+}
+
+/// `POST /api/analyze`.
+///
+/// Order of checks, cheapest first: the content type (415), the declared
+/// length (413), admission (503 at once when full), then, within the
+/// timeout, reading the body (413 past the limit), parsing and validating
+/// it (400), waiting for a worker and analysing on a blocking thread.
+///
+/// The admission and worker permits move into the blocking task, so a
+/// request that times out keeps its worker until its analysis really ends:
+/// the number of threads doing analysis never exceeds
+/// [`Limits::workers`], whatever the clients do.
+async fn analyze(State(app): State<App>, request: Request) -> Response {
+    match analyze_inner(&app, request).await {
+        Ok(response) => response,
+        Err(e) => e.into_response(),
+    }
+}
+
+async fn analyze_inner(app: &App, request: Request) -> Result<Response, ApiError> {
+    let limits = &app.inner.limits;
+    let (parts, body) = request.into_parts();
+    check_content_type(&parts.headers)?;
+    check_declared_length(&parts.headers, limits.max_body_bytes)?;
+    let admitted = app
+        .inner
+        .admission
+        .clone()
+        .try_acquire_owned()
+        .map_err(|_| ApiError::Overloaded {
+            max_concurrent: limits.max_concurrent,
+        })?;
+    let work = async {
+        let bytes = read_body(body, limits.max_body_bytes).await?;
+        let job = parse_request(&bytes)?.validate()?;
+        drop(bytes);
+        let worker = app
+            .inner
+            .workers
+            .clone()
+            .acquire_owned()
+            .await
+            .map_err(|_| ApiError::Internal("the worker pool is closed".into()))?;
+        let app = app.clone();
+        tokio::task::spawn_blocking(move || run_job(&app, job, admitted, worker))
+            .await
+            .map_err(|e| {
+                ApiError::Internal(if e.is_panic() {
+                    "the analysis failed unexpectedly (a bug: please report it)".into()
+                } else {
+                    "the analysis was cancelled".into()
+                })
+            })?
+    };
+    tokio::time::timeout(limits.timeout, work)
+        .await
+        .map_err(|_| ApiError::Timeout {
+            seconds: limits.timeout.as_secs_f64(),
+        })?
+}
+
+/// `415` unless the body is declared as `application/json` (parameters such
+/// as `charset=utf-8` allowed).
+fn check_content_type(headers: &HeaderMap) -> Result<(), ApiError> {
+    let Some(value) = headers.get(header::CONTENT_TYPE) else {
+        return Err(ApiError::UnsupportedMediaType {
+            found: "none".into(),
+        });
+    };
+    let found = String::from_utf8_lossy(value.as_bytes()).into_owned();
+    let essence = found.split(';').next().unwrap_or_default().trim();
+    if essence.eq_ignore_ascii_case("application/json") {
+        Ok(())
+    } else {
+        Err(ApiError::UnsupportedMediaType {
+            found: format!("{:?}", truncate(&found)),
+        })
+    }
+}
+
+/// `413` at once when `Content-Length` says the body is too large.
+fn check_declared_length(headers: &HeaderMap, limit: usize) -> Result<(), ApiError> {
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    match declared {
+        Some(n) if n > limit as u64 => Err(ApiError::PayloadTooLarge { limit }),
+        _ => Ok(()),
+    }
+}
+
+/// Reads at most `limit` bytes of `body` (a chunked body has no declared length).
+async fn read_body(body: Body, limit: usize) -> Result<Bytes, ApiError> {
+    match Limited::new(body, limit).collect().await {
+        Ok(collected) => Ok(collected.to_bytes()),
+        Err(e) if e.downcast_ref::<LengthLimitError>().is_some() => {
+            Err(ApiError::PayloadTooLarge { limit })
+        }
+        Err(e) => Err(ApiError::InvalidRequest(format!(
+            "cannot read the request body: {e}"
+        ))),
+    }
+}
+
+fn parse_request(bytes: &[u8]) -> Result<AnalyzeRequest, ApiError> {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(ApiError::InvalidJson(
+            "the body is empty; expected a JSON object such as {\"text\": \"…\"}".into(),
+        ));
+    }
+    serde_json::from_slice(bytes).map_err(|e| ApiError::InvalidJson(e.to_string()))
+}
+
+/// Runs on a blocking thread, holding both permits until it returns.
+fn run_job(
+    app: &App,
+    job: Job,
+    _admitted: OwnedSemaphorePermit,
+    _worker: OwnedSemaphorePermit,
+) -> Result<Response, ApiError> {
+    let started = Instant::now();
+    let mut doc = match job.input {
+        Input::Text(text) => unspin_readers::read_text(job.id, text),
+        Input::Html(html) => {
+            check_html_depth(&html).map_err(|_| {
+                ApiError::InvalidRequest(format!(
+                    "the HTML nests elements more than {MAX_HTML_DEPTH} deep; \
+                     send the article's text instead"
+                ))
+            })?;
+            read_html_input(&job.id, &html)
+        }
+    };
+    if doc.text().trim().is_empty() {
+        return Err(ApiError::InvalidRequest(
+            "the article has no text to analyse".into(),
+        ));
+    }
+    app.inner
+        .pipeline
+        .run(&mut doc)
+        .map_err(|e| ApiError::Internal(format!("analysis failed: {e}")))?;
+    if let Some(min) = job.min_score {
+        keep_scores_from(&mut doc, min)?;
+    }
+    tracing::debug!(
+        chars = doc.text().len(),
+        spans = doc.layer(layers::TECHNIQUE).len(),
+        ms = started.elapsed().as_millis() as u64,
+        "analysed"
+    );
+    render(&doc, job.format)
+}
+
+/// Drops technique spans scored below `min`.
+fn keep_scores_from(doc: &mut Document, min: f32) -> Result<(), ApiError> {
+    let kept: Vec<_> = doc
+        .layer(layers::TECHNIQUE)
+        .iter()
+        .filter(|s| s.score >= min)
+        .cloned()
+        .collect();
+    doc.set_layer(layers::TECHNIQUE, kept)
+        .map_err(|e| ApiError::Internal(format!("cannot filter spans: {e}")))
+}
+
+fn render(doc: &Document, format: Format) -> Result<Response, ApiError> {
+    let internal = |e: &dyn std::fmt::Display| ApiError::Internal(format!("cannot write: {e}"));
+    let (content_type, body, csp) = match format {
+        Format::Json => (
+            "application/json",
+            unspin_writers::to_json_line(doc).map_err(|e| internal(&e))?,
+            None,
+        ),
+        Format::Html => (
+            "text/html; charset=utf-8",
+            unspin_writers::to_html(doc).map_err(|e| internal(&e))?,
+            Some(REPORT_CSP),
+        ),
+        Format::Ptc => (
+            "text/plain; charset=utf-8",
+            unspin_writers::to_ptc_labels(doc).map_err(|e| internal(&e))?,
+            None,
+        ),
+    };
+    let mut response = (
+        StatusCode::OK,
+        [
+            (header::CONTENT_TYPE, content_type),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        body,
+    )
+        .into_response();
+    if let Some(csp) = csp {
+        response.headers_mut().insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(csp),
+        );
+    }
+    Ok(response)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn request(json: &str) -> Result<Job, ApiError> {
+        parse_request(json.as_bytes())?.validate()
+    }
+
+    #[test]
+    fn validation_messages() {
+        let e = request(r#"{"text": "a", "tier": "neural"}"#).err();
+        assert_eq!(
+            e.map(|e| e.to_string()).as_deref(),
+            Some("unknown tier \"neural\"; available tiers: fast")
+        );
+        let e = request(r#"{"text": "a", "format": "xml"}"#).err();
+        assert!(matches!(e, Some(ApiError::UnknownFormat { .. })));
+        assert!(matches!(
+            request(r#"{"text": "a", "html": "b"}"#),
+            Err(ApiError::InvalidRequest(_))
+        ));
+        assert!(matches!(request("{}"), Err(ApiError::InvalidRequest(_))));
+        assert!(matches!(
+            request(r#"{"text": "a", "min_score": 2}"#),
+            Err(ApiError::InvalidRequest(_))
+        ));
+        assert!(matches!(
+            request(r#"{"txt": "a"}"#),
+            Err(ApiError::InvalidJson(_))
+        ));
+        assert!(matches!(request("  "), Err(ApiError::InvalidJson(_))));
+        let job = request(r#"{"text": "a", "format": "html", "tier": "fast", "id": "x"}"#);
+        assert!(matches!(
+            job,
+            Ok(Job {
+                format: Format::Html,
+                ..
+            })
+        ));
+    }
+
+    #[test]
+    fn long_values_are_truncated_in_messages() {
+        let long = "x".repeat(10_000);
+        let e = request(&format!(r#"{{"text": "a", "tier": "{long}"}}"#)).err();
+        assert!(e.is_some_and(|e| e.to_string().len() < 300));
+    }
+}

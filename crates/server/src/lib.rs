@@ -1,0 +1,71 @@
+//! `unspin serve`: the HTTP API and the web page, an adapter over the same
+//! analysis pipeline as `unspin analyze`. No domain logic lives here.
+//!
+//! # How it fits
+//!
+//! [`App`] holds a [`Pipeline`](unspin_pipeline::Pipeline) (built by
+//! [`App::fast`] from a [`FastModel`](unspin_techniques::FastModel): sentence
+//! segmentation, then the fast technique detector) and the server's
+//! [`Limits`]. [`App::router`] gives an axum [`Router`](axum::Router):
+//!
+//! | route | what |
+//! |---|---|
+//! | `POST /api/analyze` | `{"text" | "html", "format"?, "tier"?, "min_score"?, "id"?}` → the JSON wire format of `unspin-writers` (or the HTML report, or PTC lines) |
+//! | `GET /api/health` | status, version, tiers, model, limits, load |
+//! | `GET /api/techniques` | the 14 techniques: label, name, definition, example, colour |
+//! | `GET /api/openapi.json` | the OpenAPI 3.1 document of the above |
+//! | `GET /` | the web page (`/app.js`, `/app.css`, `/sample.txt`) |
+//!
+//! Errors are JSON, `{"error": CODE, "message": …}` ([`ApiError`]): 400 for
+//! malformed JSON or invalid fields, 413 past the body limit, 415 unless the
+//! body is `application/json`, 503 when overloaded (at once) or past the
+//! timeout.
+//!
+//! [`serve`] runs the router on a listener until a shutdown signal.
+//! Offsets in responses are Unicode code points, as everywhere at unspin's
+//! edges. The server makes no outbound requests, and the page loads nothing
+//! from elsewhere (its Content-Security-Policy forbids it).
+//!
+//! ```no_run
+//! use unspin_server::{serve, App, Limits};
+//! use unspin_techniques::FastModel;
+//!
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! let app = App::fast(FastModel::embedded()?, Limits::default())?;
+//! let listener = tokio::net::TcpListener::bind("127.0.0.1:8080").await?;
+//! serve(listener, &app, std::future::pending()).await?;
+//! # Ok(())
+//! # }
+//! ```
+#![deny(missing_docs)]
+
+mod app;
+mod assets;
+mod config;
+mod error;
+mod html_input;
+
+use std::future::Future;
+
+pub use app::{App, DEFAULT_ID, FORMATS, MAX_ID_CHARS, TIERS};
+pub use assets::{APP_CSS, APP_JS, INDEX_HTML, OPENAPI_JSON, SAMPLE_ARTICLE};
+pub use config::{
+    default_workers, Limits, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_CONCURRENT, DEFAULT_TIMEOUT,
+};
+pub use error::ApiError;
+pub use html_input::{check_html_depth, read_html_input, MAX_HTML_DEPTH};
+
+/// Serves `app` on `listener` (HTTP/1.1) until `shutdown` completes, then
+/// lets requests in progress finish.
+///
+/// # Errors
+/// When accepting connections fails for good.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    app: &App,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, app.router())
+        .with_graceful_shutdown(shutdown)
+        .await
+}

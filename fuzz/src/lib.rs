@@ -1,0 +1,108 @@
+//! Fuzz target bodies for the unspin readers, shared by the libFuzzer
+//! targets (`fuzz_targets/`) and the stable `smoke` loop.
+//!
+//! Each body feeds arbitrary bytes to a reader and checks what it returns:
+//! no panic (the fuzzer's own oracle), every span inside the text on
+//! character boundaries, and every alignment piece inside both the text and
+//! the source. A violated invariant panics, which the fuzzer reports as a
+//! crash.
+#![deny(missing_docs)]
+
+use std::io::Read;
+
+use unspin_document::Document;
+use unspin_readers::{
+    read_html, read_markdown, read_markdown_bytes, HtmlOptions, IngestOptions, ReadOptions,
+    WarcDocuments,
+};
+
+/// The size limit the targets read with (small, so that the limit paths run).
+const LIMIT: u64 = 64 * 1024;
+
+/// Checks the invariants of a document read from `source` (`exact`: the
+/// alignment's pieces must copy the source byte for byte).
+///
+/// # Panics
+/// When an invariant does not hold.
+pub fn check(doc: &Document, source: Option<&[u8]>, exact: bool) {
+    let text = doc.text();
+    for (name, spans) in doc.layers() {
+        for s in spans {
+            assert!(s.start() <= s.end(), "{name}: reversed span");
+            assert!(
+                text.get(s.start()..s.end()).is_some(),
+                "{name}: span {}..{} outside the text",
+                s.start(),
+                s.end()
+            );
+        }
+    }
+    if let (Some(alignment), Some(source)) = (&doc.alignment, source) {
+        let mut last_end = 0;
+        for p in alignment.pieces() {
+            assert!(p.text_start >= last_end, "pieces out of order");
+            last_end = p.text_start + p.len;
+            let t = text
+                .as_bytes()
+                .get(p.text_start..p.text_start + p.len)
+                .expect("piece inside the text");
+            if exact {
+                let s = source
+                    .get(p.source_start..p.source_start + p.len)
+                    .expect("piece inside the source");
+                assert_eq!(t, s, "piece {p:?} does not copy the source");
+            }
+        }
+    }
+}
+
+/// The Markdown target: `read_markdown` on valid UTF-8 (exact alignment),
+/// `read_markdown_bytes` (strict and lossy) on anything.
+pub fn markdown(data: &[u8]) {
+    if let Ok(s) = std::str::from_utf8(data) {
+        let doc = read_markdown("fuzz", s);
+        check(&doc, Some(data), true);
+    }
+    for lossy in [false, true] {
+        let options = ReadOptions {
+            lossy_utf8: lossy,
+            max_bytes: LIMIT,
+            ..ReadOptions::default()
+        };
+        if let Ok(doc) = read_markdown_bytes("fuzz", "<fuzz>", data, &options) {
+            check(&doc, Some(data), !lossy);
+        }
+    }
+}
+
+/// The HTML target: `read_html` on anything (its alignment indexes the
+/// decoded source, so only the bounds are checked).
+pub fn html(data: &[u8]) {
+    if let Ok(doc) = read_html("fuzz", data, &HtmlOptions::default()) {
+        check(&doc, None, false);
+    }
+}
+
+/// The WARC target: the bytes as a WARC stream, and (when they are gzip) as
+/// a compressed one; at most 64 records.
+pub fn warc(data: &[u8]) {
+    let options = IngestOptions::with_read(ReadOptions {
+        max_bytes: LIMIT,
+        ..ReadOptions::default()
+    });
+    for doc in WarcDocuments::new("<fuzz>", data, false, options.clone())
+        .take(64)
+        .flatten()
+    {
+        check(&doc, None, false);
+    }
+    if data.starts_with(&[0x1f, 0x8b]) {
+        let gz = std::io::BufReader::new(flate2::read::MultiGzDecoder::new(data).take(16 * LIMIT));
+        for doc in WarcDocuments::new("<fuzz>", gz, true, options)
+            .take(64)
+            .flatten()
+        {
+            check(&doc, None, false);
+        }
+    }
+}

@@ -1,0 +1,194 @@
+//! `unspin serve`: the web page and the HTTP API (crate `unspin-server`).
+
+use std::io::Write;
+use std::net::{IpAddr, SocketAddr};
+use std::time::Duration;
+
+use anyhow::Context as _;
+use clap::builder::TypedValueParser as _;
+use unspin_server::{App, Limits, DEFAULT_MAX_CONCURRENT};
+
+use super::{Context, ModelArgs, Outcome};
+
+const AFTER_HELP: &str = "\
+Open the printed address in a browser to paste or drop an article and see its techniques \
+highlighted. The same analysis is available as an HTTP API (JSON in, JSON out):
+
+  curl -s localhost:8080/api/analyze -H 'Content-Type: application/json' \\
+       -d '{\"text\": \"These corrupt traitors will destroy our great nation!\"}'
+
+Endpoints: POST /api/analyze, GET /api/health, GET /api/techniques, GET /api/openapi.json \
+(documented in docs/server.md).
+
+The server binds to 127.0.0.1 (this machine only) unless --host says otherwise, makes no \
+outbound network requests, and answers 413 past --max-body, 503 at once when --max-concurrent \
+analyses are already admitted, and 503 past --timeout. --port 0 picks a free port; the address \
+is printed on standard output. Stop it with Ctrl-C.";
+
+/// Arguments of `unspin serve`.
+#[derive(Debug, clap::Args)]
+#[command(after_help = AFTER_HELP)]
+pub struct Args {
+    /// Address to listen on. The default accepts connections from this machine only.
+    #[arg(long, default_value = "127.0.0.1", value_name = "IP")]
+    host: IpAddr,
+    /// Port to listen on (0: any free port).
+    #[arg(short, long, default_value_t = 8080)]
+    port: u16,
+    /// Largest request body accepted (bytes; suffixes k, M for KiB, MiB).
+    #[arg(long, default_value = "2M", value_name = "SIZE", value_parser = parse_size)]
+    max_body: usize,
+    /// Longest an analysis request may take, in seconds, before the server answers 503.
+    #[arg(long, default_value_t = 30.0, value_name = "SECONDS", value_parser = parse_seconds)]
+    timeout: f64,
+    /// Analyses admitted at once (running or waiting for a worker); beyond, 503 at once.
+    #[arg(long, default_value_t = DEFAULT_MAX_CONCURRENT, value_name = "N",
+          value_parser = clap::value_parser!(u32).range(1..).map(|n| n as usize))]
+    max_concurrent: usize,
+    /// Analyses running at once (default: the number of CPU cores).
+    #[arg(long, value_name = "N",
+          value_parser = clap::value_parser!(u32).range(1..).map(|n| n as usize))]
+    workers: Option<usize>,
+    #[command(flatten)]
+    model: ModelArgs,
+}
+
+/// Runs `unspin serve` until Ctrl-C (or SIGTERM).
+pub fn run(args: &Args, _ctx: &Context) -> anyhow::Result<Outcome> {
+    let limits = Limits {
+        max_body_bytes: args.max_body,
+        timeout: Duration::from_secs_f64(args.timeout),
+        max_concurrent: args.max_concurrent,
+        workers: args.workers.unwrap_or_else(unspin_server::default_workers),
+    };
+    let app = App::fast(args.model.load()?, limits)?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .worker_threads(2)
+        // Analyses run on blocking threads, at most `workers` at once.
+        .max_blocking_threads(app.limits().workers + 2)
+        .thread_name("unspin-serve")
+        .build()
+        .context("cannot start the async runtime")?;
+    runtime.block_on(async {
+        let addr = SocketAddr::new(args.host, args.port);
+        let listener = tokio::net::TcpListener::bind(addr)
+            .await
+            .with_context(|| format!("cannot listen on {addr}"))?;
+        let local = listener
+            .local_addr()
+            .context("cannot read the bound address")?;
+        if !args.host.is_loopback() {
+            tracing::warn!(
+                "listening on {local}, reachable from other machines; the server has no \
+                 authentication"
+            );
+        }
+        let limits = app.limits();
+        tracing::info!(
+            max_body_bytes = limits.max_body_bytes,
+            timeout_s = limits.timeout.as_secs_f64(),
+            max_concurrent = limits.max_concurrent,
+            workers = limits.workers,
+            "unspin serve ready"
+        );
+        let mut out = std::io::stdout().lock();
+        writeln!(
+            out,
+            "unspin serve: listening on http://{local}/ (Ctrl-C to stop)"
+        )?;
+        out.flush()?;
+        drop(out);
+        unspin_server::serve(listener, &app, shutdown_signal())
+            .await
+            .context("the server stopped")?;
+        tracing::info!("stopped");
+        Ok(Outcome::Success)
+    })
+}
+
+/// Completes on Ctrl-C, or on SIGTERM on Unix.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {}
+        () = terminate => {}
+    }
+    tracing::info!("shutting down: finishing requests in progress");
+}
+
+/// `2097152`, `512k`, `2M`, `2MiB`, `1.5M` → bytes.
+fn parse_size(s: &str) -> Result<usize, String> {
+    let t = s.trim();
+    let split = t
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(t.len());
+    let (number, unit) = t.split_at(split);
+    let number: f64 = number
+        .parse()
+        .map_err(|_| format!("{s:?} is not a size (e.g. 2M, 512k, 1000000)"))?;
+    let factor = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1.0,
+        "k" | "kb" | "kib" => 1024.0,
+        "m" | "mb" | "mib" => 1024.0 * 1024.0,
+        "g" | "gb" | "gib" => 1024.0 * 1024.0 * 1024.0,
+        other => return Err(format!("unknown size unit {other:?} (use k, M or G)")),
+    };
+    let bytes = (number * factor).round();
+    if !(1.0..=usize::MAX as f64).contains(&bytes) {
+        return Err(format!("{s:?} is not a size of at least one byte"));
+    }
+    Ok(bytes as usize)
+}
+
+fn parse_seconds(s: &str) -> Result<f64, String> {
+    let t: f64 = s
+        .trim()
+        .parse()
+        .map_err(|_| format!("{s:?} is not a number of seconds"))?;
+    if t.is_finite() && t > 0.0 && t <= 86_400.0 {
+        Ok(t)
+    } else {
+        Err(format!("{t} is not between 0 and 86400 seconds"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes() {
+        assert_eq!(parse_size("2M"), Ok(2 * 1024 * 1024));
+        assert_eq!(parse_size("512k"), Ok(512 * 1024));
+        assert_eq!(parse_size("1000"), Ok(1000));
+        assert_eq!(parse_size("1.5MiB"), Ok(1_572_864));
+        assert!(parse_size("0").is_err());
+        assert!(parse_size("-1").is_err());
+        assert!(parse_size("2X").is_err());
+        assert!(parse_size("").is_err());
+    }
+
+    #[test]
+    fn seconds() {
+        assert_eq!(parse_seconds("0.5"), Ok(0.5));
+        assert!(parse_seconds("0").is_err());
+        assert!(parse_seconds("inf").is_err());
+        assert!(parse_seconds("NaN").is_err());
+    }
+}

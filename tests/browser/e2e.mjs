@@ -1,0 +1,210 @@
+// End-to-end test of the unspin web page in headless Chromium.
+//
+//   node tests/browser/e2e.mjs http://127.0.0.1:PORT/
+//
+// Drives Debian's Chromium (/usr/bin/chromium, or $CHROMIUM) with
+// playwright-core against a running `unspin serve`: pastes the sample
+// article, checks that highlighted passages, the legend, the summary, the
+// popover, the confidence slider, the toggles and the JSON export work,
+// that hostile articles stay text (no script runs, no element is created
+// from them), and that the page makes no request to any other origin.
+// Screenshots go to $UNSPIN_E2E_ARTIFACTS (default target/browser-artifacts):
+// report.png and popover.png (desktop), report-phone.png and
+// popover-phone.png (phone), failure.png when a check fails.
+// Exit status 0 when every check passes, 1 otherwise.
+
+import { readFileSync, mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, '..', '..');
+const base = process.argv[2];
+if (!base || !/^http:\/\/(127\.0\.0\.1|localhost|\[::1\]):\d+\/?$/.test(base)) {
+  console.error('usage: node e2e.mjs http://127.0.0.1:PORT/  (a loopback unspin serve)');
+  process.exit(2);
+}
+const origin = new URL(base).origin;
+const artifacts = process.env.UNSPIN_E2E_ARTIFACTS || join(root, 'target', 'browser-artifacts');
+mkdirSync(artifacts, { recursive: true });
+const sample = readFileSync(join(root, 'examples', 'syria-ceasefire-opinion.md'), 'utf8');
+
+const HOSTILE_TEXT = [
+  'Hostile headline <script>window.__pwned = 1</script>',
+  '',
+  'These corrupt traitors will destroy our great nation! <img src=x onerror="window.__pwned = 2">',
+  'Click <a href="javascript:window.__pwned = 3">here</a> &lt;b&gt;not bold&lt;/b&gt; <iframe src="https://example.com/"></iframe>',
+  'Everyone knows it. Everyone knows the truth. The shameful, disgraceful cowards lied again and again.',
+].join('\n');
+
+const HOSTILE_HTML = '<html><head><title>T</title><script>window.__pwned = 4</script></head><body>' +
+  '<h1>Hostile page</h1><p>These corrupt traitors will destroy our great nation! ' +
+  '<img src=x onerror="window.__pwned = 5"><a href="javascript:window.__pwned = 6">link</a></p>' +
+  '<p>&lt;script&gt;alert(1)&lt;/script&gt; is text here.</p></body></html>';
+
+let failures = 0;
+function check(condition, what, detail) {
+  if (condition) {
+    console.log(`ok - ${what}`);
+  } else {
+    failures += 1;
+    console.log(`not ok - ${what}${detail === undefined ? '' : `: ${detail}`}`);
+  }
+}
+
+// Playwright gives every launch a fresh, temporary profile (its own
+// --user-data-dir), deleted on close.
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  headless: true,
+  args: [
+    '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  ],
+});
+
+/** A page that records dialogs, page errors and every request's URL. */
+async function openPage(options) {
+  const context = await browser.newContext({ acceptDownloads: true, ...options });
+  const page = await context.newPage();
+  const seen = { dialogs: [], errors: [], requests: [] };
+  page.on('dialog', (d) => { seen.dialogs.push(d.message()); d.dismiss().catch(() => {}); });
+  page.on('pageerror', (e) => seen.errors.push(String(e)));
+  page.on('request', (r) => seen.requests.push(r.url()));
+  await page.goto(base, { waitUntil: 'load' });
+  await page.waitForSelector('html[data-ready="true"]', { timeout: 10000 });
+  return { context, page, seen };
+}
+
+async function analyze(page, text, kind = 'text') {
+  await page.selectOption('#input-kind', kind);
+  await page.fill('#article', text);
+  await page.click('#analyze');
+  await page.waitForFunction(
+    () => /^(Analysed|[0-9]{3} )/.test(document.getElementById('message').textContent)
+      || document.getElementById('message').classList.contains('error'),
+    null,
+    { timeout: 30000 },
+  );
+  return page.textContent('#message');
+}
+
+async function desktop() {
+  const { context, page, seen } = await openPage({ viewport: { width: 1366, height: 900 } });
+  const message = await analyze(page, sample);
+  check(/^Analysed/.test(message), 'the sample article is analysed', message);
+  const marks = await page.locator('#article-text mark').count();
+  check(marks > 0, 'highlighted passages appear', `${marks} marks`);
+  const legend = await page.locator('#legend-list .legend-item').count();
+  check(legend > 0, 'the legend lists techniques', `${legend} items`);
+  const bars = await page.locator('#chart .bar-row').count();
+  check(bars === legend, 'the chart has one bar per technique found', `${bars} bars, ${legend} legend items`);
+  const text = await page.textContent('#article-text');
+  check(text === sample.trim(), 'the article text is rendered exactly, character for character');
+  check(await page.locator('#article-text .doc-heading').count() === 1, 'the headline is shown as a heading');
+  const color = await page.locator('#article-text mark').first().evaluate((m) => getComputedStyle(m).backgroundColor);
+  check(color !== 'rgba(0, 0, 0, 0)' && color !== 'rgb(255, 255, 0)', 'marks carry their technique colour', color);
+
+  // Every mark's text is a slice of a span the API returned.
+  const consistent = await page.evaluate(() => Array.from(document.querySelectorAll('#article-text mark'))
+    .every((m) => m.dataset.spans.split(' ').length >= 1 && m.textContent.length > 0));
+  check(consistent, 'every mark names the spans it shows');
+
+  await page.locator('#article-text mark').nth(3).scrollIntoViewIfNeeded();
+  await page.screenshot({ path: join(artifacts, 'report.png'), fullPage: false });
+
+  // Click: the popover shows name, score, explanation and definition.
+  await page.locator('#article-text mark').first().click();
+  await page.waitForSelector('#popover:not([hidden])');
+  const pop = await page.textContent('#popover-body');
+  check(/confidence \d\.\d\d/.test(pop) && pop.length > 100, 'clicking a passage shows its technique, score and definition', pop.slice(0, 120));
+  await page.screenshot({ path: join(artifacts, 'popover.png') });
+  await page.keyboard.press('Escape');
+  check(await page.locator('#popover').isHidden(), 'Escape closes the popover');
+
+  // Slider: at 1.0 nothing is left; back at 0 everything returns.
+  await page.locator('#min-score').evaluate((input) => { input.value = '1'; input.dispatchEvent(new Event('input')); });
+  await page.waitForFunction(() => document.querySelectorAll('#article-text mark').length === 0);
+  check(true, 'the confidence slider at 1.00 hides every passage');
+  await page.locator('#min-score').evaluate((input) => { input.value = '0'; input.dispatchEvent(new Event('input')); });
+  await page.waitForFunction((n) => document.querySelectorAll('#article-text mark').length === n, marks);
+  check(true, 'the slider back at 0.00 shows them again');
+
+  // Toggle the first technique off.
+  const first = page.locator('#legend-list .legend-item').first();
+  const label = await first.getAttribute('data-label');
+  await first.locator('input[type=checkbox]').uncheck();
+  const still = await page.evaluate((l) => Array.from(document.querySelectorAll('#article-text mark'))
+    .filter((m) => m.dataset.label === l).length, label);
+  check(still === 0, `unticking ${label} removes its highlights`, `${still} left`);
+  await page.click('#legend-all');
+
+  // Export JSON.
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export-json')]);
+  const path = await download.path();
+  const exported = JSON.parse(readFileSync(path, 'utf8'));
+  check(exported.schema_version === '1.0' && exported.text === sample, 'Export JSON downloads the documented JSON', download.suggestedFilename());
+  const [report] = await Promise.all([page.waitForEvent('download'), page.click('#export-html')]);
+  const html = readFileSync(await report.path(), 'utf8');
+  check(html.startsWith('<!DOCTYPE html>') && html.includes('<mark'), 'Export HTML downloads the standalone report', report.suggestedFilename());
+
+  // Hostile plain text: shown as text, nothing runs, nothing is created.
+  const hostile = await analyze(page, HOSTILE_TEXT);
+  check(/^Analysed/.test(hostile), 'a hostile article is analysed', hostile);
+  const shown = await page.textContent('#article-text');
+  check(shown === HOSTILE_TEXT.trim(), 'the hostile article is shown as text, <script> and all');
+  check(shown.includes('<script>window.__pwned = 1</script>'), 'its <script> tag is visible as text');
+  const created = await page.locator('#article-text script, #article-text img, #article-text a, #article-text iframe, #article-text b').count();
+  check(created === 0, 'no element is created from the article', `${created} elements`);
+
+  // Hostile HTML input.
+  const hostileHtml = await analyze(page, HOSTILE_HTML, 'html');
+  check(/^Analysed/.test(hostileHtml), 'a hostile HTML page is analysed', hostileHtml);
+  const htmlText = await page.textContent('#article-text');
+  check(htmlText.includes('<script>alert(1)</script> is text here.'), 'escaped markup in HTML input stays text');
+  check(await page.locator('#article-text *:not(mark):not(.doc-heading)').count() === 0, 'only highlights and the headline inside the article');
+  await page.waitForTimeout(300);
+  check(await page.evaluate(() => window.__pwned === undefined), 'no injected script ran');
+  check(seen.dialogs.length === 0, 'no dialog was opened', seen.dialogs.join(' | '));
+  check(seen.errors.length === 0, 'no JavaScript error on the page', seen.errors.join(' | '));
+  const foreign = seen.requests.filter((u) => !u.startsWith(origin) && !u.startsWith('data:') && !u.startsWith('blob:'));
+  check(foreign.length === 0, 'no request left the server\'s origin', foreign.join(' '));
+  await context.close();
+}
+
+async function phone() {
+  const { context, page, seen } = await openPage({
+    viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true,
+  });
+  await page.click('#load-sample');
+  await page.waitForFunction(() => document.getElementById('article').value.length > 1000);
+  await page.click('#analyze');
+  await page.waitForSelector('#article-text mark', { timeout: 30000 });
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  check(overflow <= 0, 'the phone layout has no horizontal scrolling', `${overflow}px too wide`);
+  await page.screenshot({ path: join(artifacts, 'report-phone.png') });
+  await page.locator('#article-text mark').nth(2).tap();
+  await page.waitForSelector('#popover:not([hidden])');
+  const box = await page.locator('#popover').boundingBox();
+  check(box && Math.abs(box.y + box.height - 844) < 2, 'on a phone the popover is a bottom sheet', JSON.stringify(box));
+  await page.screenshot({ path: join(artifacts, 'popover-phone.png') });
+  check(seen.errors.length === 0, 'no JavaScript error on the phone', seen.errors.join(' | '));
+  await context.close();
+}
+
+try {
+  await desktop();
+  await phone();
+} catch (e) {
+  failures += 1;
+  console.log(`not ok - the test itself failed: ${e.stack || e}`);
+  try {
+    const pages = browser.contexts().flatMap((c) => c.pages());
+    if (pages.length) await pages[pages.length - 1].screenshot({ path: join(artifacts, 'failure.png') });
+  } catch (_) { /* best effort */ }
+} finally {
+  await browser.close();
+}
+console.log(failures === 0 ? 'all browser checks passed' : `${failures} browser check(s) failed`);
+process.exit(failures === 0 ? 0 : 1);

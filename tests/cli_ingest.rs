@@ -1,0 +1,520 @@
+//! Integration tests of ingestion through the binary: `unspin extract` and
+//! `unspin analyze` on every input format and on bad input (truncated
+//! `.warc.gz`, WARC without HTML, a 200 MB file against the size limit,
+//! binary data, invalid UTF-8, HTML without a body, a JSON Lines line that is
+//! not JSON). Each bad input must give a clear message naming it, no panic,
+//! the rest of the batch processed, and exit status 1.
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use serde_json::Value;
+
+type TestResult = Result<(), Box<dyn std::error::Error>>;
+
+struct Run {
+    code: Option<i32>,
+    stdout: String,
+    stderr: String,
+}
+
+impl Run {
+    fn show(&self) -> String {
+        format!(
+            "exit {:?}\n--- stdout ---\n{}\n--- stderr ---\n{}",
+            self.code, self.stdout, self.stderr
+        )
+    }
+
+    /// The JSON lines of standard output.
+    fn lines(&self) -> Vec<Value> {
+        self.stdout
+            .lines()
+            .map(|l| {
+                serde_json::from_str(l)
+                    .unwrap_or_else(|e| panic!("not JSON ({e}): {l}\n{}", self.show()))
+            })
+            .collect()
+    }
+}
+
+fn unspin_with(args: &[&str], stdin: Option<&[u8]>) -> Run {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_unspin"));
+    cmd.args(args)
+        .env_remove("RUST_LOG")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    cmd.stdin(if stdin.is_some() {
+        Stdio::piped()
+    } else {
+        Stdio::null()
+    });
+    let mut child = cmd.spawn().expect("the binary starts");
+    if let (Some(bytes), Some(mut pipe)) = (stdin, child.stdin.take()) {
+        let _ = pipe.write_all(bytes);
+    }
+    let out = child.wait_with_output().expect("the binary runs");
+    let run = Run {
+        code: out.status.code(),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    };
+    assert!(!run.stderr.contains("panicked"), "panic:\n{}", run.show());
+    run
+}
+
+fn unspin(args: &[&str]) -> Run {
+    unspin_with(args, None)
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().expect("UTF-8 temp path")
+}
+
+macro_rules! assert_exit {
+    ($run:expr, $code:expr) => {
+        assert_eq!($run.code, Some($code), "{}", $run.show())
+    };
+}
+
+fn sample() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/syria-ceasefire-opinion.md")
+}
+
+const PAGE: &str = "<!doctype html><html><head><title>Bridge closed</title></head><body>\
+<article><h1>Bridge closed</h1><p>The council closed the old bridge on Tuesday after engineers found \
+cracks in two of its piers, a decision that angered shop owners.</p>\
+<p>Residents can send their views to the council until the first of April.</p></article></body></html>";
+
+/// One WARC record.
+fn record(kind: &str, uri: &str, content_type: &str, body: &[u8]) -> Vec<u8> {
+    let mut r = format!(
+        "WARC/1.0\r\nWARC-Type: {kind}\r\nWARC-Record-ID: <urn:uuid:{kind}-{}>\r\nWARC-Target-URI: {uri}\r\n\
+         WARC-Date: 2024-01-01T00:00:00Z\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\n\r\n",
+        uri.len(),
+        body.len()
+    )
+    .into_bytes();
+    r.extend_from_slice(body);
+    r.extend_from_slice(b"\r\n\r\n");
+    r
+}
+
+fn http_html(html: &str) -> Vec<u8> {
+    format!("HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: {}\r\n\r\n{html}", html.len())
+        .into_bytes()
+}
+
+/// A Common Crawl style WARC: warcinfo, then request/response pairs.
+fn crawl_records() -> Vec<Vec<u8>> {
+    vec![
+        record(
+            "warcinfo",
+            "",
+            "application/warc-fields",
+            b"software: test\r\n",
+        ),
+        record(
+            "request",
+            "https://a.example/1",
+            "application/http; msgtype=request",
+            b"GET /1 HTTP/1.1\r\n\r\n",
+        ),
+        record(
+            "response",
+            "https://a.example/1",
+            "application/http; msgtype=response",
+            &http_html(PAGE),
+        ),
+        record(
+            "response",
+            "https://a.example/logo.png",
+            "application/http; msgtype=response",
+            b"HTTP/1.1 200 OK\r\nContent-Type: image/png\r\n\r\n\x89PNG\r\n",
+        ),
+        record(
+            "response",
+            "https://a.example/2",
+            "application/http; msgtype=response",
+            &http_html(&PAGE.replace("Bridge closed", "Bridge reopened")),
+        ),
+    ]
+}
+
+/// Gzips each record as its own member, as Common Crawl does.
+fn gzip_members(records: &[Vec<u8>]) -> Vec<u8> {
+    let mut out = Vec::new();
+    for r in records {
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        gz.write_all(r).expect("in memory");
+        out.extend(gz.finish().expect("in memory"));
+    }
+    out
+}
+
+#[test]
+fn extract_prints_the_sample_articles_structure() {
+    let sample = sample();
+    let run = unspin(&["extract", s(&sample)]);
+    assert_exit!(run, 0);
+    let lines = run.lines();
+    assert_eq!(lines.len(), 1);
+    let doc = &lines[0];
+    assert_eq!(doc["path"], s(&sample));
+    assert_eq!(doc["format"], "markdown");
+    let m = &doc["metadata"];
+    assert_eq!(
+        m["title"],
+        "Putin Ups the Ante: Syria Ceasefire Sabotage Triggers Major Offensive in Aleppo"
+    );
+    assert_eq!(m["authors"], serde_json::json!(["Mike Whitney"]));
+    assert_eq!(m["published"], "2016-09-28");
+    assert_eq!(m["site_name"], "Global Research");
+    assert_eq!(m["original_source"], "CounterPunch");
+    assert_eq!(
+        doc["layers"]["blockquote"].as_array().map(Vec::len),
+        Some(8)
+    );
+    let footer = doc["layers"]["boilerplate"]
+        .as_array()
+        .and_then(|b| b.iter().find(|s| s["label"] == "footer"))
+        .expect("a footer span");
+    assert!(
+        footer["text"].as_str().is_some_and(
+            |t| t.contains("comment on our Facebook page") || t.contains("Facebook page")
+        )
+    );
+    assert!(!doc["text"].as_str().unwrap_or("").contains("](#)"));
+}
+
+#[test]
+fn extract_alignment_maps_back_to_the_input() -> TestResult {
+    let sample = sample();
+    let source = fs::read(&sample)?;
+    let run = unspin(&["extract", "--alignment", s(&sample)]);
+    assert_exit!(run, 0);
+    let doc = &run.lines()[0];
+    let text = doc["text"].as_str().ok_or("text")?.as_bytes();
+    let pieces = doc["alignment"].as_array().ok_or("alignment")?;
+    assert!(pieces.len() > 50);
+    for p in pieces {
+        let [t, src, len] = [0, 1, 2].map(|i| p[i].as_u64().unwrap_or(u64::MAX) as usize);
+        assert_eq!(&text[t..t + len], &source[src..src + len]);
+    }
+    Ok(())
+}
+
+#[test]
+fn warc_gz_documents_are_streamed_and_non_html_records_skipped() -> TestResult {
+    let dir = tempfile::tempdir()?;
+    let path = dir.path().join("crawl.warc.gz");
+    fs::write(&path, gzip_members(&crawl_records()))?;
+    let run = unspin(&["extract", s(&path)]);
+    assert_exit!(run, 0);
+    let lines = run.lines();
+    assert_eq!(lines.len(), 2, "{}", run.show());
+    assert_eq!(lines[0]["format"], "warc");
+    assert_eq!(lines[0]["metadata"]["url"], "https://a.example/1");
+    assert_eq!(lines[1]["metadata"]["url"], "https://a.example/2");
+    assert!(lines[1]["text"]
+        .as_str()
+        .is_some_and(|t| t.contains("Bridge reopened")));
+    // The same, uncompressed and read as --input warc from standard input.
+    let plain: Vec<u8> = crawl_records().concat();
+    let run = unspin_with(&["extract", "--input", "warc", "-"], Some(&plain));
+    assert_exit!(run, 0);
+    assert_eq!(run.lines().len(), 2);
+    Ok(())
+}
+
+#[test]
+fn truncated_warc_gz_is_reported_and_the_batch_goes_on() -> TestResult {
+    let dir = tempfile::tempdir()?;
+    let bytes = gzip_members(&crawl_records());
+    let cut = dir.path().join("cut.warc.gz");
+    fs::write(&cut, &bytes[..bytes.len() - 40])?;
+    let good = dir.path().join("good.md");
+    fs::write(&good, "A Title\n\nSome [text](https://x.example).\n")?;
+    let run = unspin(&["extract", s(&cut), s(&good)]);
+    assert_exit!(run, 1);
+    assert!(
+        run.stderr
+            .contains(&format!("error: \"{}\"", cut.display())),
+        "{}",
+        run.show()
+    );
+    assert!(
+        run.stderr.contains("truncated or corrupt gzip data"),
+        "{}",
+        run.show()
+    );
+    let lines = run.lines();
+    // The first page came before the damage; the Markdown file after it is read.
+    assert_eq!(
+        lines.first().map(|l| l["metadata"]["url"].clone()),
+        Some(Value::from("https://a.example/1"))
+    );
+    assert_eq!(
+        lines.last().map(|l| l["path"].clone()),
+        Some(Value::from(s(&good)))
+    );
+    // Cut inside the gzip header of the very first member.
+    let tiny = dir.path().join("tiny.warc.gz");
+    fs::write(&tiny, &bytes[..6])?;
+    let run = unspin(&["extract", s(&tiny)]);
+    assert_exit!(run, 1);
+    assert!(
+        run.stderr.contains("truncated or corrupt gzip data"),
+        "{}",
+        run.show()
+    );
+    Ok(())
+}
+
+#[test]
+fn warc_without_html_records_says_so() -> TestResult {
+    let dir = tempfile::tempdir()?;
+    let records = crawl_records();
+    let path = dir.path().join("nohtml.warc");
+    fs::write(
+        &path,
+        [records[0].clone(), records[1].clone(), records[3].clone()].concat(),
+    )?;
+    let run = unspin(&["extract", s(&path)]);
+    assert_exit!(run, 1);
+    assert!(
+        run.stderr.contains(&format!(
+            "error: \"{}\": no HTML response records to read (3 records skipped: 1 non-HTML responses, 1 request, 1 warcinfo)",
+            path.display()
+        )),
+        "{}",
+        run.show()
+    );
+    assert!(run.stdout.is_empty());
+    Ok(())
+}
+
+#[test]
+fn a_200_mb_file_hits_the_size_limit_clearly() -> TestResult {
+    let dir = tempfile::tempdir()?;
+    let big = dir.path().join("big.txt");
+    // Sparse where the file system allows: nothing is written.
+    fs::File::create(&big)?.set_len(200_000_000)?;
+    let good = dir.path().join("good.txt");
+    fs::write(&good, "Headline\n\nA sentence.\n")?;
+    let run = unspin(&["extract", s(&big), s(&good)]);
+    assert_exit!(run, 1);
+    assert!(
+        run.stderr.contains(&format!(
+            "error: \"{}\": 200000000 bytes is over the limit of 50000000 bytes",
+            big.display()
+        )),
+        "{}",
+        run.show()
+    );
+    assert_eq!(run.lines().len(), 1);
+    // The limit is configurable.
+    let run = unspin(&["extract", "--max-bytes", "10", s(&good)]);
+    assert_exit!(run, 1);
+    assert!(
+        run.stderr.contains("over the limit of 10 bytes"),
+        "{}",
+        run.show()
+    );
+    let run = unspin(&["extract", "--max-bytes", "1k", s(&good)]);
+    assert_exit!(run, 0);
+    let run = unspin(&["extract", "--max-bytes", "lots", s(&good)]);
+    assert_exit!(run, 2);
+    Ok(())
+}
+
+#[test]
+fn binary_invalid_utf8_and_bodyless_html_are_reported() -> TestResult {
+    let dir = tempfile::tempdir()?;
+    let binary = dir.path().join("data.bin");
+    let bytes: Vec<u8> = (0..4096u32)
+        .map(|i| (i.wrapping_mul(2654435761) >> 13) as u8)
+        .collect();
+    fs::write(&binary, &bytes)?;
+    let latin1 = dir.path().join("latin1.md");
+    fs::write(&latin1, b"Title\n\nCaf\xe9 au lait.\n")?;
+    let no_body = dir.path().join("empty.html");
+    fs::write(&no_body, "<html><head><title>Nothing</title></head></html>")?;
+    let good = dir.path().join("good.md");
+    fs::write(&good, "Title\n\nBody text.\n")?;
+    let run = unspin(&["extract", s(&binary), s(&latin1), s(&no_body), s(&good)]);
+    assert_exit!(run, 1);
+    let errors: Vec<&str> = run
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("error: "))
+        .collect();
+    assert_eq!(errors.len(), 3, "{}", run.show());
+    assert!(
+        errors[0].contains(&format!("\"{}\"", binary.display()))
+            && errors[0].contains("binary data"),
+        "{}",
+        run.show()
+    );
+    assert!(
+        errors[1].contains("invalid UTF-8 at byte offset 10 (line 3)"),
+        "{}",
+        run.show()
+    );
+    assert!(
+        errors[2].contains(&format!("\"{}\"", no_body.display())) || errors[2].contains("empty"),
+        "{}",
+        run.show()
+    );
+    let lines = run.lines();
+    assert_eq!(lines.len(), 1);
+    assert_eq!(lines[0]["path"], s(&good));
+    // Lossy decoding reads the Latin-1 file.
+    let run = unspin(&["extract", "--lossy-utf8", s(&latin1)]);
+    assert_exit!(run, 0);
+    assert!(run.lines()[0]["text"]
+        .as_str()
+        .is_some_and(|t| t.contains("Caf\u{fffd} au lait.")));
+    Ok(())
+}
+
+#[test]
+fn jsonl_with_one_bad_line_reports_it_and_reads_the_rest() -> TestResult {
+    let input = b"{\"id\":\"a\",\"text\":\"Headline one\\n\\nFirst body.\"}\n\
+{\"id\":\"b\",\"text\":\"broken\n\
+{\"id\":\"c\",\"html\":\"<html><body><p>A page from the feed with a paragraph of text.</p></body></html>\",\"url\":\"https://c.example/\"}\n";
+    let run = unspin_with(&["extract", "-"], Some(input));
+    assert_exit!(run, 1);
+    assert!(
+        run.stderr
+            .contains("error: \"<stdin>\": line 2: not valid JSON"),
+        "{}",
+        run.show()
+    );
+    let lines = run.lines();
+    let ids: Vec<&str> = lines.iter().filter_map(|l| l["id"].as_str()).collect();
+    assert_eq!(ids, ["a", "c"]);
+    assert_eq!(lines[0]["format"], "jsonl");
+    assert_eq!(lines[1]["metadata"]["url"], "https://c.example/");
+    Ok(())
+}
+
+#[test]
+fn unknown_input_format_is_a_usage_error() {
+    let run = unspin(&["extract", "--input", "pdf", "x"]);
+    assert_exit!(run, 2);
+    assert!(
+        run.stderr
+            .contains("expected one of auto, text, ptc, markdown, html, warc, jsonl"),
+        "{}",
+        run.show()
+    );
+}
+
+#[test]
+fn directories_are_searched_for_every_format() -> TestResult {
+    let dir = tempfile::tempdir()?;
+    fs::create_dir_all(dir.path().join("sub"))?;
+    fs::write(dir.path().join("a.md"), "Title\n\nText.\n")?;
+    fs::write(dir.path().join("sub/b.html"), PAGE)?;
+    fs::write(dir.path().join("sub/c.warc"), crawl_records().concat())?;
+    fs::write(
+        dir.path().join("sub/d.jsonl"),
+        "{\"text\":\"one\"}\n{\"text\":\"two\"}\n",
+    )?;
+    fs::write(dir.path().join("notes.csv"), "ignored")?;
+    let run = unspin(&["extract", s(dir.path())]);
+    assert_exit!(run, 0);
+    let formats: Vec<String> = run
+        .lines()
+        .iter()
+        .map(|l| l["format"].as_str().unwrap_or("").to_string())
+        .collect();
+    assert_eq!(
+        formats,
+        ["markdown", "html", "warc", "warc", "jsonl", "jsonl"]
+    );
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------
+// analyze: the same inputs through the whole pipeline (with a tiny model).
+
+const CORPUS: &[(&str, &str)] = &[
+    ("1", "Traitors everywhere\n\nThe corrupt traitors have betrayed the nation.\nThe meeting starts at ten.\n"),
+    ("2", "A plain report\n\nThe council met on Monday.\nThe shameful cowards ran away from the vote.\n"),
+    ("3", "Fear grows\n\nIf we do nothing, our children will die.\nThe bus leaves at noon.\n"),
+    ("4", "Local news\n\nThe library opens at nine.\nThese vile liars destroyed everything.\n"),
+];
+
+fn tiny_model(dir: &Path) -> Result<PathBuf, Box<dyn std::error::Error>> {
+    let data = dir.join("ptc");
+    fs::create_dir_all(data.join("articles"))?;
+    fs::create_dir_all(data.join("labels"))?;
+    for (id, text) in CORPUS {
+        fs::write(data.join(format!("articles/article{id}.txt")), text)?;
+        let line = text.lines().nth(2).unwrap_or("");
+        let word = line.split_whitespace().nth(1).unwrap_or("");
+        let start = text
+            .find(word)
+            .map(|b| text[..b].chars().count())
+            .unwrap_or(0);
+        fs::write(
+            data.join(format!("labels/article{id}.labels")),
+            format!(
+                "{id}\tLoaded_Language\t{start}\t{}\n",
+                start + word.chars().count()
+            ),
+        )?;
+    }
+    let model = dir.join("model/fast.safetensors");
+    let run = unspin(&["train", "--quiet", "--data", s(&data), "--out", s(&model)]);
+    assert_exit!(run, 0);
+    Ok(model)
+}
+
+#[test]
+fn analyze_streams_jsonl_and_warc_and_reports_bad_documents() -> TestResult {
+    let dir = tempfile::tempdir()?;
+    let model = tiny_model(dir.path())?;
+    let input = b"{\"id\":\"a\",\"text\":\"Headline one\\n\\nThe corrupt traitors lied.\"}\nnot json at all\n{\"id\":\"c\",\"text\":\"Headline two\\n\\nThe bus leaves at noon.\"}\n";
+    let run = unspin_with(&["analyze", "--model", s(&model), "-"], Some(input));
+    assert_exit!(run, 1);
+    assert!(
+        run.stderr
+            .contains("error: \"<stdin>\": line 2: not valid JSON"),
+        "{}",
+        run.show()
+    );
+    let ids: Vec<String> = run
+        .lines()
+        .iter()
+        .map(|l| l["id"].as_str().unwrap_or("").to_string())
+        .collect();
+    assert_eq!(ids, ["a", "c"]);
+
+    let warc = dir.path().join("crawl.warc.gz");
+    fs::write(&warc, gzip_members(&crawl_records()))?;
+    let sample = sample();
+    let run = unspin(&["analyze", "--model", s(&model), s(&warc), s(&sample)]);
+    assert_exit!(run, 0);
+    let lines = run.lines();
+    assert_eq!(lines.len(), 3, "{}", run.show());
+    let last = &lines[2];
+    assert_eq!(last["metadata"]["site_name"], "Global Research");
+    // No technique span inside the footer.
+    let footer = last["layers"]["boilerplate"]
+        .as_array()
+        .and_then(|b| b.iter().find(|s| s["label"] == "footer"))
+        .ok_or("footer")?;
+    let footer_start = footer["start"].as_u64().ok_or("start")?;
+    let techniques = last["layers"]["technique"]
+        .as_array()
+        .ok_or("technique layer")?;
+    assert!(techniques
+        .iter()
+        .all(|t| t["end"].as_u64().unwrap_or(0) <= footer_start));
+    Ok(())
+}
