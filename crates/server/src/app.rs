@@ -17,13 +17,14 @@ use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 use tracing::Level;
 use unspin_document::{layers, Document};
 use unspin_pipeline::Pipeline;
+use unspin_readers::HtmlOptions;
 use unspin_segment::SentenceStage;
 use unspin_techniques::{FastModel, TechniqueStage};
 
 use crate::assets;
 use crate::config::Limits;
 use crate::error::ApiError;
-use crate::html_input::{check_html_depth, read_html_input, MAX_HTML_DEPTH};
+use crate::html_input::{check_html_depth, MAX_HTML_DEPTH};
 
 /// The detector tiers the API accepts in `tier`.
 pub const TIERS: &[&str] = &["fast"];
@@ -243,7 +244,7 @@ struct AnalyzeRequest {
     /// Plain text (Markdown is read as text).
     #[serde(default)]
     text: Option<String>,
-    /// An HTML page or fragment.
+    /// An HTML page or fragment, read by `unspin_readers::read_html`.
     #[serde(default)]
     html: Option<String>,
     /// `json` (default), `html` or `ptc`.
@@ -489,7 +490,8 @@ fn run_job(
                      send the article's text instead"
                 ))
             })?;
-            read_html_input(&job.id, &html)
+            unspin_readers::read_html(&job.id, html.as_bytes(), &HtmlOptions::default())
+                .map_err(|e| ApiError::InvalidRequest(e.to_string()))?
         }
     };
     if doc.text().trim().is_empty() {

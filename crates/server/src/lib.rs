@@ -10,7 +10,7 @@
 //!
 //! | route | what |
 //! |---|---|
-//! | `POST /api/analyze` | `{"text" | "html", "format"?, "tier"?, "min_score"?, "id"?}` → the JSON wire format of `unspin-writers` (or the HTML report, or PTC lines) |
+//! | `POST /api/analyze` | `{"text"` or `"html", "format"?, "tier"?, "min_score"?, "id"?}` → the JSON wire format of `unspin-writers` (or the HTML report, or PTC lines) |
 //! | `GET /api/health` | status, version, tiers, model, limits, load |
 //! | `GET /api/techniques` | the 14 techniques: label, name, definition, example, colour |
 //! | `GET /api/openapi.json` | the OpenAPI 3.1 document of the above |
@@ -20,6 +20,9 @@
 //! malformed JSON or invalid fields, 413 past the body limit, 415 unless the
 //! body is `application/json`, 503 when overloaded (at once) or past the
 //! timeout.
+//!
+//! Text is read with [`unspin_readers::read_text`], HTML with
+//! [`unspin_readers::read_html`] (after [`check_html_depth`]).
 //!
 //! [`serve`] runs the router on a listener until a shutdown signal.
 //! Offsets in responses are Unicode code points, as everywhere at unspin's
@@ -53,7 +56,7 @@ pub use config::{
     default_workers, Limits, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_CONCURRENT, DEFAULT_TIMEOUT,
 };
 pub use error::ApiError;
-pub use html_input::{check_html_depth, read_html_input, MAX_HTML_DEPTH};
+pub use html_input::{check_html_depth, MAX_HTML_DEPTH};
 
 /// Serves `app` on `listener` (HTTP/1.1) until `shutdown` completes, then
 /// lets requests in progress finish.

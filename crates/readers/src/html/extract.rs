@@ -941,6 +941,25 @@ fn commas(s: &str) -> usize {
         .count()
 }
 
+/// Plain text (one paragraph per line) as paragraph blocks owned by
+/// `owner`, for text that does not come from the DOM (JSON-LD).
+pub(crate) fn text_blocks(text: &str, owner: NodeId) -> Vec<Block> {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(|l| Block {
+            text: l.to_string(),
+            kind: Kind::Para,
+            owner,
+            item: None,
+            quote: None,
+            links: Vec::new(),
+            link_bytes: 0,
+            soft: false,
+        })
+        .collect()
+}
+
 /// Bytes of text in the chosen blocks.
 pub(crate) fn kept_len(walk: &Walk, keep: &[usize]) -> usize {
     keep.iter()
@@ -1121,6 +1140,14 @@ pub(crate) fn select(body: NodeRef<'_, Node>, walk: &Walk) -> Vec<usize> {
         top_score = score_of(top).unwrap_or(top_score);
     }
 
+    // Most of the page's prose lies outside the winner (it won on commas in
+    // a list of names, or is an author box or a form): take the smallest
+    // element holding most of the prose instead.
+    if let Some(better) = prose_container(tree, body.id(), top, &cands) {
+        top = better;
+        top_score = score_of(top).unwrap_or(top_score);
+    }
+
     // The chosen container and its good siblings.
     let mut chosen: HashSet<NodeId> = HashSet::new();
     chosen.insert(top);
@@ -1203,6 +1230,43 @@ pub(crate) fn select(body: NodeRef<'_, Node>, walk: &Walk) -> Vec<usize> {
         }
     }
     filter(blocks, keep)
+}
+
+/// Pages with at least this much prose (bytes in paragraphs of 40+ bytes
+/// with few links) are checked by [`prose_container`].
+const PROSE_MIN: usize = 800;
+
+/// When the readability winner `top` holds less than a third of the page's
+/// prose, the deepest element holding at least 60 % of it (and not a link
+/// farm); `None` when the winner is fine or no such element exists.
+fn prose_container(
+    tree: &ego_tree::Tree<Node>,
+    body: NodeId,
+    top: NodeId,
+    cands: &HashMap<NodeId, Cand>,
+) -> Option<NodeId> {
+    let total = cands.get(&body)?.good;
+    let here = cands.get(&top).map_or(0, |c| c.good);
+    if total < PROSE_MIN || here * 3 >= total {
+        return None;
+    }
+    // Start from the element with the most prose among those holding 60 %,
+    // preferring the deepest (the smallest such container).
+    let mut best: Option<(NodeId, usize)> = None;
+    for (&id, c) in cands {
+        if id == body || c.good * 10 < total * 6 || ratio(c.links, c.text) > 0.35 {
+            continue;
+        }
+        let Some(node) = tree.get(id) else { continue };
+        if !node.value().is_element() || is_root_tag(tag_of(node)) {
+            continue;
+        }
+        let depth = node.ancestors().take(MAX_DEPTH + 2).count();
+        if best.is_none_or(|(_, d)| depth > d) {
+            best = Some((id, depth));
+        }
+    }
+    best.map(|(id, _)| id)
 }
 
 fn ends_sentence(blocks: &[Block], owner: NodeId) -> bool {

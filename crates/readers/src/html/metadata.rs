@@ -22,6 +22,8 @@ pub(crate) struct Found {
     pub canonical: Option<String>,
     pub og_url: Option<String>,
     pub language: Option<String>,
+    /// The JSON-LD `articleBody` of the article, paragraphs one per line.
+    pub ld_body: Option<String>,
 }
 
 #[derive(Default)]
@@ -29,6 +31,10 @@ struct Raw {
     ld_title: Option<String>,
     ld_authors: Vec<String>,
     ld_date: Option<String>,
+    /// `datePublished` of a JSON-LD object that is neither an article nor
+    /// a page (a `Question`, a `Recipe`), or found in JSON that does not parse.
+    ld_other_date: Option<String>,
+    ld_body: Option<String>,
     ld_site: Option<String>,
     ld_lang: Option<String>,
     og_title: Option<String>,
@@ -42,6 +48,8 @@ struct Raw {
     article_author: Vec<String>,
     meta_dates: Vec<(u8, String)>,
     time_dates: Vec<String>,
+    /// The date in the page's own URL (given by the caller).
+    url_date: Option<String>,
     html_lang: Option<String>,
     http_lang: Option<String>,
     og_locale: Option<String>,
@@ -84,9 +92,12 @@ fn non_empty(s: Option<&str>) -> Option<String> {
     (!c.is_empty()).then_some(c)
 }
 
-/// Reads the page's metadata.
-pub(crate) fn extract(html: &Html) -> Found {
-    let mut raw = Raw::default();
+/// Reads the page's metadata; `page_url` is where the page was fetched from.
+pub(crate) fn extract(html: &Html, page_url: Option<&str>) -> Found {
+    let mut raw = Raw {
+        url_date: page_url.and_then(date_in_url),
+        ..Raw::default()
+    };
     for node in html.tree.root().descendants() {
         let Node::Element(el) = node.value() else {
             continue;
@@ -120,6 +131,12 @@ pub(crate) fn extract(html: &Html) -> Found {
                     raw.time_dates.push(d);
                 }
             }
+            // Microformats: `<abbr class="published" title="2020-05-12T10:00">`.
+            "abbr" if raw.time_dates.len() < 3 && is_published_class(el) => {
+                if let Some(d) = el.attr("title").and_then(normalize_date) {
+                    raw.time_dates.push(d);
+                }
+            }
             _ => {}
         }
         if let Some(prop) = el.attr("itemprop") {
@@ -135,6 +152,14 @@ pub(crate) fn extract(html: &Html) -> Found {
         }
     }
     resolve(raw)
+}
+
+/// `class="published"` (hAtom) or `dtstart`/`dt-published` (h-entry).
+fn is_published_class(el: &Element) -> bool {
+    el.attr("class").is_some_and(|c| {
+        c.split_whitespace()
+            .any(|c| matches!(c, "published" | "dt-published" | "dtstart" | "date-published"))
+    })
 }
 
 fn text_raw(node: NodeRef<'_, Node>) -> String {
@@ -274,11 +299,12 @@ fn itemprop(node: NodeRef<'_, Node>, el: &Element, prop: &str, raw: &mut Raw) {
     for p in prop.split_whitespace() {
         match p {
             "datePublished" => {
-                if let Some(d) = el
-                    .attr("datetime")
-                    .or(el.attr("content"))
-                    .and_then(normalize_date)
-                {
+                let d = match el.attr("datetime").or(el.attr("content")) {
+                    Some(v) => normalize_date(v),
+                    // `<span itemprop="datePublished">12. Mai 2020</span>`
+                    None => date_in_text(&text_of(node)),
+                };
+                if let Some(d) = d {
                     raw.meta_dates.push((1, d));
                 }
             }
@@ -317,16 +343,22 @@ fn json_ld(src: &str, raw: &mut Raw) {
     for suffix in ["-->", "//]]>", "]]>", ";"] {
         s = s.strip_suffix(suffix).unwrap_or(s).trim();
     }
-    let value: Value = match serde_json::from_str(s) {
-        Ok(v) => v,
-        Err(_) => {
+    let value = match parse_lenient(s) {
+        Some(v) => v,
+        None => {
             let cleaned: String = s
                 .chars()
                 .map(|c| if c.is_control() { ' ' } else { c })
                 .collect();
-            match serde_json::from_str(&cleaned) {
-                Ok(v) => v,
-                Err(_) => return,
+            match parse_lenient(&cleaned) {
+                Some(v) => v,
+                None => {
+                    // Broken JSON: still read the publication date.
+                    if raw.ld_other_date.is_none() {
+                        raw.ld_other_date = date_after_key(s, "\"datePublished\"");
+                    }
+                    return;
+                }
             }
         }
     };
@@ -345,13 +377,21 @@ fn json_ld(src: &str, raw: &mut Raw) {
             2
         }
     };
-    let mut ranked: Vec<_> = objects
-        .into_iter()
-        .map(|o| (rank(o), o))
-        .filter(|(r, _)| *r < 2)
-        .collect();
+    let mut ranked: Vec<_> = objects.into_iter().map(|o| (rank(o), o)).collect();
     ranked.sort_by_key(|(r, _)| *r);
     for (r, o) in ranked {
+        if r >= 2 {
+            if raw.ld_other_date.is_none() {
+                raw.ld_other_date =
+                    str_field(o, "datePublished").and_then(|d| normalize_date(&d));
+            }
+            continue;
+        }
+        if raw.ld_body.is_none() && r == 0 {
+            if let Some(Value::String(b)) = o.get("articleBody") {
+                raw.ld_body = clean_body(b);
+            }
+        }
         if raw.ld_title.is_none() && r == 0 {
             raw.ld_title = str_field(o, "headline").or_else(|| str_field(o, "name"));
         }
@@ -374,6 +414,48 @@ fn json_ld(src: &str, raw: &mut Raw) {
             raw.ld_lang = str_field(o, "inLanguage");
         }
     }
+}
+
+/// The first JSON value of `s`, ignoring whatever follows it (pages that
+/// put two objects, or a stray brace, in one script).
+fn parse_lenient(s: &str) -> Option<Value> {
+    serde_json::Deserializer::from_str(s)
+        .into_iter::<Value>()
+        .next()?
+        .ok()
+}
+
+/// The date in the string value after `key` in raw (unparsable) JSON.
+fn date_after_key(s: &str, key: &str) -> Option<String> {
+    let rest = s.get(s.find(key)? + key.len()..)?;
+    let rest = rest.trim_start().strip_prefix(':')?.trim_start();
+    let rest = rest.strip_prefix('"')?;
+    normalize_date(rest.get(..rest.find('"')?)?)
+}
+
+/// An `articleBody` as text: tags stripped (some sites put HTML there),
+/// entities decoded, one paragraph per line, blank lines dropped.
+fn clean_body(b: &str) -> Option<String> {
+    let mut plain = String::with_capacity(b.len());
+    let mut in_tag = false;
+    for c in b.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => {
+                in_tag = false;
+                plain.push('\n');
+            }
+            _ if !in_tag => plain.push(c),
+            _ => {}
+        }
+    }
+    let text = html_unescape(&plain)
+        .lines()
+        .map(collapse)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n");
+    (!text.is_empty()).then_some(text)
 }
 
 fn collect_objects<'a>(
@@ -509,9 +591,13 @@ fn resolve(raw: Raw) -> Found {
 
     let mut meta_dates = raw.meta_dates.clone();
     meta_dates.sort_by_key(|(r, _)| *r);
+    // The page's own URL first (as htmldate does): a date in the path is
+    // the publication day, where timestamps may be converted to another
+    // time zone.
     let published = raw
-        .ld_date
+        .url_date
         .clone()
+        .or_else(|| raw.ld_date.clone())
         .or_else(|| {
             meta_dates
                 .iter()
@@ -519,6 +605,7 @@ fn resolve(raw: Raw) -> Found {
                 .map(|(_, d)| d.clone())
         })
         .or_else(|| raw.time_dates.first().cloned())
+        .or_else(|| raw.ld_other_date.clone())
         .or_else(|| {
             raw.canonical
                 .as_deref()
@@ -545,6 +632,7 @@ fn resolve(raw: Raw) -> Found {
         canonical: raw.canonical,
         og_url: raw.og_url,
         language,
+        ld_body: raw.ld_body,
     }
 }
 
@@ -825,7 +913,10 @@ pub(crate) fn date_in_text(text: &str) -> Option<String> {
         let b = w.as_bytes();
         if b.len() >= 10
             && b.first().is_some_and(u8::is_ascii_digit)
-            && (b.get(4) == Some(&b'-') || b.get(2) == Some(&b'.') || b.get(1) == Some(&b'.'))
+            && (b.get(4) == Some(&b'-')
+                || b.get(4) == Some(&b'/')
+                || b.get(2) == Some(&b'.')
+                || b.get(1) == Some(&b'.'))
         {
             if let Some(d) = normalize_date(
                 w.get(..10.min(w.len()))?
@@ -834,7 +925,7 @@ pub(crate) fn date_in_text(text: &str) -> Option<String> {
                 return Some(d);
             }
         }
-        if let Some(d) = (b.len() >= 8).then(|| dotted(w)).flatten() {
+        if let Some(d) = (b.len() >= 8).then(|| dotted(w).or_else(|| slashed(w))).flatten() {
             return Some(d);
         }
         let Some(m) = month_number(w) else { continue };
@@ -859,6 +950,24 @@ fn dotted(w: &str) -> Option<String> {
         return None;
     }
     ymd(digits(y)?, digits(m)?, digits(d)?)
+}
+
+/// `DD/MM/YYYY` at the start of a word; `MM/DD/YYYY` only when the day
+/// cannot be first (`05/28/2020`): day first is the reading of most of the
+/// world, and of the pages this reader sees most.
+fn slashed(w: &str) -> Option<String> {
+    let mut parts = w.split('/');
+    let (a, b, y) = (parts.next()?, parts.next()?, parts.next()?);
+    let y = y.get(..4)?;
+    if a.is_empty() || b.is_empty() || a.len() > 2 || b.len() > 2 {
+        return None;
+    }
+    let (a, b, y) = (digits(a)?, digits(b)?, digits(y)?);
+    if b > 12 {
+        ymd(y, a, b)
+    } else {
+        ymd(y, b, a)
+    }
 }
 
 fn digits(s: &str) -> Option<u32> {
@@ -905,13 +1014,14 @@ pub(crate) fn normalize_date(s: &str) -> Option<String> {
             digits(s.get(6..8)?)?,
         );
     }
-    // DD.MM.YYYY
-    let dotted: Vec<&str> = s
-        .split_whitespace()
-        .next()
-        .unwrap_or("")
-        .split('.')
-        .collect();
+    // DD.MM.YYYY, or DD-MM-YYYY (`06-08-2009T14:12:32+0200`)
+    let first = s.split_whitespace().next().unwrap_or("");
+    let sep = if first.get(2..3) == Some("-") || first.get(1..2) == Some("-") {
+        '-'
+    } else {
+        '.'
+    };
+    let dotted: Vec<&str> = first.split(sep).collect();
     if let [d, m, y, ..] = dotted.as_slice() {
         if let (Some(d), Some(m), Some(y)) =
             (digits(d), digits(m), digits(y.get(0..4).unwrap_or("")))
@@ -1134,7 +1244,7 @@ mod tests {
     use super::*;
 
     fn found(page: &str) -> Found {
-        extract(&Html::parse_document(page))
+        extract(&Html::parse_document(page), None)
     }
 
     #[test]

@@ -175,7 +175,7 @@ pub fn read_html(id: &str, bytes: &[u8], options: &HtmlOptions) -> Result<Docume
     if keep.is_empty() {
         return Err(no_text("only boilerplate was found"));
     }
-    let mut found = metadata::extract(&html);
+    let mut found = metadata::extract(&html, options.url.as_deref());
     if found.published.is_none() {
         found.published = date_near_article(&walk, &keep);
     }
@@ -186,7 +186,15 @@ pub fn read_html(id: &str, bytes: &[u8], options: &HtmlOptions) -> Result<Docume
         .or(found.og_url.as_deref());
 
     let mut w = Writer::new(source);
-    let blocks: Vec<&extract::Block> = keep.iter().filter_map(|&i| walk.blocks.get(i)).collect();
+    let ld_blocks = found
+        .ld_body
+        .as_deref()
+        .filter(|b| use_ld_body(b, extract::kept_len(&walk, &keep)))
+        .map(|b| extract::text_blocks(b, body.id()));
+    let blocks: Vec<&extract::Block> = match &ld_blocks {
+        Some(ld) => ld.iter().collect(),
+        None => keep.iter().filter_map(|&i| walk.blocks.get(i)).collect(),
+    };
     // The title: the first heading that matches it, or a line of its own.
     let title = found.title.clone().or(found.h1.clone());
     let mut skip_until = 0;
@@ -299,8 +307,20 @@ pub fn read_html(id: &str, bytes: &[u8], options: &HtmlOptions) -> Result<Docume
     Ok(doc)
 }
 
+/// The JSON-LD `articleBody` replaces the extracted text when it is long
+/// and the page shows much less of it (rendered by script, cut by a
+/// paywall, or the extractor chose the wrong container).
+fn use_ld_body(ld_body: &str, kept: usize) -> bool {
+    ld_body.len() >= LD_BODY_MIN && kept.saturating_mul(2) < ld_body.len()
+}
+
+/// A JSON-LD `articleBody` shorter than this (bytes) is never used as the
+/// text (many sites put only a teaser there).
+const LD_BODY_MIN: usize = 1000;
+
 /// A date written in the date line or byline around the article (soft
-/// blocks near the kept ones), else in its first blocks.
+/// blocks near the kept ones), else in its first blocks, else in a short
+/// line just before or after it.
 fn date_near_article(walk: &extract::Walk, keep: &[usize]) -> Option<String> {
     let (&first, &last) = (keep.first()?, keep.last()?);
     let soft = (first.saturating_sub(15)..=last)
@@ -310,6 +330,14 @@ fn date_near_article(walk: &extract::Walk, keep: &[usize]) -> Option<String> {
     soft.chain(head)
         .filter(|b| b.text.len() < 300)
         .find_map(|b| metadata::date_in_text(&b.text))
+        .or_else(|| {
+            // Short lines just around the article: "Datum: 03.11.2021",
+            // "dpa am 25.01.2022" in elements without a telling class.
+            (first.saturating_sub(10)..=last.saturating_add(5))
+                .filter_map(|i| walk.blocks.get(i))
+                .filter(|b| b.text.len() < 100)
+                .find_map(|b| metadata::date_in_text(&b.text))
+        })
 }
 
 /// Lowercased alphanumerics, for comparing titles with headings.
