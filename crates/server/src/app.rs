@@ -482,7 +482,12 @@ fn run_job(
 ) -> Result<Response, ApiError> {
     let started = Instant::now();
     let mut doc = match job.input {
-        Input::Text(text) => unspin_readers::read_text(job.id, text),
+        // Pasted text is read as Markdown when it looks like Markdown (scraped
+        // pages such as the sample article), as the CLI does for `.md` files.
+        Input::Text(text) => match unspin_readers::detect_format(None, text.as_bytes()) {
+            unspin_readers::InputFormat::Markdown => unspin_readers::read_markdown(job.id, &text),
+            _ => unspin_readers::read_text(job.id, text),
+        },
         Input::Html(html) => {
             check_html_depth(&html).map_err(|_| {
                 ApiError::InvalidRequest(format!(

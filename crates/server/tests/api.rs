@@ -303,7 +303,8 @@ async fn analyze_is_deterministic_and_matches_the_cli_pipeline() {
         &[],
     )
     .expect("pipeline");
-    let mut doc = unspin_readers::read_text("sample", unspin_server::SAMPLE_ARTICLE);
+    // The sample is scraped Markdown, read as `unspin analyze` reads `.md` files.
+    let mut doc = unspin_readers::read_markdown("sample", unspin_server::SAMPLE_ARTICLE);
     pipeline.run(&mut doc).expect("analysis");
     assert_eq!(a.text(), unspin_writers::to_json_line(&doc).expect("json"));
 }

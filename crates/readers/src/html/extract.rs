@@ -207,9 +207,9 @@ impl Hints {
     }
 
     /// Boilerplate by name: navigation, sidebars, comments, sharing, related
-    /// links, cookie banners, and ads, widgets, banners, promos (unless the
-    /// name also says article/content/body/text).
-    fn is_boilerplate(&self) -> bool {
+    /// links, cookie banners (strong), and ads, widgets, banners, promos
+    /// (weak, unless the name also says article/content/body/text).
+    fn boilerplate(&self) -> Option<Named> {
         const STRONG: &[&str] = &[
             "nav",
             "navbar",
@@ -335,14 +335,18 @@ impl Hints {
         if self.parts().any(|p| STRONG.contains(&p))
             || STRONG_SUBSTRINGS.iter().any(|s| self.joined.contains(s))
         {
-            return true;
+            return Some(Named::Strong);
         }
         let weak = self.parts().any(|p| WEAK.contains(&p))
             || WEAK_SUBSTRINGS.iter().any(|s| self.joined.contains(s));
         if weak && !self.parts().any(|p| CONTENT.contains(&p)) {
-            return true;
+            return Some(Named::Weak);
         }
-        self.is_hidden_class()
+        self.is_hidden_class().then_some(Named::Strong)
+    }
+
+    fn is_boilerplate(&self) -> bool {
+        self.boilerplate().is_some()
     }
 
     /// Hidden by a utility class, unless a responsive variant shows it again
@@ -435,6 +439,22 @@ impl Hints {
         w
     }
 }
+
+/// How surely a class/id name says boilerplate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Named {
+    /// Navigation, sharing, comments…: removed unless it holds most of the
+    /// page or reads like a long article.
+    Strong,
+    /// Ads, widgets, promos, tags…: names that sites also put on article
+    /// sections (`TestReport__Section--Ads`), so an element that reads like
+    /// prose is kept.
+    Weak,
+}
+
+/// A weakly named element with at least this much text (bytes), a fifth
+/// or less of it in links, is kept.
+const WEAK_PROSE_MIN: usize = 500;
 
 /// Builds one block's text from inline content.
 struct Builder {
@@ -755,7 +775,8 @@ struct Walker {
     builder: Builder,
     weights: HashMap<NodeId, f64>,
     body_text: usize,
-    protect_memo: HashMap<NodeId, bool>,
+    /// Text and link bytes under elements checked by `protected`.
+    protect_memo: HashMap<NodeId, (usize, usize)>,
     strict: bool,
 }
 
@@ -782,6 +803,18 @@ impl Walker {
     /// A boilerplate-looking element is kept when it holds most of the
     /// page's text (`<body class="has-sidebar">`, `<div id="page-with-comments">`).
     fn protected(&mut self, node: NodeRef<'_, Node>, tag: &str, el: &Element) -> bool {
+        self.protected_as(node, tag, el, Named::Strong)
+    }
+
+    /// [`Walker::protected`], with a lower bar for weakly named elements:
+    /// prose of [`WEAK_PROSE_MIN`] bytes with few links.
+    fn protected_as(
+        &mut self,
+        node: NodeRef<'_, Node>,
+        tag: &str,
+        el: &Element,
+        named: Named,
+    ) -> bool {
         if matches!(tag, "html" | "body" | "article" | "main")
             || el
                 .attr("itemprop")
@@ -789,16 +822,19 @@ impl Walker {
         {
             return true;
         }
-        if let Some(&p) = self.protect_memo.get(&node.id()) {
-            return p;
-        }
+        let (text, links) = match self.protect_memo.get(&node.id()) {
+            Some(&m) => m,
+            None => {
+                let m = text_and_links(node);
+                self.protect_memo.insert(node.id(), m);
+                m
+            }
+        };
         // Holds most of the page, or reads like article text (long, few
         // links): `<div id="sharing-with-a-single-developer">` in docs.
-        let (text, links) = text_and_links(node);
-        let p =
-            (text * 2 > self.body_text && self.body_text > 0) || (text >= 1500 && links * 4 < text);
-        self.protect_memo.insert(node.id(), p);
-        p
+        (text * 2 > self.body_text && self.body_text > 0)
+            || (text >= 1500 && links * 4 < text)
+            || (named == Named::Weak && text >= WEAK_PROSE_MIN && links * 5 < text)
     }
 
     fn element(&mut self, node: NodeRef<'_, Node>, el: &Element, ctx: Ctx, depth: usize) {
@@ -821,11 +857,16 @@ impl Walker {
             return;
         }
         let hints = Hints::of(el);
-        let named = !hints.is_empty() && hints.is_boilerplate();
+        let strength = if hints.is_empty() {
+            None
+        } else {
+            hints.boilerplate()
+        };
+        let named = strength.is_some();
         if self.strict
             && (named || is_furniture_role(el))
             && (named && hints.is_always_boilerplate() && !is_root_tag(tag)
-                || !self.protected(node, tag, el))
+                || !self.protected_as(node, tag, el, strength.unwrap_or(Named::Strong)))
         {
             return;
         }
@@ -1113,20 +1154,31 @@ pub(crate) fn select(body: NodeRef<'_, Node>, walk: &Walk) -> Vec<usize> {
             parent = p.parent();
         }
     }
-    // Prose spread over several containers: climb while the parent holds
-    // much more prose and is not a link farm.
-    while let Some(p) = tree.get(top).and_then(|n| n.parent()) {
-        if p.id() == body.id() || !p.value().is_element() {
-            break;
+    // Prose spread over several containers: climb while an ancestor (up to
+    // PROSE_CLIMB levels up, wrappers in between) holds much more prose and
+    // is not a link farm.
+    'climb: loop {
+        let Some(cur) = cands.get(&top) else { break };
+        let mut anc = tree.get(top).and_then(|n| n.parent());
+        for _ in 0..PROSE_CLIMB {
+            let Some(p) = anc else { break 'climb };
+            if p.id() == body.id() || !p.value().is_element() {
+                break 'climb;
+            }
+            let Some(par) = cands.get(&p.id()) else {
+                break 'climb;
+            };
+            if ratio(par.links, par.text) > 0.35 {
+                break 'climb;
+            }
+            if par.good * 10 >= cur.good * 13 {
+                top = p.id();
+                top_score = score_of(top).unwrap_or(top_score);
+                continue 'climb;
+            }
+            anc = p.parent();
         }
-        let (Some(cur), Some(par)) = (cands.get(&top), cands.get(&p.id())) else {
-            break;
-        };
-        if par.good * 10 < cur.good * 13 || ratio(par.links, par.text) > 0.35 {
-            break;
-        }
-        top = p.id();
-        top_score = score_of(top).unwrap_or(top_score);
+        break;
     }
     // A lone child stands for its parent.
     while let Some(p) = tree.get(top).and_then(|n| n.parent()) {
@@ -1148,6 +1200,14 @@ pub(crate) fn select(body: NodeRef<'_, Node>, walk: &Walk) -> Vec<usize> {
         top_score = score_of(top).unwrap_or(top_score);
     }
 
+    if std::env::var("UH_DEBUG").is_ok() {
+        for a in tree.get(top).into_iter().flat_map(|n| std::iter::once(n).chain(n.ancestors())).take(8) {
+            if let Node::Element(e) = a.value() {
+                let c = cands.get(&a.id()).copied().unwrap_or_default();
+                eprintln!("DBG {} class={:?} id={:?} score={:?} good={} text={} kids={}", e.name(), e.attr("class"), e.attr("id"), score_of(a.id()), c.good, c.text, a.children().filter(|c| c.value().is_element()).count());
+            }
+        }
+    }
     // The chosen container and its good siblings.
     let mut chosen: HashSet<NodeId> = HashSet::new();
     chosen.insert(top);
@@ -1229,8 +1289,61 @@ pub(crate) fn select(body: NodeRef<'_, Node>, walk: &Walk) -> Vec<usize> {
             return filter(blocks, all);
         }
     }
-    filter(blocks, keep)
+    filter(blocks, with_lead(blocks, keep))
 }
+
+/// Text that ends like a sentence (a caption or credit usually does not).
+fn ends_sentence_text(t: &str) -> bool {
+    t.trim_end().ends_with([
+        '.', '!', '?', '"', '\u{201c}', '\u{201d}', '\u{bb}', '\u{2026}',
+    ])
+}
+
+/// How many blocks before the article are looked at for its lead.
+const LEAD_LOOKBACK: usize = 8;
+
+/// Adds the lead (standfirst) paragraphs that stand just before the chosen
+/// blocks, in the article's header next to the headline, byline and date:
+/// prose (80+ bytes, no links, ending a sentence) reached from the first
+/// kept block over only headings, metadata and short lines.
+fn with_lead(blocks: &[Block], mut keep: Vec<usize>) -> Vec<usize> {
+    let Some(&first) = keep.first() else {
+        return keep;
+    };
+    let mut leads = Vec::new();
+    for i in (first.saturating_sub(LEAD_LOOKBACK)..first).rev() {
+        let Some(b) = blocks.get(i) else { break };
+        let len = b.text.len();
+        if b.kind == Kind::Para && !b.soft && len >= 80 {
+            let t = b.text.trim_end();
+            if b.link_bytes > 0 || !ends_sentence_text(t) || is_boilerplate_line(t) {
+                break;
+            }
+            leads.push(i);
+            if leads.len() == 2 {
+                break;
+            }
+        } else if !(b.soft
+            || matches!(b.kind, Kind::Heading(_))
+            || len < 60
+            || (len < 250 && b.link_bytes == 0 && !ends_sentence_text(&b.text)))
+        {
+            // Headings, bylines, dates, captions and credits may stand
+            // between the lead and the body; anything else ends the search.
+            break;
+        }
+    }
+    if !leads.is_empty() {
+        leads.reverse();
+        leads.append(&mut keep);
+        keep = leads;
+    }
+    keep
+}
+
+/// How many levels above the chosen container the prose climb looks for
+/// an ancestor holding much more prose.
+const PROSE_CLIMB: usize = 3;
 
 /// Pages with at least this much prose (bytes in paragraphs of 40+ bytes
 /// with few links) are checked by [`prose_container`].
