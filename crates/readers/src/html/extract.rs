@@ -1154,9 +1154,9 @@ pub(crate) fn select(body: NodeRef<'_, Node>, walk: &Walk) -> Vec<usize> {
             parent = p.parent();
         }
     }
-    // Prose spread over several containers: climb while an ancestor (up to
-    // PROSE_CLIMB levels up, wrappers in between) holds much more prose and
-    // is not a link farm.
+    // Prose spread over several containers: climb while an ancestor holds
+    // much more prose and is not a link farm. Wrappers that add no prose
+    // (up to PROSE_CLIMB levels) are looked through.
     'climb: loop {
         let Some(cur) = cands.get(&top) else { break };
         let mut anc = tree.get(top).and_then(|n| n.parent());
@@ -1175,6 +1175,10 @@ pub(crate) fn select(body: NodeRef<'_, Node>, walk: &Walk) -> Vec<usize> {
                 top = p.id();
                 top_score = score_of(top).unwrap_or(top_score);
                 continue 'climb;
+            }
+            if par.good > cur.good {
+                // More prose, but not much more: the article ends here.
+                break 'climb;
             }
             anc = p.parent();
         }
