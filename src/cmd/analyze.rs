@@ -13,8 +13,6 @@ use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 use unspin_document::Document;
 use unspin_pipeline::Pipeline;
-use unspin_segment::SentenceStage;
-use unspin_techniques::TechniqueStage;
 
 use super::ingest::{self, IngestArgs, Item, Window};
 use super::{usage, Context, ModelArgs, Outcome};
@@ -133,13 +131,7 @@ pub fn run(args: &Args, ctx: &Context) -> anyhow::Result<Outcome> {
             .with_context(|| format!("cannot create the output folder \"{}\"", dir.display()))?;
     }
     let model = args.model.load()?;
-    let pipeline = Pipeline::new(
-        vec![
-            Box::new(SentenceStage),
-            Box::new(TechniqueStage::new(model)),
-        ],
-        &[],
-    )?;
+    let pipeline = unspin_techniques::fast_pipeline(model)?;
     tracing::info!(inputs = sources.len(), stages = ?pipeline.names(), "analysing");
 
     let settings = Settings {

@@ -18,8 +18,7 @@ use tracing::Level;
 use unspin_document::{layers, Document};
 use unspin_pipeline::Pipeline;
 use unspin_readers::HtmlOptions;
-use unspin_segment::SentenceStage;
-use unspin_techniques::{FastModel, TechniqueStage};
+use unspin_techniques::FastModel;
 
 use crate::assets;
 use crate::config::Limits;
@@ -99,13 +98,7 @@ impl App {
     /// Only if the stages do not fit together, which would be a bug.
     pub fn fast(model: FastModel, limits: Limits) -> Result<App, unspin_pipeline::MissingLayer> {
         let name = model.provenance();
-        let pipeline = Pipeline::new(
-            vec![
-                Box::new(SentenceStage),
-                Box::new(TechniqueStage::new(model)),
-            ],
-            &[],
-        )?;
+        let pipeline = unspin_techniques::fast_pipeline(model)?;
         Ok(App::new(pipeline, name, limits))
     }
 

@@ -295,14 +295,7 @@ async fn analyze_is_deterministic_and_matches_the_cli_pipeline() {
     assert_eq!(a.body, b.body);
     // The same as running the pipeline directly, as `unspin analyze` does.
     let model = FastModel::embedded().expect("model");
-    let pipeline = Pipeline::new(
-        vec![
-            Box::new(unspin_segment::SentenceStage),
-            Box::new(unspin_techniques::TechniqueStage::new(model)),
-        ],
-        &[],
-    )
-    .expect("pipeline");
+    let pipeline = unspin_techniques::fast_pipeline(model).expect("pipeline");
     // The sample is scraped Markdown, read as `unspin analyze` reads `.md` files.
     let mut doc = unspin_readers::read_markdown("sample", unspin_server::SAMPLE_ARTICLE);
     pipeline.run(&mut doc).expect("analysis");

@@ -37,4 +37,4 @@ pub mod train;
 pub use decode::{DecodeConfig, Decoded};
 pub use features::DocTokens;
 pub use model::{Classified, FastModel, ModelError, ModelInfo, FEATURE_VERSION, PROPAGANDA};
-pub use stage::TechniqueStage;
+pub use stage::{fast_pipeline, TechniqueStage};
