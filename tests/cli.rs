@@ -5,158 +5,57 @@
 //! Tests that need a model train a tiny one on a hand-made corpus (well under
 //! a second), so they run whether or not the binary embeds a trained model.
 
+#[macro_use]
+mod common;
+
 use std::fs;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use serde_json::Value;
 
-type TestResult = Result<(), Box<dyn std::error::Error>>;
+use common::*;
 
-/// What a run of the binary gave.
-struct Run {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
+/// Runs `unspin predict --task TASK --model MODEL ARGS`.
+fn unspin_predict(task: &str, model: &Path, args: &[&str]) -> Run {
+    let mut all = vec!["--task", task];
+    all.extend_from_slice(args);
+    unspin_model("predict", model, &all)
 }
 
-impl Run {
-    fn show(&self) -> String {
-        format!(
-            "exit {:?}\n--- stdout ---\n{}\n--- stderr ---\n{}",
-            self.code, self.stdout, self.stderr
-        )
-    }
-}
-
-/// Runs `unspin ARGS` (with `stdin` piped in when given) and checks that it
-/// did not panic.
-fn unspin_with(args: &[&str], stdin: Option<&[u8]>) -> Run {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_unspin"));
-    cmd.args(args)
-        .env_remove("RUST_LOG")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    cmd.stdin(if stdin.is_some() {
-        Stdio::piped()
-    } else {
-        Stdio::null()
-    });
-    let mut child = cmd.spawn().expect("the unspin binary starts");
-    if let Some(input) = stdin {
-        let mut pipe = child.stdin.take().expect("stdin is piped");
-        pipe.write_all(input).expect("writing to unspin's stdin");
-    }
-    let out = child.wait_with_output().expect("unspin runs");
-    let run = Run {
-        code: out.status.code(),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    };
-    assert!(
-        !run.stderr.contains("panicked"),
-        "unspin {args:?} panicked:\n{}",
-        run.show()
+/// Writes `spans` to `dir/spans.txt`, runs `unspin predict --task tc` with
+/// them on the articles of `ptc`, checks that it succeeded, and gives back the
+/// file it wrote, `dir/tc.txt`.
+fn predict_tc(
+    dir: &Path,
+    model: &Path,
+    spans: &str,
+    ptc: &Path,
+) -> Result<PathBuf, Box<dyn std::error::Error>> {
+    let spans_path = dir.join("spans.txt");
+    fs::write(&spans_path, spans)?;
+    let out = dir.join("tc.txt");
+    let run = unspin_predict(
+        "tc",
+        model,
+        &["--spans", s(&spans_path), "-o", s(&out), s(ptc)],
     );
-    run
-}
-
-fn unspin(args: &[&str]) -> Run {
-    unspin_with(args, None)
-}
-
-/// Asserts the exit status, showing the whole run when it differs.
-macro_rules! assert_exit {
-    ($run:expr, $code:expr) => {
-        assert_eq!($run.code, Some($code), "{}", $run.show())
-    };
-}
-
-fn s(p: &Path) -> &str {
-    p.to_str().expect("test paths are UTF-8")
-}
-
-fn workspace() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// One hand-made PTC article: id, text and its (technique, fragment) labels.
-type Article = (
-    &'static str,
-    &'static str,
-    &'static [(&'static str, &'static str)],
-);
-
-/// A small PTC corpus of [`Article`]s. Curly quotes and
-/// dashes make code point and byte offsets differ.
-const CORPUS: &[Article] = &[
-    (
-        "101",
-        "Traitors in the capital\n\nThe \u{201c}corrupt traitors\u{201d} in the capital have betrayed us again.\nThe budget was published on Monday.\nOnly a fool would believe their lies \u{2014} wake up!\n",
-        &[("Name_Calling,Labeling", "corrupt traitors"), ("Loaded_Language", "betrayed"), ("Slogans", "wake up!")],
-    ),
-    (
-        "102",
-        "A nation in danger\n\nIf we do nothing, our towns will burn and our children will starve.\nThe council met on Tuesday to discuss the roads.\nThese shameful cowards want to destroy everything we love.\n",
-        &[("Appeal_to_fear-prejudice", "our towns will burn and our children will starve"), ("Name_Calling,Labeling", "shameful cowards"), ("Loaded_Language", "destroy everything")],
-    ),
-    (
-        "103",
-        "Questions nobody asks\n\nCan we really trust anything the ministry says?\nThe report has 40 pages and three appendices.\nThe disgraceful, criminal regime lies again and again.\n",
-        &[("Doubt", "Can we really trust anything the ministry says?"), ("Loaded_Language", "disgraceful, criminal regime")],
-    ),
-    (
-        "104",
-        "Stand with the flag\n\nEvery true patriot stands with our great nation.\nThe meeting ended at noon.\nThe evil elites \u{2014} those treacherous liars \u{2014} must go.\n",
-        &[("Flag-Waving", "Every true patriot stands with our great nation"), ("Name_Calling,Labeling", "treacherous liars"), ("Loaded_Language", "evil elites")],
-    ),
-    (
-        "105",
-        "Experts agree\n\nAll the top scientists agree that the plan is a disaster.\nTrains run every hour on weekdays.\nThese vile, corrupt crooks have ruined the country.\n",
-        &[("Appeal_to_Authority", "All the top scientists agree"), ("Loaded_Language", "vile, corrupt crooks"), ("Loaded_Language", "ruined")],
-    ),
-    (
-        "106",
-        "Either us or them\n\nThere are only two choices: total victory or total defeat.\nThe library opens at nine.\nThe monstrous traitors have sold us out.\n",
-        &[("Black-and-White_Fallacy", "There are only two choices: total victory or total defeat"), ("Name_Calling,Labeling", "monstrous traitors"), ("Loaded_Language", "sold us out")],
-    ),
-];
-
-/// Code point offsets of `needle` in `text`.
-fn char_range(text: &str, needle: &str) -> (usize, usize) {
-    let byte = text
-        .find(needle)
-        .unwrap_or_else(|| panic!("{needle:?} is in the article"));
-    let start = text[..byte].chars().count();
-    (start, start + needle.chars().count())
-}
-
-/// Writes [`CORPUS`] as a PTC folder (`articles/`, `labels/`) into `dir`.
-fn write_corpus(dir: &Path) -> TestResult {
-    fs::create_dir_all(dir.join("articles"))?;
-    fs::create_dir_all(dir.join("labels"))?;
-    for (id, text, labels) in CORPUS {
-        fs::write(dir.join(format!("articles/article{id}.txt")), text)?;
-        let mut lines = String::new();
-        for (technique, fragment) in labels.iter() {
-            let (start, end) = char_range(text, fragment);
-            lines.push_str(&format!("{id}\t{technique}\t{start}\t{end}\n"));
-        }
-        fs::write(dir.join(format!("labels/article{id}.labels")), lines)?;
-    }
-    Ok(())
-}
-
-/// Trains a tiny model on [`CORPUS`] inside `dir` with `unspin train`.
-fn tiny_model(dir: &Path) -> Result<PathBuf, Box<dyn std::error::Error>> {
-    let data = dir.join("ptc");
-    write_corpus(&data)?;
-    let model = dir.join("model/fast.safetensors");
-    let run = unspin(&["train", "--quiet", "--data", s(&data), "--out", s(&model)]);
     assert_exit!(run, 0);
-    assert!(model.is_file(), "{}", run.show());
-    Ok(model)
+    Ok(out)
+}
+
+/// Runs `unspin eval TASK --pred PRED --gold GOLD ARGS`.
+fn unspin_eval(task: &str, pred: &Path, gold: &Path, args: &[&str]) -> Run {
+    let mut all = vec!["eval", task, "--pred", s(pred), "--gold", s(gold)];
+    all.extend_from_slice(args);
+    unspin(&all)
+}
+
+/// Runs `unspin train --data DATA --out OUT ARGS`.
+fn unspin_train(data: &Path, out: &Path, args: &[&str]) -> Run {
+    let mut all = vec!["train", "--data", s(data), "--out", s(out)];
+    all.extend_from_slice(args);
+    unspin(&all)
 }
 
 /// Checks the JSON wire format of one analysed document: the version, a
@@ -253,7 +152,7 @@ mod analyze {
 
     #[test]
     fn sample_article_with_the_embedded_model() {
-        let sample = workspace().join("examples/syria-ceasefire-opinion.md");
+        let sample = sample();
         let run = unspin(&["analyze", s(&sample)]);
         if run.code == Some(1) && run.stderr.contains("no embedded fast model") {
             eprintln!(
@@ -273,17 +172,9 @@ mod analyze {
 
     #[test]
     fn sample_article_json_slices_the_text_at_every_offset() -> TestResult {
-        let tmp = tempfile::tempdir()?;
-        let model = tiny_model(tmp.path())?;
-        let sample = workspace().join("examples/syria-ceasefire-opinion.md");
-        let run = unspin(&[
-            "analyze",
-            "--model",
-            s(&model),
-            "--threshold",
-            "0.05",
-            s(&sample),
-        ]);
+        let (tmp, model) = tempdir_with_tiny_model()?;
+        let sample = sample();
+        let run = unspin_model("analyze", &model, &["--threshold", "0.05", s(&sample)]);
         assert_exit!(run, 0);
         let doc: Value = serde_json::from_str(&run.stdout)?;
         check_wire_document(&doc);
@@ -310,25 +201,19 @@ mod analyze {
 
     #[test]
     fn html_report_escapes_the_article() -> TestResult {
-        let tmp = tempfile::tempdir()?;
-        let model = tiny_model(tmp.path())?;
+        let (tmp, model) = tempdir_with_tiny_model()?;
         let article = tmp.path().join("xss.txt");
         fs::write(
             &article,
             "Breaking <script>alert(1)</script> news\n\nThe corrupt traitors <script>alert(1)</script> betrayed us & lied.\n",
         )?;
-        let run = unspin(&[
+        let run = unspin_model(
             "analyze",
-            "--format",
-            "html",
-            "--model",
-            s(&model),
-            "--threshold",
-            "0.05",
-            s(&article),
-        ]);
+            &model,
+            &["--format", "html", "--threshold", "0.05", s(&article)],
+        );
         assert_exit!(run, 0);
-        assert!(run.stdout.contains("<html"), "{}", run.show());
+        run.assert_stdout_has("<html");
         assert!(
             !run.stdout.contains("<script"),
             "unescaped script tag:\n{}",
@@ -342,17 +227,12 @@ mod analyze {
 
         // Several inputs: one page each under --output-dir, and only there.
         let out = tmp.path().join("reports");
-        let run = unspin(&[
+        let ptc = tmp.path().join("ptc");
+        let run = unspin_model(
             "analyze",
-            "-f",
-            "html",
-            "--model",
-            s(&model),
-            "-o",
-            s(&out),
-            s(&article),
-            s(&tmp.path().join("ptc")),
-        ]);
+            &model,
+            &["-f", "html", "-o", s(&out), s(&article), s(&ptc)],
+        );
         assert_exit!(run, 0);
         assert!(run.stdout.is_empty(), "{}", run.show());
         assert!(out.join("xss.html").is_file() && out.join("article106.html").is_file());
@@ -362,19 +242,13 @@ mod analyze {
 
     #[test]
     fn ptc_format_gives_label_lines_in_code_points() -> TestResult {
-        let tmp = tempfile::tempdir()?;
-        let model = tiny_model(tmp.path())?;
+        let (tmp, model) = tempdir_with_tiny_model()?;
         let dir = tmp.path().join("ptc/articles");
-        let run = unspin(&[
+        let run = unspin_model(
             "analyze",
-            "--format",
-            "ptc",
-            "--model",
-            s(&model),
-            "--threshold",
-            "0.05",
-            s(&dir),
-        ]);
+            &model,
+            &["--format", "ptc", "--threshold", "0.05", s(&dir)],
+        );
         assert_exit!(run, 0);
         assert!(!run.stdout.is_empty(), "{}", run.show());
         for line in run.stdout.lines() {
@@ -393,8 +267,7 @@ mod analyze {
 
     #[test]
     fn bad_inputs_get_a_clear_message_and_a_failure_status() -> TestResult {
-        let tmp = tempfile::tempdir()?;
-        let model = tiny_model(tmp.path())?;
+        let (tmp, model) = tempdir_with_tiny_model()?;
         let d = tmp.path();
         fs::create_dir(d.join("no-articles"))?;
         fs::write(d.join("no-articles/notes.json"), "{}")?;
@@ -410,7 +283,7 @@ mod analyze {
         ];
         for (name, expected) in cases {
             let path = d.join(name);
-            let run = unspin(&["analyze", "--model", s(&model), s(&path)]);
+            let run = unspin_model("analyze", &model, &[s(&path)]);
             assert_exit!(run, 1);
             assert!(
                 run.stderr
@@ -426,22 +299,16 @@ mod analyze {
             assert!(run.stdout.is_empty(), "{name}: {}", run.show());
         }
         // Lossy reading is available on request.
-        let run = unspin(&[
-            "analyze",
-            "--model",
-            s(&model),
-            "--lossy-utf8",
-            s(&d.join("latin1.txt")),
-        ]);
+        let latin1 = d.join("latin1.txt");
+        let run = unspin_model("analyze", &model, &["--lossy-utf8", s(&latin1)]);
         assert_exit!(run, 0);
-        assert!(run.stdout.contains("Caf\u{fffd} society"), "{}", run.show());
+        run.assert_stdout_has("Caf\u{fffd} society");
         Ok(())
     }
 
     #[test]
     fn a_bad_document_does_not_stop_the_batch() -> TestResult {
-        let tmp = tempfile::tempdir()?;
-        let model = tiny_model(tmp.path())?;
+        let (tmp, model) = tempdir_with_tiny_model()?;
         let batch = tmp.path().join("batch");
         fs::create_dir(&batch)?;
         fs::write(batch.join("a-bad.txt"), b"\xff\xfe\xfd not text")?;
@@ -449,9 +316,8 @@ mod analyze {
             batch.join("b-good.md"),
             "A good headline\n\nThe corrupt traitors betrayed us.\n",
         )?;
-        let run = unspin(&["analyze", "--model", s(&model), s(&batch)]);
-        assert_exit!(run, 1);
-        assert!(run.stderr.contains("a-bad.txt"), "{}", run.show());
+        let run = unspin_model("analyze", &model, &[s(&batch)]);
+        run.assert_error(1, "a-bad.txt");
         let lines: Vec<&str> = run.stdout.lines().collect();
         assert_eq!(
             lines.len(),
@@ -467,7 +333,7 @@ mod analyze {
 
     #[test]
     fn usage_errors_exit_with_2() {
-        let sample = workspace().join("examples/syria-ceasefire-opinion.md");
+        let sample = sample();
         let run = unspin(&["analyze", "--tier", "neural", s(&sample)]);
         assert_exit!(run, 2);
         assert!(
@@ -479,32 +345,22 @@ mod analyze {
         assert_exit!(unspin(&["analyze", "--format", "pdf", s(&sample)]), 2);
         assert_exit!(unspin(&["analyze"]), 2);
         let run = unspin(&["analyze", "--format", "html", s(&sample), s(&sample)]);
-        assert_exit!(run, 2);
-        assert!(run.stderr.contains("--output-dir"), "{}", run.show());
+        run.assert_error(2, "--output-dir");
     }
 
     #[test]
     fn a_missing_model_file_is_an_error_not_a_panic() {
-        let sample = workspace().join("examples/syria-ceasefire-opinion.md");
-        let run = unspin(&[
-            "analyze",
-            "--model",
-            "/no/such/model.safetensors",
-            s(&sample),
-        ]);
+        let sample = sample();
+        let model = Path::new("/no/such/model.safetensors");
+        let run = unspin_model("analyze", model, &[s(&sample)]);
         assert_exit!(run, 1);
         assert!(run.stderr.starts_with("error: "), "{}", run.show());
-        assert!(
-            run.stderr.contains("/no/such/model.safetensors"),
-            "{}",
-            run.show()
-        );
+        run.assert_stderr_has("/no/such/model.safetensors");
     }
 
     #[test]
     fn a_closed_stdout_ends_the_run_quietly() -> TestResult {
-        let tmp = tempfile::tempdir()?;
-        let model = tiny_model(tmp.path())?;
+        let (tmp, model) = tempdir_with_tiny_model()?;
         let mut child = Command::new(env!("CARGO_BIN_EXE_unspin"))
             .args(["analyze", "--model", s(&model), s(&tmp.path().join("ptc"))])
             .stdin(Stdio::null())
@@ -528,18 +384,9 @@ mod predict {
 
     #[test]
     fn si_prints_sorted_code_point_spans() -> TestResult {
-        let tmp = tempfile::tempdir()?;
-        let model = tiny_model(tmp.path())?;
-        let run = unspin(&[
-            "predict",
-            "--task",
-            "si",
-            "--model",
-            s(&model),
-            "--threshold",
-            "0.05",
-            s(&tmp.path().join("ptc")),
-        ]);
+        let (tmp, model) = tempdir_with_tiny_model()?;
+        let ptc = tmp.path().join("ptc");
+        let run = unspin_predict("si", &model, &["--threshold", "0.05", s(&ptc)]);
         assert_exit!(run, 0);
         let mut last = (0u64, 0usize);
         for line in run.stdout.lines() {
@@ -555,30 +402,14 @@ mod predict {
 
     #[test]
     fn tc_gives_one_line_per_input_line_in_order() -> TestResult {
-        let tmp = tempfile::tempdir()?;
-        let model = tiny_model(tmp.path())?;
+        let (tmp, model) = tempdir_with_tiny_model()?;
         // A template with '?' techniques, a repeated span, an SI line and an `article` prefix.
         let (s1, e1) = char_range(CORPUS[0].1, "corrupt traitors");
         let (s2, e2) = char_range(CORPUS[2].1, "disgraceful, criminal regime");
         let spans = format!(
             "101\t?\t{s1}\t{e1}\n103\t?\t{s2}\t{e2}\n101\t?\t{s1}\t{e1}\n\n103\t{s2}\t{e2}\narticle102\t?\t0\t5\n"
         );
-        let spans_path = tmp.path().join("spans.txt");
-        fs::write(&spans_path, &spans)?;
-        let out = tmp.path().join("tc.txt");
-        let run = unspin(&[
-            "predict",
-            "--task",
-            "tc",
-            "--model",
-            s(&model),
-            "--spans",
-            s(&spans_path),
-            "-o",
-            s(&out),
-            s(&tmp.path().join("ptc")),
-        ]);
-        assert_exit!(run, 0);
+        let out = predict_tc(tmp.path(), &model, &spans, &tmp.path().join("ptc"))?;
         let got = fs::read_to_string(&out)?;
         let input: Vec<&str> = spans.lines().filter(|l| !l.is_empty()).collect();
         let output: Vec<&str> = got.lines().collect();
@@ -605,8 +436,7 @@ mod predict {
 
     #[test]
     fn tc_errors_name_the_line() -> TestResult {
-        let tmp = tempfile::tempdir()?;
-        let model = tiny_model(tmp.path())?;
+        let (tmp, model) = tempdir_with_tiny_model()?;
         let ptc = tmp.path().join("ptc");
         let spans = tmp.path().join("spans.txt");
         for (content, expected) in [
@@ -619,16 +449,7 @@ mod predict {
             ("101 ? 0 5\n", "line 1: expected 4 tab-separated fields"),
         ] {
             fs::write(&spans, content)?;
-            let run = unspin(&[
-                "predict",
-                "--task",
-                "tc",
-                "--model",
-                s(&model),
-                "--spans",
-                s(&spans),
-                s(&ptc),
-            ]);
+            let run = unspin_predict("tc", &model, &["--spans", s(&spans), s(&ptc)]);
             assert_exit!(run, 1);
             assert!(
                 run.stderr.contains(expected),
@@ -644,8 +465,7 @@ mod predict {
     fn a_folder_without_articles_is_an_error() -> TestResult {
         let tmp = tempfile::tempdir()?;
         let run = unspin(&["predict", "--task", "si", s(tmp.path())]);
-        assert_exit!(run, 1);
-        assert!(run.stderr.contains("no PTC articles"), "{}", run.show());
+        run.assert_error(1, "no PTC articles");
         assert_exit!(unspin(&["predict", "--task", "tc", s(tmp.path())]), 2);
         Ok(())
     }
@@ -657,8 +477,21 @@ mod eval {
     const GOLD: &str = "1\tDoubt\t0\t10\n1\tSlogans\t20\t30\n";
     const PRED: &str = "1\tDoubt\t0\t10\n1\tDoubt\t25\t35\n";
 
+    /// Writes `gold` to `dir/gold.labels` and `pred` to `dir/pred.txt`,
+    /// and gives back both paths in that order.
+    fn write_gold_and_pred(
+        dir: &Path,
+        gold: &str,
+        pred: &str,
+    ) -> Result<(PathBuf, PathBuf), std::io::Error> {
+        let (gold_path, pred_path) = (dir.join("gold.labels"), dir.join("pred.txt"));
+        fs::write(&gold_path, gold)?;
+        fs::write(&pred_path, pred)?;
+        Ok((gold_path, pred_path))
+    }
+
     fn scores(task: &str, pred: &Path, gold: &Path) -> Value {
-        let run = unspin(&["eval", task, "--pred", s(pred), "--gold", s(gold), "--json"]);
+        let run = unspin_eval(task, pred, gold, &["--json"]);
         assert_exit!(run, 0);
         let v: Value = serde_json::from_str(&run.stdout).expect("JSON");
         v["scores"].clone()
@@ -667,9 +500,7 @@ mod eval {
     #[test]
     fn hand_made_pair_gives_the_expected_numbers() -> TestResult {
         let tmp = tempfile::tempdir()?;
-        let (gold, pred) = (tmp.path().join("gold.labels"), tmp.path().join("pred.txt"));
-        fs::write(&gold, GOLD)?;
-        fs::write(&pred, PRED)?;
+        let (gold, pred) = write_gold_and_pred(tmp.path(), GOLD, PRED)?;
         // SI: [0,10) is all gold (credit 1), [25,35) half (0.5): P = R = 0.75.
         let si = scores("si", &pred, &gold);
         assert_eq!(
@@ -699,11 +530,11 @@ mod eval {
 
         // SI predictions may be 3-field lines; the text output has the numbers too.
         fs::write(&pred, "1\t0\t10\n1\t25\t35\n")?;
-        let run = unspin(&["eval", "si", "--pred", s(&pred), "--gold", s(&gold)]);
+        let run = unspin_eval("si", &pred, &gold, &[]);
         assert_exit!(run, 0);
-        assert!(run.stdout.contains("F1        0.7500"), "{}", run.show());
+        run.assert_stdout_has("F1        0.7500");
         fs::write(&pred, PRED)?;
-        let run = unspin(&["eval", "tc", "--pred", s(&pred), "--gold", s(&gold)]);
+        let run = unspin_eval("tc", &pred, &gold, &[]);
         assert_exit!(run, 0);
         assert!(
             run.stdout.contains("micro avg") && run.stdout.contains("0.5000"),
@@ -735,46 +566,19 @@ mod eval {
     #[test]
     fn malformed_lines_are_reported_with_their_line_number() -> TestResult {
         let tmp = tempfile::tempdir()?;
-        let (gold, pred) = (tmp.path().join("gold.labels"), tmp.path().join("pred.txt"));
-        fs::write(&gold, GOLD)?;
-        fs::write(&pred, "1\tDoubt\t0\t10\n\n1\tDoubt\t35\t25\n")?;
-        let run = unspin(&["eval", "tc", "--pred", s(&pred), "--gold", s(&gold)]);
-        assert_exit!(run, 1);
-        assert!(
-            run.stderr
-                .contains("pred.txt\": line 3: start 35 is after end 25"),
-            "{}",
-            run.show()
-        );
-        fs::write(&pred, PRED)?;
-        fs::write(&gold, "1\tDoubt\t0\t10\n1\tSlogans\t20\n")?;
-        let run = unspin(&["eval", "tc", "--pred", s(&pred), "--gold", s(&gold)]);
-        assert_exit!(run, 1);
-        assert!(
-            run.stderr
-                .contains("gold.labels\": line 2: expected 4 tab-separated fields"),
-            "{}",
-            run.show()
-        );
-        let run = unspin(&[
-            "eval",
-            "tc",
-            "--pred",
-            s(&tmp.path().join("nope.txt")),
-            "--gold",
-            s(&gold),
-        ]);
-        assert_exit!(run, 1);
-        assert!(run.stderr.contains("no such file"), "{}", run.show());
+        let (gold, pred) =
+            write_gold_and_pred(tmp.path(), GOLD, "1\tDoubt\t0\t10\n\n1\tDoubt\t35\t25\n")?;
+        unspin_eval("tc", &pred, &gold, &[])
+            .assert_error(1, "pred.txt\": line 3: start 35 is after end 25");
+        let (gold, pred) =
+            write_gold_and_pred(tmp.path(), "1\tDoubt\t0\t10\n1\tSlogans\t20\n", PRED)?;
+        unspin_eval("tc", &pred, &gold, &[])
+            .assert_error(1, "gold.labels\": line 2: expected 4 tab-separated fields");
+        unspin_eval("tc", &tmp.path().join("nope.txt"), &gold, &[]).assert_error(1, "no such file");
         let empty = tmp.path().join("empty-dir");
         fs::create_dir(&empty)?;
-        let run = unspin(&["eval", "si", "--pred", s(&pred), "--gold", s(&empty)]);
-        assert_exit!(run, 1);
-        assert!(run.stderr.contains("no .labels files"), "{}", run.show());
-        assert_exit!(
-            unspin(&["eval", "xx", "--pred", s(&pred), "--gold", s(&gold)]),
-            2
-        );
+        unspin_eval("si", &pred, &empty, &[]).assert_error(1, "no .labels files");
+        assert_exit!(unspin_eval("xx", &pred, &gold, &[]), 2);
         Ok(())
     }
 }
@@ -782,34 +586,30 @@ mod eval {
 mod train {
     use super::*;
 
+    /// Writes [`CORPUS`] into `dir/ptc` and trains on it with `unspin train`,
+    /// writing the model to `out`.
+    fn train_on_corpus(
+        dir: &Path,
+        out: &Path,
+        args: &[&str],
+    ) -> Result<Run, Box<dyn std::error::Error>> {
+        let data = dir.join("ptc");
+        write_corpus(&data)?;
+        Ok(unspin_train(&data, out, args))
+    }
+
     #[test]
     fn trains_validates_and_writes_model_and_report() -> TestResult {
         let tmp = tempfile::tempdir()?;
-        let data = tmp.path().join("ptc");
-        write_corpus(&data)?;
         let out = tmp.path().join("m/tiny.safetensors");
-        let run = unspin(&[
-            "train",
-            "--data",
-            s(&data),
-            "--out",
-            s(&out),
-            "--valid-fraction",
-            "0.34",
-            "--seed",
-            "3",
-        ]);
+        let run = train_on_corpus(
+            tmp.path(),
+            &out,
+            &["--valid-fraction", "0.34", "--seed", "3"],
+        )?;
         assert_exit!(run, 0);
-        assert!(
-            run.stdout.contains("| SI: span identification"),
-            "{}",
-            run.show()
-        );
-        assert!(
-            run.stdout.contains("| TC: technique of gold spans"),
-            "{}",
-            run.show()
-        );
+        run.assert_stdout_has("| SI: span identification");
+        run.assert_stdout_has("| TC: technique of gold spans");
         assert!(
             run.stderr.contains("INFO"),
             "progress is logged to stderr by default: {}",
@@ -840,21 +640,9 @@ mod train {
     #[test]
     fn full_training_skips_validation() -> TestResult {
         let tmp = tempfile::tempdir()?;
-        let data = tmp.path().join("ptc");
-        write_corpus(&data)?;
         let out = tmp.path().join("full.safetensors");
         let report = tmp.path().join("r/report.json");
-        let run = unspin(&[
-            "train",
-            "-q",
-            "--data",
-            s(&data),
-            "--out",
-            s(&out),
-            "--full",
-            "--report",
-            s(&report),
-        ]);
+        let run = train_on_corpus(tmp.path(), &out, &["-q", "--full", "--report", s(&report)])?;
         assert_exit!(run, 0);
         assert!(run.stderr.is_empty(), "--quiet: {}", run.show());
         let report: Value = serde_json::from_str(&fs::read_to_string(report)?)?;
@@ -869,15 +657,7 @@ mod train {
     #[test]
     fn bad_training_data_is_an_error() -> TestResult {
         let tmp = tempfile::tempdir()?;
-        let run = unspin(&[
-            "train",
-            "--data",
-            s(tmp.path()),
-            "--out",
-            s(&tmp.path().join("m")),
-        ]);
-        assert_exit!(run, 1);
-        assert!(run.stderr.contains("no PTC articles"), "{}", run.show());
+        unspin_train(tmp.path(), &tmp.path().join("m"), &[]).assert_error(1, "no PTC articles");
         assert_exit!(
             unspin(&["train", "--data", "x", "--valid-fraction", "1.0"]),
             2
@@ -901,21 +681,10 @@ mod shared_corpus {
         let Some(ptc) = unspin_readers::testing::shared_dir("data/ptc/train") else {
             return Ok(());
         };
-        let tmp = tempfile::tempdir()?;
-        let model = tiny_model(tmp.path())?;
+        let (tmp, model) = tempdir_with_tiny_model()?;
         let si = tmp.path().join("si.txt");
-        let run = unspin(&[
-            "predict",
-            "--task",
-            "si",
-            "--model",
-            s(&model),
-            "-o",
-            s(&si),
-            s(&ptc),
-        ]);
-        assert_exit!(run, 0);
-        let run = unspin(&["eval", "si", "--pred", s(&si), "--gold", s(&ptc), "--json"]);
+        assert_exit!(unspin_predict("si", &model, &["-o", s(&si), s(&ptc)]), 0);
+        let run = unspin_eval("si", &si, &ptc, &["--json"]);
         assert_exit!(run, 0);
         let v: Value = serde_json::from_str(&run.stdout)?;
         assert!(
@@ -933,35 +702,12 @@ mod shared_corpus {
         for f in files {
             gold.push_str(&fs::read_to_string(f)?);
         }
-        let gold_path = tmp.path().join("gold.labels");
-        fs::write(&gold_path, &gold)?;
-        let tc = tmp.path().join("tc.txt");
-        let run = unspin(&[
-            "predict",
-            "--task",
-            "tc",
-            "--model",
-            s(&model),
-            "--spans",
-            s(&gold_path),
-            "-o",
-            s(&tc),
-            s(&ptc),
-        ]);
-        assert_exit!(run, 0);
+        let tc = predict_tc(tmp.path(), &model, &gold, &ptc)?;
         assert_eq!(
             fs::read_to_string(&tc)?.lines().count(),
             gold.lines().filter(|l| !l.trim().is_empty()).count()
         );
-        let run = unspin(&[
-            "eval",
-            "tc",
-            "--pred",
-            s(&tc),
-            "--gold",
-            s(&ptc.join("labels")),
-            "--json",
-        ]);
+        let run = unspin_eval("tc", &tc, &ptc.join("labels"), &["--json"]);
         assert_exit!(run, 0);
         let v: Value = serde_json::from_str(&run.stdout)?;
         assert_eq!(

@@ -5,83 +5,15 @@
 //! not JSON). Each bad input must give a clear message naming it, no panic,
 //! the rest of the batch processed, and exit status 1.
 
+#[macro_use]
+mod common;
+
 use std::fs;
 use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 
 use serde_json::Value;
 
-type TestResult = Result<(), Box<dyn std::error::Error>>;
-
-struct Run {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-}
-
-impl Run {
-    fn show(&self) -> String {
-        format!(
-            "exit {:?}\n--- stdout ---\n{}\n--- stderr ---\n{}",
-            self.code, self.stdout, self.stderr
-        )
-    }
-
-    /// The JSON lines of standard output.
-    fn lines(&self) -> Vec<Value> {
-        self.stdout
-            .lines()
-            .map(|l| {
-                serde_json::from_str(l)
-                    .unwrap_or_else(|e| panic!("not JSON ({e}): {l}\n{}", self.show()))
-            })
-            .collect()
-    }
-}
-
-fn unspin_with(args: &[&str], stdin: Option<&[u8]>) -> Run {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_unspin"));
-    cmd.args(args)
-        .env_remove("RUST_LOG")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    cmd.stdin(if stdin.is_some() {
-        Stdio::piped()
-    } else {
-        Stdio::null()
-    });
-    let mut child = cmd.spawn().expect("the binary starts");
-    if let (Some(bytes), Some(mut pipe)) = (stdin, child.stdin.take()) {
-        let _ = pipe.write_all(bytes);
-    }
-    let out = child.wait_with_output().expect("the binary runs");
-    let run = Run {
-        code: out.status.code(),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    };
-    assert!(!run.stderr.contains("panicked"), "panic:\n{}", run.show());
-    run
-}
-
-fn unspin(args: &[&str]) -> Run {
-    unspin_with(args, None)
-}
-
-fn s(p: &Path) -> &str {
-    p.to_str().expect("UTF-8 temp path")
-}
-
-macro_rules! assert_exit {
-    ($run:expr, $code:expr) => {
-        assert_eq!($run.code, Some($code), "{}", $run.show())
-    };
-}
-
-fn sample() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/syria-ceasefire-opinion.md")
-}
+use common::*;
 
 const PAGE: &str = "<!doctype html><html><head><title>Bridge closed</title></head><body>\
 <article><h1>Bridge closed</h1><p>The council closed the old bridge on Tuesday after engineers found \
@@ -143,6 +75,13 @@ fn crawl_records() -> Vec<Vec<u8>> {
     ]
 }
 
+/// The `footer` span of a document's `boilerplate` layer.
+fn footer(doc: &Value) -> Option<&Value> {
+    doc["layers"]["boilerplate"]
+        .as_array()
+        .and_then(|b| b.iter().find(|s| s["label"] == "footer"))
+}
+
 /// Gzips each record as its own member, as Common Crawl does.
 fn gzip_members(records: &[Vec<u8>]) -> Vec<u8> {
     let mut out = Vec::new();
@@ -177,10 +116,7 @@ fn extract_prints_the_sample_articles_structure() {
         doc["layers"]["blockquote"].as_array().map(Vec::len),
         Some(8)
     );
-    let footer = doc["layers"]["boilerplate"]
-        .as_array()
-        .and_then(|b| b.iter().find(|s| s["label"] == "footer"))
-        .expect("a footer span");
+    let footer = footer(doc).expect("a footer span");
     assert!(
         footer["text"].as_str().is_some_and(
             |t| t.contains("comment on our Facebook page") || t.contains("Facebook page")
@@ -238,18 +174,8 @@ fn truncated_warc_gz_is_reported_and_the_batch_goes_on() -> TestResult {
     let good = dir.path().join("good.md");
     fs::write(&good, "A Title\n\nSome [text](https://x.example).\n")?;
     let run = unspin(&["extract", s(&cut), s(&good)]);
-    assert_exit!(run, 1);
-    assert!(
-        run.stderr
-            .contains(&format!("error: \"{}\"", cut.display())),
-        "{}",
-        run.show()
-    );
-    assert!(
-        run.stderr.contains("truncated or corrupt gzip data"),
-        "{}",
-        run.show()
-    );
+    run.assert_error(1, &format!("error: \"{}\"", cut.display()));
+    run.assert_stderr_has("truncated or corrupt gzip data");
     let lines = run.lines();
     // The first page came before the damage; the Markdown file after it is read.
     assert_eq!(
@@ -263,13 +189,7 @@ fn truncated_warc_gz_is_reported_and_the_batch_goes_on() -> TestResult {
     // Cut inside the gzip header of the very first member.
     let tiny = dir.path().join("tiny.warc.gz");
     fs::write(&tiny, &bytes[..6])?;
-    let run = unspin(&["extract", s(&tiny)]);
-    assert_exit!(run, 1);
-    assert!(
-        run.stderr.contains("truncated or corrupt gzip data"),
-        "{}",
-        run.show()
-    );
+    unspin(&["extract", s(&tiny)]).assert_error(1, "truncated or corrupt gzip data");
     Ok(())
 }
 
@@ -283,15 +203,10 @@ fn warc_without_html_records_says_so() -> TestResult {
         [records[0].clone(), records[1].clone(), records[3].clone()].concat(),
     )?;
     let run = unspin(&["extract", s(&path)]);
-    assert_exit!(run, 1);
-    assert!(
-        run.stderr.contains(&format!(
-            "error: \"{}\": no HTML response records to read (3 records skipped: 1 non-HTML responses, 1 request, 1 warcinfo)",
-            path.display()
-        )),
-        "{}",
-        run.show()
-    );
+    run.assert_error(1, &format!(
+        "error: \"{}\": no HTML response records to read (3 records skipped: 1 non-HTML responses, 1 request, 1 warcinfo)",
+        path.display()
+    ));
     assert!(run.stdout.is_empty());
     Ok(())
 }
@@ -305,28 +220,19 @@ fn a_200_mb_file_hits_the_size_limit_clearly() -> TestResult {
     let good = dir.path().join("good.txt");
     fs::write(&good, "Headline\n\nA sentence.\n")?;
     let run = unspin(&["extract", s(&big), s(&good)]);
-    assert_exit!(run, 1);
-    assert!(
-        run.stderr.contains(&format!(
+    run.assert_error(
+        1,
+        &format!(
             "error: \"{}\": 200000000 bytes is over the limit of 50000000 bytes",
             big.display()
-        )),
-        "{}",
-        run.show()
+        ),
     );
     assert_eq!(run.lines().len(), 1);
     // The limit is configurable.
-    let run = unspin(&["extract", "--max-bytes", "10", s(&good)]);
-    assert_exit!(run, 1);
-    assert!(
-        run.stderr.contains("over the limit of 10 bytes"),
-        "{}",
-        run.show()
-    );
-    let run = unspin(&["extract", "--max-bytes", "1k", s(&good)]);
-    assert_exit!(run, 0);
-    let run = unspin(&["extract", "--max-bytes", "lots", s(&good)]);
-    assert_exit!(run, 2);
+    unspin(&["extract", "--max-bytes", "10", s(&good)])
+        .assert_error(1, "over the limit of 10 bytes");
+    assert_exit!(unspin(&["extract", "--max-bytes", "1k", s(&good)]), 0);
+    assert_exit!(unspin(&["extract", "--max-bytes", "lots", s(&good)]), 2);
     Ok(())
 }
 
@@ -352,22 +258,15 @@ fn binary_invalid_utf8_and_bodyless_html_are_reported() -> TestResult {
         .filter(|l| l.starts_with("error: "))
         .collect();
     assert_eq!(errors.len(), 3, "{}", run.show());
-    assert!(
+    // Each bad file's message, in order.
+    for found in [
         errors[0].contains(&format!("\"{}\"", binary.display()))
             && errors[0].contains("binary data"),
-        "{}",
-        run.show()
-    );
-    assert!(
         errors[1].contains("invalid UTF-8 at byte offset 10 (line 3)"),
-        "{}",
-        run.show()
-    );
-    assert!(
         errors[2].contains(&format!("\"{}\"", no_body.display())) || errors[2].contains("empty"),
-        "{}",
-        run.show()
-    );
+    ] {
+        assert!(found, "{}", run.show());
+    }
     let lines = run.lines();
     assert_eq!(lines.len(), 1);
     assert_eq!(lines[0]["path"], s(&good));
@@ -386,13 +285,7 @@ fn jsonl_with_one_bad_line_reports_it_and_reads_the_rest() -> TestResult {
 {\"id\":\"b\",\"text\":\"broken\n\
 {\"id\":\"c\",\"html\":\"<html><body><p>A page from the feed with a paragraph of text.</p></body></html>\",\"url\":\"https://c.example/\"}\n";
     let run = unspin_with(&["extract", "-"], Some(input));
-    assert_exit!(run, 1);
-    assert!(
-        run.stderr
-            .contains("error: \"<stdin>\": line 2: not valid JSON"),
-        "{}",
-        run.show()
-    );
+    run.assert_error(1, "error: \"<stdin>\": line 2: not valid JSON");
     let lines = run.lines();
     let ids: Vec<&str> = lines.iter().filter_map(|l| l["id"].as_str()).collect();
     assert_eq!(ids, ["a", "c"]);
@@ -404,12 +297,9 @@ fn jsonl_with_one_bad_line_reports_it_and_reads_the_rest() -> TestResult {
 #[test]
 fn unknown_input_format_is_a_usage_error() {
     let run = unspin(&["extract", "--input", "pdf", "x"]);
-    assert_exit!(run, 2);
-    assert!(
-        run.stderr
-            .contains("expected one of auto, text, ptc, markdown, html, warc, jsonl"),
-        "{}",
-        run.show()
+    run.assert_error(
+        2,
+        "expected one of auto, text, ptc, markdown, html, warc, jsonl",
     );
 }
 
@@ -442,52 +332,12 @@ fn directories_are_searched_for_every_format() -> TestResult {
 // ---------------------------------------------------------------------------
 // analyze: the same inputs through the whole pipeline (with a tiny model).
 
-const CORPUS: &[(&str, &str)] = &[
-    ("1", "Traitors everywhere\n\nThe corrupt traitors have betrayed the nation.\nThe meeting starts at ten.\n"),
-    ("2", "A plain report\n\nThe council met on Monday.\nThe shameful cowards ran away from the vote.\n"),
-    ("3", "Fear grows\n\nIf we do nothing, our children will die.\nThe bus leaves at noon.\n"),
-    ("4", "Local news\n\nThe library opens at nine.\nThese vile liars destroyed everything.\n"),
-];
-
-fn tiny_model(dir: &Path) -> Result<PathBuf, Box<dyn std::error::Error>> {
-    let data = dir.join("ptc");
-    fs::create_dir_all(data.join("articles"))?;
-    fs::create_dir_all(data.join("labels"))?;
-    for (id, text) in CORPUS {
-        fs::write(data.join(format!("articles/article{id}.txt")), text)?;
-        let line = text.lines().nth(2).unwrap_or("");
-        let word = line.split_whitespace().nth(1).unwrap_or("");
-        let start = text
-            .find(word)
-            .map(|b| text[..b].chars().count())
-            .unwrap_or(0);
-        fs::write(
-            data.join(format!("labels/article{id}.labels")),
-            format!(
-                "{id}\tLoaded_Language\t{start}\t{}\n",
-                start + word.chars().count()
-            ),
-        )?;
-    }
-    let model = dir.join("model/fast.safetensors");
-    let run = unspin(&["train", "--quiet", "--data", s(&data), "--out", s(&model)]);
-    assert_exit!(run, 0);
-    Ok(model)
-}
-
 #[test]
 fn analyze_streams_jsonl_and_warc_and_reports_bad_documents() -> TestResult {
-    let dir = tempfile::tempdir()?;
-    let model = tiny_model(dir.path())?;
+    let (dir, model) = tempdir_with_tiny_model()?;
     let input = b"{\"id\":\"a\",\"text\":\"Headline one\\n\\nThe corrupt traitors lied.\"}\nnot json at all\n{\"id\":\"c\",\"text\":\"Headline two\\n\\nThe bus leaves at noon.\"}\n";
     let run = unspin_with(&["analyze", "--model", s(&model), "-"], Some(input));
-    assert_exit!(run, 1);
-    assert!(
-        run.stderr
-            .contains("error: \"<stdin>\": line 2: not valid JSON"),
-        "{}",
-        run.show()
-    );
+    run.assert_error(1, "error: \"<stdin>\": line 2: not valid JSON");
     let ids: Vec<String> = run
         .lines()
         .iter()
@@ -498,17 +348,14 @@ fn analyze_streams_jsonl_and_warc_and_reports_bad_documents() -> TestResult {
     let warc = dir.path().join("crawl.warc.gz");
     fs::write(&warc, gzip_members(&crawl_records()))?;
     let sample = sample();
-    let run = unspin(&["analyze", "--model", s(&model), s(&warc), s(&sample)]);
+    let run = unspin_model("analyze", &model, &[s(&warc), s(&sample)]);
     assert_exit!(run, 0);
     let lines = run.lines();
     assert_eq!(lines.len(), 3, "{}", run.show());
     let last = &lines[2];
     assert_eq!(last["metadata"]["site_name"], "Global Research");
     // No technique span inside the footer.
-    let footer = last["layers"]["boilerplate"]
-        .as_array()
-        .and_then(|b| b.iter().find(|s| s["label"] == "footer"))
-        .ok_or("footer")?;
+    let footer = footer(last).ok_or("footer")?;
     let footer_start = footer["start"].as_u64().ok_or("start")?;
     let techniques = last["layers"]["technique"]
         .as_array()
