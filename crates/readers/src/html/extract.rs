@@ -4,9 +4,10 @@
 //! cookie banners, hidden elements…) skipped on the way; the blocks are then
 //! scored readability-style (commas and length of each paragraph credited to
 //! its ancestors, weighted by tag and class/id hints, discounted by link
-//! density), the best container and its good siblings are chosen, and the
-//! blocks inside them are filtered once more (link-heavy lines, share and
-//! "read more" lines, trailing headings).
+//! density), the best container and its good siblings are chosen (climbing
+//! to where most of the page's prose is, and adding the lead paragraph that
+//! stands just before it), and the blocks inside them are filtered once more
+//! (link-heavy lines, share and "read more" lines, trailing headings).
 
 use std::collections::{HashMap, HashSet};
 
@@ -340,6 +341,20 @@ impl Hints {
         let weak = self.parts().any(|p| WEAK.contains(&p))
             || WEAK_SUBSTRINGS.iter().any(|s| self.joined.contains(s));
         if weak && !self.parts().any(|p| CONTENT.contains(&p)) {
+            // Dialogs and page controls are never article sections.
+            const UI: &[&str] = &[
+                "popup",
+                "modal",
+                "overlay",
+                "login",
+                "survey",
+                "pagination",
+                "pager",
+                "toolbar",
+            ];
+            if self.parts().any(|p| UI.contains(&p)) {
+                return Some(Named::Ui);
+            }
             return Some(Named::Weak);
         }
         self.is_hidden_class().then_some(Named::Strong)
@@ -446,6 +461,9 @@ enum Named {
     /// Navigation, sharing, comments…: removed unless it holds most of the
     /// page or reads like a long article.
     Strong,
+    /// Dialogs and page controls (`modal`, `popup`, `pagination`): removed
+    /// unless they hold most of the page, however much prose they hold.
+    Ui,
     /// Ads, widgets, promos, tags…: names that sites also put on article
     /// sections (`TestReport__Section--Ads`), so an element that reads like
     /// prose is kept.
@@ -589,6 +607,8 @@ impl Builder {
             let lead = text.len() - text.trim_start().len();
             let lead = text[..lead].rfind('\n').map_or(0, |i| i + 1).min(lead);
             text.truncate(text.trim_end().len());
+            // An all-blank block is empty now: nothing is left to drop.
+            let lead = lead.min(text.len());
             if lead > 0 {
                 text.drain(..lead);
                 for l in links.iter_mut() {
@@ -833,7 +853,7 @@ impl Walker {
         // Holds most of the page, or reads like article text (long, few
         // links): `<div id="sharing-with-a-single-developer">` in docs.
         (text * 2 > self.body_text && self.body_text > 0)
-            || (text >= 1500 && links * 4 < text)
+            || (named != Named::Ui && text >= 1500 && links * 4 < text)
             || (named == Named::Weak && text >= WEAK_PROSE_MIN && links * 5 < text)
     }
 
@@ -1094,7 +1114,9 @@ pub(crate) fn select(body: NodeRef<'_, Node>, walk: &Walk) -> Vec<usize> {
         .filter(|(_, c)| c.scored)
         .map(|(id, c)| (*id, final_score(c)))
         .collect();
-    ranked.sort_by(|a, b| b.1.total_cmp(&a.1));
+    // Ties go to the earlier element (node ids follow parse order), so the
+    // result does not depend on the hash map's iteration order.
+    ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
     let Some(&(mut top, mut top_score)) = ranked.first() else {
         return fallback(walk);
     };
@@ -1155,10 +1177,9 @@ pub(crate) fn select(body: NodeRef<'_, Node>, walk: &Walk) -> Vec<usize> {
         }
     }
     // Prose spread over several containers: climb while an ancestor holds
-    // much more prose and is not a link farm. Wrappers that add no prose
-    // (up to PROSE_CLIMB levels) are looked through.
-    'climb: loop {
-        let Some(cur) = cands.get(&top) else { break };
+    // much more prose and is not a link farm. Wrappers that add little
+    // prose (under 10 %, up to PROSE_CLIMB levels) are looked through.
+    'climb: while let Some(cur) = cands.get(&top) {
         let mut anc = tree.get(top).and_then(|n| n.parent());
         for _ in 0..PROSE_CLIMB {
             let Some(p) = anc else { break 'climb };
@@ -1176,8 +1197,8 @@ pub(crate) fn select(body: NodeRef<'_, Node>, walk: &Walk) -> Vec<usize> {
                 top_score = score_of(top).unwrap_or(top_score);
                 continue 'climb;
             }
-            if par.good > cur.good {
-                // More prose, but not much more: the article ends here.
+            if par.good * 10 > cur.good * 11 {
+                // Some more prose, but not much more: the article ends here.
                 break 'climb;
             }
             anc = p.parent();
@@ -1204,14 +1225,6 @@ pub(crate) fn select(body: NodeRef<'_, Node>, walk: &Walk) -> Vec<usize> {
         top_score = score_of(top).unwrap_or(top_score);
     }
 
-    if std::env::var("UH_DEBUG").is_ok() {
-        for a in tree.get(top).into_iter().flat_map(|n| std::iter::once(n).chain(n.ancestors())).take(8) {
-            if let Node::Element(e) = a.value() {
-                let c = cands.get(&a.id()).copied().unwrap_or_default();
-                eprintln!("DBG {} class={:?} id={:?} score={:?} good={} text={} kids={}", e.name(), e.attr("class"), e.attr("id"), score_of(a.id()), c.good, c.text, a.children().filter(|c| c.value().is_element()).count());
-            }
-        }
-    }
     // The chosen container and its good siblings.
     let mut chosen: HashSet<NodeId> = HashSet::new();
     chosen.insert(top);
@@ -1303,6 +1316,9 @@ fn ends_sentence_text(t: &str) -> bool {
     ])
 }
 
+/// A lead paragraph has at least this many bytes.
+const LEAD_MIN: usize = 60;
+
 /// How many blocks before the article are looked at for its lead.
 const LEAD_LOOKBACK: usize = 8;
 
@@ -1318,9 +1334,10 @@ fn with_lead(blocks: &[Block], mut keep: Vec<usize>) -> Vec<usize> {
     for i in (first.saturating_sub(LEAD_LOOKBACK)..first).rev() {
         let Some(b) = blocks.get(i) else { break };
         let len = b.text.len();
-        if b.kind == Kind::Para && !b.soft && len >= 80 {
+        // A standfirst may be set as a heading (`<h2 class="lead">`).
+        if matches!(b.kind, Kind::Para | Kind::Heading(2..)) && !b.soft && len >= LEAD_MIN {
             let t = b.text.trim_end();
-            if b.link_bytes > 0 || !ends_sentence_text(t) || is_boilerplate_line(t) {
+            if b.link_density() > 0.1 || !ends_sentence_text(t) || is_boilerplate_line(t) {
                 break;
             }
             leads.push(i);
@@ -1445,6 +1462,20 @@ fn is_boilerplate_line(text: &str) -> bool {
         "bild:",
         "getty images",
         "credit:",
+        "abbildung:",
+        "abb.:",
+        "grafik:",
+        "war der artikel",
+        "war dieser artikel",
+        "hat ihnen der artikel",
+        "möchten sie den artikel",
+        "artikel teilen",
+        "was this article helpful",
+        "was this helpful",
+        "did you find this article",
+        "jetzt kostenlos anmelden",
+        "hier kostenlos anmelden",
+        "jetzt abonnieren",
         "listen to this article",
         "loading",
         "skip to",
@@ -1485,8 +1516,12 @@ fn filter(blocks: &[Block], keep: Vec<usize>) -> Vec<usize> {
     // Trailing headings and short link-ish lines introduce what was removed.
     while let Some(&last) = out.last() {
         let Some(b) = blocks.get(last) else { break };
-        if matches!(b.kind, Kind::Heading(_))
-            || (b.text.chars().count() < 40 && !b.text.ends_with(['.', '!', '?', '"', '\u{201d}']))
+        let chars = b.text.chars().count();
+        // A long heading that ends a sentence is the article's last word
+        // (a closing thought set as `<h4>`), not a section title.
+        let closing = chars >= 40 && ends_sentence_text(&b.text);
+        if (matches!(b.kind, Kind::Heading(_)) && !closing)
+            || (chars < 40 && !b.text.ends_with(['.', '!', '?', '"', '\u{201d}']))
         {
             out.pop();
         } else {
@@ -1494,4 +1529,94 @@ fn filter(blocks: &[Block], keep: Vec<usize>) -> Vec<usize> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hints(class: &str) -> Hints {
+        Hints {
+            joined: format!(" {}", class.to_ascii_lowercase()),
+        }
+    }
+
+    #[test]
+    fn boilerplate_names_have_a_strength() {
+        assert_eq!(hints("site-nav").boilerplate(), Some(Named::Strong));
+        assert_eq!(
+            hints("TestReport__Section--Ads").boilerplate(),
+            Some(Named::Weak)
+        );
+        assert_eq!(
+            hints("modal disclosures-modal").boilerplate(),
+            Some(Named::Ui)
+        );
+        // A content word clears a weak name.
+        assert_eq!(hints("ad-article-body").boilerplate(), None);
+        assert_eq!(hints("modal__body").boilerplate(), None);
+    }
+
+    #[test]
+    fn feedback_and_figure_lines_are_boilerplate() {
+        for line in [
+            "War der Artikel nützlich?",
+            "Was this article helpful?",
+            "Abbildung: Vergleich auf dem Gletscher",
+            "Möchten Sie den Artikel teilen?",
+        ] {
+            assert!(is_boilerplate_line(line), "{line}");
+        }
+        assert!(!is_boilerplate_line(
+            "War is the subject of this article, and of the next one too."
+        ));
+    }
+
+    #[test]
+    fn lead_is_found_over_bylines_and_captions_only() {
+        let root = ego_tree::Tree::new(0u8).root().id();
+        let para = |t: &str, soft: bool| Block {
+            text: t.to_string(),
+            kind: Kind::Para,
+            owner: root,
+            item: None,
+            quote: None,
+            links: Vec::new(),
+            link_bytes: 0,
+            soft,
+        };
+        let lead =
+            "The town will close its oldest bridge next month after inspectors found corrosion.";
+        let menu = "Home / News / Sport / Weather / Culture / Opinion / Video / Travel";
+        let mut blocks = vec![
+            para(
+                "A long paragraph of another story that is not part of the article, ending here.",
+                false,
+            ),
+            para(menu, false),
+            para(lead, false),
+            para("By Anna Muster", true),
+            para("The old bridge seen from the river (photo: archive)", false),
+            para("The body of the article.", false),
+        ];
+        blocks[1].link_bytes = menu.len();
+        assert_eq!(with_lead(&blocks, vec![5]), vec![2, 5]);
+        // A lead made of links is a teaser, not a lead.
+        blocks[2].link_bytes = blocks[2].text.len();
+        assert_eq!(with_lead(&blocks, vec![5]), vec![5]);
+        // A row of links between the lead and the body stops the search.
+        blocks[2].link_bytes = 0;
+        blocks[3] = para(menu, false);
+        blocks[3].link_bytes = menu.len();
+        assert_eq!(with_lead(&blocks, vec![5]), vec![5]);
+    }
+
+    #[test]
+    fn text_blocks_split_lines() {
+        let root = ego_tree::Tree::new(0u8).root().id();
+        let b = text_blocks("One.\n\n  Two. \n", root);
+        let texts: Vec<&str> = b.iter().map(|b| b.text.as_str()).collect();
+        assert_eq!(texts, ["One.", "Two."]);
+        assert!(b.iter().all(|b| b.kind == Kind::Para && !b.soft));
+    }
 }

@@ -157,8 +157,12 @@ pub(crate) fn extract(html: &Html, page_url: Option<&str>) -> Found {
 /// `class="published"` (hAtom) or `dtstart`/`dt-published` (h-entry).
 fn is_published_class(el: &Element) -> bool {
     el.attr("class").is_some_and(|c| {
-        c.split_whitespace()
-            .any(|c| matches!(c, "published" | "dt-published" | "dtstart" | "date-published"))
+        c.split_whitespace().any(|c| {
+            matches!(
+                c,
+                "published" | "dt-published" | "dtstart" | "date-published"
+            )
+        })
     })
 }
 
@@ -382,8 +386,7 @@ fn json_ld(src: &str, raw: &mut Raw) {
     for (r, o) in ranked {
         if r >= 2 {
             if raw.ld_other_date.is_none() {
-                raw.ld_other_date =
-                    str_field(o, "datePublished").and_then(|d| normalize_date(&d));
+                raw.ld_other_date = str_field(o, "datePublished").and_then(|d| normalize_date(&d));
             }
             continue;
         }
@@ -925,7 +928,10 @@ pub(crate) fn date_in_text(text: &str) -> Option<String> {
                 return Some(d);
             }
         }
-        if let Some(d) = (b.len() >= 8).then(|| dotted(w).or_else(|| slashed(w))).flatten() {
+        if let Some(d) = (b.len() >= 8)
+            .then(|| dotted(w).or_else(|| slashed(w)))
+            .flatten()
+        {
             return Some(d);
         }
         let Some(m) = month_number(w) else { continue };
@@ -1098,7 +1104,8 @@ fn iso_time(t: &str) -> Option<String> {
     Some(out)
 }
 
-/// A date written in a URL path: `/2020/05/12/` or `/2020-05-12`.
+/// A date written in a URL path: `/2020/05/12/`, `/2020-05-12` or
+/// `/20200512`.
 fn date_in_url(url: &str) -> Option<String> {
     let parts: Vec<&str> = url.split(['/', '?', '#']).collect();
     for w in parts.windows(3) {
@@ -1112,12 +1119,25 @@ fn date_in_url(url: &str) -> Option<String> {
             }
         }
     }
-    parts.iter().find_map(|p| {
-        let p = p.get(0..10)?;
-        (p.as_bytes().get(4) == Some(&b'-') && p.as_bytes().get(7) == Some(&b'-'))
-            .then(|| normalize_date(p))
-            .flatten()
-    })
+    parts
+        .iter()
+        .find_map(|p| {
+            let p = p.get(0..10)?;
+            (p.as_bytes().get(4) == Some(&b'-') && p.as_bytes().get(7) == Some(&b'-'))
+                .then(|| normalize_date(p))
+                .flatten()
+        })
+        .or_else(|| {
+            // `/news/20200413/story`, `/20030331_Rede2.html`
+            parts.iter().find_map(|p| {
+                let b = p.as_bytes();
+                (b.len() >= 8
+                    && b.iter().take(8).all(u8::is_ascii_digit)
+                    && !b.get(8).is_some_and(u8::is_ascii_digit))
+                .then(|| normalize_date(p))
+                .flatten()
+            })
+        })
 }
 
 /// Where the text says the article first appeared.
@@ -1335,6 +1355,72 @@ mod tests {
             date_in_url("https://x.com/2019/02/03/story").as_deref(),
             Some("2019-02-03")
         );
+    }
+
+    #[test]
+    fn more_date_sources() {
+        // JSON-LD followed by stray text still parses.
+        let f = found(
+            r#"<script type="application/ld+json">{"@type":"NewsArticle","datePublished":"2020-10-26T18:10:00+01:00"} }</script>"#,
+        );
+        assert_eq!(f.published.as_deref(), Some("2020-10-26T18:10:00+01:00"));
+        // Broken JSON: the date is still read.
+        let f = found(
+            r#"<script type="application/ld+json">{"@type":"NewsArticle", "datePublished": "2020-10-26", "x": [}</script>"#,
+        );
+        assert_eq!(f.published.as_deref(), Some("2020-10-26"));
+        // Objects that are neither articles nor pages (a Question) give a date.
+        let f = found(
+            r#"<script type="application/ld+json">{"@type":"Question","datePublished":"2020-07-13T01:10:40+09:00"}</script>"#,
+        );
+        assert_eq!(f.published.as_deref(), Some("2020-07-13T01:10:40+09:00"));
+        // hAtom `<abbr class="published">`, day first with dashes.
+        let f = found(
+            r#"<div><abbr class="published" title="06-08-2009T14:12:32+0200">6. August 2009</abbr></div>"#,
+        );
+        assert_eq!(f.published.as_deref(), Some("2009-08-06"));
+        // itemprop=datePublished with the date only in the element's text.
+        let f = found(r#"<li itemprop="datePublished"><span>19. Oktober 2019</span></li>"#);
+        assert_eq!(f.published.as_deref(), Some("2019-10-19"));
+        // The page URL comes first; a Question's date comes after <time>.
+        let html =
+            Html::parse_document(r#"<article><time datetime="2020-02-18">x</time></article>"#);
+        let f = extract(&html, Some("https://x.com/2020/02/17/story/"));
+        assert_eq!(f.published.as_deref(), Some("2020-02-17"));
+    }
+
+    #[test]
+    fn article_body_is_kept_as_paragraphs() {
+        let f = found(
+            r#"<script type="application/ld+json">{"@type":"NewsArticle","articleBody":"<p>First &amp; one.</p><p>Second  one.</p>\n\nThird."}</script>"#,
+        );
+        assert_eq!(
+            f.ld_body.as_deref(),
+            Some("First & one.\nSecond one.\nThird.")
+        );
+        // Only articles give a body.
+        let f = found(
+            r#"<script type="application/ld+json">{"@type":"Organization","articleBody":"Not an article."}</script>"#,
+        );
+        assert_eq!(f.ld_body, None);
+    }
+
+    #[test]
+    fn slashed_dates_read_day_first_unless_impossible() {
+        assert_eq!(
+            date_in_text("17/03/2020 - 04:30 - Fonte: Agência Brasil").as_deref(),
+            Some("2020-03-17")
+        );
+        assert_eq!(
+            date_in_text("Posted 05/28/2020").as_deref(),
+            Some("2020-05-28")
+        );
+        assert_eq!(date_in_text("03/04/2020").as_deref(), Some("2020-04-03"));
+        assert_eq!(
+            date_in_text("Datum: 2020/03/04 16:52").as_deref(),
+            Some("2020-03-04")
+        );
+        assert_eq!(date_in_text("1/2 cup of sugar"), None);
     }
 
     #[test]

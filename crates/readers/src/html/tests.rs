@@ -319,6 +319,171 @@ fn br_lines_and_deep_nesting() -> TestResult {
     Ok(())
 }
 
+/// A long paragraph of prose (no commas, so it does not win on commas alone).
+fn prose(n: usize) -> String {
+    format!("Paragraph {n} of the report tells what the inspectors found on the bridge and what the town will do about it next year.")
+}
+
+#[test]
+fn lead_paragraph_before_the_body_is_kept() -> TestResult {
+    let lead = "The town will close its oldest bridge next month after inspectors found corrosion in every steel support.";
+    let html = format!(
+        r#"<html><head><title>Bridge to close</title></head><body><nav><a href="/">Home</a></nav>
+        <article><header><h1>Bridge to close</h1><p class="subtitle">{lead}</p>
+        <p class="byline">By Anna Muster</p><div>Photo: Town archive</div></header>
+        <div class="article-body"><p>{PARA1}</p><p>{PARA2}</p><p>{PARA3}</p></div></article>
+        <div class="teasers"><p><a href="/x">A teaser for another story that should stay out of the text.</a></p></div></body></html>"#
+    );
+    let doc = read(&html)?;
+    assert!(
+        doc.text().contains(&format!("{lead}\n\n{PARA1}")),
+        "{:?}",
+        doc.text()
+    );
+    assert!(!doc.text().contains("Anna Muster") && !doc.text().contains("teaser"));
+    // A standfirst set as a heading counts too; a link-heavy line does not.
+    let html = html
+        .replace("<p class=\"subtitle\">", "<h2 class=\"lead\">")
+        .replace(&format!("{lead}</p>"), &format!("{lead}</h2>"));
+    assert!(read(&html)?.text().contains(lead));
+    let linked = format!(
+        r#"<html><body><article><header><h1>Bridge to close</h1><p><a href="/a">{lead}</a></p></header>
+        <div class="article-body"><p>{PARA1}</p><p>{PARA2}</p></div></article></body></html>"#
+    );
+    assert!(!read(&linked)?.text().contains(lead));
+    Ok(())
+}
+
+#[test]
+fn prose_elsewhere_beats_a_comma_heavy_winner() -> TestResult {
+    // A list of signatories wins on commas; the letter itself is spread
+    // over many small containers and holds most of the page's prose.
+    let names = "Ann Lee, Yale University, Bob Roe, Bard College, Cy Day, MIT, Di Fox, writer, Ed Poe, poet, Flo Ray, historian, Gus Kim, columnist";
+    let letter: String = (0..8)
+        .map(|i| format!("<div class=\"x{i}\"><div><p>{}</p></div></div>", prose(i)))
+        .collect();
+    let html = format!(
+        r#"<html><body><div id="letter">{letter}</div><div id="names"><p>{names}</p><p>{names}</p></div></body></html>"#
+    );
+    let doc = read(&html)?;
+    for i in 0..8 {
+        assert!(doc.text().contains(&prose(i)), "{i}: {:?}", doc.text());
+    }
+    Ok(())
+}
+
+#[test]
+fn article_sections_split_by_wrappers_are_joined() -> TestResult {
+    // Each section sits in its own wrapper; the first wrapper adds no text,
+    // so the climb looks through it to the element holding all sections.
+    let section = |a: usize, b: usize| {
+        format!(
+            "<section class=\"article-section\"><p>{}</p><p>{}</p></section>",
+            prose(a),
+            prose(b)
+        )
+    };
+    let html = format!(
+        r#"<html><body><main><div class="story"><div class="wrap"><div class="inner">{}</div></div>
+        <div class="wrap2">{}</div><div class="wrap3">{}</div></div></main></body></html>"#,
+        section(0, 1),
+        section(2, 3),
+        section(4, 5)
+    );
+    let doc = read(&html)?;
+    for i in 0..6 {
+        assert!(doc.text().contains(&prose(i)), "{i}: {:?}", doc.text());
+    }
+    Ok(())
+}
+
+#[test]
+fn weakly_named_sections_with_prose_are_kept_dialogs_are_not() -> TestResult {
+    let paras = |r: std::ops::Range<usize>| {
+        r.map(|i| format!("<p>{}</p>", prose(i)))
+            .collect::<String>()
+    };
+    let html = format!(
+        r#"<html><body><main><h1>Beef Maker im Test</h1>
+        <section class="TestReport__Section TestReport__Section--Ads">{}</section>
+        <section class="TestReport__Section TestReport__Section--Ads">{}</section>
+        <div class="ads">Advertisement for a grill, buy now, limited offer</div>
+        <div class="modal">{}</div>
+        </main></body></html>"#,
+        paras(0..5),
+        paras(5..10),
+        paras(10..15)
+    );
+    let doc = read(&html)?;
+    for i in 0..10 {
+        assert!(doc.text().contains(&prose(i)), "{i}: {:?}", doc.text());
+    }
+    assert!(!doc.text().contains("limited offer"));
+    assert!(!doc.text().contains(&prose(10)), "{:?}", doc.text());
+    Ok(())
+}
+
+#[test]
+fn closing_heading_that_ends_a_sentence_is_kept() -> TestResult {
+    let closing = "He made up the witness, and the profile backs his version.";
+    let html = page(&format!(
+        "<p>{PARA1}</p><p>{PARA2}</p><p>{PARA3}</p><h4>{closing}</h4><h3>More from the Town Post</h3>"
+    ));
+    let doc = read(&html)?;
+    assert!(doc.text().ends_with(closing), "{:?}", doc.text());
+    Ok(())
+}
+
+#[test]
+fn json_ld_article_body_replaces_a_much_shorter_extraction() -> TestResult {
+    let body: Vec<String> = (0..12).map(prose).collect();
+    let html = format!(
+        r#"<html><head><script type="application/ld+json">{{"@type":"NewsArticle","headline":"Bridge to close","articleBody":"{}"}}</script></head>
+        <body><div id="app"><h1>Bridge to close</h1><p>{}</p></div></body></html>"#,
+        body.join("\\n"),
+        prose(0)
+    );
+    let doc = read(&html)?;
+    for (i, p) in body.iter().enumerate() {
+        assert!(doc.text().contains(p.as_str()), "{i}: {:?}", doc.text());
+    }
+    assert_alignment_exact(&doc, &html);
+    // When the page shows the article, the DOM text is kept.
+    let html = format!(
+        r#"<html><head><script type="application/ld+json">{{"@type":"NewsArticle","articleBody":"{}"}}</script></head>
+        <body><article><p>{PARA1}</p><p>{PARA2}</p><p>{PARA3}</p></article></body></html>"#,
+        body.iter().take(3).cloned().collect::<Vec<_>>().join(" ")
+    );
+    assert_eq!(
+        read(&html)?.text(),
+        format!("{PARA1}\n\n{PARA2}\n\n{PARA3}")
+    );
+    Ok(())
+}
+
+#[test]
+fn dates_from_the_page_url_and_lines_near_the_article() -> TestResult {
+    // The page's own URL wins over a timestamp shifted to another zone.
+    let html = format!(
+        r#"<html><head><meta property="article:published_time" content="2020-04-14T01:00:00Z"></head>
+        <body><article><p>{PARA1}</p><p>{PARA2}</p></article></body></html>"#
+    );
+    let options =
+        HtmlOptions::default().with_url("https://example.org/news/20200413/bridge-to-close");
+    let doc = read_html("t", html.as_bytes(), &options)?;
+    assert_eq!(doc.metadata.published.as_deref(), Some("2020-04-13"));
+    // A date line without a telling class, just before the article.
+    let html = format!(
+        r#"<html><body><div class="release"><span>dpa</span><span> am 25.01.2022</span></div>
+        <div class="text"><p>{PARA1}</p><p>{PARA2}</p><p>{PARA3}</p></div></body></html>"#
+    );
+    assert_eq!(
+        read(&html)?.metadata.published.as_deref(),
+        Some("2022-01-25")
+    );
+    Ok(())
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
 
