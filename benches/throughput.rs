@@ -13,15 +13,31 @@ use rayon::prelude::*;
 use unspin_document::Document;
 use unspin_techniques::{DocTokens, FastModel};
 
-fn measure(label: &str, docs: &[Document], bytes: usize, reps: usize, f: &(dyn Fn(&Document) -> usize + Sync), parallel: bool) -> f64 {
+fn measure(
+    label: &str,
+    docs: &[Document],
+    bytes: usize,
+    reps: usize,
+    f: &(dyn Fn(&Document) -> usize + Sync),
+    parallel: bool,
+) -> f64 {
     let start = Instant::now();
     let mut check = 0usize;
     for _ in 0..reps {
-        check += if parallel { docs.par_iter().map(f).sum::<usize>() } else { docs.iter().map(f).sum::<usize>() };
+        check += if parallel {
+            docs.par_iter().map(f).sum::<usize>()
+        } else {
+            docs.iter().map(f).sum::<usize>()
+        };
     }
     let secs = start.elapsed().as_secs_f64() / reps as f64;
     let mbs = bytes as f64 / 1e6 / secs;
-    println!("  {label:<38} {:>9.0} articles/s {:>8.2} MB/s   (items {})", docs.len() as f64 / secs, mbs, check / reps);
+    println!(
+        "  {label:<38} {:>9.0} articles/s {:>8.2} MB/s   (items {})",
+        docs.len() as f64 / secs,
+        mbs,
+        check / reps
+    );
     mbs
 }
 
@@ -40,7 +56,12 @@ fn main() {
             return;
         }
     };
-    let mut paths: Vec<_> = std::fs::read_dir(&dir).into_iter().flatten().flatten().map(|e| e.path()).collect();
+    let mut paths: Vec<_> = std::fs::read_dir(&dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.path())
+        .collect();
     paths.sort();
     let docs: Vec<Document> = paths
         .iter()
@@ -49,17 +70,51 @@ fn main() {
         .collect();
     let bytes: usize = docs.iter().map(|d| d.text().len()).sum();
     let threads = rayon::current_num_threads();
-    println!("fast tier throughput: {} articles, {:.2} MB, model {}", docs.len(), bytes as f64 / 1e6, model.provenance());
+    println!(
+        "fast tier throughput: {} articles, {:.2} MB, model {}",
+        docs.len(),
+        bytes as f64 / 1e6,
+        model.provenance()
+    );
     let reps = 3;
     let tokens = |d: &Document| DocTokens::new(d.text()).len();
     let detect = |d: &Document| model.detect(d).len();
     let analyze = |d: &Document| model.analyze(d).len();
     for (name, parallel) in [("1 core", false), ("all cores", true)] {
-        println!("{name} ({} thread{}):", if parallel { threads } else { 1 }, if parallel && threads > 1 { "s" } else { "" });
-        let peer = measure("peer: tokenise + split sentences", &docs, bytes, reps, &tokens, parallel);
-        let si = measure("span identification (detect)", &docs, bytes, reps, &detect, parallel);
-        let full = measure("full fast tier (analyze)", &docs, bytes, reps, &analyze, parallel);
-        println!("  ratio to peer: detect {:.2}x, analyze {:.2}x of tokenisation speed", si / peer, full / peer);
+        println!(
+            "{name} ({} thread{}):",
+            if parallel { threads } else { 1 },
+            if parallel && threads > 1 { "s" } else { "" }
+        );
+        let peer = measure(
+            "peer: tokenise + split sentences",
+            &docs,
+            bytes,
+            reps,
+            &tokens,
+            parallel,
+        );
+        let si = measure(
+            "span identification (detect)",
+            &docs,
+            bytes,
+            reps,
+            &detect,
+            parallel,
+        );
+        let full = measure(
+            "full fast tier (analyze)",
+            &docs,
+            bytes,
+            reps,
+            &analyze,
+            parallel,
+        );
+        println!(
+            "  ratio to peer: detect {:.2}x, analyze {:.2}x of tokenisation speed",
+            si / peer,
+            full / peer
+        );
         if parallel {
             println!("  per core: analyze {:.2} MB/s", full / threads as f64);
         }

@@ -71,22 +71,22 @@ pub mod testing;
 mod proptests;
 
 pub use corpus::{collect_inputs, find_articles, read_ptc_dir, INPUT_EXTENSIONS, LABEL_SUFFIXES};
-pub use html::{decode_html, read_html, DecodedHtml, HtmlOptions};
+pub use detect::{
+    detect_format, open_path, open_reader, read_any, Documents, IngestOptions, InputFormat,
+    UnknownFormat, SNIFF_BYTES,
+};
 pub use error::{BinaryEvidence, LabelError, LabelErrorKind, ReadError};
+pub use html::{decode_html, read_html, DecodedHtml, HtmlOptions};
 pub use input::{
     decode_text, read_text_file, read_text_file_with, ReadOptions, BINARY_SNIFF_BYTES,
     DEFAULT_MAX_BYTES,
 };
+pub use jsonl::{JsonlDocuments, JsonlError, JsonlErrorKind};
+pub use markdown::{read_markdown, read_markdown_bytes, read_markdown_path};
 pub use ptc::{
     attach_gold, parse_ptc_labels, ptc_article_id, read_ptc_article, read_ptc_labels, PtcLabel,
     PtcLabels, GOLD_PROVENANCE, SPAN_ONLY_LABEL,
 };
 pub use split::{split_ids, VALIDATION_FRACTION, VALIDATION_SEED};
-pub use detect::{
-    detect_format, open_path, open_reader, read_any, Documents, IngestOptions, InputFormat, UnknownFormat,
-    SNIFF_BYTES,
-};
-pub use jsonl::{JsonlDocuments, JsonlError, JsonlErrorKind};
-pub use markdown::{read_markdown, read_markdown_bytes, read_markdown_path};
-pub use warc::{SkipCounts, WarcDocuments, WarcError, WarcErrorKind, MAX_HEADER_BYTES};
 pub use text::{read_text, read_text_path, MAX_TITLE_CHARS};
+pub use warc::{SkipCounts, WarcDocuments, WarcError, WarcErrorKind, MAX_HEADER_BYTES};
