@@ -1316,6 +1316,13 @@ fn ends_sentence_text(t: &str) -> bool {
     ])
 }
 
+/// Whether the text holds a clock time (`08:01`), as a dateline does.
+fn has_clock_time(t: &str) -> bool {
+    let b = t.as_bytes();
+    b.windows(3)
+        .any(|w| w[0].is_ascii_digit() && w[1] == b':' && w[2].is_ascii_digit())
+}
+
 /// A lead paragraph has at least this many bytes.
 const LEAD_MIN: usize = 60;
 
@@ -1325,7 +1332,9 @@ const LEAD_LOOKBACK: usize = 8;
 /// Adds the lead (standfirst) paragraphs that stand just before the chosen
 /// blocks, in the article's header next to the headline, byline and date:
 /// prose (80+ bytes, no links, ending a sentence) reached from the first
-/// kept block over only headings, metadata and short lines.
+/// kept block over only headings, metadata and short lines. The paragraph
+/// nearest the body may also be a subtitle that ends no sentence (8+ words,
+/// no links, no clock time as in a dateline).
 fn with_lead(blocks: &[Block], mut keep: Vec<usize>) -> Vec<usize> {
     let Some(&first) = keep.first() else {
         return keep;
@@ -1337,7 +1346,21 @@ fn with_lead(blocks: &[Block], mut keep: Vec<usize>) -> Vec<usize> {
         // A standfirst may be set as a heading (`<h2 class="lead">`).
         if matches!(b.kind, Kind::Para | Kind::Heading(2..)) && !b.soft && len >= LEAD_MIN {
             let t = b.text.trim_end();
-            if b.link_density() > 0.1 || !ends_sentence_text(t) || is_boilerplate_line(t) {
+            if b.link_density() > 0.1 || is_boilerplate_line(t) {
+                break;
+            }
+            if !ends_sentence_text(t) {
+                // A subtitle under the headline need not end a sentence;
+                // it is taken only as the lead nearest the body, with no
+                // links at all, and ends the search.
+                if leads.is_empty()
+                    && b.link_bytes == 0
+                    && matches!(b.kind, Kind::Para)
+                    && t.split_whitespace().count() >= 8
+                    && !has_clock_time(t)
+                {
+                    leads.push(i);
+                }
                 break;
             }
             leads.push(i);
