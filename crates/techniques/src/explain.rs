@@ -1,27 +1,56 @@
 //! One-sentence explanations built from the features that most favoured a
 //! span's technique over the runner-up.
 
+use std::ops::Range;
+
 use crate::features::{is_stopword, named_bucket, Sink};
 use crate::linear::Feature;
 use crate::model::{Classified, FastModel};
 
-/// Hashes TC features for classification and, in the same pass, keeps the
-/// describable ones with their bucket for the explanation.
+/// The features of one span that an explanation may cite: bucket, name and
+/// the value's range in a shared buffer (reused from span to span, so that
+/// classifying allocates nothing per feature).
+#[derive(Default)]
+pub(crate) struct Notes {
+    entries: Vec<(Feature, &'static str, Range<usize>)>,
+    values: String,
+}
+
+impl Notes {
+    /// Forgets the previous span's features.
+    pub fn clear(&mut self) {
+        self.entries.clear();
+        self.values.clear();
+    }
+}
+
+/// Hashes TC features for classification and, in the same pass, notes the
+/// ones an explanation may cite.
 pub(crate) struct ExplainSink<'o> {
     pub bits: u32,
     pub out: &'o mut Vec<Feature>,
-    pub reasons: &'o mut Vec<(Feature, String)>,
+    pub notes: &'o mut Notes,
 }
 
 impl Sink for ExplainSink<'_> {
-    fn feat(&mut self, name: &str, value: &str) {
+    fn feat(&mut self, name: &'static str, value: &str) {
         let f = named_bucket(name, value, self.bits);
         self.out.push(f);
-        if let Some(text) = describe(name, value) {
-            self.reasons.push((f, text));
+        if CITABLE.contains(&name) {
+            let start = self.notes.values.len();
+            self.notes.values.push_str(value);
+            self.notes
+                .entries
+                .push((f, name, start..self.notes.values.len()));
         }
     }
 }
+
+/// Feature names that [`describe`] can put into words.
+const CITABLE: &[&str] = &[
+    "w", "first", "last", "bg", "prev1", "prev2", "next1", "next2", "rep", "wrep", "quoted",
+    "caps", "has", "sent?", "sent!", "title", "cover", "len", "lex", "lexs",
+];
 
 /// Short gloss of what a technique does, completing "… typical of X, which …".
 fn gloss(label: &str) -> &'static str {
@@ -114,26 +143,38 @@ fn display_name(label: &str) -> String {
         .unwrap_or_else(|| label.replace('_', " "))
 }
 
-/// Explains why a span was classified as `c.label`, from the describable
-/// features `reasons` recorded while classifying it.
-pub(crate) fn explain(model: &FastModel, reasons: &[(Feature, String)], c: &Classified) -> String {
+/// Explains why a span was classified as `c.label`: the two distinct
+/// describable features that most favoured it over the runner-up.
+pub(crate) fn explain(model: &FastModel, notes: &Notes, c: &Classified) -> String {
     let labels = &model.info.labels;
     let best = labels.iter().position(|l| *l == c.label).unwrap_or(0);
     let runner = (0..c.probs.len())
         .filter(|&k| k != best)
         .max_by(|&a, &b| c.probs[a].total_cmp(&c.probs[b]));
-    let mut scored: Vec<(f32, String)> = Vec::new();
-    for (f, text) in reasons {
-        let row = *f as usize * model.tc.classes;
-        let w = &model.tc.weights[row..row + model.tc.classes];
-        let contrib = w[best] - runner.map_or(0.0, |r| w[r]);
-        if contrib > 0.0 && !scored.iter().any(|(_, t)| t == text) {
-            scored.push((contrib, text.clone()));
+    let mut ranked: Vec<(i32, usize)> = notes
+        .entries
+        .iter()
+        .enumerate()
+        .map(|(i, (f, _, _))| {
+            let w = model.tc.row(*f);
+            (w[best] as i32 - runner.map_or(0, |r| w[r] as i32), i)
+        })
+        .filter(|&(contrib, _)| contrib > 0)
+        .collect();
+    ranked.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    let mut reasons: Vec<String> = Vec::with_capacity(2);
+    for (_, i) in ranked {
+        let (_, name, range) = &notes.entries[i];
+        if let Some(text) = describe(name, &notes.values[range.clone()]) {
+            if !reasons.contains(&text) {
+                reasons.push(text);
+                if reasons.len() == 2 {
+                    break;
+                }
+            }
         }
     }
-    scored.sort_by(|a, b| b.0.total_cmp(&a.0));
     let name = display_name(&c.label);
-    let reasons: Vec<&str> = scored.iter().take(2).map(|(_, t)| t.as_str()).collect();
     let pct = (c.score * 100.0).round();
     match reasons.as_slice() {
         [] => format!("Looks like {name} ({pct}% likely): this technique {}.", gloss(&c.label)),

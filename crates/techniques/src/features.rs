@@ -386,7 +386,7 @@ pub(crate) fn si_token_features(d: &DocTokens, i: usize, bits: u32, out: &mut Ve
 
 /// Receives named TC features.
 pub(crate) trait Sink {
-    fn feat(&mut self, name: &str, value: &str);
+    fn feat(&mut self, name: &'static str, value: &str);
 }
 
 /// Hashes named features into buckets.
@@ -406,7 +406,7 @@ pub(crate) fn named_bucket(name: &str, value: &str, bits: u32) -> Feature {
 
 impl Sink for HashSink<'_> {
     #[inline]
-    fn feat(&mut self, name: &str, value: &str) {
+    fn feat(&mut self, name: &'static str, value: &str) {
         self.out.push(named_bucket(name, value, self.bits));
     }
 }
@@ -419,7 +419,7 @@ pub(crate) struct NameSink {
 
 #[cfg(test)]
 impl Sink for NameSink {
-    fn feat(&mut self, name: &str, value: &str) {
+    fn feat(&mut self, name: &'static str, value: &str) {
         self.names.push((name.to_string(), value.to_string()));
     }
 }

@@ -147,6 +147,53 @@ impl SoftmaxModel {
     }
 }
 
+/// A multinomial model with int8 weights, for inference: rows of `classes`
+/// bytes, a quarter of the f32 table, so that lookups stay in cache.
+#[derive(Debug, Clone)]
+pub struct QuantizedSoftmax {
+    /// Table size exponent.
+    pub bits: u32,
+    /// Number of classes.
+    pub classes: usize,
+    /// `classes` int8 weights per bucket, bucket-major.
+    pub q: Vec<i8>,
+    /// Weight of one int8 step.
+    pub scale: f32,
+}
+
+impl QuantizedSoftmax {
+    /// Quantises a trained model.
+    pub fn from_model(m: &SoftmaxModel) -> QuantizedSoftmax {
+        let (q, scale) = quantize(&m.weights);
+        QuantizedSoftmax {
+            bits: m.bits,
+            classes: m.classes,
+            q,
+            scale,
+        }
+    }
+
+    /// The int8 weights of one bucket, one per class.
+    #[inline]
+    pub fn row(&self, f: Feature) -> &[i8] {
+        let start = f as usize * self.classes;
+        &self.q[start..start + self.classes]
+    }
+
+    /// Class scores (logits) of a feature set, written into `out`.
+    pub fn logits(&self, feats: &[Feature], out: &mut [f32]) {
+        let mut acc = vec![0i32; self.classes];
+        for &f in feats {
+            for (a, &w) in acc.iter_mut().zip(self.row(f)) {
+                *a += w as i32;
+            }
+        }
+        for (o, a) in out.iter_mut().zip(acc) {
+            *o = a as f32 * self.scale;
+        }
+    }
+}
+
 /// Turns logits into probabilities in place.
 pub fn softmax_in_place(v: &mut [f32]) {
     let max = v.iter().copied().fold(f32::NEG_INFINITY, f32::max);
@@ -172,6 +219,7 @@ pub fn quantize(weights: &[f32]) -> (Vec<i8>, f32) {
 }
 
 /// Restores weights from int8 and a scale.
+#[cfg(test)]
 pub fn dequantize(q: &[i8], scale: f32) -> Vec<f32> {
     q.iter().map(|&x| x as f32 * scale).collect()
 }

@@ -11,12 +11,12 @@ use serde::{Deserialize, Serialize};
 use unspin_document::{layers, Document, Span};
 
 use crate::decode::{decode, DecodeConfig, Decoded};
-use crate::explain::{explain, ExplainSink};
+use crate::explain::{explain, ExplainSink, Notes};
 use crate::features::{
     si_sentence_features, si_token_features, tc_features, DocTokens, HashSink, TcContext,
 };
 use crate::linear::{
-    dequantize, quantize, sigmoid, softmax_in_place, BinaryModel, QuantizedBinary, SoftmaxModel,
+    sigmoid, softmax_in_place, BinaryModel, QuantizedBinary, QuantizedSoftmax, SoftmaxModel,
 };
 
 /// Version of the feature extraction; a model trained with another version
@@ -75,7 +75,7 @@ pub struct FastModel {
     /// Model description.
     pub info: ModelInfo,
     pub(crate) si: QuantizedBinary,
-    pub(crate) tc: SoftmaxModel,
+    pub(crate) tc: QuantizedSoftmax,
 }
 
 /// One technique decision for a span.
@@ -95,16 +95,10 @@ impl FastModel {
     /// Builds a model from trained weights, quantised exactly as they are
     /// stored, so that a model in memory behaves as it will once saved.
     pub(crate) fn from_parts(info: ModelInfo, si: &BinaryModel, tc: &SoftmaxModel) -> FastModel {
-        let (q, scale) = quantize(&tc.weights);
-        let tc = SoftmaxModel {
-            bits: tc.bits,
-            classes: tc.classes,
-            weights: dequantize(&q, scale),
-        };
         FastModel {
             info,
             si: QuantizedBinary::from_model(si),
-            tc,
+            tc: QuantizedSoftmax::from_model(tc),
         }
     }
 
@@ -177,19 +171,17 @@ impl FastModel {
             return Err(ModelError::Format("implausible model dimensions".into()));
         }
         let si_q = read("si.weight", 1 << info.si_bits)?;
-        let tc_w = dequantize(
-            &read("tc.weight", (1 << info.tc_bits) * info.labels.len())?,
-            tc_scale,
-        );
+        let tc_q = read("tc.weight", (1 << info.tc_bits) * info.labels.len())?;
         let si = QuantizedBinary {
             bits: info.si_bits,
             q: si_q,
             scale: si_scale,
         };
-        let tc = SoftmaxModel {
+        let tc = QuantizedSoftmax {
             bits: info.tc_bits,
             classes: info.labels.len(),
-            weights: tc_w,
+            q: tc_q,
+            scale: tc_scale,
         };
         Ok(FastModel { info, si, tc })
     }
@@ -199,7 +191,7 @@ impl FastModel {
     /// # Errors
     /// When serialisation fails.
     pub fn to_bytes(&self) -> Result<Vec<u8>, ModelError> {
-        let (tc_q, tc_scale) = quantize(&self.tc.weights);
+        let (tc_q, tc_scale) = (&self.tc.q, self.tc.scale);
         let si_scale = self.si.scale;
         let si_b: Vec<u8> = self.si.q.iter().map(|&x| x as u8).collect();
         let tc_b: Vec<u8> = tc_q.iter().map(|&x| x as u8).collect();
@@ -240,7 +232,7 @@ impl FastModel {
     /// metadata: two trainings that give the same fingerprint give the same
     /// predictions.
     pub fn weights_digest(&self) -> String {
-        let (tc_q, tc_scale) = quantize(&self.tc.weights);
+        let (tc_q, tc_scale) = (&self.tc.q, self.tc.scale);
         let mut h = xxhash_rust::xxh3::Xxh3::new();
         h.update(&self.si.q.iter().map(|&x| x as u8).collect::<Vec<u8>>());
         h.update(&self.si.scale.to_le_bytes());
@@ -372,16 +364,16 @@ impl FastModel {
         let found = self.detect_tokens(doc, &ctx.toks, &self.info.decode);
         let prov = self.provenance();
         let mut feats = Vec::with_capacity(256);
-        let mut reasons = Vec::with_capacity(64);
+        let mut notes = Notes::default();
         found
             .into_iter()
             .filter_map(|span| {
                 feats.clear();
-                reasons.clear();
+                notes.clear();
                 let mut sink = ExplainSink {
                     bits: self.tc.bits,
                     out: &mut feats,
-                    reasons: &mut reasons,
+                    notes: &mut notes,
                 };
                 tc_features(&ctx, span.start(), span.end(), &mut sink);
                 let mut p = vec![0.0; self.tc.classes];
@@ -395,7 +387,7 @@ impl FastModel {
                     score: p[best],
                     probs: p,
                 };
-                let why = explain(self, &reasons, &c);
+                let why = explain(self, &notes, &c);
                 Span::new(span.start(), span.end(), c.label).ok().map(|s| {
                     s.with_score(span.score * c.score)
                         .with_provenance(prov.clone())
