@@ -632,6 +632,21 @@ fn lexicon_hits<'w>(
     words: impl IntoIterator<Item = &'w str>,
     phrase: &str,
 ) -> impl Iterator<Item = &'static str> {
+    mask_names(lexicon_mask(words, phrase))
+}
+
+/// The cue lists of a mask, in [`LEXICONS`] order.
+fn mask_names(mask: u32) -> impl Iterator<Item = &'static str> {
+    LEXICONS
+        .iter()
+        .enumerate()
+        .filter(move |(k, _)| mask & (1 << k) != 0)
+        .map(|(_, (name, _))| *name)
+}
+
+/// Bit mask of the cue lists that `words` or, for multi-word entries,
+/// `phrase` match.
+fn lexicon_mask<'w>(words: impl IntoIterator<Item = &'w str>, phrase: &str) -> u32 {
     let table = lexicon_words();
     let mut mask = words
         .into_iter()
@@ -645,11 +660,7 @@ fn lexicon_hits<'w>(
             mask |= 1 << k;
         }
     }
-    LEXICONS
-        .iter()
-        .enumerate()
-        .filter(move |(k, _)| mask & (1 << k) != 0)
-        .map(|(_, (name, _))| *name)
+    mask
 }
 
 /// Per-document data for TC features, computed once.
@@ -658,6 +669,8 @@ pub struct TcContext<'a> {
     pub toks: DocTokens<'a>,
     /// Lower-cased text (for repetition counts).
     lower_text: String,
+    /// Cue lists matched by each sentence, computed when first asked.
+    sentence_lexicons: Vec<std::cell::OnceCell<u32>>,
 }
 
 impl<'a> TcContext<'a> {
@@ -671,15 +684,46 @@ impl<'a> TcContext<'a> {
         // Folded like span texts (curly apostrophes become straight ones), so
         // that repetition counts compare like with like.
         let lower_text = lower_word(toks.text);
-        TcContext { toks, lower_text }
+        let sentence_lexicons = vec![std::cell::OnceCell::new(); toks.sentence_bytes.len()];
+        TcContext {
+            toks,
+            lower_text,
+            sentence_lexicons,
+        }
+    }
+
+    /// Cue lists matched anywhere in sentence `s` (words as split on
+    /// anything but letters, digits, apostrophes and hyphens).
+    fn sentence_lexicon(&self, s: usize) -> u32 {
+        let Some(cell) = self.sentence_lexicons.get(s) else {
+            return 0;
+        };
+        *cell.get_or_init(|| {
+            let sentence_lower = self
+                .toks
+                .sentence_bytes
+                .get(s)
+                .map(|r| lower_word(&self.toks.text[r.clone()]))
+                .unwrap_or_default();
+            let words = sentence_lower
+                .split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '-'))
+                .filter(|w| !w.is_empty());
+            lexicon_mask(words, &sentence_lower)
+        })
     }
 }
 
 fn lower_word(s: &str) -> String {
-    s.chars()
-        .flat_map(char::to_lowercase)
-        .map(|c| if c == '\u{2019}' { '\'' } else { c })
-        .collect()
+    if s.is_ascii() {
+        return s.to_ascii_lowercase();
+    }
+    // Curly apostrophes fold to straight ones so that "don’t" == "don't".
+    let lower = s.to_lowercase();
+    if lower.contains('\u{2019}') {
+        lower.replace('\u{2019}', "'")
+    } else {
+        lower
+    }
 }
 
 /// Emits the TC features of the byte span `[start, end)`.
@@ -700,8 +744,13 @@ pub(crate) fn tc_features(ctx: &TcContext, start: usize, end: usize, sink: &mut 
     for w in words.iter().take(40) {
         sink.feat("w", w);
     }
+    let mut scratch = String::with_capacity(64);
     for pair in words.windows(2).take(40) {
-        sink.feat("bg", &format!("{} {}", pair[0], pair[1]));
+        scratch.clear();
+        scratch.push_str(&pair[0]);
+        scratch.push(' ');
+        scratch.push_str(&pair[1]);
+        sink.feat("bg", &scratch);
     }
     if let Some(f) = words.first() {
         sink.feat("first", f);
@@ -755,15 +804,7 @@ pub(crate) fn tc_features(ctx: &TcContext, start: usize, end: usize, sink: &mut 
     for name in lexicon_hits(words.iter().map(String::as_str), &span_lower) {
         sink.feat("lex", name);
     }
-    let sentence_lower = d
-        .sentence_bytes
-        .get(sent)
-        .map(|r| lower_word(&text[r.clone()]))
-        .unwrap_or_default();
-    let sentence_words = sentence_lower
-        .split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '-'))
-        .filter(|w| !w.is_empty());
-    for name in lexicon_hits(sentence_words, &sentence_lower) {
+    for name in mask_names(ctx.sentence_lexicon(sent)) {
         sink.feat("lexs", name);
     }
     sink.feat("rep", rep);
