@@ -5,7 +5,10 @@
 //! explanations) and for span identification alone, on one core and on all
 //! cores, each next to a peer measured in the same run: bare tokenisation
 //! and sentence splitting of the same text (`DocTokens`), the floor any
-//! token-level analyser pays. Not a test: nothing here asserts a time.
+//! token-level analyser pays. The sourcing layer (entities, the attribution
+//! tagger, quotation rules, sources, hedges, check-worthy claims) is measured
+//! in the same run, alone and as part of the whole `unspin analyze` pipeline.
+//! Not a test: nothing here asserts a time.
 
 use std::time::Instant;
 
@@ -80,6 +83,30 @@ fn main() {
     let tokens = |d: &Document| DocTokens::new(d.text()).len();
     let detect = |d: &Document| model.detect(d).len();
     let analyze = |d: &Document| model.analyze(d).len();
+    // Sourcing needs the sentence layer: give it a copy with sentences, as
+    // the pipeline would.
+    let with_sentences: Vec<Document> = docs
+        .iter()
+        .map(|d| {
+            let mut d = d.clone();
+            unspin_pipeline::Stage::process(&unspin_segment::SentenceStage, &mut d)
+                .expect("sentences");
+            d
+        })
+        .collect();
+    let stage = unspin_sourcing::SourcingStage::shipped();
+    let sourcing = |d: &Document| {
+        let mut d = d.clone();
+        unspin_pipeline::Stage::process(&stage, &mut d).expect("sourcing");
+        d.layer(unspin_sourcing::layers::QUOTE).len()
+    };
+    let tagger = |d: &Document| stage.model().predict(d.text()).len();
+    let pipeline = unspin_server::analysis_pipeline(model.clone(), true).expect("pipeline");
+    let everything = |d: &Document| {
+        let mut d = d.clone();
+        pipeline.run(&mut d).expect("pipeline");
+        d.layers().values().map(Vec::len).sum::<usize>()
+    };
     for (name, parallel) in [("1 core", false), ("all cores", true)] {
         println!(
             "{name} ({} thread{}):",
@@ -110,13 +137,46 @@ fn main() {
             &analyze,
             parallel,
         );
+        let tag = measure(
+            "attribution tagger alone",
+            &docs,
+            bytes,
+            reps,
+            &tagger,
+            parallel,
+        );
+        let src = measure(
+            "sourcing layer (SourcingStage)",
+            &with_sentences,
+            bytes,
+            reps,
+            &sourcing,
+            parallel,
+        );
+        let all = measure(
+            "unspin analyze pipeline (all stages)",
+            &docs,
+            bytes,
+            reps,
+            &everything,
+            parallel,
+        );
         println!(
-            "  ratio to peer: detect {:.2}x, analyze {:.2}x of tokenisation speed",
+            "  ratio to peer: detect {:.2}x, analyze {:.2}x, attribution tagger {:.2}x, \
+             sourcing {:.2}x, whole pipeline {:.2}x of tokenisation speed",
             si / peer,
-            full / peer
+            full / peer,
+            tag / peer,
+            src / peer,
+            all / peer
         );
         if parallel {
-            println!("  per core: analyze {:.2} MB/s", full / threads as f64);
+            println!(
+                "  per core: analyze {:.2} MB/s, sourcing {:.2} MB/s, whole pipeline {:.2} MB/s",
+                full / threads as f64,
+                src / threads as f64,
+                all / threads as f64
+            );
         }
     }
 }

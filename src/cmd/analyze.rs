@@ -59,6 +59,10 @@ pub struct Args {
     /// .html or .labels) instead of writing to standard output.
     #[arg(short, long, value_name = "DIR")]
     output_dir: Option<PathBuf>,
+    /// Skip the sourcing layers (quotes and speakers, cited sources, hedges, check-worthy
+    /// claims, entities): techniques only, for triage at corpus scale.
+    #[arg(long)]
+    no_sourcing: bool,
     #[command(flatten)]
     ingest: IngestArgs,
     #[command(flatten)]
@@ -131,7 +135,7 @@ pub fn run(args: &Args, ctx: &Context) -> anyhow::Result<Outcome> {
             .with_context(|| format!("cannot create the output folder \"{}\"", dir.display()))?;
     }
     let model = args.model.load()?;
-    let pipeline = unspin_techniques::fast_pipeline(model)?;
+    let pipeline = unspin_server::analysis_pipeline(model, !args.no_sourcing)?;
     tracing::info!(inputs = sources.len(), stages = ?pipeline.names(), "analysing");
 
     let settings = Settings {

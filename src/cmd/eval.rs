@@ -24,7 +24,14 @@ SI is scored with partial overlap (precision and recall give credit for the shar
 overlapping fragments, overlapping fragments of one side merged first); TC with micro-averaged \
 F1 over exact (article, start, end, technique) matches, plus a per-technique table.
 
+attribution: --pred holds `unspin predict --task attribution` lines and --gold is a PolNeAR \
+split folder (text/ and attributions/, brat standoff; the first annotator's file per article). \
+A prediction matches a gold attribution when their contents overlap by at least half of both \
+(content F1); attribution F1 also needs the speakers to overlap (or both to be absent). Matches \
+are one-to-one.
+
 Examples:
+  unspin eval attribution --pred attr.txt --gold ../shared/data/quotes/polnear/data/dev
   unspin eval si --pred si.txt --gold data/ptc/dev/labels
   unspin eval tc --pred tc.txt --gold dev-task-TC.labels --json";
 
@@ -32,7 +39,8 @@ Examples:
 #[derive(Debug, clap::Args)]
 #[command(after_help = AFTER_HELP)]
 pub struct Args {
-    /// The subtask to score: si (span identification) or tc (technique classification).
+    /// The task to score: si (span identification), tc (technique classification) or
+    /// attribution (quotes and speakers, PolNeAR).
     #[arg(value_enum)]
     task: super::predict::Task,
     /// The predictions: a file of label lines.
@@ -52,6 +60,7 @@ pub fn run(args: &Args, _ctx: &Context) -> anyhow::Result<Outcome> {
     let format = match args.task {
         Task::Si => LineFormat::TcOrSi,
         Task::Tc => LineFormat::Tc,
+        Task::Attribution => return super::attribution::eval(&args.pred, &args.gold, args.json),
     };
     let pred = read_labels(&args.pred, format)?;
     let (gold, mut gold_articles) = read_gold(&args.gold, format)?;
@@ -76,6 +85,7 @@ pub fn run(args: &Args, _ctx: &Context) -> anyhow::Result<Outcome> {
                 write!(out, "{score}")?;
             }
         }
+        Task::Attribution => unreachable!("handled above"),
         Task::Tc => {
             let score = score_tc(&gold, &pred);
             if args.json {

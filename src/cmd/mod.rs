@@ -2,6 +2,7 @@
 //! output handling, error reporting and the PTC input helpers.
 
 pub mod analyze;
+pub mod attribution;
 pub mod eval;
 pub mod extract;
 pub mod ingest;

@@ -41,9 +41,14 @@ pub struct Args {
     /// With --task tc: the fragments to classify, one label line each (`-` reads standard input).
     #[arg(long, value_name = "FILE", required_if_eq("task", "tc"))]
     spans: Option<PathBuf>,
-    /// Folder of PTC articles (article<ID>.txt, directly in it or in its articles/ folder).
+    /// Folder of articles: PTC article<ID>.txt files (directly or in articles/) for si and tc;
+    /// any *.txt files (directly or in text/, first line the headline) for attribution.
     #[arg(value_name = "DIR")]
     dir: PathBuf,
+    /// With --task attribution: the trained tagger's attributions only, without the
+    /// quotation rules and speaker resolution of the full analysis.
+    #[arg(long)]
+    tagger_only: bool,
     /// Write the predictions to FILE instead of standard output.
     #[arg(short, long, value_name = "FILE")]
     output: Option<PathBuf>,
@@ -58,6 +63,9 @@ pub enum Task {
     Si,
     /// Technique classification: name the technique of given fragments.
     Tc,
+    /// Attribution: who (source) says (cue) what (content), one line per attribution:
+    /// id, source start/end, cue start/end, content start/end (code points; empty where absent).
+    Attribution,
 }
 
 /// Runs `unspin predict`.
@@ -74,6 +82,12 @@ pub fn run(args: &Args, _ctx: &Context) -> anyhow::Result<Outcome> {
                 return usage("--task tc needs --spans FILE");
             };
             predict_tc(args, spans)
+        }
+        Task::Attribution => {
+            if args.spans.is_some() {
+                return usage("--spans is only used with --task tc");
+            }
+            super::attribution::predict(&args.dir, args.output.as_deref(), args.tagger_only)
         }
     }
 }

@@ -32,8 +32,14 @@ measured on articles it has not seen.
 
 Progress goes to standard error (-v for more, --quiet for none).
 
+--task attribution trains the attribution tagger on a PolNeAR folder (its train split; the \
+held-out slice that picks the epoch count is every 10th training article) and scores it on the \
+dev split, alone and inside the full sourcing analysis; the model goes to --out and \
+<out stem>.metrics.json beside it.
+
 Examples:
   unspin train --data ../shared/data/ptc/train
+  unspin train --task attribution --data ../shared/data/quotes/polnear
   unspin train --data ptc/ --out /tmp/fast.safetensors --valid-fraction 0.2 --seed 7
   unspin train --data ptc/ --full --out /tmp/fast-full.safetensors";
 
@@ -45,13 +51,14 @@ pub struct Args {
     /// .labels files.
     #[arg(long, value_name = "DIR")]
     data: PathBuf,
-    /// Where to write the model.
-    #[arg(
-        long,
-        value_name = "FILE",
-        default_value = "models/fast/fast.safetensors"
-    )]
-    out: PathBuf,
+    /// What to train: the fast technique model (PTC data) or the attribution tagger (PolNeAR
+    /// data: trained on its train split, scored on dev).
+    #[arg(long, value_enum, default_value_t = TrainTask::Techniques)]
+    task: TrainTask,
+    /// Where to write the model [default: models/fast/fast.safetensors, or
+    /// models/attribution/attribution.safetensors with --task attribution].
+    #[arg(long, value_name = "FILE")]
+    out: Option<PathBuf>,
     /// Share of the articles held out for validation (at least 0, below 1).
     #[arg(long, value_name = "F", default_value_t = VALIDATION_FRACTION, value_parser = parse_fraction)]
     valid_fraction: f64,
@@ -64,6 +71,15 @@ pub struct Args {
     /// Train on all articles and skip validation (not how the shipped model is trained).
     #[arg(long, conflicts_with_all = ["valid_fraction", "seed"])]
     full: bool,
+}
+
+/// The models `unspin train` trains.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum TrainTask {
+    /// The fast technique model (span identification and technique classification).
+    Techniques,
+    /// The attribution tagger of the sourcing analysis.
+    Attribution,
 }
 
 fn parse_fraction(s: &str) -> Result<f64, String> {
@@ -118,6 +134,24 @@ struct Seconds {
 
 /// Runs `unspin train`.
 pub fn run(args: &Args, _ctx: &Context) -> anyhow::Result<Outcome> {
+    if args.task == TrainTask::Attribution {
+        let out = args
+            .out
+            .clone()
+            .unwrap_or_else(|| PathBuf::from("models/attribution/attribution.safetensors"));
+        return super::attribution::train_command(&args.data, &out);
+    }
+    let out = args
+        .out
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("models/fast/fast.safetensors"));
+    let args = &Args {
+        out: Some(out.clone()),
+        report: args.report.clone(),
+        data: args.data.clone(),
+        ..*args
+    };
+    let out = &out;
     let started = Instant::now();
     tracing::info!(data = %args.data.display(), "reading the corpus");
     let docs = read_ptc_dir(&args.data).context("cannot read the training corpus")?;
@@ -193,15 +227,15 @@ pub fn run(args: &Args, _ctx: &Context) -> anyhow::Result<Outcome> {
             );
         }
     }
-    model.save(&args.out).context("cannot save the model")?;
-    tracing::info!(path = %args.out.display(), "model written");
+    model.save(out).context("cannot save the model")?;
+    tracing::info!(path = %out.display(), "model written");
 
     let report_path = args
         .report
         .clone()
-        .unwrap_or_else(|| default_report_path(&args.out));
+        .unwrap_or_else(|| default_report_path(out));
     let report = Report {
-        model: &args.out,
+        model: out,
         data: &args.data,
         full: args.full,
         split,

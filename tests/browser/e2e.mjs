@@ -5,12 +5,14 @@
 // Drives Debian's Chromium (/usr/bin/chromium, or $CHROMIUM) with
 // playwright-core against a running `unspin serve`: pastes the sample
 // article, checks that highlighted passages, the legend, the summary, the
-// popover, the confidence slider, the toggles and the JSON export work,
+// evidence trail (speakers, sources, claims), the popover, the confidence
+// slider, the toggles and the JSON export work,
 // that hostile articles stay text (no script runs, no element is created
 // from them), and that the page makes no request to any other origin.
 // Screenshots go to $UNSPIN_E2E_ARTIFACTS (default target/browser-artifacts):
 // report.png and popover.png (desktop), report-phone.png and
-// popover-phone.png (phone), failure.png when a check fails.
+// popover-phone.png (phone), evidence.png and evidence-phone.png (the
+// evidence trail), failure.png when a check fails.
 // Exit status 0 when every check passes, 1 otherwise.
 
 import { readFileSync, mkdirSync } from 'node:fs';
@@ -118,6 +120,25 @@ async function desktop() {
     .every((m) => m.dataset.spans.split(' ').length >= 1 && m.textContent.length > 0));
   check(consistent, 'every mark names the spans it shows');
 
+  // The evidence trail: summary, sources, quotes with speakers, claims.
+  check(await page.locator('#evidence').isVisible(), 'the evidence panel is shown');
+  const speakers = await page.locator('#evidence-quotes .speaker').allTextContents();
+  check(speakers.includes('Colonel W. Patrick Lang'), 'the evidence panel lists Colonel W. Patrick Lang as a speaker',
+    speakers.slice(0, 10).join(' | '));
+  const sourceNames = await page.locator('#evidence-sources .source-name').allTextContents();
+  check(sourceNames.some((n) => /new york times/i.test(n)), 'the sources table lists the New York Times', sourceNames.join(' | '));
+  check(sourceNames.length === reference.sourcing.sources.length, 'one table row per cited source',
+    `${sourceNames.length} rows, ${reference.sourcing.sources.length} sources`);
+  const stats = await page.textContent('#evidence-stats');
+  check(stats.includes('Named sources') && stats.includes(String(reference.sourcing.summary.named_sources)),
+    'the evidence summary shows the named sources', stats);
+  const claims = await page.locator('#evidence-claims .evidence-claim').count();
+  check(claims === Math.min(10, reference.sourcing.claims.length), 'the top check-worthy claims are listed', `${claims} claims`);
+  check(await page.locator('#other-layers [data-layer="quote"]').count() === 0,
+    'the raw sourcing layers are not listed again under other layers');
+  await page.locator('#evidence').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: join(artifacts, 'evidence.png') });
+
   await page.locator('#article-text mark').nth(3).scrollIntoViewIfNeeded();
   await page.screenshot({ path: join(artifacts, 'report.png'), fullPage: false });
 
@@ -151,7 +172,8 @@ async function desktop() {
   const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export-json')]);
   const path = await download.path();
   const exported = JSON.parse(readFileSync(path, 'utf8'));
-  check(exported.schema_version === '1.0' && exported.text === reference.text, 'Export JSON downloads the documented JSON', download.suggestedFilename());
+  check(exported.schema_version === '1.1' && exported.text === reference.text
+    && Array.isArray(exported.sourcing && exported.sourcing.quotes), 'Export JSON downloads the documented JSON', download.suggestedFilename());
   const [report] = await Promise.all([page.waitForEvent('download'), page.click('#export-html')]);
   const html = readFileSync(await report.path(), 'utf8');
   check(html.startsWith('<!DOCTYPE html>') && html.includes('<mark'), 'Export HTML downloads the standalone report', report.suggestedFilename());
@@ -162,7 +184,10 @@ async function desktop() {
   const shown = await page.textContent('#article-text');
   check(shown === HOSTILE_TEXT.trim(), 'the hostile article is shown as text, <script> and all');
   check(shown.includes('<script>window.__pwned = 1</script>'), 'its <script> tag is visible as text');
-  const created = await page.locator('#article-text script, #article-text img, #article-text a, #article-text iframe, #article-text b').count();
+  const created = await page.locator([
+    '#article-text script', '#article-text img', '#article-text a', '#article-text iframe', '#article-text b',
+    '#evidence script', '#evidence img', '#evidence iframe', '#evidence b', '#evidence a[href^="javascript"]',
+  ].join(', ')).count();
   check(created === 0, 'no element is created from the article', `${created} elements`);
 
   // Hostile HTML input.
@@ -191,6 +216,13 @@ async function phone() {
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   check(overflow <= 0, 'the phone layout has no horizontal scrolling', `${overflow}px too wide`);
   await page.screenshot({ path: join(artifacts, 'report-phone.png') });
+  const phoneSpeakers = await page.locator('#evidence-quotes .speaker').allTextContents();
+  check(phoneSpeakers.includes('Colonel W. Patrick Lang'), 'the evidence panel is there on a phone');
+  const evidenceBox = await page.locator('#evidence').boundingBox();
+  check(evidenceBox && evidenceBox.width <= 390, 'the evidence panel fits the phone width', JSON.stringify(evidenceBox));
+  await page.locator('#evidence').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: join(artifacts, 'evidence-phone.png') });
+  await page.evaluate(() => window.scrollTo(0, 0));
   await page.locator('#article-text mark').nth(2).tap();
   await page.waitForSelector('#popover:not([hidden])');
   const box = await page.locator('#popover').boundingBox();

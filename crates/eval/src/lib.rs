@@ -36,12 +36,14 @@
 //! ```
 #![deny(missing_docs)]
 
+mod attribution;
 mod parse;
 mod prf;
 mod si;
 mod span;
 mod tc;
 
+pub use attribution::{score_attributions, AttributionScore, AttributionSpans, Prf};
 pub use parse::{parse_si_lines, parse_tc_lines, ParseError, ParseErrorKind};
 pub use si::{score_si, SiScore};
 pub use span::LabeledSpan;

@@ -304,6 +304,12 @@ pub enum LabelErrorKind {
     /// through the document's own index; kept so that no error is lost).
     #[error("the document refused a gold span: {0}")]
     Document(DocumentError),
+    /// A brat standoff line that does not parse.
+    #[error("malformed brat annotation: {reason}")]
+    Brat {
+        /// What is wrong with the line.
+        reason: String,
+    },
     /// The label names another article than the document it is attached to.
     #[error("label is for article {found:?}, but the document is {expected:?}")]
     WrongArticle {

@@ -53,6 +53,7 @@
 //! ```
 #![deny(missing_docs)]
 
+mod brat;
 mod corpus;
 mod detect;
 mod error;
@@ -70,6 +71,10 @@ pub mod testing;
 #[cfg(test)]
 mod proptests;
 
+pub use brat::{
+    parse_brat_attributions, read_attribution_corpus, read_brat_attributions, AttributionArticle,
+    BratAttribution,
+};
 pub use corpus::{collect_inputs, find_articles, read_ptc_dir, INPUT_EXTENSIONS, LABEL_SUFFIXES};
 pub use detect::{
     detect_format, open_path, open_reader, read_any, Documents, IngestOptions, InputFormat,

@@ -90,15 +90,15 @@ impl App {
         }
     }
 
-    /// The application for the fast tier: sentence segmentation, then the
-    /// fast technique detector running `model`; the same pipeline as
-    /// `unspin analyze`.
+    /// The application for the fast tier: sentence segmentation, the fast
+    /// technique detector running `model`, then sourcing and claims; the same
+    /// pipeline as `unspin analyze` ([`analysis_pipeline`]).
     ///
     /// # Errors
     /// Only if the stages do not fit together, which would be a bug.
     pub fn fast(model: FastModel, limits: Limits) -> Result<App, unspin_pipeline::MissingLayer> {
         let name = model.provenance();
-        let pipeline = unspin_techniques::fast_pipeline(model)?;
+        let pipeline = analysis_pipeline(model, true)?;
         Ok(App::new(pipeline, name, limits))
     }
 
@@ -560,6 +560,27 @@ fn render(doc: &Document, format: Format) -> Result<Response, ApiError> {
         );
     }
     Ok(response)
+}
+
+/// The analysis pipeline of `unspin analyze` and `unspin serve`: sentences,
+/// techniques (fast tier, `model`), then — when `sourcing` is true — quotes,
+/// speakers, sources, hedges and check-worthy claims
+/// ([`unspin_sourcing::SourcingStage`]).
+///
+/// # Errors
+/// Only if the stages did not fit together, which would be a bug.
+pub fn analysis_pipeline(
+    model: FastModel,
+    sourcing: bool,
+) -> Result<unspin_pipeline::Pipeline, unspin_pipeline::MissingLayer> {
+    let mut stages: Vec<Box<dyn unspin_pipeline::Stage>> = vec![
+        Box::new(unspin_segment::SentenceStage),
+        Box::new(unspin_techniques::TechniqueStage::new(model)),
+    ];
+    if sourcing {
+        stages.push(Box::new(unspin_sourcing::SourcingStage::shipped()));
+    }
+    unspin_pipeline::Pipeline::new(stages, &[])
 }
 
 #[cfg(test)]

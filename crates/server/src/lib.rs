@@ -50,7 +50,7 @@ mod html_input;
 
 use std::future::Future;
 
-pub use app::{App, DEFAULT_ID, FORMATS, MAX_ID_CHARS, TIERS};
+pub use app::{analysis_pipeline, App, DEFAULT_ID, FORMATS, MAX_ID_CHARS, TIERS};
 pub use assets::{APP_CSS, APP_JS, INDEX_HTML, OPENAPI_JSON, SAMPLE_ARTICLE};
 pub use config::{
     default_workers, Limits, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_CONCURRENT, DEFAULT_TIMEOUT,

@@ -141,7 +141,7 @@ async fn health_reports_status_model_and_limits() {
     assert!(h["model"].as_str().is_some_and(|m| m.starts_with("fast")));
     assert_eq!(
         h["stages"],
-        serde_json::json!(["sentences", "techniques-fast"])
+        serde_json::json!(["sentences", "techniques-fast", "sourcing"])
     );
     assert_eq!(h["limits"]["max_body_bytes"], 1234);
     assert_eq!(h["limits"]["timeout_s"], 1.5);
@@ -260,7 +260,7 @@ async fn analyze_text_returns_the_wire_format() {
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
     assert_eq!(reply.header(header::CONTENT_TYPE), "application/json");
     let doc = reply.json();
-    assert_eq!(doc["schema_version"], "1.0");
+    assert_eq!(doc["schema_version"], "1.1");
     assert_eq!(doc["id"], "a1");
     assert_eq!(doc["text"], text);
     assert_eq!(
@@ -295,11 +295,117 @@ async fn analyze_is_deterministic_and_matches_the_cli_pipeline() {
     assert_eq!(a.body, b.body);
     // The same as running the pipeline directly, as `unspin analyze` does.
     let model = FastModel::embedded().expect("model");
-    let pipeline = unspin_techniques::fast_pipeline(model).expect("pipeline");
+    let pipeline = unspin_server::analysis_pipeline(model, true).expect("pipeline");
     // The sample is scraped Markdown, read as `unspin analyze` reads `.md` files.
     let mut doc = unspin_readers::read_markdown("sample", unspin_server::SAMPLE_ARTICLE);
     pipeline.run(&mut doc).expect("analysis");
     assert_eq!(a.text(), unspin_writers::to_json_line(&doc).expect("json"));
+}
+
+/// Checks that every quote, claim and marker of the `sourcing` object slices
+/// the text, in code points, to its `text`.
+fn check_sourcing_offsets(doc: &Value) {
+    let chars: Vec<char> = doc["text"].as_str().unwrap_or_default().chars().collect();
+    let check = |item: &Value| {
+        let start = item["start"].as_u64().unwrap_or(u64::MAX) as usize;
+        let end = item["end"].as_u64().unwrap_or(u64::MAX) as usize;
+        assert!(start <= end && end <= chars.len(), "{item}");
+        let sliced: String = chars[start..end].iter().collect();
+        assert_eq!(sliced, item["text"].as_str().unwrap_or_default());
+    };
+    let s = &doc["sourcing"];
+    for q in s["quotes"].as_array().into_iter().flatten() {
+        check(q);
+    }
+    for c in s["claims"].as_array().into_iter().flatten() {
+        check(c);
+        for m in c["markers"].as_array().into_iter().flatten() {
+            check(m);
+        }
+    }
+}
+
+#[tokio::test]
+async fn analyze_returns_the_evidence_trail() {
+    let router = router();
+    let reply = analyze(
+        &router,
+        serde_json::json!({ "text": unspin_server::SAMPLE_ARTICLE, "id": "sample" }),
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+    let doc = reply.json();
+    let s = &doc["sourcing"];
+    assert!(
+        s.is_object(),
+        "the JSON has a sourcing object: {}",
+        doc["summary"]
+    );
+    let quotes = s["quotes"].as_array().cloned().unwrap_or_default();
+    let lang = quotes
+        .iter()
+        .find(|q| q["speaker"] == "Colonel W. Patrick Lang")
+        .unwrap_or_else(|| panic!("a quote by Colonel W. Patrick Lang: {}", s["quotes"]));
+    assert!(lang["id"].as_str().is_some_and(|id| id.starts_with('q')));
+    assert!(
+        lang["text"].as_str().is_some_and(|t| t.len() > 20),
+        "{lang}"
+    );
+    let sources = s["sources"].as_array().cloned().unwrap_or_default();
+    let nyt = sources
+        .iter()
+        .find(|src| {
+            src["name"]
+                .as_str()
+                .is_some_and(|n| n.to_lowercase().contains("new york times"))
+        })
+        .unwrap_or_else(|| panic!("a source named like the New York Times: {}", s["sources"]));
+    assert_eq!(nyt["kind"], "news_outlet");
+    assert!(nyt["mentions"].as_u64().is_some_and(|n| n >= 1));
+    let summary = &s["summary"];
+    assert_eq!(summary["quotes"].as_u64(), Some(quotes.len() as u64));
+    assert!(summary["named_sources"].as_u64().is_some_and(|n| n >= 2));
+    let share = summary["quotation_share"].as_f64().unwrap_or(-1.0);
+    assert!((0.0..=1.0).contains(&share), "{share}");
+    let claims = s["claims"].as_array().cloned().unwrap_or_default();
+    assert_eq!(
+        summary["check_worthy_claims"].as_u64(),
+        Some(claims.len() as u64)
+    );
+    assert!(claims.iter().all(|c| c["score"].as_f64() >= Some(0.5)));
+    check_sourcing_offsets(&doc);
+    // The sourcing layers are in the JSON too, and the document reads back.
+    for layer in ["quote", "speaker", "cue", "source", "hedge", "claim"] {
+        assert!(doc["layers"][layer].is_array(), "layer {layer}");
+    }
+    check_offsets(&doc);
+    let back = unspin_writers::from_json(&reply.text()).expect("from_json reads the response");
+    // (Through text, as f32 scores are written in their shortest form.)
+    let again = serde_json::to_string(&unspin_writers::sourcing_of(&back)).expect("json");
+    assert_eq!(
+        serde_json::from_str::<Value>(&again).expect("json"),
+        *s,
+        "the sourcing object is what the layers give"
+    );
+
+    // `min_score` filters techniques only: the evidence trail stays.
+    let filtered = analyze(
+        &router,
+        serde_json::json!({ "text": unspin_server::SAMPLE_ARTICLE, "id": "sample", "min_score": 1.0 }),
+    )
+    .await
+    .json();
+    assert_eq!(filtered["sourcing"], *s);
+
+    // The HTML report has the evidence trail, escaped.
+    let page = analyze(
+        &router,
+        serde_json::json!({ "text": unspin_server::SAMPLE_ARTICLE, "format": "html" }),
+    )
+    .await
+    .text();
+    assert!(page.contains("<h2>Evidence trail</h2>"));
+    assert!(page.contains("<strong class=\"speaker\">Colonel W. Patrick Lang</strong>"));
 }
 
 #[tokio::test]
@@ -776,6 +882,19 @@ async fn openapi_matches_the_router_and_the_responses() {
     .json();
     assert_eq!(schema_keys("Document", "properties"), keys(&doc));
     assert_eq!(schema_keys("Summary", "properties"), keys(&doc["summary"]));
+    let sourcing = &doc["sourcing"];
+    assert_eq!(schema_keys("Sourcing", "properties"), keys(sourcing));
+    assert_eq!(schema_keys("Sourcing", "required"), keys(sourcing));
+    for (schema, value) in [
+        ("SourcingSummary", &sourcing["summary"]),
+        ("CitedSource", &sourcing["sources"][0]),
+        ("Quote", &sourcing["quotes"][0]),
+        ("Claim", &sourcing["claims"][0]),
+    ] {
+        assert!(value.is_object(), "{schema}: the sample has one");
+        assert_eq!(schema_keys(schema, "properties"), keys(value), "{schema}");
+        assert_eq!(schema_keys(schema, "required"), keys(value), "{schema}");
+    }
     let span = &doc["layers"]["technique"][0];
     assert!(
         keys(span).is_subset(&schema_keys("Span", "properties")),

@@ -10,14 +10,20 @@ use std::collections::BTreeMap;
 use minijinja::{AutoEscape, Environment, UndefinedBehavior};
 use serde::Serialize;
 use unspin_document::{layers, Document, Span};
+use unspin_sourcing::layers as sourcing_layers;
 use unspin_taxonomy::{by_label, FALLBACK_COLOR, TECHNIQUES};
 
+use crate::sourcing::{self, JsonSourcing};
 use crate::summary::summarize;
 
 const TEMPLATE_NAME: &str = "report.html";
 const TEMPLATE: &str = include_str!("../templates/report.html");
 /// CSS class of labels that are not in the taxonomy.
 const UNKNOWN_CLASS: &str = "tx";
+/// How many check-worthy claims the evidence trail lists.
+const TOP_CLAIMS: usize = 10;
+/// Longest quote text shown in the quotes list, in characters.
+const QUOTE_CHARS: usize = 400;
 
 /// The HTML report could not be rendered (a bug in the template, not in the
 /// input: every input renders).
@@ -32,6 +38,16 @@ pub struct HtmlError(#[source] minijinja::Error);
 /// preserved and the `technique` layer highlighted in each technique's
 /// taxonomy colour, and a legend with each technique's name, colour, count
 /// and definition.
+///
+/// When the document has the sourcing layers (`unspin_sourcing::layers`),
+/// an "Evidence trail" section follows the technique legend: the sourcing
+/// summary (named and anonymous sources, the share of the text that is
+/// quotation, sources by kind, check-worthy claims hedged, boosted and
+/// unhedged), a table of the cited sources (name, kind, roles, mentions,
+/// links), the quotes (speaker, cue, quoted text, kind, medium) and the
+/// most check-worthy claims (score, certainty, numbers, with their hedges
+/// and boosters marked). Quoted passages are also underlined (dotted) in the
+/// article, their speaker in the tooltip.
 ///
 /// Overlapping spans are handled by cutting the text at every span
 /// boundary: each piece is coloured after the innermost span covering it
@@ -74,6 +90,8 @@ struct Report<'a> {
     styles: Vec<Style>,
     found: Vec<LegendEntry>,
     absent: Vec<LegendEntry>,
+    /// The evidence trail, when the document has the sourcing layers.
+    evidence: Option<Evidence<'a>>,
 }
 
 /// A piece of text covered by the same set of spans throughout.
@@ -85,6 +103,63 @@ struct Segment<'a> {
     class: Option<String>,
     /// One line per covering span: technique name, score, explanation.
     tooltip: String,
+    /// The tooltip of the quote covering the piece (kind, speaker, cue);
+    /// `None` outside quotes.
+    quote: Option<String>,
+}
+
+/// The "Evidence trail" section.
+#[derive(Serialize)]
+struct Evidence<'a> {
+    /// Summary figures: (what, value).
+    stats: Vec<(String, String)>,
+    sources: Vec<SourceRow>,
+    quotes: Vec<QuoteRow>,
+    /// The most check-worthy claims, best first.
+    claims: Vec<ClaimRow<'a>>,
+    /// All check-worthy claims.
+    claims_total: usize,
+}
+
+#[derive(Serialize)]
+struct SourceRow {
+    name: String,
+    kind: String,
+    roles: String,
+    mentions: usize,
+    links: Vec<Link>,
+}
+
+#[derive(Serialize)]
+struct Link {
+    url: String,
+    /// Only http(s) URLs become links.
+    is_link: bool,
+}
+
+#[derive(Serialize)]
+struct QuoteRow {
+    speaker: String,
+    cue: Option<String>,
+    text: String,
+    kind: String,
+    medium: Option<String>,
+}
+
+#[derive(Serialize)]
+struct ClaimRow<'a> {
+    score: String,
+    certainty: String,
+    quantities: Vec<String>,
+    /// The sentence cut at its markers.
+    pieces: Vec<ClaimPiece<'a>>,
+}
+
+#[derive(Serialize)]
+struct ClaimPiece<'a> {
+    text: &'a str,
+    /// `hedge` or `booster` when the piece is a marker.
+    marker: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -138,9 +213,14 @@ impl<'a> Report<'a> {
             .iter()
             .filter(|s| !s.is_empty())
             .collect();
+        let quotes: Vec<&Span> = doc
+            .layer(sourcing_layers::QUOTE)
+            .iter()
+            .filter(|s| !s.is_empty())
+            .collect();
         let paragraphs = paragraphs(doc.text())
             .into_iter()
-            .map(|range| segments(doc.text(), range, &spans))
+            .map(|range| segments(doc.text(), range, &spans, &quotes))
             .collect();
 
         let mut styles: Vec<Style> = TECHNIQUES
@@ -169,8 +249,221 @@ impl<'a> Report<'a> {
             styles,
             found,
             absent,
+            evidence: evidence(doc),
         }
     }
+}
+
+/// A source or quote kind label for people: `news_outlet` → "news outlet".
+fn kind_name(label: &str) -> String {
+    label.replace('_', " ")
+}
+
+/// A source kind counted: "1 person", "3 people", "2 anonymous".
+fn sources_of_kind(label: &str, n: usize) -> String {
+    let name = kind_name(label);
+    if n == 1 {
+        return format!("1 {name}");
+    }
+    let plural = match label {
+        "person" => "people".to_string(),
+        "government" => "government bodies".to_string(),
+        "anonymous" | "unknown" => name,
+        _ => format!("{name}s"),
+    };
+    format!("{n} {plural}")
+}
+
+/// `counts` as "3 direct, 1 block", largest first, each item written by
+/// `item(label, count)`.
+fn count_list(counts: &BTreeMap<String, usize>, item: impl Fn(&str, usize) -> String) -> String {
+    let mut v: Vec<(&String, &usize)> = counts.iter().collect();
+    v.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+    v.iter()
+        .map(|(k, n)| item(k, **n))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// A cue worth showing: one with a letter (not a lone dash).
+fn shown_cue(cue: Option<&str>) -> Option<&str> {
+    cue.map(str::trim)
+        .filter(|c| c.chars().any(char::is_alphanumeric))
+}
+
+/// At most `max` characters of `text`, with "…" when cut.
+fn shorten(text: &str, max: usize) -> String {
+    let text = text.trim();
+    match text.char_indices().nth(max) {
+        Some((cut, _)) => format!("{}…", text[..cut].trim_end()),
+        None => text.to_string(),
+    }
+}
+
+fn evidence(doc: &Document) -> Option<Evidence<'_>> {
+    let JsonSourcing {
+        summary: s,
+        sources,
+        quotes,
+        claims: _,
+    } = sourcing::build(doc, &doc.char_index())?;
+    let plural =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    let mut stats = vec![
+        (
+            "Sources".to_string(),
+            format!(
+                "{} named, {} anonymous",
+                s.named_sources, s.anonymous_sources
+            ),
+        ),
+        (
+            "Quotation".to_string(),
+            format!(
+                "{:.1}% of the text, in {}{}",
+                s.quotation_share * 100.0,
+                plural(s.quotes, "quote", "quotes"),
+                if s.quotes_by_kind.is_empty() {
+                    String::new()
+                } else {
+                    format!(
+                        " ({})",
+                        count_list(&s.quotes_by_kind, |k, n| format!("{n} {}", kind_name(k)))
+                    )
+                }
+            ),
+        ),
+    ];
+    if !s.sources_by_kind.is_empty() {
+        stats.push((
+            "Sources by kind".to_string(),
+            count_list(&s.sources_by_kind, sources_of_kind),
+        ));
+    }
+    stats.push((
+        "Check-worthy claims".to_string(),
+        format!(
+            "{} of {} scored: {} hedged, {} boosted, {} unhedged",
+            s.check_worthy_claims,
+            plural(s.claims, "sentence", "sentences"),
+            s.hedged_claims,
+            s.boosted_claims,
+            s.unhedged_claims
+        ),
+    ));
+    let sources = sources
+        .into_iter()
+        .map(|c| SourceRow {
+            name: c.name,
+            kind: kind_name(&c.kind),
+            roles: c.roles.join(", "),
+            mentions: c.mentions,
+            links: c
+                .urls
+                .into_iter()
+                .map(|url| Link {
+                    is_link: is_web_url(&url),
+                    url,
+                })
+                .collect(),
+        })
+        .collect();
+    let quotes = quotes
+        .into_iter()
+        .map(|q| QuoteRow {
+            speaker: q.speaker.unwrap_or_else(|| "Unknown speaker".to_string()),
+            cue: shown_cue(q.cue.as_deref()).map(str::to_string),
+            text: shorten(&q.text, QUOTE_CHARS),
+            kind: kind_name(&q.kind),
+            medium: q.medium,
+        })
+        .collect();
+    let mut claims = sourcing::check_worthy_claims(doc);
+    let claims_total = claims.len();
+    // Best first; on a tie, in text order (the sort is stable).
+    claims.sort_by(|a, b| b.span.score.total_cmp(&a.span.score));
+    let claims = claims
+        .into_iter()
+        .take(TOP_CLAIMS)
+        .map(|c| ClaimRow {
+            score: format!("{:.2}", c.span.score),
+            certainty: c
+                .span
+                .attrs
+                .get("certainty")
+                .and_then(|v| v.as_str())
+                .unwrap_or("plain")
+                .to_string(),
+            quantities: c
+                .span
+                .attrs
+                .get("quantities")
+                .and_then(|v| v.as_array())
+                .into_iter()
+                .flatten()
+                .filter_map(|q| q.get("text").and_then(|t| t.as_str()).map(str::to_string))
+                .collect(),
+            pieces: claim_pieces(doc.text(), c.span, &c.markers),
+        })
+        .collect();
+    Some(Evidence {
+        stats,
+        sources,
+        quotes,
+        claims,
+        claims_total,
+    })
+}
+
+/// The claim's sentence cut at its markers (which lie inside it; an
+/// overlapping marker is skipped).
+fn claim_pieces<'a>(text: &'a str, claim: &Span, markers: &[&Span]) -> Vec<ClaimPiece<'a>> {
+    let mut markers: Vec<&Span> = markers.to_vec();
+    markers.sort_by_key(|m| (m.start(), m.end()));
+    let mut out = Vec::new();
+    let mut pos = claim.start();
+    for m in markers {
+        if m.start() < pos || m.end() > claim.end() || m.is_empty() {
+            continue;
+        }
+        if m.start() > pos {
+            out.push(ClaimPiece {
+                text: text.get(pos..m.start()).unwrap_or_default(),
+                marker: None,
+            });
+        }
+        out.push(ClaimPiece {
+            text: text.get(m.start()..m.end()).unwrap_or_default(),
+            marker: Some(m.label.clone()),
+        });
+        pos = m.end();
+    }
+    if pos < claim.end() {
+        out.push(ClaimPiece {
+            text: text.get(pos..claim.end()).unwrap_or_default(),
+            marker: None,
+        });
+    }
+    out
+}
+
+fn quote_tooltip(q: &Span) -> String {
+    let attr = |k: &str| q.attrs.get(k).and_then(|v| v.as_str());
+    let mut line = format!("Quote ({})", kind_name(&q.label));
+    if let Some(speaker) = attr("speaker") {
+        line.push_str(": ");
+        line.push_str(speaker);
+        if let Some(cue) = shown_cue(attr("cue")) {
+            line.push_str(" \u{2014} ");
+            line.push_str(cue);
+        }
+    }
+    if let Some(medium) = attr("medium") {
+        line.push_str(" (in ");
+        line.push_str(medium);
+        line.push(')');
+    }
+    line
 }
 
 /// Only http(s) URLs become links; anything else (`javascript:`, a path) is
@@ -254,15 +547,26 @@ fn paragraphs(text: &str) -> Vec<(usize, usize)> {
     out
 }
 
-/// Cuts the paragraph `start..end` at every span boundary inside it.
-fn segments<'a>(text: &'a str, (start, end): (usize, usize), spans: &[&Span]) -> Vec<Segment<'a>> {
+/// Cuts the paragraph `start..end` at every technique span and quote
+/// boundary inside it.
+fn segments<'a>(
+    text: &'a str,
+    (start, end): (usize, usize),
+    spans: &[&Span],
+    quotes: &[&Span],
+) -> Vec<Segment<'a>> {
     let here: Vec<&Span> = spans
         .iter()
         .copied()
         .filter(|s| s.start() < end && s.end() > start)
         .collect();
+    let quotes_here: Vec<&Span> = quotes
+        .iter()
+        .copied()
+        .filter(|s| s.start() < end && s.end() > start)
+        .collect();
     let mut cuts = vec![start, end];
-    for s in &here {
+    for s in here.iter().chain(&quotes_here) {
         cuts.extend(
             [s.start(), s.end()]
                 .into_iter()
@@ -275,6 +579,12 @@ fn segments<'a>(text: &'a str, (start, end): (usize, usize), spans: &[&Span]) ->
         .map(|w| {
             let (a, b) = (w[0], w[1]);
             let piece = text.get(a..b).unwrap_or_default();
+            // The innermost quote covering the piece.
+            let quote = quotes_here
+                .iter()
+                .filter(|q| q.start() <= a && q.end() >= b)
+                .min_by_key(|q| q.len())
+                .map(|q| quote_tooltip(q));
             let mut covering: Vec<&Span> = here
                 .iter()
                 .copied()
@@ -292,6 +602,7 @@ fn segments<'a>(text: &'a str, (start, end): (usize, usize), spans: &[&Span]) ->
                     text: piece,
                     class: None,
                     tooltip: String::new(),
+                    quote,
                 };
             };
             let mut class = class_of(&top.label);
@@ -307,6 +618,7 @@ fn segments<'a>(text: &'a str, (start, end): (usize, usize), spans: &[&Span]) ->
                 text: piece,
                 class: Some(class),
                 tooltip,
+                quote,
             }
         })
         .collect()
@@ -544,5 +856,192 @@ mod tests {
         assert!(html.contains("No persuasion techniques were flagged"));
         assert!(html.contains("No technique spans in 0 words."));
         assert!(html.trim_end().ends_with("</html>"));
+    }
+
+    /// The evidence trail section.
+    fn evidence_section(html: &str) -> &str {
+        let start = html
+            .find("<section class=\"evidence\">")
+            .expect("an evidence section");
+        let end = start + html[start..].find("</section>").unwrap();
+        &html[start..end]
+    }
+
+    #[test]
+    fn evidence_trail_lists_sources_quotes_and_claims() {
+        let doc = crate::sourcing::fixture::document();
+        let html = to_html(&doc).unwrap();
+        let legend = html.find("<section class=\"legend\">").unwrap();
+        let trail = html.find("<h2>Evidence trail</h2>").unwrap();
+        assert!(legend < trail, "after the technique summary");
+        let ev = evidence_section(&html);
+        assert!(
+            ev.contains("<dt>Sources</dt><dd>2 named, 1 anonymous</dd>"),
+            "{ev}"
+        );
+        assert!(
+            ev.contains(
+                "<dt>Quotation</dt><dd>29.1% of the text, in 2 quotes (1 direct, 1 indirect)</dd>"
+            ),
+            "{ev}"
+        );
+        assert!(
+            ev.contains("<dd>1 anonymous, 1 news outlet, 1 person</dd>"),
+            "{ev}"
+        );
+        assert!(
+            ev.contains("<dd>1 of 2 sentences scored: 1 hedged, 0 boosted, 0 unhedged</dd>"),
+            "{ev}"
+        );
+        assert!(ev.contains("<h3>Sources cited (3)</h3>"), "{ev}");
+        assert!(ev.contains("<tr><td>New York Times</td><td>news outlet</td><td>cited, linked</td><td class=\"num\">2</td><td class=\"links\"><a href=\"https:&#x2f;&#x2f;www.nytimes.com&#x2f;2016&#x2f;09&#x2f;27&#x2f;syria.html\""), "{ev}");
+        assert!(ev.contains("<li><strong class=\"speaker\">Colonel W. Patrick Lang</strong> <span class=\"cue\">— said —</span> <q>The ceasefire is dead,</q> <span class=\"tag\">direct · in New York Times</span></li>"), "{ev}");
+        assert!(ev.contains("<h3>Most check-worthy claims</h3>"), "{ev}");
+        assert!(ev.contains("<li><p><span class=\"hedge\" title=\"hedge\">Reportedly</span> 62 soldiers were killed, a senior official said.</p><p class=\"tag\">check-worthiness 0.85 · hedged · numbers: 62 soldiers</p></li>"), "{ev}");
+        assert!(
+            !ev.contains("The ceasefire is dead,\u{201d} Colonel"),
+            "the claim scored 0.4 is not check-worthy"
+        );
+        // Quotes are underlined in the article, the speaker in the tooltip.
+        assert!(article(&html).contains("<span class=\"qt\" title=\"Quote (direct): Colonel W. Patrick Lang — said (in New York Times)\">The ceasefire is dead,</span>"), "{html}");
+    }
+
+    #[test]
+    fn quotes_in_the_article_keep_technique_highlights() {
+        let text = "He said \u{201c}a shameful plan\u{201d} today.";
+        let mut doc = Document::new("d", text);
+        doc.add_span(
+            layers::TECHNIQUE,
+            span(text, "shameful plan\u{201d} today", "Loaded_Language"),
+        )
+        .unwrap();
+        doc.add_span(
+            sourcing_layers::QUOTE,
+            span(text, "a shameful plan", "direct").with_attr("speaker", "He"),
+        )
+        .unwrap();
+        let html = to_html(&doc).unwrap();
+        let body = article(&html);
+        let expected = "<p>He said \u{201c}\
+            <span class=\"qt\" title=\"Quote (direct): He\">a </span>\
+            <span class=\"qt\" title=\"Quote (direct): He\"><mark class=\"t8\" title=\"Loaded language (1.00)\">shameful plan</mark></span>\
+            <mark class=\"t8\" title=\"Loaded language (1.00)\">\u{201d} today</mark>.</p>";
+        assert!(body.contains(expected), "{body}");
+    }
+
+    #[test]
+    fn hostile_speakers_sources_and_claims_render_as_text() {
+        let text = "<script>alert(1)</script> said <b>it</b>. Reportedly <img src=x onerror=alert(2)> won 3 seats.";
+        let mut doc = Document::new("d", text);
+        doc.add_span(
+            sourcing_layers::QUOTE,
+            span(text, "<b>it</b>", "indirect")
+                .with_attr("id", "q1")
+                .with_attr("speaker", "<script>alert(1)</script>")
+                .with_attr("cue", "said\"><script>alert(3)</script>")
+                .with_attr("medium", "<iframe src=x>"),
+        )
+        .unwrap();
+        doc.add_span(
+            sourcing_layers::SOURCE,
+            span(text, "<script>alert(1)</script>", "person")
+                .with_attr("name", "<script>alert(1)</script>")
+                .with_attr("role", "quoted")
+                .with_attr("url", "javascript:alert(4)"),
+        )
+        .unwrap();
+        doc.add_span(
+            sourcing_layers::SOURCE,
+            span(text, "<img src=x onerror=alert(2)>", "<b>kind</b>")
+                .with_attr("name", "\" onmouseover=\"alert(5)")
+                .with_attr("role", "linked")
+                .with_attr("url", "https://example.org/\"><script>alert(6)</script>"),
+        )
+        .unwrap();
+        doc.add_span(
+            sourcing_layers::HEDGE,
+            span(text, "Reportedly", "hedge\"><script>").with_attr("marker", "reportedly"),
+        )
+        .unwrap();
+        doc.add_span(
+            sourcing_layers::CLAIM,
+            span(
+                text,
+                "Reportedly <img src=x onerror=alert(2)> won 3 seats.",
+                "claim",
+            )
+            .with_score(0.9)
+            .with_attr("id", "c1")
+            .with_attr("certainty", "<script>x</script>")
+            .with_attr(
+                "quantities",
+                serde_json::json!([{"text": "<i>3</i>", "value": 3.0, "unit": null}]),
+            ),
+        )
+        .unwrap();
+        let html = to_html(&doc).unwrap();
+        for bad in [
+            "<script",
+            "<img",
+            "<b>",
+            "<i>",
+            "<iframe",
+            "\" onmouseover",
+            "href=\"javascript",
+        ] {
+            assert!(!html.contains(bad), "{bad} in {html}");
+        }
+        let ev = evidence_section(&html);
+        assert!(
+            ev.contains(
+                "<strong class=\"speaker\">&lt;script&gt;alert(1)&lt;&#x2f;script&gt;</strong>"
+            ),
+            "{ev}"
+        );
+        assert!(
+            ev.contains("<td>&lt;script&gt;alert(1)&lt;&#x2f;script&gt;</td>"),
+            "{ev}"
+        );
+        assert!(
+            ev.contains("javascript:alert(4)</td>"),
+            "a non-web URL is shown as text: {ev}"
+        );
+        assert!(
+            ev.contains("<td>&quot; onmouseover=&quot;alert(5)</td>"),
+            "{ev}"
+        );
+        assert!(
+            ev.contains("&lt;img src=x onerror=alert(2)&gt; won 3 seats."),
+            "{ev}"
+        );
+        assert_eq!(html.matches("</main>").count(), 1);
+    }
+
+    #[test]
+    fn no_evidence_trail_without_sourcing_layers() {
+        let html = to_html(&Document::new("d", "Plain text.")).unwrap();
+        assert!(!html.contains("Evidence trail"));
+        assert!(!html.contains("class=\"qt\""));
+        let mut doc = Document::new("d", "Plain text.");
+        doc.set_layer(sourcing_layers::CLAIM, Vec::new()).unwrap();
+        let ev = to_html(&doc).unwrap();
+        let ev = evidence_section(&ev).to_string();
+        assert!(ev.contains("No source is named or linked."), "{ev}");
+        assert!(ev.contains("No quotes or reported speech found."), "{ev}");
+        assert!(
+            ev.contains("No sentence makes a check-worthy factual claim."),
+            "{ev}"
+        );
+    }
+
+    #[test]
+    fn shorten_cuts_at_characters() {
+        assert_eq!(shorten("  caf\u{e9} ol\u{e9} ", 4), "caf\u{e9}…");
+        assert_eq!(shorten("abc", 3), "abc");
+        assert_eq!(sources_of_kind("person", 3), "3 people");
+        assert_eq!(sources_of_kind("news_outlet", 2), "2 news outlets");
+        assert_eq!(sources_of_kind("anonymous", 2), "2 anonymous");
+        assert_eq!(shown_cue(Some(" \u{2014} ")), None);
+        assert_eq!(shown_cue(Some(" said ")), Some("said"));
     }
 }

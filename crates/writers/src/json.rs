@@ -7,10 +7,13 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use unspin_document::{CharIndex, Document, DocumentError, Metadata, Span, SpanError};
 
+use crate::sourcing::{self, JsonSourcing};
 use crate::summary::{summarize, Summary};
 
 /// The version written to `schema_version`. Readers accept any `1.x`.
-pub const SCHEMA_VERSION: &str = "1.0";
+///
+/// 1.1 added the optional top-level `sourcing` object.
+pub const SCHEMA_VERSION: &str = "1.1";
 
 /// The attribute that is written as a span's own `explanation` field.
 const EXPLANATION: &str = "explanation";
@@ -18,7 +21,7 @@ const EXPLANATION: &str = "explanation";
 /// One document in the wire format (the top-level JSON object).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct JsonDocument {
-    /// Version of this format, `"1.0"`.
+    /// Version of this format, `"1.1"`.
     pub schema_version: String,
     /// The document identifier.
     pub id: String,
@@ -35,6 +38,26 @@ pub struct JsonDocument {
     /// convenience; ignored (recomputed) when read.
     #[serde(default)]
     pub summary: Summary,
+    /// The evidence trail (since 1.1): sourcing summary, cited sources,
+    /// quotes and check-worthy claims, derived from the sourcing layers.
+    /// Absent when the document has none of them; ignored (recomputed) when
+    /// read.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient_sourcing"
+    )]
+    pub sourcing: Option<JsonSourcing>,
+}
+
+/// Reads `sourcing` when it has the documented shape and skips it (`None`)
+/// otherwise: it is derived data, and a malformed copy must not make the
+/// document unreadable.
+fn lenient_sourcing<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<Option<JsonSourcing>, D::Error> {
+    let value = serde_json::Value::deserialize(d)?;
+    Ok(serde_json::from_value(value).ok())
 }
 
 /// Article metadata in the wire format. Every field is always written;
@@ -173,6 +196,7 @@ pub fn to_wire(doc: &Document) -> JsonDocument {
         },
         layers,
         summary: summarize(doc),
+        sourcing: sourcing::build(doc, &index),
     }
 }
 
@@ -221,7 +245,8 @@ pub fn to_json_line(doc: &Document) -> Result<String, JsonError> {
 /// Reads a document from the wire format (pretty or one-line).
 ///
 /// Offsets are converted back from code points to bytes, and each span's
-/// `text` is checked against the document text. `summary` is ignored.
+/// `text` is checked against the document text. `summary` and `sourcing`
+/// are ignored (they derive from the layers).
 ///
 /// # Errors
 /// Invalid JSON, an unsupported `schema_version`, offsets that do not fit
@@ -428,8 +453,12 @@ mod tests {
     #[test]
     fn wire_shape() {
         let v: serde_json::Value = serde_json::from_str(&to_json(&sample()).unwrap()).unwrap();
-        assert_eq!(v["schema_version"], "1.0");
+        assert_eq!(v["schema_version"], "1.1");
         assert_eq!(v["id"], "article42");
+        assert!(
+            v.get("sourcing").is_none(),
+            "no sourcing layers, no sourcing object"
+        );
         assert_eq!(v["metadata"]["authors"][0], "Ana Mar\u{ed}a L\u{f3}pez");
         assert!(
             v["metadata"]["site_name"].is_null(),
@@ -573,5 +602,166 @@ mod tests {
             .unwrap();
         let back = from_json(&to_json(&doc).unwrap()).unwrap();
         assert_eq!(back.layer("x")[0].score, 0.0);
+    }
+
+    #[test]
+    fn sourcing_object_is_written_from_the_layers() {
+        use crate::sourcing::fixture;
+        let doc = fixture::document();
+        let json = to_json(&doc).unwrap();
+        let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(v["schema_version"], "1.1");
+        let s = &v["sourcing"];
+        let summary = &s["summary"];
+        assert_eq!(summary["quotes"], 2);
+        assert_eq!(summary["quotes_by_kind"]["direct"], 1);
+        assert_eq!(
+            (
+                summary["named_sources"].as_u64(),
+                summary["anonymous_sources"].as_u64()
+            ),
+            (Some(2), Some(1))
+        );
+        assert_eq!(summary["sources_by_kind"]["news_outlet"], 1);
+        let share = summary["quotation_share"].as_f64().unwrap();
+        assert!(share > 0.0 && share < 1.0, "{share}");
+        assert_eq!(
+            (
+                summary["claims"].as_u64(),
+                summary["check_worthy_claims"].as_u64()
+            ),
+            (Some(2), Some(1))
+        );
+        assert_eq!(
+            (
+                summary["hedged_claims"].as_u64(),
+                summary["boosted_claims"].as_u64(),
+                summary["unhedged_claims"].as_u64()
+            ),
+            (Some(1), Some(0), Some(0))
+        );
+
+        assert_eq!(
+            s["sources"],
+            serde_json::json!([
+                {"name": "Colonel W. Patrick Lang", "kind": "person", "mentions": 1,
+                 "roles": ["quoted"], "urls": []},
+                {"name": "New York Times", "kind": "news_outlet", "mentions": 2,
+                 "roles": ["cited", "linked"],
+                 "urls": ["https://www.nytimes.com/2016/09/27/syria.html"]},
+                {"name": "a senior official", "kind": "anonymous", "mentions": 1,
+                 "roles": ["quoted"], "urls": []},
+            ])
+        );
+
+        // Quotes: attributes resolved, offsets in code points.
+        let chars: Vec<char> = fixture::TEXT.chars().collect();
+        let slice = |o: &serde_json::Value| -> String {
+            let (a, b) = (o["start"].as_u64().unwrap(), o["end"].as_u64().unwrap());
+            chars[a as usize..b as usize].iter().collect()
+        };
+        let q = &s["quotes"][0];
+        assert_eq!(q["id"], "q1");
+        assert_eq!(q["kind"], "direct");
+        assert_eq!(q["speaker"], "Colonel W. Patrick Lang");
+        assert_eq!(q["speaker_kind"], "person");
+        assert_eq!(q["cue"], "said");
+        assert_eq!(q["medium"], "New York Times");
+        assert_eq!(q["text"], "The ceasefire is dead,");
+        assert_eq!(
+            q["start"], 13,
+            "\u{e9} and \u{201c} are one code point each"
+        );
+        assert_eq!(slice(q), "The ceasefire is dead,");
+        assert!(s["quotes"][1]["medium"].is_null(), "unknown is null");
+        assert_eq!(s["quotes"][1]["speaker_kind"], "anonymous");
+
+        // Only the check-worthy claim, with its hedge.
+        let claims = s["claims"].as_array().unwrap();
+        assert_eq!(claims.len(), 1);
+        let c = &claims[0];
+        assert_eq!(
+            (
+                c["id"].as_str(),
+                c["certainty"].as_str(),
+                c["quoted"].as_bool()
+            ),
+            (Some("c2"), Some("hedged"), Some(false))
+        );
+        assert_eq!(c["score"].as_f64(), Some(0.85));
+        assert_eq!(c["quantities"][0]["text"], "62 soldiers");
+        assert_eq!(slice(c), c["text"].as_str().unwrap());
+        let m = &c["markers"][0];
+        assert_eq!(
+            (m["kind"].as_str(), m["marker"].as_str(), m["text"].as_str()),
+            (Some("hedge"), Some("reportedly"), Some("Reportedly"))
+        );
+        assert_eq!(slice(m), "Reportedly");
+
+        // It reads back, and the copy writes the same object.
+        let back = from_json(&json).unwrap();
+        assert_eq!(back, doc);
+        assert_eq!(to_json(&back).unwrap(), json);
+        assert_eq!(
+            serde_json::from_str::<JsonDocument>(&json)
+                .unwrap()
+                .sourcing,
+            crate::sourcing_of(&doc)
+        );
+    }
+
+    #[test]
+    fn sourcing_is_written_when_any_sourcing_layer_is_there() {
+        let mut doc = Document::new("d", "No quotes here.");
+        assert!(to_wire(&doc).sourcing.is_none());
+        doc.set_layer("quote", Vec::new()).unwrap();
+        let s = to_wire(&doc).sourcing.expect("an empty quote layer counts");
+        assert_eq!(s.summary.quotes, 0);
+        assert!(s.sources.is_empty() && s.quotes.is_empty() && s.claims.is_empty());
+        let v: serde_json::Value = serde_json::from_str(&to_json(&doc).unwrap()).unwrap();
+        assert_eq!(v["sourcing"]["sources"], serde_json::json!([]));
+        assert_eq!(v["sourcing"]["summary"]["quotation_share"], 0.0);
+    }
+
+    #[test]
+    fn reader_ignores_the_sourcing_object() {
+        let doc = crate::sourcing::fixture::document();
+        let mut v: serde_json::Value = serde_json::from_str(&to_json(&doc).unwrap()).unwrap();
+        // Unknown fields, missing fields, stale values: all ignored.
+        v["sourcing"] = serde_json::json!({
+            "summary": {"quotes": 99, "not_yet_invented": true},
+            "quotes": [{"id": "q9", "text": "nowhere in the text"}],
+            "future": [1, 2, 3]
+        });
+        assert_eq!(from_json(&v.to_string()).unwrap(), doc);
+        let wire: JsonDocument = serde_json::from_value(v.clone()).unwrap();
+        assert_eq!(wire.sourcing.unwrap().summary.quotes, 99);
+        // A malformed one too.
+        v["sourcing"] = serde_json::json!("not an object");
+        assert_eq!(from_json(&v.to_string()).unwrap(), doc);
+        v["sourcing"] = serde_json::Value::Null;
+        assert_eq!(from_json(&v.to_string()).unwrap(), doc);
+        // A 1.0 document (no sourcing object) still reads.
+        v.as_object_mut().unwrap().remove("sourcing");
+        v["schema_version"] = "1.0".into();
+        assert_eq!(from_json(&v.to_string()).unwrap(), doc);
+    }
+
+    #[test]
+    fn documented_sourcing_example_is_what_the_writer_writes() {
+        let written = serde_json::to_string_pretty(&crate::sourcing_of(
+            &crate::sourcing::fixture::document(),
+        ))
+        .unwrap();
+        if std::env::var_os("UNSPIN_PRINT_DOC_EXAMPLE").is_some() {
+            println!("{written}");
+        }
+        let doc_md = include_str!("../../../docs/json-format.md");
+        let example = doc_md
+            .split("```json\n")
+            .nth(2)
+            .and_then(|rest| rest.split("\n```").next())
+            .expect("docs/json-format.md has a second ```json example, the sourcing object");
+        assert_eq!(written, example, "docs/json-format.md is out of date");
     }
 }

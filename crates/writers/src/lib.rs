@@ -11,12 +11,15 @@
 //!   from the domain types so that either can change without breaking the
 //!   other; described field by field in `docs/json-format.md`. Each span
 //!   repeats the text it covers, and the reader checks it.
+//!   Since schema 1.1 the output also carries the article's evidence trail
+//!   (`sourcing`: [`JsonSourcing`], from the `unspin-sourcing` layers).
 //! * **PTC / SemEval lines** ([`to_ptc_labels`], [`to_ptc_si`]): the
 //!   `technique` layer as `.labels` (TC) or SI lines, for the official scorers
 //!   and for `unspin_eval`.
 //! * **HTML** ([`to_html`]): a standalone report page with the technique
-//!   spans highlighted in their taxonomy colours, rendered from a template
-//!   with HTML auto-escaping.
+//!   spans highlighted in their taxonomy colours and, when the document has
+//!   the sourcing layers, an "Evidence trail" section (sources, quotes,
+//!   check-worthy claims), rendered from a template with HTML auto-escaping.
 //!
 //! Writers return strings; the caller decides where they go.
 //!
@@ -47,6 +50,7 @@
 mod html;
 mod json;
 mod ptc;
+mod sourcing;
 mod summary;
 
 pub use html::{to_html, HtmlError};
@@ -55,4 +59,7 @@ pub use json::{
     SCHEMA_VERSION,
 };
 pub use ptc::{to_ptc_labels, to_ptc_si, PtcError};
+pub use sourcing::{
+    sourcing_of, JsonClaim, JsonMarker, JsonQuote, JsonSource, JsonSourcing, JsonSourcingSummary,
+};
 pub use summary::{summarize, Summary};

@@ -1,0 +1,400 @@
+//! The attribution (quote extraction) task of `unspin predict`, `unspin eval`
+//! and `unspin train`, on PolNeAR-style data.
+//!
+//! Prediction lines: `id<TAB>source_start<TAB>source_end<TAB>cue_start<TAB>cue_end<TAB>
+//! content_start<TAB>content_end`, Unicode code points, end exclusive, empty
+//! fields where a role is absent.
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::Context as _;
+use rayon::prelude::*;
+use serde::Serialize;
+use unspin_document::{CharIndex, Document};
+use unspin_eval::{score_attributions, AttributionScore, AttributionSpans};
+use unspin_pipeline::Stage;
+use unspin_readers::{read_attribution_corpus, read_text, ReadOptions};
+use unspin_segment::SentenceStage;
+use unspin_sourcing::attribution::{
+    evaluate, evaluate_with, train, AttributionModel, TrainConfig, TrainReport, TrainingArticle,
+};
+use unspin_sourcing::{Attribution, SourcingStage};
+
+use super::Outcome;
+
+/// The `*.txt` files of `dir` (or of `dir/text`, a PolNeAR split folder),
+/// sorted by name.
+pub fn text_files(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
+    let list = |d: &Path| -> anyhow::Result<Vec<PathBuf>> {
+        let mut v: Vec<PathBuf> = fs::read_dir(d)
+            .with_context(|| format!("cannot read the folder \"{}\"", d.display()))?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == "txt"))
+            .collect();
+        v.sort();
+        Ok(v)
+    };
+    if !dir.is_dir() {
+        anyhow::bail!("\"{}\": not a folder", dir.display());
+    }
+    let mut files = list(dir)?;
+    if files.is_empty() && dir.join("text").is_dir() {
+        files = list(&dir.join("text"))?;
+    }
+    if files.is_empty() {
+        anyhow::bail!(
+            "\"{}\": no .txt files in it (or in its text/ folder)",
+            dir.display()
+        );
+    }
+    Ok(files)
+}
+
+/// Reads a plain-text article exactly as stored (a byte-order mark kept, so
+/// code points index the file), first line the headline.
+fn read_article(path: &Path) -> anyhow::Result<Document> {
+    let options = ReadOptions {
+        keep_bom: true,
+        ..ReadOptions::default()
+    };
+    let text = unspin_readers::read_text_file_with(path, &options)?;
+    let id = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    Ok(read_text(id, text))
+}
+
+/// The attributions of a document: the full sourcing analysis (tagger,
+/// quotation rules, reconciliation), or the tagger alone.
+pub fn attributions(doc: &mut Document, tagger_only: bool) -> anyhow::Result<Vec<Attribution>> {
+    let stage = SourcingStage::shipped();
+    if tagger_only {
+        return Ok(stage.model().predict(doc.text()));
+    }
+    SentenceStage.process(doc)?;
+    let found = unspin_sourcing::entities::find_entities(doc);
+    Ok(stage.attributions(doc, &found))
+}
+
+fn field(idx: &CharIndex, r: Option<&std::ops::Range<usize>>) -> (String, String) {
+    match r {
+        Some(r) => (
+            idx.to_char(r.start).to_string(),
+            idx.to_char(r.end).to_string(),
+        ),
+        None => (String::new(), String::new()),
+    }
+}
+
+/// The prediction lines of one document.
+pub fn lines(doc: &Document, found: &[Attribution]) -> String {
+    let idx = doc.char_index();
+    let mut out = String::new();
+    for a in found {
+        let (ss, se) = field(&idx, a.source.as_ref());
+        let (cs, ce) = field(&idx, a.cue.as_ref());
+        let (ts, te) = field(&idx, Some(&a.content));
+        out.push_str(&format!("{}\t{ss}\t{se}\t{cs}\t{ce}\t{ts}\t{te}\n", doc.id));
+    }
+    out
+}
+
+/// `unspin predict --task attribution DIR`.
+pub fn predict(dir: &Path, output: Option<&Path>, tagger_only: bool) -> anyhow::Result<Outcome> {
+    let files = text_files(dir)?;
+    tracing::info!(articles = files.len(), "finding attributions");
+    let results: Vec<anyhow::Result<String>> = files
+        .par_iter()
+        .map(|path| {
+            let mut doc = read_article(path)?;
+            let found = attributions(&mut doc, tagger_only)?;
+            Ok(lines(&doc, &found))
+        })
+        .collect();
+    let mut out = super::open_output(output)?;
+    let mut failed = 0;
+    for result in results {
+        match result {
+            Ok(text) => out.write_all(text.as_bytes())?,
+            Err(e) => {
+                failed += 1;
+                super::print_error(&format!("{e:#}"));
+            }
+        }
+    }
+    out.flush()?;
+    Ok(Outcome::from_failures(failed))
+}
+
+#[allow(clippy::single_range_in_vec_init)] // one piece, in the scorer's list-of-pieces form
+fn parse_range(a: &str, b: &str) -> Result<Vec<std::ops::Range<usize>>, String> {
+    match (a.trim(), b.trim()) {
+        ("", "") => Ok(Vec::new()),
+        (a, b) => {
+            let s: usize = a
+                .parse()
+                .map_err(|_| format!("offset {a:?} is not a number"))?;
+            let e: usize = b
+                .parse()
+                .map_err(|_| format!("offset {b:?} is not a number"))?;
+            if s > e {
+                return Err(format!("start {s} is after end {e}"));
+            }
+            Ok(vec![s..e])
+        }
+    }
+}
+
+/// Parses prediction lines (see the module doc).
+///
+/// # Errors
+/// The 1-based line number and what is wrong.
+pub fn parse_lines(text: &str) -> Result<Vec<AttributionSpans>, String> {
+    let mut out = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let line = line.trim_end_matches('\r');
+        if line.trim().is_empty() {
+            continue;
+        }
+        let f: Vec<&str> = line.split('\t').collect();
+        if f.len() != 7 {
+            return Err(format!(
+                "line {}: expected 7 tab-separated fields, found {}",
+                i + 1,
+                f.len()
+            ));
+        }
+        let err = |e: String| format!("line {}: {e}", i + 1);
+        let content = parse_range(f[5], f[6]).map_err(err)?;
+        if content.is_empty() {
+            return Err(format!("line {}: the content fields are empty", i + 1));
+        }
+        out.push(AttributionSpans {
+            article_id: f[0].to_string(),
+            source: parse_range(f[1], f[2]).map_err(err)?,
+            cue: parse_range(f[3], f[4]).map_err(err)?,
+            content,
+        });
+    }
+    Ok(out)
+}
+
+/// Gold attributions of a PolNeAR split folder, in code points.
+fn gold_spans(dir: &Path) -> anyhow::Result<Vec<AttributionSpans>> {
+    let corpus = read_attribution_corpus(dir)
+        .with_context(|| format!("cannot read the gold attributions in \"{}\"", dir.display()))?;
+    Ok(corpus
+        .into_iter()
+        .flat_map(|a| {
+            let id = a.document.id.clone();
+            a.attributions.into_iter().map(move |g| AttributionSpans {
+                article_id: id.clone(),
+                source: g.source,
+                cue: g.cue,
+                content: g.content,
+            })
+        })
+        .collect())
+}
+
+/// `unspin eval attribution --pred FILE --gold DIR`.
+pub fn eval(pred: &Path, gold: &Path, json: bool) -> anyhow::Result<Outcome> {
+    let text = super::read_lines_file(pred)?;
+    let predicted = parse_lines(&text).map_err(|e| super::in_file(pred, e))?;
+    let gold_spans = gold_spans(gold)?;
+    let score = score_attributions(&gold_spans, &predicted);
+    let mut out = super::open_output(None)?;
+    if json {
+        let value = serde_json::json!({ "task": "attribution", "pred": pred, "gold": gold, "scores": score });
+        writeln!(out, "{}", serde_json::to_string_pretty(&value)?)?;
+    } else {
+        writeln!(out, "{score}")?;
+    }
+    out.flush()?;
+    Ok(Outcome::Success)
+}
+
+/// Reads a PolNeAR split as training articles.
+pub fn training_articles(dir: &Path) -> anyhow::Result<Vec<TrainingArticle>> {
+    let corpus = read_attribution_corpus(dir)
+        .with_context(|| format!("cannot read the attribution corpus \"{}\"", dir.display()))?;
+    Ok(corpus
+        .into_iter()
+        .map(|a| {
+            TrainingArticle::from_char_ranges(
+                a.document.id.clone(),
+                a.document.text(),
+                a.attributions
+                    .iter()
+                    .map(|g| (&g.source[..], &g.cue[..], &g.content[..])),
+            )
+        })
+        .collect())
+}
+
+/// The PolNeAR `data` folder under `root` (`root` itself, `root/data`).
+fn polnear_data(root: &Path) -> anyhow::Result<PathBuf> {
+    for candidate in [root.to_path_buf(), root.join("data")] {
+        if candidate.join("train").join("text").is_dir()
+            && candidate.join("dev").join("text").is_dir()
+        {
+            return Ok(candidate);
+        }
+    }
+    anyhow::bail!(
+        "\"{}\": expected a PolNeAR folder with train/ and dev/ splits (each with text/ and \
+         attributions/), directly or under data/",
+        root.display()
+    )
+}
+
+#[derive(Serialize)]
+struct Metrics<'a> {
+    data: &'a Path,
+    train_articles: usize,
+    dev_articles: usize,
+    config: ConfigView,
+    training: &'a TrainReport,
+    rows: usize,
+    bytes: usize,
+    dev_tagger: &'a AttributionScore,
+    dev_full: &'a AttributionScore,
+    seconds_total: f64,
+}
+
+#[derive(Serialize)]
+struct ConfigView {
+    bits: u32,
+    max_epochs: usize,
+    holdout_every: usize,
+    seed: u64,
+    stacked: bool,
+    folds: usize,
+    prune: u8,
+}
+
+/// `unspin train --task attribution --data POLNEAR`: trains on train, scores
+/// dev (the tagger alone, and the full sourcing analysis), writes the model
+/// and `<stem>.metrics.json` beside it.
+pub fn train_command(data: &Path, out: &Path) -> anyhow::Result<Outcome> {
+    let started = Instant::now();
+    let root = polnear_data(data)?;
+    let train_set = training_articles(&root.join("train"))?;
+    let dev = training_articles(&root.join("dev"))?;
+    tracing::info!(
+        train = train_set.len(),
+        dev = dev.len(),
+        "training the attribution tagger"
+    );
+    let config = TrainConfig::default();
+    let (model, report) = train(&train_set, &config);
+    let bytes = model.to_bytes();
+    if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
+        fs::create_dir_all(dir).with_context(|| format!("cannot create \"{}\"", dir.display()))?;
+    }
+    fs::write(out, &bytes).with_context(|| format!("cannot write \"{}\"", out.display()))?;
+    let dev_tagger = evaluate(&model, &dev);
+    // The full analysis with this model (it may not be the shipped one).
+    let leaked: &'static AttributionModel = Box::leak(Box::new(model.clone()));
+    let stage = SourcingStage::with_model(leaked);
+    let dev_full = evaluate_with(&dev, |a| {
+        let mut doc = read_text(a.id.clone(), a.text.clone());
+        if SentenceStage.process(&mut doc).is_err() {
+            return Vec::new();
+        }
+        let found = unspin_sourcing::entities::find_entities(&doc);
+        stage.attributions(&doc, &found)
+    });
+    let metrics = Metrics {
+        data,
+        train_articles: train_set.len(),
+        dev_articles: dev.len(),
+        config: ConfigView {
+            bits: config.bits,
+            max_epochs: config.max_epochs,
+            holdout_every: config.holdout_every,
+            seed: config.seed,
+            stacked: config.stacked,
+            folds: config.folds,
+            prune: config.prune,
+        },
+        training: &report,
+        rows: model.rows(),
+        bytes: bytes.len(),
+        dev_tagger: &dev_tagger,
+        dev_full: &dev_full,
+        seconds_total: started.elapsed().as_secs_f64(),
+    };
+    let stem = out
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "model".into());
+    let metrics_path = out.with_file_name(format!("{stem}.metrics.json"));
+    fs::write(
+        &metrics_path,
+        serde_json::to_string_pretty(&metrics)? + "\n",
+    )
+    .with_context(|| format!("cannot write \"{}\"", metrics_path.display()))?;
+    let mut o = super::open_output(None)?;
+    let scores = |v: &[f64]| {
+        v.iter()
+            .map(|f| format!("{f:.3}"))
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    writeln!(
+        o,
+        "Attribution tagger: {} training articles; epochs chosen on every {}th: first tagger {} \
+         (held-out attribution F1 by epoch: {}), stacked tagger {} ({}); {:.1} s.",
+        train_set.len(),
+        config.holdout_every,
+        report.epochs,
+        scores(&report.holdout_f1),
+        report.stacked_epochs,
+        scores(&report.stacked_holdout_f1),
+        report.seconds
+    )?;
+    writeln!(
+        o,
+        "Model: {} ({} rows, {} bytes)\n",
+        out.display(),
+        model.rows(),
+        bytes.len()
+    )?;
+    writeln!(
+        o,
+        "PolNeAR dev ({} articles), tagger alone:\n{dev_tagger}\n",
+        dev.len()
+    )?;
+    writeln!(
+        o,
+        "PolNeAR dev, full sourcing analysis (tagger + quotation rules):\n{dev_full}"
+    )?;
+    o.flush()?;
+    Ok(Outcome::Success)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prediction_lines_round_trip_with_empty_fields() {
+        let spans = parse_lines("a\t0\t2\t3\t7\t8\t20\nb\t\t\t1\t3\t4\t9\n").unwrap();
+        assert_eq!(spans.len(), 2);
+        assert_eq!(spans[0].source, vec![0..2]);
+        assert!(spans[1].source.is_empty());
+        assert_eq!(spans[1].content, vec![4..9]);
+        assert!(parse_lines("a\t0\t2\n").unwrap_err().contains("line 1"));
+        assert!(parse_lines("a\t\t\t\t\t\t\n")
+            .unwrap_err()
+            .contains("content"));
+        assert!(parse_lines("a\t5\t2\t\t\t1\t2\n")
+            .unwrap_err()
+            .contains("after"));
+    }
+}
