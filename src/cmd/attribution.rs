@@ -228,9 +228,7 @@ pub fn training_articles(dir: &Path) -> anyhow::Result<Vec<TrainingArticle>> {
             TrainingArticle::from_char_ranges(
                 a.document.id.clone(),
                 a.document.text(),
-                a.attributions
-                    .iter()
-                    .map(|g| (&g.source[..], &g.cue[..], &g.content[..])),
+                a.role_pieces(),
             )
         })
         .collect())

@@ -49,6 +49,18 @@ pub struct AttributionArticle {
     pub annotation: PathBuf,
 }
 
+/// The roles of one attribution as piece slices: `(source, cue, content)`.
+pub type RolePieces<'a> = (&'a [Range<usize>], &'a [Range<usize>], &'a [Range<usize>]);
+
+impl AttributionArticle {
+    /// Every attribution's `(source, cue, content)` pieces, in code points.
+    pub fn role_pieces(&self) -> impl Iterator<Item = RolePieces<'_>> {
+        self.attributions
+            .iter()
+            .map(|g| (&g.source[..], &g.cue[..], &g.content[..]))
+    }
+}
+
 fn bad(path: Option<&Path>, line_no: usize, line: &str, reason: impl Into<String>) -> LabelError {
     LabelError::new(
         path,

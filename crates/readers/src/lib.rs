@@ -73,7 +73,7 @@ mod proptests;
 
 pub use brat::{
     parse_brat_attributions, read_attribution_corpus, read_brat_attributions, AttributionArticle,
-    BratAttribution,
+    BratAttribution, RolePieces,
 };
 pub use corpus::{collect_inputs, find_articles, read_ptc_dir, INPUT_EXTENSIONS, LABEL_SUFFIXES};
 pub use detect::{

@@ -13,9 +13,7 @@ fn load(dir: &str) -> Vec<TrainingArticle> {
             TrainingArticle::from_char_ranges(
                 a.document.id.clone(),
                 a.document.text(),
-                a.attributions
-                    .iter()
-                    .map(|g| (&g.source[..], &g.cue[..], &g.content[..])),
+                a.role_pieces(),
             )
         })
         .collect()

@@ -69,6 +69,8 @@ pub mod layers {
     /// `boosted` or `plain`), `quantities` (array of `{text, value, unit}`),
     /// `quoted` (bool: the sentence is inside a quote).
     pub const CLAIM: &str = "claim";
+    /// Every layer the sourcing stage writes.
+    pub const ALL: [&str; 7] = [ENTITY, QUOTE, SPEAKER, CUE, SOURCE, HEDGE, CLAIM];
 }
 
 /// What kind of thing an entity is.
@@ -162,6 +164,20 @@ pub enum SourceKind {
 }
 
 impl SourceKind {
+    /// The source kind of an entity named `name`: outlets on the known blog
+    /// hosts and platforms are blogs; places stand for their governments
+    /// ("Moscow said").
+    pub fn of_entity(kind: EntityKind, name: &str) -> SourceKind {
+        match kind {
+            EntityKind::Person => SourceKind::Person,
+            EntityKind::NewsOutlet if entities::is_known_blog(name) => SourceKind::Blog,
+            EntityKind::NewsOutlet => SourceKind::NewsOutlet,
+            EntityKind::Government | EntityKind::Place => SourceKind::Government,
+            EntityKind::ThinkTank => SourceKind::ThinkTank,
+            EntityKind::Organisation => SourceKind::Organisation,
+        }
+    }
+
     /// The snake_case name used as a span label.
     pub fn name(self) -> &'static str {
         match self {
@@ -201,4 +217,22 @@ pub struct Attribution {
     pub score: f32,
     /// What produced it (e.g. `attribution-tagger`, `blockquote-rule`).
     pub provenance: &'static str,
+}
+
+impl Attribution {
+    /// An indirect attribution of `content` with no cue, source, speaker or
+    /// medium yet (set the fields that are known).
+    pub fn new(content: ByteRange, score: f32, provenance: &'static str) -> Attribution {
+        Attribution {
+            content,
+            cue: None,
+            source: None,
+            kind: QuoteKind::Indirect,
+            speaker: None,
+            speaker_kind: None,
+            medium: None,
+            score,
+            provenance,
+        }
+    }
 }

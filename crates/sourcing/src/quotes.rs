@@ -32,7 +32,7 @@ use unspin_segment::{sentences, tokenize, Token, TokenKind};
 
 use std::sync::OnceLock;
 
-use crate::entities::{is_known_blog, is_person_descriptor, is_title_word, FastSet};
+use crate::entities::{is_person_descriptor, is_title_word, FastSet};
 use crate::hedges::Lowered;
 use crate::{Attribution, ByteRange, Entity, EntityKind, QuoteKind, SourceKind};
 
@@ -1737,22 +1737,6 @@ fn indirect_attributions(ctx: &Ctx, out: &mut Vec<Attribution>) {
 
 // --- Resolution and reconciliation ----------------------------------------
 
-fn source_kind_of(kind: EntityKind, name: &str) -> SourceKind {
-    match kind {
-        EntityKind::Person => SourceKind::Person,
-        EntityKind::NewsOutlet => {
-            if is_known_blog(name) {
-                SourceKind::Blog
-            } else {
-                SourceKind::NewsOutlet
-            }
-        }
-        EntityKind::Government | EntityKind::Place => SourceKind::Government,
-        EntityKind::ThinkTank => SourceKind::ThinkTank,
-        EntityKind::Organisation => SourceKind::Organisation,
-    }
-}
-
 fn last_entity_before(
     entities: &[Entity],
     at: usize,
@@ -1782,7 +1766,7 @@ fn resolve(
         if e.kind == EntityKind::Place && e.range.len() * 2 < source.len() {
             // "officials in Moscow"
         } else {
-            let k = source_kind_of(e.kind, &name);
+            let k = SourceKind::of_entity(e.kind, &name);
             return (Some(name), Some(k));
         }
     }
@@ -1810,7 +1794,7 @@ fn resolve(
         return match e {
             Some(e) => {
                 let name = text[e.range.clone()].to_string();
-                let k = source_kind_of(e.kind, &name);
+                let k = SourceKind::of_entity(e.kind, &name);
                 (Some(name), Some(k))
             }
             None => (None, Some(SourceKind::Unknown)),
@@ -2255,38 +2239,12 @@ mod tests {
         let moderate = text.find("moderate").unwrap();
         let weak = text.find("the deal").unwrap();
         let tagged = vec![
+            Attribution::new(won..won + 6, 0.6, "attribution-tagger"),
+            Attribution::new(moderate..moderate + 8, 0.6, "attribution-tagger"),
             Attribution {
-                content: won..won + 6,
-                cue: None,
-                source: None,
-                kind: QuoteKind::Indirect,
-                speaker: None,
-                speaker_kind: None,
-                medium: None,
-                score: 0.6,
-                provenance: "attribution-tagger",
-            },
-            Attribution {
-                content: moderate..moderate + 8,
-                cue: None,
-                source: None,
-                kind: QuoteKind::Indirect,
-                speaker: None,
-                speaker_kind: None,
-                medium: None,
-                score: 0.6,
-                provenance: "attribution-tagger",
-            },
-            Attribution {
-                content: weak..text.len() - 1,
                 cue: Some(weak - 5..weak - 1),
                 source: Some(weak - 13..weak - 6),
-                kind: QuoteKind::Indirect,
-                speaker: None,
-                speaker_kind: None,
-                medium: None,
-                score: 0.6,
-                provenance: "attribution-tagger",
+                ..Attribution::new(weak..text.len() - 1, 0.6, "attribution-tagger")
             },
         ];
         let merged = reconcile(&doc, tagged, rules, &e);

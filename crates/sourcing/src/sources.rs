@@ -111,22 +111,6 @@ fn valid(text: &str, r: &ByteRange) -> bool {
         && text.is_char_boundary(r.end)
 }
 
-fn entity_source_kind(kind: EntityKind, name: &str) -> SourceKind {
-    match kind {
-        EntityKind::Person => SourceKind::Person,
-        EntityKind::NewsOutlet => {
-            if is_known_blog(name) {
-                SourceKind::Blog
-            } else {
-                SourceKind::NewsOutlet
-            }
-        }
-        EntityKind::Government | EntityKind::Place => SourceKind::Government,
-        EntityKind::ThinkTank => SourceKind::ThinkTank,
-        EntityKind::Organisation => SourceKind::Organisation,
-    }
-}
-
 /// The kind of a named source: by entity, gazetteer or blog list.
 fn kind_of_name(text: &str, entities: &[Entity], range: &ByteRange, name: &str) -> SourceKind {
     if is_known_blog(name) {
@@ -138,10 +122,10 @@ fn kind_of_name(text: &str, entities: &[Entity], range: &ByteRange, name: &str) 
         .max_by_key(|e| e.range.len())
     {
         if e.range.len() * 2 >= range.len() {
-            return entity_source_kind(e.kind, &text[e.range.clone()]);
+            return SourceKind::of_entity(e.kind, &text[e.range.clone()]);
         }
     }
-    gazetteer_kind(name).map_or(SourceKind::Unknown, |k| entity_source_kind(k, name))
+    gazetteer_kind(name).map_or(SourceKind::Unknown, |k| SourceKind::of_entity(k, name))
 }
 
 const KNOWN_HOSTS: &[(&str, &str, SourceKind)] = &[
@@ -572,7 +556,7 @@ pub fn find_sources(
             push(
                 SourceMention {
                     range: e.range.clone(),
-                    kind: entity_source_kind(e.kind, &name),
+                    kind: SourceKind::of_entity(e.kind, &name),
                     name,
                     role: SourceRole::Cited,
                     url: None,
@@ -746,7 +730,7 @@ pub fn find_sources(
             (n.clone(), *k)
         } else if let Some(e) = anchor_entity {
             let n = text[e.range.clone()].to_string();
-            let k = entity_source_kind(e.kind, &n);
+            let k = SourceKind::of_entity(e.kind, &n);
             (n, k)
         } else if let Some(h) = host {
             (h, SourceKind::Unknown)

@@ -73,15 +73,7 @@ impl Stage for SourcingStage {
         &[doc_layers::SENTENCE]
     }
     fn assigns(&self) -> &[&str] {
-        &[
-            layers::ENTITY,
-            layers::QUOTE,
-            layers::SPEAKER,
-            layers::CUE,
-            layers::SOURCE,
-            layers::HEDGE,
-            layers::CLAIM,
-        ]
+        &layers::ALL
     }
     fn process(&self, doc: &mut Document) -> Result<(), StageError> {
         let found = entities::find_entities(doc);

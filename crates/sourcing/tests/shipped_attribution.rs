@@ -24,9 +24,7 @@ fn articles(split: &str) -> Option<Vec<TrainingArticle>> {
                 TrainingArticle::from_char_ranges(
                     a.document.id.clone(),
                     a.document.text(),
-                    a.attributions
-                        .iter()
-                        .map(|g| (&g.source[..], &g.cue[..], &g.content[..])),
+                    a.role_pieces(),
                 )
             })
             .collect(),

@@ -16,15 +16,11 @@ use unspin_sourcing::layers;
 use unspin_sourcing::sources::{aggregate, mentions_from_layer};
 use unspin_sourcing::summary::summarize;
 
-/// The layers whose presence means the sourcing analysis ran.
-const SOURCING_LAYERS: [&str; 6] = [
-    layers::QUOTE,
-    layers::SPEAKER,
-    layers::CUE,
-    layers::SOURCE,
-    layers::HEDGE,
-    layers::CLAIM,
-];
+/// The layers whose presence means the sourcing analysis ran (all but
+/// `entity`, which other analysers may write too).
+fn is_sourcing_layer(layer: &str) -> bool {
+    layer != layers::ENTITY && layers::ALL.contains(&layer)
+}
 
 /// An article's evidence trail (the top-level `sourcing` object): how it is
 /// sourced in numbers, the sources it cites, its quotes and its
@@ -172,7 +168,9 @@ fn str_attr(span: &Span, key: &str) -> Option<String> {
 
 /// Whether the document has any of the sourcing layers.
 pub(crate) fn has_sourcing(doc: &Document) -> bool {
-    SOURCING_LAYERS.iter().any(|l| doc.has_layer(l))
+    layers::ALL
+        .iter()
+        .any(|l| is_sourcing_layer(l) && doc.has_layer(l))
 }
 
 fn contains(outer: &Range<usize>, inner: &Span) -> bool {

@@ -4,7 +4,7 @@ use unspin_segment::Token;
 
 use super::model::{Tag, TAGS};
 use super::PROVENANCE;
-use crate::{Attribution, QuoteKind};
+use crate::Attribution;
 
 /// Largest token gap between a content segment and the cue it attaches to.
 const MAX_CONTENT_GAP: usize = 60;
@@ -124,30 +124,18 @@ pub(crate) fn attributions(tokens: &[Token], tags: &[Tag], emissions: &[f32]) ->
             let margin = group.iter().map(|s| s.margin).sum::<f32>() / group.len() as f32;
             let margin = (margin + cue.margin) / 2.0;
             out.push(Attribution {
-                content: range(first, last),
                 cue: Some(range(cue.first, cue.last)),
                 source: sources[k].map(|s| range(s.first, s.last)),
-                kind: QuoteKind::Indirect,
-                speaker: None,
-                speaker_kind: None,
-                medium: None,
-                score: sigmoid(margin),
-                provenance: PROVENANCE,
+                ..Attribution::new(range(first, last), sigmoid(margin), PROVENANCE)
             });
         }
     }
     for s in alone {
-        out.push(Attribution {
-            content: range(s.first, s.last),
-            cue: None,
-            source: None,
-            kind: QuoteKind::Indirect,
-            speaker: None,
-            speaker_kind: None,
-            medium: None,
-            score: sigmoid(s.margin) * 0.5,
-            provenance: PROVENANCE,
-        });
+        out.push(Attribution::new(
+            range(s.first, s.last),
+            sigmoid(s.margin) * 0.5,
+            PROVENANCE,
+        ));
     }
     out.sort_by_key(|a| (a.content.start, a.content.end));
     out
