@@ -8,7 +8,8 @@
 //! token-level analyser pays. The sourcing layer (entities, the attribution
 //! tagger, quotation rules, sources, hedges, check-worthy claims) is measured
 //! in the same run, alone and as part of the whole `unspin analyze` pipeline.
-//! Not a test: nothing here asserts a time.
+//! The neural tier (f32 and int8) runs on the first 50 articles beside the
+//! fast tier on the same articles. Not a test: nothing here asserts a time.
 
 use std::time::Instant;
 
@@ -100,7 +101,7 @@ fn main() {
         unspin_pipeline::Stage::process(&stage, &mut d).expect("sourcing");
         d.layer(unspin_sourcing::layers::QUOTE).len()
     };
-    let tagger = |d: &Document| stage.model().predict(d.text()).len();
+    let tagger = |d: &Document| stage.tagger().attributions(d.text()).len();
     let pipeline = unspin_server::analysis_pipeline(model.clone(), true).expect("pipeline");
     let everything = |d: &Document| {
         let mut d = d.clone();
@@ -177,6 +178,91 @@ fn main() {
                 src / threads as f64,
                 all / threads as f64
             );
+        }
+    }
+    neural_tier(&docs, &analyze);
+}
+
+/// The neural tier on the first 50 articles, beside the fast tier on the same ones.
+fn neural_tier(docs: &[Document], fast: &(dyn Fn(&Document) -> usize + Sync)) {
+    let mut tier = match unspin_neural::NeuralTier::embedded() {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("SKIP: no neural model: {e}");
+            return;
+        }
+    };
+    let subset = &docs[..docs.len().min(50)];
+    let bytes: usize = subset.iter().map(|d| d.text().len()).sum();
+    println!(
+        "neural tier, first {} articles ({:.2} MB):",
+        subset.len(),
+        bytes as f64 / 1e6
+    );
+    let one = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .expect("a pool");
+    let peer = measure(
+        "peer: full fast tier (analyze)",
+        subset,
+        bytes,
+        1,
+        fast,
+        true,
+    );
+    for precision in [
+        unspin_neural::encoder::Precision::F32,
+        unspin_neural::encoder::Precision::Int8,
+    ] {
+        if !tier.neural.set_precision(precision) {
+            println!("  ({precision:?}: not available on this CPU)");
+            continue;
+        }
+        let run = |d: &Document| tier.analyze(d).map_or(0, |v| v.len());
+        let single = one.install(|| {
+            measure(
+                &format!("neural tier {precision:?}, 1 thread"),
+                subset,
+                bytes,
+                1,
+                &run,
+                false,
+            )
+        });
+        let all = measure(
+            &format!("neural tier {precision:?}, all threads"),
+            subset,
+            bytes,
+            1,
+            &run,
+            true,
+        );
+        println!(
+            "  ratio to the fast tier: {:.4}x ({:.1}x slower); 1 thread {:.2} MB/s",
+            all / peer,
+            peer / all,
+            single
+        );
+        match unspin_neural::NeuralAttribution::shipped(precision) {
+            Some(tagger) => {
+                use unspin_sourcing::attribution::AttributionTagger;
+                let attributions = |d: &Document| tagger.attributions(d.text()).len();
+                let all = measure(
+                    &format!("neural attribution tagger {precision:?}, all threads"),
+                    subset,
+                    bytes,
+                    1,
+                    &attributions,
+                    true,
+                );
+                println!(
+                    "  ratio to the fast tier: {:.4}x ({:.1}x slower)",
+                    all / peer,
+                    peer / all
+                );
+            }
+            None => println!("  (no neural attribution tagger in this build)"),
         }
     }
 }

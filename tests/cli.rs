@@ -334,7 +334,7 @@ mod analyze {
     #[test]
     fn usage_errors_exit_with_2() {
         let sample = sample();
-        let run = unspin(&["analyze", "--tier", "neural", s(&sample)]);
+        let run = unspin(&["analyze", "--tier", "deep", s(&sample)]);
         assert_exit!(run, 2);
         assert!(
             run.stderr.contains("fast"),
@@ -346,6 +346,47 @@ mod analyze {
         assert_exit!(unspin(&["analyze"]), 2);
         let run = unspin(&["analyze", "--format", "html", s(&sample), s(&sample)]);
         run.assert_error(2, "--output-dir");
+    }
+
+    #[test]
+    fn neural_is_the_default_tier_and_fast_is_one_flag_away() -> TestResult {
+        let sample = sample();
+        let provenances = |args: &[&str]| -> Vec<String> {
+            let run = unspin(args);
+            assert_exit!(run, 0);
+            let doc: Value = serde_json::from_str(&run.stdout).expect("one JSON document");
+            check_wire_document(&doc);
+            doc["layers"]["technique"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|s| s["provenance"].as_str().unwrap_or("").to_string())
+                .collect()
+        };
+        let neural = provenances(&["analyze", s(&sample)]);
+        assert!(!neural.is_empty());
+        assert!(
+            neural.iter().all(|p| p.starts_with("neural-minilm@")),
+            "{neural:?}"
+        );
+        let fast = provenances(&["analyze", "--tier", "fast", s(&sample)]);
+        assert!(!fast.is_empty());
+        assert!(
+            fast.iter().all(|p| p.starts_with("fast-linear@")),
+            "{fast:?}"
+        );
+        // A higher threshold trades recall for precision: fewer spans.
+        let strict = provenances(&["analyze", "--threshold", "0.6", s(&sample)]);
+        assert!(
+            strict.len() < neural.len(),
+            "{} vs {}",
+            strict.len(),
+            neural.len()
+        );
+        // int8 runs (or falls back to f32 with a warning on CPUs without VNNI).
+        let int8 = provenances(&["analyze", "--precision", "int8", s(&sample)]);
+        assert!(!int8.is_empty());
+        Ok(())
     }
 
     #[test]
@@ -732,24 +773,37 @@ mod attribution {
         let text = "Headline \u{e9}t\u{e9}\n\n\u{201c}We will win,\u{201d} said Jos\u{e9} Mart\u{ed}nez.\n";
         fs::write(tmp.path().join("a1.txt"), text)?;
         fs::write(tmp.path().join("notes.md"), "ignored")?;
-        let run = unspin(&["predict", "--task", "attribution", s(tmp.path())]);
-        assert_exit!(run, 0);
-        let line = run
-            .stdout
-            .lines()
-            .find(|l| l.starts_with("a1\t"))
-            .unwrap_or_else(|| panic!("{}", run.show()));
-        let f: Vec<&str> = line.split('\t').collect();
-        assert_eq!(f.len(), 7, "{line}");
-        let chars: Vec<char> = text.chars().collect();
-        let slice = |a: &str, b: &str| -> String {
-            chars[a.parse::<usize>().unwrap()..b.parse::<usize>().unwrap()]
-                .iter()
-                .collect()
-        };
-        assert!(slice(f[5], f[6]).contains("We will win"), "{line}");
-        assert_eq!(slice(f[3], f[4]), "said", "{line}");
-        assert!(slice(f[1], f[2]).contains("Mart\u{ed}nez"), "{line}");
+        // The neural tagger (default) and the linear one (--tier fast).
+        for tier in ["neural", "fast"] {
+            let run = unspin(&[
+                "predict",
+                "--task",
+                "attribution",
+                "--tier",
+                tier,
+                s(tmp.path()),
+            ]);
+            assert_exit!(run, 0);
+            let line = run
+                .stdout
+                .lines()
+                .find(|l| l.starts_with("a1\t"))
+                .unwrap_or_else(|| panic!("{tier}: {}", run.show()));
+            let f: Vec<&str> = line.split('\t').collect();
+            assert_eq!(f.len(), 7, "{line}");
+            let chars: Vec<char> = text.chars().collect();
+            let slice = |a: &str, b: &str| -> String {
+                chars[a.parse::<usize>().unwrap()..b.parse::<usize>().unwrap()]
+                    .iter()
+                    .collect()
+            };
+            assert!(slice(f[5], f[6]).contains("We will win"), "{tier}: {line}");
+            assert_eq!(slice(f[3], f[4]), "said", "{tier}: {line}");
+            assert!(
+                slice(f[1], f[2]).contains("Mart\u{ed}nez"),
+                "{tier}: {line}"
+            );
+        }
         Ok(())
     }
 
@@ -777,9 +831,20 @@ mod attribution {
         assert_exit!(run, 0);
         let v: Value = serde_json::from_str(&run.stdout)?;
         assert_eq!(v["scores"]["gold"].as_u64(), Some(2192), "{}", run.show());
-        // Far above chance; the recorded figure is in models/attribution/.
+        // The default (neural) analysis scores what its model card records.
+        let metrics: Value = serde_json::from_str(&fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("models/attribution-neural/attribution.metrics.json"),
+        )?)?;
+        let recorded = metrics["dev_full"]["attribution"]["f1"]
+            .as_f64()
+            .unwrap_or(1.0);
         let f1 = v["scores"]["attribution"]["f1"].as_f64().unwrap_or(0.0);
-        assert!(f1 > 0.35, "{}", run.show());
+        assert!(
+            (f1 - recorded).abs() < 0.002,
+            "{f1} vs {recorded}: {}",
+            run.show()
+        );
         Ok(())
     }
 }

@@ -70,10 +70,13 @@ fn read_article(path: &Path) -> anyhow::Result<Document> {
 
 /// The attributions of a document: the full sourcing analysis (tagger,
 /// quotation rules, reconciliation), or the tagger alone.
-pub fn attributions(doc: &mut Document, tagger_only: bool) -> anyhow::Result<Vec<Attribution>> {
-    let stage = SourcingStage::shipped();
+pub fn attributions(
+    doc: &mut Document,
+    tagger_only: bool,
+    stage: &SourcingStage,
+) -> anyhow::Result<Vec<Attribution>> {
     if tagger_only {
-        return Ok(stage.model().predict(doc.text()));
+        return Ok(stage.tagger().attributions(doc.text()));
     }
     SentenceStage.process(doc)?;
     let found = unspin_sourcing::entities::find_entities(doc);
@@ -104,14 +107,19 @@ pub fn lines(doc: &Document, found: &[Attribution]) -> String {
 }
 
 /// `unspin predict --task attribution DIR`.
-pub fn predict(dir: &Path, output: Option<&Path>, tagger_only: bool) -> anyhow::Result<Outcome> {
+pub fn predict(
+    dir: &Path,
+    output: Option<&Path>,
+    tagger_only: bool,
+    stage: SourcingStage,
+) -> anyhow::Result<Outcome> {
     let files = text_files(dir)?;
     tracing::info!(articles = files.len(), "finding attributions");
     let results: Vec<anyhow::Result<String>> = files
         .par_iter()
         .map(|path| {
             let mut doc = read_article(path)?;
-            let found = attributions(&mut doc, tagger_only)?;
+            let found = attributions(&mut doc, tagger_only, &stage)?;
             Ok(lines(&doc, &found))
         })
         .collect();
@@ -275,6 +283,18 @@ struct ConfigView {
     prune: u8,
 }
 
+/// Writes `metrics` as `<out stem>.metrics.json` beside the model `out`.
+fn write_metrics_beside(out: &Path, metrics: &impl Serialize) -> anyhow::Result<PathBuf> {
+    let stem = out
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "model".into());
+    let path = out.with_file_name(format!("{stem}.metrics.json"));
+    fs::write(&path, serde_json::to_string_pretty(metrics)? + "\n")
+        .with_context(|| format!("cannot write \"{}\"", path.display()))?;
+    Ok(path)
+}
+
 /// `unspin train --task attribution --data POLNEAR`: trains on train, scores
 /// dev (the tagger alone, and the full sourcing analysis), writes the model
 /// and `<stem>.metrics.json` beside it.
@@ -327,16 +347,7 @@ pub fn train_command(data: &Path, out: &Path) -> anyhow::Result<Outcome> {
         dev_full: &dev_full,
         seconds_total: started.elapsed().as_secs_f64(),
     };
-    let stem = out
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "model".into());
-    let metrics_path = out.with_file_name(format!("{stem}.metrics.json"));
-    fs::write(
-        &metrics_path,
-        serde_json::to_string_pretty(&metrics)? + "\n",
-    )
-    .with_context(|| format!("cannot write \"{}\"", metrics_path.display()))?;
+    write_metrics_beside(out, &metrics)?;
     let mut o = super::open_output(None)?;
     let scores = |v: &[f64]| {
         v.iter()
@@ -371,6 +382,189 @@ pub fn train_command(data: &Path, out: &Path) -> anyhow::Result<Outcome> {
     writeln!(
         o,
         "PolNeAR dev, full sourcing analysis (tagger + quotation rules):\n{dev_full}"
+    )?;
+    o.flush()?;
+    Ok(Outcome::Success)
+}
+
+#[derive(Serialize)]
+struct NeuralMetrics<'a> {
+    data: &'a Path,
+    checkpoint: &'a Path,
+    dev_articles: usize,
+    bytes: usize,
+    digest: String,
+    training: &'a serde_json::Value,
+    /// f32 checkpoint with its own (base) word embeddings.
+    dev_checkpoint: &'a AttributionScore,
+    /// The shipped file (int8 weights, the neural tier's word embeddings), f32 compute.
+    dev_tagger: &'a AttributionScore,
+    /// The same with int8 compute (when the CPU has AVX-512 VNNI).
+    dev_tagger_int8: Option<&'a AttributionScore>,
+    /// The full sourcing analysis with the shipped file.
+    dev_full: &'a AttributionScore,
+    /// The linear tagger alone, for comparison.
+    dev_linear: &'a AttributionScore,
+    seconds_total: f64,
+}
+
+/// `unspin train --task attribution-neural`: quantises the tagger that
+/// `training/train_attribution.py` wrote to `checkpoint`, leaves out the word
+/// embeddings (borrowed from the neural tier's file `neural` at load time),
+/// scores it on PolNeAR dev (checkpoint, shipped file, full sourcing
+/// analysis, and the linear tagger beside it) and writes it to `out` with
+/// `<stem>.metrics.json`.
+pub fn train_neural_command(
+    data: &Path,
+    checkpoint: &Path,
+    neural: &Path,
+    out: &Path,
+) -> anyhow::Result<Outcome> {
+    use unspin_neural::attribution::AttributionInfo;
+    use unspin_neural::encoder::Precision;
+    use unspin_neural::weights::TensorMap;
+    use unspin_neural::NeuralAttribution;
+    use unspin_sourcing::attribution::AttributionTagger;
+
+    let started = Instant::now();
+    let root = polnear_data(data)?;
+    let dev = training_articles(&root.join("dev"))?;
+    let read = |p: PathBuf| {
+        fs::read(&p).with_context(|| {
+            format!(
+                "cannot read \"{}\" (run `python training/train_attribution.py` first; see training/README.md)",
+                p.display()
+            )
+        })
+    };
+    let weights = read(checkpoint.join("attribution-f32.safetensors"))?;
+    let tokenizer = read(checkpoint.join("tokenizer.json"))?;
+    let training: serde_json::Value =
+        serde_json::from_slice(&read(checkpoint.join("training.json"))?)
+            .context("training.json is not JSON")?;
+    let neural_bytes = fs::read(neural).with_context(|| {
+        format!(
+            "cannot read the neural tier's weights \"{}\"",
+            neural.display()
+        )
+    })?;
+    let map = TensorMap::from_bytes(&weights)?;
+    let window = map
+        .metadata
+        .get("window")
+        .and_then(|w| w.parse().ok())
+        .unwrap_or(256usize);
+    let info = AttributionInfo {
+        name: "unspin-attribution-minilm".into(),
+        window,
+        stride: window / 2,
+        training: training.clone(),
+    };
+    let own = NeuralAttribution::from_tensors(&map, &tokenizer, info.clone(), "checkpoint".into())?;
+    let bytes = NeuralAttribution::write_int8(&map, &info)?;
+    // Leaked: the sourcing stage needs a tagger that lives as long as the program.
+    let shipped: &'static NeuralAttribution = Box::leak(Box::new(NeuralAttribution::from_bytes(
+        &bytes,
+        &neural_bytes,
+        &tokenizer,
+    )?));
+    tracing::info!(
+        dev = dev.len(),
+        "scoring the neural attribution tagger on PolNeAR dev"
+    );
+    let dev_checkpoint = evaluate_with(&dev, |a| own.attributions(&a.text));
+    let dev_tagger = evaluate_with(&dev, |a| shipped.attributions(&a.text));
+    let mut int8 = NeuralAttribution::from_bytes(&bytes, &neural_bytes, &tokenizer)?;
+    let dev_tagger_int8 = int8
+        .set_precision(Precision::Int8)
+        .then(|| evaluate_with(&dev, |a| int8.attributions(&a.text)));
+    let stage = SourcingStage::with_tagger(shipped);
+    let dev_full = evaluate_with(&dev, |a| {
+        let mut doc = read_text(a.id.clone(), a.text.clone());
+        if SentenceStage.process(&mut doc).is_err() {
+            return Vec::new();
+        }
+        let found = unspin_sourcing::entities::find_entities(&doc);
+        stage.attributions(&doc, &found)
+    });
+    let dev_linear = evaluate(AttributionModel::shipped(), &dev);
+    if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
+        fs::create_dir_all(dir).with_context(|| format!("cannot create \"{}\"", dir.display()))?;
+    }
+    fs::write(out, &bytes).with_context(|| format!("cannot write \"{}\"", out.display()))?;
+    let metrics = NeuralMetrics {
+        data,
+        checkpoint,
+        dev_articles: dev.len(),
+        bytes: bytes.len(),
+        digest: shipped.digest().to_string(),
+        training: &training,
+        dev_checkpoint: &dev_checkpoint,
+        dev_tagger: &dev_tagger,
+        dev_tagger_int8: dev_tagger_int8.as_ref(),
+        dev_full: &dev_full,
+        dev_linear: &dev_linear,
+        seconds_total: started.elapsed().as_secs_f64(),
+    };
+    let metrics_path = write_metrics_beside(out, &metrics)?;
+    let mut o = super::open_output(None)?;
+    writeln!(
+        o,
+        "Neural attribution tagger: {} ({:.1} MB int8, word embeddings borrowed from {}); \
+         PolNeAR dev, {} articles, {} gold attributions.\n",
+        out.display(),
+        bytes.len() as f64 / 1e6,
+        neural.display(),
+        dev.len(),
+        dev_tagger.gold
+    )?;
+    writeln!(
+        o,
+        "| System | content P | content R | content F1 | attribution P | attribution R | attribution F1 |\n|---|---:|---:|---:|---:|---:|---:|"
+    )?;
+    let row = |name: &str, s: &AttributionScore| {
+        format!(
+            "| {name} | {:.3} | {:.3} | {:.3} | {:.3} | {:.3} | {:.3} |",
+            s.content.precision,
+            s.content.recall,
+            s.content.f1,
+            s.attribution.precision,
+            s.attribution.recall,
+            s.attribution.f1
+        )
+    };
+    writeln!(
+        o,
+        "{}",
+        row("f32 checkpoint, own word embeddings", &dev_checkpoint)
+    )?;
+    writeln!(
+        o,
+        "{}",
+        row("shipped (int8 weights, borrowed embeddings)", &dev_tagger)
+    )?;
+    if let Some(s) = &dev_tagger_int8 {
+        writeln!(o, "{}", row("shipped, int8 compute (--precision int8)", s))?;
+    }
+    writeln!(
+        o,
+        "{}",
+        row(
+            "full sourcing analysis (neural tagger + quotation rules)",
+            &dev_full
+        )
+    )?;
+    writeln!(
+        o,
+        "{}",
+        row("linear tagger alone (--tier fast)", &dev_linear)
+    )?;
+    writeln!(
+        o,
+        "\nWrote {} and {} ({:.0} s).",
+        out.display(),
+        metrics_path.display(),
+        started.elapsed().as_secs_f64()
     )?;
     o.flush()?;
     Ok(Outcome::Success)

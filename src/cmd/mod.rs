@@ -6,6 +6,7 @@ pub mod attribution;
 pub mod eval;
 pub mod extract;
 pub mod ingest;
+pub mod neural;
 pub mod predict;
 pub mod serve;
 pub mod train;
@@ -18,6 +19,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Context as _;
 use unspin_eval::{parse_si_lines, parse_tc_lines, LabeledSpan, ParseError};
 use unspin_readers::{ptc_article_id, ReadError};
+use unspin_server::Detector;
 use unspin_techniques::FastModel;
 
 /// What every subcommand gets besides its own arguments.
@@ -76,48 +78,156 @@ pub fn print_error(message: &str) {
     let _ = writeln!(io::stderr().lock(), "error: {message}");
 }
 
-/// The detector tiers. Only the fast tier exists so far.
+/// The detector tiers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Tier {
-    /// Linear models over hashed features; fast on a CPU, embedded in the binary.
+    /// A fine-tuned MiniLM encoder blended with the fast tier: more accurate, about
+    /// 100× slower (tens of articles a second on two cores); embedded in the binary.
+    Neural,
+    /// Linear models over hashed features: megabytes a second, for triage at corpus scale.
     Fast,
 }
 
-/// Which model to run: `--tier` and `--model`.
+/// Which model to run: `--tier`, `--model` and `--threshold`.
 #[derive(Debug, Clone, clap::Args)]
 pub struct ModelArgs {
-    /// Detector tier (only `fast` exists so far).
-    #[arg(long, value_enum, default_value_t = Tier::Fast)]
-    pub tier: Tier,
-    /// Model file written by `unspin train` to use instead of the model embedded in the binary.
+    /// Detector tier [default: neural when this binary carries its weights, else fast].
+    #[arg(long, value_enum)]
+    pub tier: Option<Tier>,
+    /// Model file to use instead of the one embedded in the binary: a fast model written
+    /// by `unspin train`, or with --tier neural a neural.safetensors with its
+    /// tokenizer.json beside it.
     #[arg(long, value_name = "PATH")]
     pub model: Option<PathBuf>,
     /// Propaganda probability from which a word is marked (0 to 1; default: the model's own,
-    /// tuned at training). Lower finds more fragments, higher fewer but surer ones.
+    /// tuned at training). Lower finds more fragments (recall), higher fewer but surer
+    /// ones (precision).
     #[arg(long, value_name = "F", value_parser = parse_threshold)]
     pub threshold: Option<f32>,
+    /// With the neural tier: f32 (matches the recorded scores exactly) or int8 (about twice
+    /// as fast, on CPUs with AVX-512 VNNI; elsewhere it falls back to f32 with a warning).
+    #[arg(long, value_enum, default_value_t = Precision::F32)]
+    pub precision: Precision,
+}
+
+/// Numeric precision of the neural tier's encoder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Precision {
+    /// f32 weights and activations.
+    F32,
+    /// int8 weights and activations in the dense layers (AVX-512 VNNI).
+    Int8,
 }
 
 impl ModelArgs {
-    /// Loads the chosen model and applies `--threshold`.
+    /// The tier to run: `--tier`, else fast with `--model`, else neural when
+    /// this binary carries its weights.
+    pub fn resolved_tier(&self) -> Tier {
+        match self.tier {
+            Some(t) => t,
+            None if self.model.is_some() => Tier::Fast,
+            None if unspin_neural::NeuralModel::has_embedded() => Tier::Neural,
+            None => Tier::Fast,
+        }
+    }
+
+    /// The sourcing stage that goes with the chosen tier (for `predict --task
+    /// attribution`): the neural attribution tagger with the neural tier, the
+    /// linear one with the fast tier.
+    pub fn sourcing_stage(&self) -> unspin_sourcing::SourcingStage {
+        match self.resolved_tier() {
+            Tier::Fast => unspin_sourcing::SourcingStage::shipped(),
+            Tier::Neural => {
+                let precision = match self.precision {
+                    Precision::F32 => unspin_neural::encoder::Precision::F32,
+                    Precision::Int8 if unspin_neural::int8::available() => {
+                        unspin_neural::encoder::Precision::Int8
+                    }
+                    Precision::Int8 => unspin_neural::encoder::Precision::F32,
+                };
+                unspin_neural::attribution::sourcing_stage(precision)
+            }
+        }
+    }
+    /// Loads the chosen tier's model and applies `--threshold`.
     ///
     /// # Errors
     /// When the model file cannot be read, or the binary has no embedded model.
-    pub fn load(&self) -> anyhow::Result<FastModel> {
-        let mut model = match self.tier {
-            Tier::Fast => match &self.model {
+    pub fn load(&self) -> anyhow::Result<Detector> {
+        let tier = self.resolved_tier();
+        let load_fast = |path: Option<&PathBuf>| -> anyhow::Result<FastModel> {
+            Ok(match path {
                 Some(path) => FastModel::load(path).context("cannot load the fast model")?,
                 None => FastModel::embedded().context(
                     "cannot load the fast model embedded in this binary \
                      (use --model PATH to load a model file)",
                 )?,
-            },
+            })
         };
-        if let Some(t) = self.threshold {
-            model.info.decode.threshold = t;
+        let detector = match tier {
+            Tier::Fast => {
+                let mut model = load_fast(self.model.as_ref())?;
+                if let Some(t) = self.threshold {
+                    model.info.decode.threshold = t;
+                }
+                tracing::debug!(model = %model.provenance(), decode = ?model.info.decode, "model loaded");
+                Detector::Fast(model)
+            }
+            Tier::Neural => {
+                let mut neural = match &self.model {
+                    Some(path) => unspin_neural::NeuralModel::load(path)
+                        .context("cannot load the neural model")?,
+                    None => unspin_neural::NeuralModel::embedded()
+                        .context("cannot load the neural model embedded in this binary")?,
+                };
+                if let Some(t) = self.threshold {
+                    neural.info.decode.threshold = t;
+                }
+                if self.precision == Precision::Int8
+                    && !neural.set_precision(unspin_neural::encoder::Precision::Int8)
+                {
+                    tracing::warn!("this CPU has no AVX-512 VNNI: the neural tier runs in f32");
+                }
+                tracing::debug!(model = %neural.provenance(), decode = ?neural.info.decode, "model loaded");
+                Detector::Neural(Box::new(unspin_neural::NeuralTier {
+                    neural,
+                    fast: load_fast(None)?,
+                }))
+            }
+        };
+        Ok(detector)
+    }
+
+    /// What `unspin serve` runs: the chosen tier first (the default of requests
+    /// that name none), then the other tier from this binary's embedded models
+    /// when it has them and no --model was given.
+    ///
+    /// # Errors
+    /// When the chosen tier cannot be loaded.
+    pub fn load_tiers(&self) -> anyhow::Result<Vec<Detector>> {
+        let first = self.load()?;
+        let mut tiers = Vec::with_capacity(2);
+        if self.model.is_none() {
+            let other = ModelArgs {
+                tier: Some(match first {
+                    Detector::Fast(_) => Tier::Neural,
+                    Detector::Neural(_) => Tier::Fast,
+                }),
+                model: None,
+                threshold: None,
+                precision: self.precision,
+            };
+            let fast_first = matches!(first, Detector::Fast(_));
+            tiers.push(first);
+            if !fast_first || unspin_neural::NeuralModel::has_embedded() {
+                if let Ok(d) = other.load() {
+                    tiers.push(d);
+                }
+            }
+        } else {
+            tiers.push(first);
         }
-        tracing::debug!(model = %model.provenance(), decode = ?model.info.decode, "model loaded");
-        Ok(model)
+        Ok(tiers)
     }
 }
 

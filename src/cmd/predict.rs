@@ -8,7 +8,7 @@ use anyhow::Context as _;
 use rayon::prelude::*;
 use unspin_document::{layers, Document};
 use unspin_readers::read_ptc_article;
-use unspin_techniques::FastModel;
+use unspin_server::Detector;
 
 use super::{in_file, normalize_article_id, usage, Context, LineFormat, ModelArgs, Outcome};
 
@@ -46,7 +46,8 @@ pub struct Args {
     #[arg(value_name = "DIR")]
     dir: PathBuf,
     /// With --task attribution: the trained tagger's attributions only, without the
-    /// quotation rules and speaker resolution of the full analysis.
+    /// quotation rules and speaker resolution of the full analysis. The tagger is the
+    /// neural one with the neural tier (the default), the linear one with --tier fast.
     #[arg(long)]
     tagger_only: bool,
     /// Write the predictions to FILE instead of standard output.
@@ -87,7 +88,12 @@ pub fn run(args: &Args, _ctx: &Context) -> anyhow::Result<Outcome> {
             if args.spans.is_some() {
                 return usage("--spans is only used with --task tc");
             }
-            super::attribution::predict(&args.dir, args.output.as_deref(), args.tagger_only)
+            super::attribution::predict(
+                &args.dir,
+                args.output.as_deref(),
+                args.tagger_only,
+                args.model.sourcing_stage(),
+            )
         }
     }
 }
@@ -115,9 +121,9 @@ fn predict_si(args: &Args) -> anyhow::Result<Outcome> {
     Ok(Outcome::from_failures(failed))
 }
 
-fn si_lines(model: &FastModel, path: &Path) -> anyhow::Result<String> {
+fn si_lines(model: &Detector, path: &Path) -> anyhow::Result<String> {
     let mut doc = read_ptc_article(path)?;
-    let spans = model.detect(&doc);
+    let spans = model.detect(&doc)?;
     doc.set_layer(layers::TECHNIQUE, spans)?;
     Ok(unspin_writers::to_ptc_si(&doc)?)
 }
@@ -187,7 +193,7 @@ fn predict_tc(args: &Args, spans_path: &Path) -> anyhow::Result<Outcome> {
 
 /// Techniques of the spans `indices` (code points) of one article.
 fn classify_article(
-    model: &FastModel,
+    model: &Detector,
     doc: &Document,
     indices: &[usize],
     spans: &[unspin_eval::LabeledSpan],
@@ -211,7 +217,7 @@ fn classify_article(
         })
         .collect::<anyhow::Result<Vec<_>>>()?;
     Ok(model
-        .classify(doc.text(), &ranges)
+        .classify(doc.text(), &ranges)?
         .into_iter()
         .map(|c| c.label)
         .collect())

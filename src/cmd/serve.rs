@@ -61,7 +61,7 @@ pub fn run(args: &Args, _ctx: &Context) -> anyhow::Result<Outcome> {
         max_concurrent: args.max_concurrent,
         workers: args.workers.unwrap_or_else(unspin_server::default_workers),
     };
-    let app = App::fast(args.model.load()?, limits)?;
+    let app = App::with_tiers(args.model.load_tiers()?, limits)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .worker_threads(2)

@@ -32,6 +32,13 @@ measured on articles it has not seen.
 
 Progress goes to standard error (-v for more, --quiet for none).
 
+--task neural does not fine-tune anything (that is `python training/train_neural.py`, see \
+training/README.md): it quantises the checkpoint in --checkpoint to int8, fits the blending with \
+the fast tier, the decoding and the score calibration on the checkpoint's tuning articles, scores \
+the result on the validation articles and writes models/neural/ (weights, tokenizer, metrics).
+
+--task attribution-neural does not fine-tune either (that is `python training/train_attribution.py`): it quantises the tagger in --checkpoint (default training/out-attr) to int8 without its word embeddings (borrowed from models/neural/ at load time), scores it on the PolNeAR dev split and writes models/attribution-neural/.
+
 --task attribution trains the attribution tagger on a PolNeAR folder (its train split; the \
 held-out slice that picks the epoch count is every 10th training article) and scores it on the \
 dev split, alone and inside the full sourcing analysis; the model goes to --out and \
@@ -40,6 +47,8 @@ dev split, alone and inside the full sourcing analysis; the model goes to --out 
 Examples:
   unspin train --data ../shared/data/ptc/train
   unspin train --task attribution --data ../shared/data/quotes/polnear
+  unspin train --task neural --data ../shared/data/ptc/train --checkpoint training/out-s21
+  unspin train --task attribution-neural --data ../shared/data/quotes/polnear --checkpoint training/out-attr
   unspin train --data ptc/ --out /tmp/fast.safetensors --valid-fraction 0.2 --seed 7
   unspin train --data ptc/ --full --out /tmp/fast-full.safetensors";
 
@@ -71,6 +80,11 @@ pub struct Args {
     /// Train on all articles and skip validation (not how the shipped model is trained).
     #[arg(long, conflicts_with_all = ["valid_fraction", "seed"])]
     full: bool,
+    /// With --task neural: the folder `training/train_neural.py` wrote
+    /// (neural-f32.safetensors, tokenizer.json, training.json). Give it several times
+    /// to average the weights of several fine-tuning runs (same split) into one model.
+    #[arg(long, value_name = "DIR", default_value = "training/out")]
+    checkpoint: Vec<PathBuf>,
 }
 
 /// The models `unspin train` trains.
@@ -80,6 +94,14 @@ pub enum TrainTask {
     Techniques,
     /// The attribution tagger of the sourcing analysis.
     Attribution,
+    /// The neural attribution tagger: quantises the encoder that
+    /// `training/train_attribution.py` wrote to --checkpoint (default
+    /// training/out-attr) and scores it on PolNeAR dev.
+    AttributionNeural,
+    /// The neural tier: quantises the fine-tuned encoder that
+    /// `training/train_neural.py` wrote to --checkpoint, then fits blending,
+    /// decoding and calibration on its tuning articles and scores it.
+    Neural,
 }
 
 fn parse_fraction(s: &str) -> Result<f64, String> {
@@ -141,6 +163,31 @@ pub fn run(args: &Args, _ctx: &Context) -> anyhow::Result<Outcome> {
             .unwrap_or_else(|| PathBuf::from("models/attribution/attribution.safetensors"));
         return super::attribution::train_command(&args.data, &out);
     }
+    if args.task == TrainTask::AttributionNeural {
+        let out = args
+            .out
+            .clone()
+            .unwrap_or_else(|| PathBuf::from("models/attribution-neural/attribution.safetensors"));
+        let checkpoint = args
+            .checkpoint
+            .first()
+            .filter(|c| c.as_path() != Path::new("training/out"))
+            .cloned()
+            .unwrap_or_else(|| PathBuf::from("training/out-attr"));
+        return super::attribution::train_neural_command(
+            &args.data,
+            &checkpoint,
+            Path::new("models/neural/neural.safetensors"),
+            &out,
+        );
+    }
+    if args.task == TrainTask::Neural {
+        let out = args
+            .out
+            .clone()
+            .unwrap_or_else(|| PathBuf::from("models/neural/neural.safetensors"));
+        return super::neural::train_command(&args.data, &args.checkpoint, &out);
+    }
     let out = args
         .out
         .clone()
@@ -149,6 +196,7 @@ pub fn run(args: &Args, _ctx: &Context) -> anyhow::Result<Outcome> {
         out: Some(out.clone()),
         report: args.report.clone(),
         data: args.data.clone(),
+        checkpoint: args.checkpoint.clone(),
         ..*args
     };
     let out = &out;

@@ -98,6 +98,8 @@ async function desktop() {
   check(/^Analysed/.test(message), 'the sample article is analysed', message);
   const marks = await page.locator('#article-text mark').count();
   check(marks > 0, 'highlighted passages appear', `${marks} marks`);
+  const tiers = await page.locator('#tier option').evaluateAll((os) => os.map((o) => o.value));
+  check(tiers.join(',') === 'neural,fast', 'the detector menu offers the neural tier first, then the fast one', tiers.join(','));
   const legend = await page.locator('#legend-list .legend-item').count();
   check(legend > 0, 'the legend lists techniques', `${legend} items`);
   const bars = await page.locator('#chart .bar-row').count();
@@ -177,6 +179,16 @@ async function desktop() {
   const [report] = await Promise.all([page.waitForEvent('download'), page.click('#export-html')]);
   const html = readFileSync(await report.path(), 'utf8');
   check(html.startsWith('<!DOCTYPE html>') && html.includes('<mark'), 'Export HTML downloads the standalone report', report.suggestedFilename());
+
+  // The fast tier, chosen in the menu, answers too (its spans name their model).
+  await page.selectOption('#tier', 'fast');
+  const fastMessage = await analyze(page, sample);
+  check(/^Analysed/.test(fastMessage), 'the sample article is analysed by the fast tier', fastMessage);
+  const [fastDownload] = await Promise.all([page.waitForEvent('download'), page.click('#export-json')]);
+  const fastDoc = JSON.parse(readFileSync(await fastDownload.path(), 'utf8'));
+  const provenances = new Set(fastDoc.layers.technique.map((t) => t.provenance.split('@')[0]));
+  check(provenances.size === 1 && provenances.has('fast-linear'), 'spans come from the tier chosen', [...provenances].join(','));
+  await page.selectOption('#tier', 'neural');
 
   // Hostile plain text: shown as text, nothing runs, nothing is created.
   const hostile = await analyze(page, HOSTILE_TEXT);

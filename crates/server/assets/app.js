@@ -19,6 +19,7 @@
     article: $('article'),
     dropZone: $('drop-zone'),
     kind: $('input-kind'),
+    tier: $('tier'),
     file: $('file'),
     sample: $('load-sample'),
     analyze: $('analyze'),
@@ -160,6 +161,14 @@
       const h = await response.json();
       if (h.limits && Number.isFinite(h.limits.max_body_bytes)) state.maxBody = h.limits.max_body_bytes;
       ui.modelInfo.textContent = `model ${h.model} · unspin ${h.version}`;
+      const names = { neural: 'neural (accurate)', fast: 'fast' };
+      ui.tier.replaceChildren();
+      for (const tier of h.tiers || []) {
+        const option = document.createElement('option');
+        option.value = tier;
+        option.textContent = names[tier] || tier;
+        ui.tier.append(option);
+      }
     } catch (_) {
       // The page still works; the server will say what is wrong on analysis.
     }
@@ -239,6 +248,7 @@
       return;
     }
     const request = { id: documentId() };
+    if (ui.tier.value) request.tier = ui.tier.value;
     request[ui.kind.value === 'html' ? 'html' : 'text'] = content;
     ui.analyze.disabled = true;
     say('Analysing…', 'busy');

@@ -20,13 +20,16 @@ use unspin_pipeline::Pipeline;
 use unspin_readers::HtmlOptions;
 use unspin_techniques::FastModel;
 
+use crate::detector::Detector;
+
 use crate::assets;
 use crate::config::Limits;
 use crate::error::ApiError;
 use crate::html_input::{check_html_depth, MAX_HTML_DEPTH};
 
-/// The detector tiers the API accepts in `tier`.
-pub const TIERS: &[&str] = &["fast"];
+/// The detector tier names the API knows in `tier` (a server runs some of them;
+/// `/api/health` lists which).
+pub const TIERS: &[&str] = &["neural", "fast"];
 
 /// The output formats the API accepts in `format`.
 pub const FORMATS: &[&str] = &["json", "html", "ptc"];
@@ -59,8 +62,8 @@ pub struct App {
 }
 
 struct Inner {
-    pipeline: Pipeline,
-    model: String,
+    /// The tiers served, the default first.
+    tiers: Vec<Tiered>,
     limits: Limits,
     /// One permit per admitted analysis (running or waiting for a worker).
     admission: Arc<Semaphore>,
@@ -69,12 +72,52 @@ struct Inner {
     started: Instant,
 }
 
+/// One tier a server runs: its name, its model and its pipeline.
+struct Tiered {
+    tier: &'static str,
+    model: String,
+    pipeline: Pipeline,
+}
+
 impl App {
-    /// An application running `pipeline` under `limits`. `model` names the
-    /// model for `/api/health` (e.g. `fast-linear@3`).
+    /// An application running `pipeline` under `limits` as its only tier
+    /// (`fast`). `model` names the model for `/api/health` (e.g. `fast-linear@3`).
     ///
     /// Limits below 1 (`max_concurrent`, `workers`) are raised to 1.
     pub fn new(pipeline: Pipeline, model: impl Into<String>, limits: Limits) -> App {
+        App::from_tiers(
+            vec![Tiered {
+                tier: "fast",
+                model: model.into(),
+                pipeline,
+            }],
+            limits,
+        )
+    }
+
+    /// An application serving each detector as a tier (the first is the
+    /// default), each in the full pipeline of [`analysis_pipeline`].
+    ///
+    /// # Errors
+    /// Only if the stages do not fit together, which would be a bug.
+    pub fn with_tiers(
+        detectors: Vec<Detector>,
+        limits: Limits,
+    ) -> Result<App, unspin_pipeline::MissingLayer> {
+        let tiers = detectors
+            .into_iter()
+            .map(|d| {
+                Ok(Tiered {
+                    tier: d.tier(),
+                    model: d.provenance(),
+                    pipeline: analysis_pipeline(d, true)?,
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(App::from_tiers(tiers, limits))
+    }
+
+    fn from_tiers(tiers: Vec<Tiered>, limits: Limits) -> App {
         let mut limits = limits;
         limits.max_concurrent = limits.max_concurrent.max(1);
         limits.workers = limits.workers.max(1);
@@ -82,8 +125,7 @@ impl App {
             inner: Arc::new(Inner {
                 admission: Arc::new(Semaphore::new(limits.max_concurrent)),
                 workers: Arc::new(Semaphore::new(limits.workers)),
-                pipeline,
-                model: model.into(),
+                tiers,
                 limits,
                 started: Instant::now(),
             }),
@@ -97,9 +139,12 @@ impl App {
     /// # Errors
     /// Only if the stages do not fit together, which would be a bug.
     pub fn fast(model: FastModel, limits: Limits) -> Result<App, unspin_pipeline::MissingLayer> {
-        let name = model.provenance();
-        let pipeline = analysis_pipeline(model, true)?;
-        Ok(App::new(pipeline, name, limits))
+        App::with_tiers(vec![Detector::Fast(model)], limits)
+    }
+
+    /// The names of the tiers served, the default first.
+    pub fn tier_names(&self) -> Vec<&'static str> {
+        self.inner.tiers.iter().map(|t| t.tier).collect()
     }
 
     /// The limits in force (after raising zeros to 1).
@@ -152,7 +197,7 @@ impl App {
 struct Health<'a> {
     status: &'static str,
     version: &'static str,
-    tiers: &'static [&'static str],
+    tiers: Vec<&'static str>,
     model: &'a str,
     stages: Vec<&'a str>,
     limits: HealthLimits,
@@ -175,9 +220,9 @@ async fn health(State(app): State<App>) -> Response {
     let body = Health {
         status: "ok",
         version: env!("CARGO_PKG_VERSION"),
-        tiers: TIERS,
-        model: &inner.model,
-        stages: inner.pipeline.names(),
+        tiers: app.tier_names(),
+        model: &inner.tiers[0].model,
+        stages: inner.tiers[0].pipeline.names(),
         limits: HealthLimits {
             max_body_bytes: limits.max_body_bytes,
             timeout_s: limits.timeout.as_secs_f64(),
@@ -243,7 +288,7 @@ struct AnalyzeRequest {
     /// `json` (default), `html` or `ptc`.
     #[serde(default)]
     format: Option<String>,
-    /// `fast` (default).
+    /// `neural` or `fast` (default: the server's first tier).
     #[serde(default)]
     tier: Option<String>,
     /// Drop technique spans scored below this, in `[0, 1]`.
@@ -269,6 +314,7 @@ struct Job {
     input: Input,
     format: Format,
     min_score: Option<f32>,
+    tier: Option<String>,
 }
 
 #[derive(Debug)]
@@ -340,6 +386,7 @@ impl AnalyzeRequest {
             input,
             format,
             min_score,
+            tier: self.tier,
         })
     }
 }
@@ -474,6 +521,19 @@ fn run_job(
     _worker: OwnedSemaphorePermit,
 ) -> Result<Response, ApiError> {
     let started = Instant::now();
+    let tiers = &app.inner.tiers;
+    let tiered = match job.tier.as_deref() {
+        None => &tiers[0],
+        Some(name) => {
+            tiers
+                .iter()
+                .find(|t| t.tier == name)
+                .ok_or_else(|| ApiError::UnknownTier {
+                    found: truncate(name),
+                    available: app.tier_names().join(", "),
+                })?
+        }
+    };
     let mut doc = match job.input {
         // Pasted text is read as Markdown when it looks like Markdown (scraped
         // pages such as the sample article), as the CLI does for `.md` files.
@@ -497,7 +557,7 @@ fn run_job(
             "the article has no text to analyse".into(),
         ));
     }
-    app.inner
+    tiered
         .pipeline
         .run(&mut doc)
         .map_err(|e| ApiError::Internal(format!("analysis failed: {e}")))?;
@@ -563,22 +623,30 @@ fn render(doc: &Document, format: Format) -> Result<Response, ApiError> {
 }
 
 /// The analysis pipeline of `unspin analyze` and `unspin serve`: sentences,
-/// techniques (fast tier, `model`), then — when `sourcing` is true — quotes,
+/// techniques (`detector`), then — when `sourcing` is true — quotes,
 /// speakers, sources, hedges and check-worthy claims
-/// ([`unspin_sourcing::SourcingStage`]).
+/// ([`unspin_sourcing::SourcingStage`], with the neural attribution tagger
+/// when the detector is the neural tier, else the linear one).
 ///
 /// # Errors
 /// Only if the stages did not fit together, which would be a bug.
 pub fn analysis_pipeline(
-    model: FastModel,
+    detector: impl Into<Detector>,
     sourcing: bool,
 ) -> Result<unspin_pipeline::Pipeline, unspin_pipeline::MissingLayer> {
+    let detector = detector.into();
+    let sourcing_stage = match &detector {
+        Detector::Neural(t) => {
+            unspin_neural::attribution::sourcing_stage(t.neural.encoder().precision())
+        }
+        Detector::Fast(_) => unspin_sourcing::SourcingStage::shipped(),
+    };
     let mut stages: Vec<Box<dyn unspin_pipeline::Stage>> = vec![
         Box::new(unspin_segment::SentenceStage),
-        Box::new(unspin_techniques::TechniqueStage::new(model)),
+        detector.into_stage(),
     ];
     if sourcing {
-        stages.push(Box::new(unspin_sourcing::SourcingStage::shipped()));
+        stages.push(Box::new(sourcing_stage));
     }
     unspin_pipeline::Pipeline::new(stages, &[])
 }
@@ -593,10 +661,10 @@ mod tests {
 
     #[test]
     fn validation_messages() {
-        let e = request(r#"{"text": "a", "tier": "neural"}"#).err();
+        let e = request(r#"{"text": "a", "tier": "deep"}"#).err();
         assert_eq!(
             e.map(|e| e.to_string()).as_deref(),
-            Some("unknown tier \"neural\"; available tiers: fast")
+            Some("unknown tier \"deep\"; available tiers: neural, fast")
         );
         let e = request(r#"{"text": "a", "format": "xml"}"#).err();
         assert!(matches!(e, Some(ApiError::UnknownFormat { .. })));

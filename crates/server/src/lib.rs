@@ -45,6 +45,7 @@
 mod app;
 mod assets;
 mod config;
+mod detector;
 mod error;
 mod html_input;
 
@@ -55,6 +56,7 @@ pub use assets::{APP_CSS, APP_JS, INDEX_HTML, OPENAPI_JSON, SAMPLE_ARTICLE};
 pub use config::{
     default_workers, Limits, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_CONCURRENT, DEFAULT_TIMEOUT,
 };
+pub use detector::Detector;
 pub use error::ApiError;
 pub use html_input::{check_html_depth, MAX_HTML_DEPTH};
 

@@ -919,3 +919,47 @@ async fn openapi_matches_the_router_and_the_responses() {
         .unwrap_or_default();
     assert_eq!(codes.len(), 11);
 }
+
+// ------------------------------------------------------------ tiers
+
+#[tokio::test]
+async fn both_tiers_are_served_neural_first() {
+    let tiers = vec![
+        unspin_server::Detector::from(
+            unspin_neural::NeuralTier::embedded().expect("neural model ships"),
+        ),
+        unspin_server::Detector::from(FastModel::embedded().expect("fast model ships")),
+    ];
+    let router = App::with_tiers(tiers, Limits::default())
+        .expect("pipelines fit")
+        .router();
+    let health = get(&router, "/api/health").await.json();
+    assert_eq!(health["tiers"], serde_json::json!(["neural", "fast"]));
+    assert!(health["model"]
+        .as_str()
+        .unwrap()
+        .starts_with("neural-minilm@"));
+    let text = "Title\n\nThese corrupt traitors will destroy our great nation! Everyone knows \
+        the shameful, disgraceful truth about the radical elite and their lies.";
+    for (tier, prefix) in [
+        (None, "neural-minilm@"),
+        (Some("neural"), "neural-minilm@"),
+        (Some("fast"), "fast-"),
+    ] {
+        let mut request = serde_json::json!({ "text": text });
+        if let Some(t) = tier {
+            request["tier"] = t.into();
+        }
+        let reply = analyze(&router, request).await;
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+        let doc = reply.json();
+        let spans = doc["layers"]["technique"]
+            .as_array()
+            .expect("technique layer");
+        assert!(!spans.is_empty(), "{tier:?} finds the loaded language");
+        for s in spans {
+            let p = s["provenance"].as_str().unwrap_or("");
+            assert!(p.starts_with(prefix), "{tier:?}: provenance {p}");
+        }
+    }
+}

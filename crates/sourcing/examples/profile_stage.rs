@@ -35,7 +35,7 @@ fn main() {
         };
         let found = unspin_sourcing::entities::find_entities(d);
         lap(0);
-        let tagged = stage.model().predict(d.text());
+        let tagged = stage.tagger().attributions(d.text());
         lap(1);
         let rules = unspin_sourcing::quotes::rule_attributions(d, &found);
         lap(2);

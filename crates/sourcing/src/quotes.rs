@@ -39,6 +39,10 @@ use crate::{Attribution, ByteRange, Entity, EntityKind, QuoteKind, SourceKind};
 /// Provenance of rule attributions.
 pub const PROVENANCE: &str = "quote-rules";
 
+/// The provenance of an attribution found by both the neural tagger (its
+/// spans) and the quotation rules.
+pub const MERGED_NEURAL_PROVENANCE: &str = "attribution-neural+quote-rules";
+
 /// The provenance of an attribution found by both the tagger (its spans) and
 /// the quotation rules (speaker resolution, kind, medium).
 pub const MERGED_PROVENANCE: &str = "attribution-tagger+quote-rules";
@@ -2024,7 +2028,11 @@ pub fn reconcile(
                     r.source = t.source.clone();
                 }
                 r.score = r.score.max(t.score);
-                r.provenance = MERGED_PROVENANCE;
+                r.provenance = if t.provenance == crate::attribution::NEURAL_PROVENANCE {
+                    MERGED_NEURAL_PROVENANCE
+                } else {
+                    MERGED_PROVENANCE
+                };
             }
             for j in absorbed.into_iter().rev() {
                 rules.remove(j);

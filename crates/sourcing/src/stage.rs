@@ -3,7 +3,7 @@
 use unspin_document::{layers as doc_layers, Document};
 use unspin_pipeline::{Stage, StageError};
 
-use crate::attribution::AttributionModel;
+use crate::attribution::{AttributionModel, AttributionTagger};
 use crate::{claims, entities, hedges, layers, quotes, sources, Attribution, ByteRange};
 
 /// Adds the entity, quote, speaker, cue, source, hedge and claim layers.
@@ -12,7 +12,7 @@ use crate::{claims, entities, hedges, layers, quotes, sources, Attribution, Byte
 /// `boilerplate` layers when present (Markdown and HTML input).
 #[derive(Clone, Copy)]
 pub struct SourcingStage {
-    model: &'static AttributionModel,
+    tagger: &'static dyn AttributionTagger,
 }
 
 impl Default for SourcingStage {
@@ -25,19 +25,25 @@ impl SourcingStage {
     /// A stage with the attribution tagger shipped in the binary.
     pub fn shipped() -> SourcingStage {
         SourcingStage {
-            model: AttributionModel::shipped(),
+            tagger: AttributionModel::shipped(),
         }
     }
 
     /// A stage with another attribution tagger (it must live as long as the
     /// program: leak a loaded model with `Box::leak`).
     pub fn with_model(model: &'static AttributionModel) -> SourcingStage {
-        SourcingStage { model }
+        SourcingStage { tagger: model }
+    }
+
+    /// A stage with any attribution tagger (e.g. the neural one of
+    /// `unspin-neural`), which must live as long as the program.
+    pub fn with_tagger(tagger: &'static dyn AttributionTagger) -> SourcingStage {
+        SourcingStage { tagger }
     }
 
     /// The attribution tagger in use.
-    pub fn model(&self) -> &AttributionModel {
-        self.model
+    pub fn tagger(&self) -> &dyn AttributionTagger {
+        self.tagger
     }
 
     /// The document's attributions: the tagger's and the quotation rules',
@@ -55,8 +61,8 @@ impl SourcingStage {
                 .any(|b| b.start <= r.start && r.end <= b.end)
         };
         let tagged: Vec<Attribution> = self
-            .model
-            .predict(doc.text())
+            .tagger
+            .attributions(doc.text())
             .into_iter()
             .filter(|a| !in_boilerplate(&a.content))
             .collect();

@@ -34,7 +34,9 @@ mod model;
 mod stage;
 pub mod train;
 
-pub use decode::{DecodeConfig, Decoded};
+pub use decode::{decode, DecodeConfig, Decoded};
 pub use features::DocTokens;
-pub use model::{Classified, FastModel, ModelError, ModelInfo, FEATURE_VERSION, PROPAGANDA};
+pub use model::{
+    assign_labels, Classified, FastModel, ModelError, ModelInfo, FEATURE_VERSION, PROPAGANDA,
+};
 pub use stage::{fast_pipeline, TechniqueStage};

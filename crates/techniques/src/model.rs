@@ -16,7 +16,8 @@ use crate::features::{
     si_sentence_features, si_token_features, tc_features, DocTokens, HashSink, TcContext,
 };
 use crate::linear::{
-    sigmoid, softmax_in_place, BinaryModel, QuantizedBinary, QuantizedSoftmax, SoftmaxModel,
+    sigmoid, softmax_in_place, BinaryModel, Feature, QuantizedBinary, QuantizedSoftmax,
+    SoftmaxModel,
 };
 
 /// Version of the feature extraction; a model trained with another version
@@ -333,26 +334,53 @@ impl FastModel {
     }
 
     fn classify_ctx(&self, ctx: &TcContext, spans: &[(usize, usize)]) -> Vec<Classified> {
-        let probs = self.classify_probs_ctx(ctx, spans);
-        let mut seen: HashMap<(usize, usize), Vec<usize>> = HashMap::new();
+        assign_labels(
+            &self.info.labels,
+            spans,
+            self.classify_probs_ctx(ctx, spans),
+        )
+    }
+
+    /// Features of the span `s..e` with the notes explanations cite, into the
+    /// cleared buffers.
+    fn explained_features(
+        &self,
+        ctx: &TcContext,
+        s: usize,
+        e: usize,
+        feats: &mut Vec<Feature>,
+        notes: &mut Notes,
+    ) {
+        feats.clear();
+        notes.clear();
+        let mut sink = ExplainSink {
+            bits: self.tc.bits,
+            out: feats,
+            notes,
+        };
+        tc_features(ctx, s, e, &mut sink);
+    }
+
+    /// One-sentence explanation of each decision in `classified` (same order as
+    /// `spans`, byte offsets of `text`): the technique's gloss and the two citable
+    /// features of the span that this model's weights most favour for the chosen
+    /// technique over the runner-up. Other tiers use it to explain their own
+    /// decisions in the same words.
+    pub fn explain_spans(
+        &self,
+        text: &str,
+        spans: &[(usize, usize)],
+        classified: &[Classified],
+    ) -> Vec<String> {
+        let ctx = TcContext::new(text);
+        let mut feats = Vec::with_capacity(256);
+        let mut notes = Notes::default();
         spans
             .iter()
-            .zip(probs)
-            .map(|(&key, p)| {
-                let used = seen.entry(key).or_default();
-                let mut order: Vec<usize> = (0..p.len()).collect();
-                order.sort_by(|&a, &b| p[b].total_cmp(&p[a]));
-                let best = order
-                    .iter()
-                    .copied()
-                    .find(|c| !used.contains(c))
-                    .unwrap_or(order[0]);
-                used.push(best);
-                Classified {
-                    label: self.info.labels[best].clone(),
-                    score: p[best],
-                    probs: p,
-                }
+            .zip(classified)
+            .map(|(&(s, e), c)| {
+                self.explained_features(&ctx, s, e, &mut feats, &mut notes);
+                explain(self, &notes, c)
             })
             .collect()
     }
@@ -368,14 +396,7 @@ impl FastModel {
         found
             .into_iter()
             .filter_map(|span| {
-                feats.clear();
-                notes.clear();
-                let mut sink = ExplainSink {
-                    bits: self.tc.bits,
-                    out: &mut feats,
-                    notes: &mut notes,
-                };
-                tc_features(&ctx, span.start(), span.end(), &mut sink);
+                self.explained_features(&ctx, span.start(), span.end(), &mut feats, &mut notes);
                 let mut p = vec![0.0; self.tc.classes];
                 self.tc.logits(&feats, &mut p);
                 softmax_in_place(&mut p);
@@ -398,4 +419,35 @@ impl FastModel {
             })
             .collect()
     }
+}
+
+/// The best label of each span (probabilities in `labels` order), giving the
+/// occurrences of a span that appears several times in `spans` distinct
+/// labels, best first (SemEval TC lists one line per technique of a span).
+pub fn assign_labels(
+    labels: &[String],
+    spans: &[(usize, usize)],
+    probs: Vec<Vec<f32>>,
+) -> Vec<Classified> {
+    let mut seen: HashMap<(usize, usize), Vec<usize>> = HashMap::new();
+    spans
+        .iter()
+        .zip(probs)
+        .map(|(&key, p)| {
+            let used = seen.entry(key).or_default();
+            let mut order: Vec<usize> = (0..p.len()).collect();
+            order.sort_by(|&a, &b| p[b].total_cmp(&p[a]));
+            let best = order
+                .iter()
+                .copied()
+                .find(|c| !used.contains(c))
+                .unwrap_or(order[0]);
+            used.push(best);
+            Classified {
+                label: labels[best].clone(),
+                score: p[best],
+                probs: p,
+            }
+        })
+        .collect()
 }

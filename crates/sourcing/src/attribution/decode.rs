@@ -3,7 +3,6 @@
 use unspin_segment::Token;
 
 use super::model::{Tag, TAGS};
-use super::PROVENANCE;
 use crate::Attribution;
 
 /// Largest token gap between a content segment and the cue it attaches to.
@@ -68,7 +67,12 @@ fn sigmoid(x: f32) -> f32 {
 /// attaches to the nearest cue (within a gap limit); a cue's contents merge
 /// into one range from the first to the last; cues without content are
 /// dropped; a content with no cue nearby stands alone.
-pub(crate) fn attributions(tokens: &[Token], tags: &[Tag], emissions: &[f32]) -> Vec<Attribution> {
+pub(crate) fn attributions(
+    tokens: &[Token],
+    tags: &[Tag],
+    emissions: &[f32],
+    provenance: &'static str,
+) -> Vec<Attribution> {
     let segs = segments(tags, emissions);
     let cues: Vec<&Segment> = segs.iter().filter(|s| s.role == 2).collect();
     let nearest_cue = |s: &Segment, limit: usize| -> Option<usize> {
@@ -126,7 +130,7 @@ pub(crate) fn attributions(tokens: &[Token], tags: &[Tag], emissions: &[f32]) ->
             out.push(Attribution {
                 cue: Some(range(cue.first, cue.last)),
                 source: sources[k].map(|s| range(s.first, s.last)),
-                ..Attribution::new(range(first, last), sigmoid(margin), PROVENANCE)
+                ..Attribution::new(range(first, last), sigmoid(margin), provenance)
             });
         }
     }
@@ -134,7 +138,7 @@ pub(crate) fn attributions(tokens: &[Token], tags: &[Tag], emissions: &[f32]) ->
         out.push(Attribution::new(
             range(s.first, s.last),
             sigmoid(s.margin) * 0.5,
-            PROVENANCE,
+            provenance,
         ));
     }
     out.sort_by_key(|a| (a.content.start, a.content.end));

@@ -32,6 +32,47 @@ use crate::Attribution;
 /// The provenance of the tagger's attributions.
 pub const PROVENANCE: &str = "attribution-tagger";
 
+/// The provenance of the neural tagger's attributions (`unspin-neural`).
+pub const NEURAL_PROVENANCE: &str = "attribution-neural";
+
+/// Anything that finds attributions in running text: the linear tagger here,
+/// or the neural one of `unspin-neural`. The sourcing stage completes its
+/// output with quotation rules and speaker resolution.
+pub trait AttributionTagger: Send + Sync {
+    /// The attributions in `text` (byte ranges), sorted by content start.
+    fn attributions(&self, text: &str) -> Vec<Attribution>;
+    /// A short description for logs and reports (`attribution-tagger@digest`).
+    fn describe(&self) -> String;
+}
+
+impl AttributionTagger for AttributionModel {
+    fn attributions(&self, text: &str) -> Vec<Attribution> {
+        self.predict(text)
+    }
+    fn describe(&self) -> String {
+        format!(
+            "{PROVENANCE}@{}",
+            &self.digest()[..self.digest().len().min(8)]
+        )
+    }
+}
+
+/// Decodes per-token tag scores (`tokens.len() × TAGS`, e.g. log-probabilities
+/// from a neural tagger) under the BIO constraints and groups the tags into
+/// attributions, as the linear tagger does.
+pub fn attributions_from_emissions(
+    tokens: &[Token],
+    emissions: &[f32],
+    provenance: &'static str,
+) -> Vec<Attribution> {
+    if tokens.is_empty() || emissions.len() != tokens.len() * TAGS {
+        return Vec::new();
+    }
+    let transition = vec![0.0f32; (TAGS + 1) * TAGS];
+    let tags = model::viterbi(emissions, &transition);
+    decode::attributions(tokens, &tags, emissions, provenance)
+}
+
 impl AttributionModel {
     /// The attributions in `text` (byte ranges), sorted by content start.
     pub fn predict(&self, text: &str) -> Vec<Attribution> {
@@ -56,13 +97,13 @@ impl AttributionModel {
         let emissions = first.emissions(&feats);
         let tags = model::viterbi(&emissions, first.transition());
         let Some(second) = self.second() else {
-            return decode::attributions(tokens, &tags, &emissions);
+            return decode::attributions(tokens, &tags, &emissions, PROVENANCE);
         };
         let sentence_of = features::sentence_of_tokens(tokens, sentences);
         let stacked = features::stacked_features(&feats, &sentence_of, &tags, self.bits());
         let emissions = second.emissions(&stacked);
         let tags = model::viterbi(&emissions, second.transition());
-        decode::attributions(tokens, &tags, &emissions)
+        decode::attributions(tokens, &tags, &emissions, PROVENANCE)
     }
 }
 
@@ -72,5 +113,62 @@ impl AttributionModel {
 pub fn attributions_from_tags(text: &str, tags: &[Tag]) -> Vec<Attribution> {
     let tokens = tokenize(text);
     let emissions = vec![0.0f32; tokens.len() * TAGS];
-    decode::attributions(&tokens, tags, &emissions)
+    decode::attributions(&tokens, tags, &emissions, PROVENANCE)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Emissions that prefer `tags` (log-probability 0 for the tag, -5 for
+    /// the others).
+    fn emissions_for(tags: &[Tag]) -> Vec<f32> {
+        tags.iter()
+            .flat_map(|&t| (0..TAGS).map(move |k| if k == t as usize { 0.0 } else { -5.0 }))
+            .collect()
+    }
+
+    #[test]
+    fn emissions_decode_into_a_grouped_attribution() {
+        let text = "The senator said the plan would fail.";
+        let tokens = tokenize(text);
+        use Tag::*;
+        // The senator | said | the plan would fail | .
+        let tags = [
+            BeginSource,
+            InSource,
+            BeginCue,
+            BeginContent,
+            InContent,
+            InContent,
+            InContent,
+            O,
+        ];
+        assert_eq!(tokens.len(), tags.len());
+        let found = attributions_from_emissions(&tokens, &emissions_for(&tags), NEURAL_PROVENANCE);
+        assert_eq!(found.len(), 1);
+        let a = &found[0];
+        assert_eq!(&text[a.content.clone()], "the plan would fail");
+        assert_eq!(a.cue.clone().map(|r| &text[r]), Some("said"));
+        assert_eq!(a.source.clone().map(|r| &text[r]), Some("The senator"));
+        assert_eq!(a.provenance, NEURAL_PROVENANCE);
+        assert!(a.score > 0.5);
+    }
+
+    #[test]
+    fn emissions_of_the_wrong_length_give_nothing() {
+        let tokens = tokenize("He said so.");
+        assert!(attributions_from_emissions(&tokens, &[0.0; 3], NEURAL_PROVENANCE).is_empty());
+        assert!(attributions_from_emissions(&[], &[], NEURAL_PROVENANCE).is_empty());
+    }
+
+    #[test]
+    fn an_inside_tag_cannot_start_a_segment() {
+        // The emissions prefer InContent on the first token; decoding must
+        // still produce a well-formed sequence (a content that begins).
+        let tokens = tokenize("words here");
+        let tags = [Tag::InContent, Tag::InContent];
+        let found = attributions_from_emissions(&tokens, &emissions_for(&tags), NEURAL_PROVENANCE);
+        assert!(found.iter().all(|a| a.content.start < a.content.end));
+    }
 }

@@ -466,7 +466,7 @@ fn train_stacked(
                     let tokens = tokenize(&articles[i].text);
                     (
                         articles[i].id.as_str(),
-                        super::decode::attributions(&tokens, &tags, &e),
+                        super::decode::attributions(&tokens, &tags, &e, super::PROVENANCE),
                     )
                 })
                 .collect();

@@ -1,0 +1,127 @@
+//! The Rust half of `benches/neural/compare.py`: runs the shipped encoder over
+//! the first N articles of a folder and reports speed; writes each article's
+//! piece probabilities so the script can check they agree with PyTorch.
+//!
+//! ```text
+//! cargo run --release -p unspin-neural --example encoder_bench -- \
+//!     DIR [--n 50] [--threads 2] [--out probs.jsonl] [--model models/neural/neural.safetensors] [--int8]
+//! ```
+//! Prints one JSON object: articles, pieces, window_tokens, seconds, tokens_per_s,
+//! articles_per_s, gflop_per_s, peak_rss_mb.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::time::Instant;
+
+use rayon::prelude::*;
+use unspin_neural::NeuralModel;
+
+fn peak_rss_mb() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|v| v.parse::<f64>().ok())
+        })
+        .map_or(0.0, |kb| kb / 1024.0)
+}
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let mut args = std::env::args().skip(1);
+    let mut dir = None;
+    let (mut n, mut threads, mut out, mut model) =
+        (50usize, 2usize, None::<PathBuf>, None::<PathBuf>);
+    let mut int8 = false;
+    while let Some(a) = args.next() {
+        match a.as_str() {
+            "--n" => n = args.next().ok_or("--n N")?.parse()?,
+            "--threads" => threads = args.next().ok_or("--threads N")?.parse()?,
+            "--out" => out = Some(args.next().ok_or("--out FILE")?.into()),
+            "--model" => model = Some(args.next().ok_or("--model FILE")?.into()),
+            "--int8" => int8 = true,
+            _ => dir = Some(PathBuf::from(a)),
+        }
+    }
+    let dir =
+        dir.ok_or("usage: encoder_bench DIR [--n 50] [--threads 2] [--out FILE] [--model FILE]")?;
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build_global()?;
+    let mut model = match model {
+        Some(p) => NeuralModel::load(&p)?,
+        None => NeuralModel::embedded()?,
+    };
+    if int8 && !model.set_precision(unspin_neural::encoder::Precision::Int8) {
+        return Err("this CPU has no AVX-512 VNNI: no int8 kernels".into());
+    }
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "txt"))
+        .collect();
+    files.sort();
+    files.truncate(n);
+    let texts: Vec<(String, String)> = files
+        .iter()
+        .map(|p| {
+            let id = p
+                .file_stem()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .into_owned();
+            std::fs::read_to_string(p).map(|t| (id, t))
+        })
+        .collect::<Result<_, _>>()?;
+
+    // Tokenise first (timed apart), then encode: windows of all articles in parallel.
+    let t0 = Instant::now();
+    let pieces: Vec<unspin_neural::Pieces> = texts
+        .iter()
+        .map(|(_, t)| model.pieces(t))
+        .collect::<Result<_, _>>()?;
+    let tokenize_s = t0.elapsed().as_secs_f64();
+    let window = model.info.window;
+    let mut window_tokens = 0usize;
+    let mut flops = 0.0;
+    for (ids, _) in &pieces {
+        let n = ids.len();
+        for a in model.window_starts(n) {
+            let l = (a + window - 2).min(n) - a + 2;
+            if n > 0 {
+                window_tokens += l;
+                flops += model.encoder().flops(l);
+            }
+        }
+    }
+    let t1 = Instant::now();
+    let encoded: Vec<_> = pieces
+        .par_iter()
+        .map(|(ids, offs)| model.encode_pieces(ids, offs.clone()))
+        .collect();
+    let encode_s = t1.elapsed().as_secs_f64();
+    if let Some(path) = out {
+        let mut f = std::io::BufWriter::new(std::fs::File::create(path)?);
+        for ((id, _), e) in texts.iter().zip(&encoded) {
+            let line =
+                serde_json::json!({ "id": id, "probs": e.piece_probs, "pieces": e.offsets.len() });
+            writeln!(f, "{line}")?;
+        }
+    }
+    let total_pieces: usize = pieces.iter().map(|p| p.0.len()).sum();
+    let summary = serde_json::json!({
+        "articles": texts.len(),
+        "pieces": total_pieces,
+        "window_tokens": window_tokens,
+        "threads": threads,
+        "precision": if int8 { "int8" } else { "f32" },
+        "tokenize_seconds": tokenize_s,
+        "seconds": encode_s,
+        "tokens_per_s": window_tokens as f64 / encode_s,
+        "articles_per_s": texts.len() as f64 / (encode_s + tokenize_s),
+        "gflop_per_s": flops / encode_s / 1e9,
+        "peak_rss_mb": peak_rss_mb(),
+    });
+    println!("{summary}");
+    Ok(())
+}

@@ -1,0 +1,317 @@
+//! The neural attribution tagger: all-MiniLM-L6-v2 fine-tuned on PolNeAR to
+//! tag Source, Cue and Content word pieces (seven BIO tags), decoded under
+//! the BIO constraints and grouped into attributions by the same step as the
+//! linear tagger (`unspin_sourcing::attribution`).
+//!
+//! Its word embeddings were frozen during training at the base encoder's
+//! values, so the shipped file leaves them out and borrows the neural tier's
+//! (`models/neural/`), which saves 11.7 MB; the effect of borrowing is
+//! measured on PolNeAR dev by `unspin train --task attribution-neural`.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use serde::{Deserialize, Serialize};
+use tokenizers::Tokenizer;
+use unspin_segment::{tokenize, Token};
+use unspin_sourcing::attribution::{
+    attributions_from_emissions, AttributionTagger, NEURAL_PROVENANCE, TAGS,
+};
+use unspin_sourcing::{Attribution, SourcingStage};
+
+use crate::encoder::{Encoder, Linear, Precision};
+use crate::math::softmax;
+use crate::model::{encoder_of, tokenizer_of, Windows, EMBEDDED_TOKENIZER, EMBEDDED_WEIGHTS};
+use crate::weights::TensorMap;
+use crate::NeuralError;
+
+/// Format tag of the shipped attribution file.
+pub const ATTRIBUTION_FORMAT: &str = "unspin-attribution-int8-v1";
+
+/// The tensor borrowed from the neural tier's file.
+pub const WORD_EMBEDDINGS: &str = "embeddings.word_embeddings.weight";
+
+static EMBEDDED_ATTRIBUTION: &[u8] =
+    include_bytes!("../../../models/attribution-neural/attribution.safetensors");
+
+/// What the shipped file says about itself.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AttributionInfo {
+    /// Model name (in provenance and reports).
+    pub name: String,
+    /// Window length in pieces, `[CLS]` and `[SEP]` included.
+    pub window: usize,
+    /// Distance between window starts at inference.
+    pub stride: usize,
+    /// Free-form training record (data, configuration, dev metrics).
+    #[serde(default)]
+    pub training: serde_json::Value,
+}
+
+/// The fine-tuned encoder with its tag head and tokenizer.
+pub struct NeuralAttribution {
+    /// Description.
+    pub info: AttributionInfo,
+    encoder: Encoder,
+    head: Linear,
+    tokenizer: Tokenizer,
+    cls: u32,
+    sep: u32,
+    digest: String,
+}
+
+impl std::fmt::Debug for NeuralAttribution {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NeuralAttribution")
+            .field("info", &self.info.name)
+            .field("digest", &self.digest)
+            .finish_non_exhaustive()
+    }
+}
+
+impl NeuralAttribution {
+    /// True when this binary carries the attribution weights and the neural
+    /// tier's file they borrow from.
+    pub fn has_embedded() -> bool {
+        !EMBEDDED_ATTRIBUTION.is_empty()
+            && !EMBEDDED_WEIGHTS.is_empty()
+            && !EMBEDDED_TOKENIZER.is_empty()
+    }
+
+    /// The model shipped in the binary, loaded once per process and per
+    /// precision (`None` when the binary has none or the CPU cannot run
+    /// `precision`; the error is logged once).
+    pub fn shipped(precision: Precision) -> Option<&'static NeuralAttribution> {
+        static F32: OnceLock<Option<NeuralAttribution>> = OnceLock::new();
+        static INT8: OnceLock<Option<NeuralAttribution>> = OnceLock::new();
+        let cell = match precision {
+            Precision::F32 => &F32,
+            Precision::Int8 => &INT8,
+        };
+        cell.get_or_init(|| {
+            if !NeuralAttribution::has_embedded() {
+                return None;
+            }
+            let loaded = NeuralAttribution::from_bytes(
+                EMBEDDED_ATTRIBUTION,
+                EMBEDDED_WEIGHTS,
+                EMBEDDED_TOKENIZER,
+            );
+            match loaded {
+                Ok(mut m) => m.set_precision(precision).then_some(m),
+                Err(e) => {
+                    tracing::warn!(error = %e, "the shipped attribution model does not load");
+                    None
+                }
+            }
+        })
+        .as_ref()
+    }
+
+    /// Parses a shipped attribution file; its word embeddings come from
+    /// `neural` (the neural tier's file) when it has none of its own.
+    ///
+    /// # Errors
+    /// When a file is invalid or a tensor is missing.
+    pub fn from_bytes(
+        weights: &[u8],
+        neural: &[u8],
+        tokenizer: &[u8],
+    ) -> Result<NeuralAttribution, NeuralError> {
+        let mut map = TensorMap::from_bytes(weights)?;
+        if map.metadata.get("format").map(String::as_str) != Some(ATTRIBUTION_FORMAT) {
+            return Err(NeuralError::Format(format!(
+                "not an {ATTRIBUTION_FORMAT} file"
+            )));
+        }
+        if !map.tensors.contains_key(WORD_EMBEDDINGS) {
+            let mut borrowed = TensorMap::from_bytes_where(neural, |n| n == WORD_EMBEDDINGS)?;
+            let t = borrowed.tensors.remove(WORD_EMBEDDINGS).ok_or_else(|| {
+                NeuralError::Format(format!("the neural tier's file has no {WORD_EMBEDDINGS}"))
+            })?;
+            map.tensors.insert(WORD_EMBEDDINGS.to_string(), t);
+        }
+        let info: AttributionInfo = serde_json::from_str(
+            map.metadata
+                .get("info")
+                .ok_or_else(|| NeuralError::Format("no info metadata".into()))?,
+        )
+        .map_err(|e| NeuralError::Format(format!("info: {e}")))?;
+        let digest = format!("{:016x}", xxhash_rust::xxh3::xxh3_64(weights));
+        NeuralAttribution::from_tensors(&map, tokenizer, info, digest)
+    }
+
+    /// Builds the tagger from tensors (an f32 checkpoint or a parsed file).
+    ///
+    /// # Errors
+    /// When a tensor is missing or the config or tokenizer is invalid.
+    pub fn from_tensors(
+        map: &TensorMap,
+        tokenizer: &[u8],
+        info: AttributionInfo,
+        digest: String,
+    ) -> Result<NeuralAttribution, NeuralError> {
+        let encoder = encoder_of(map, info.window, info.stride)?;
+        let head = map.linear("tag_head", TAGS, encoder.config.hidden)?;
+        let (tokenizer, cls, sep) = tokenizer_of(tokenizer)?;
+        Ok(NeuralAttribution {
+            info,
+            encoder,
+            head,
+            tokenizer,
+            cls,
+            sep,
+            digest,
+        })
+    }
+
+    /// The shipped file for an f32 checkpoint's tensors: int8, without the
+    /// word embeddings (borrowed from the neural tier at load time).
+    ///
+    /// # Errors
+    /// When serialisation fails.
+    pub fn write_int8(map: &TensorMap, info: &AttributionInfo) -> Result<Vec<u8>, NeuralError> {
+        let mut slim = map.clone();
+        slim.tensors.remove(WORD_EMBEDDINGS);
+        let mut meta = HashMap::new();
+        meta.insert("format".to_string(), ATTRIBUTION_FORMAT.to_string());
+        meta.insert(
+            "info".to_string(),
+            serde_json::to_string(info).map_err(|e| NeuralError::Format(e.to_string()))?,
+        );
+        if let Some(c) = map.metadata.get("config") {
+            meta.insert("config".to_string(), c.clone());
+        }
+        slim.to_int8_bytes(meta)
+    }
+
+    /// Short hash of the weights file.
+    pub fn digest(&self) -> &str {
+        &self.digest
+    }
+
+    /// Switches the encoder's dense layers to `precision`; false when the CPU
+    /// cannot run it.
+    pub fn set_precision(&mut self, precision: Precision) -> bool {
+        self.encoder.set_precision(precision)
+    }
+
+    /// Per-token tag log-probabilities (`tokens.len() × TAGS`): those of the
+    /// first word piece of each token, averaged over the windows that cover
+    /// it. A token with no piece of its own (characters the tokenizer drops)
+    /// continues the token before it.
+    ///
+    /// # Errors
+    /// When the tokenizer fails.
+    pub fn emissions(&self, text: &str, tokens: &[Token]) -> Result<Vec<f32>, NeuralError> {
+        let enc = self
+            .tokenizer
+            .encode(text, false)
+            .map_err(|e| NeuralError::Tokenizer(e.to_string()))?;
+        let (ids, offsets) = (enc.get_ids(), enc.get_offsets());
+        let n = ids.len();
+        let h = self.encoder.config.hidden;
+        let mut sum = vec![0.0f32; n * TAGS];
+        let mut count = vec![0u32; n];
+        if n > 0 {
+            let windows = Windows {
+                encoder: &self.encoder,
+                cls: self.cls,
+                sep: self.sep,
+                window: self.info.window,
+                stride: self.info.stride,
+            };
+            let outs = windows.run(ids, |a, inner| {
+                let len = inner.len() / h;
+                let mut logits = vec![0.0; len * TAGS];
+                self.head.forward(inner, len, &mut logits);
+                for row in logits.chunks_exact_mut(TAGS) {
+                    softmax(row);
+                }
+                (a, logits)
+            });
+            for (a, probs) in outs {
+                for (i, row) in probs.chunks_exact(TAGS).enumerate() {
+                    let p = a + i;
+                    count[p] += 1;
+                    for (s, v) in sum[p * TAGS..(p + 1) * TAGS].iter_mut().zip(row) {
+                        *s += v;
+                    }
+                }
+            }
+        }
+        let mut out: Vec<f32> = Vec::with_capacity(tokens.len() * TAGS);
+        let mut k = 0;
+        for tok in tokens {
+            while k < n && offsets[k].1 <= tok.start {
+                k += 1;
+            }
+            let row: Vec<f32> = if k < n && offsets[k].0 < tok.end && count[k] > 0 {
+                let c = count[k] as f32;
+                sum[k * TAGS..(k + 1) * TAGS]
+                    .iter()
+                    .map(|s| (s / c).max(1e-9).ln())
+                    .collect()
+            } else if out.len() >= TAGS {
+                // Continue the previous token: begin tags become inside tags.
+                let prev = &out[out.len() - TAGS..];
+                let mut r = prev.to_vec();
+                for b in [1, 3, 5] {
+                    r[b + 1] = prev[b].max(prev[b + 1]);
+                    r[b] = -30.0;
+                }
+                r
+            } else {
+                let mut r = vec![-30.0f32; TAGS];
+                r[0] = 0.0;
+                r
+            };
+            out.extend_from_slice(&row);
+        }
+        Ok(out)
+    }
+
+    /// The attributions in `text` with its tokens already computed.
+    ///
+    /// # Errors
+    /// When the tokenizer fails.
+    pub fn predict_tokens(
+        &self,
+        text: &str,
+        tokens: &[Token],
+    ) -> Result<Vec<Attribution>, NeuralError> {
+        let emissions = self.emissions(text, tokens)?;
+        Ok(attributions_from_emissions(
+            tokens,
+            &emissions,
+            NEURAL_PROVENANCE,
+        ))
+    }
+}
+
+impl AttributionTagger for NeuralAttribution {
+    fn attributions(&self, text: &str) -> Vec<Attribution> {
+        let tokens = tokenize(text);
+        match self.predict_tokens(text, &tokens) {
+            Ok(found) => found,
+            Err(e) => {
+                tracing::warn!(error = %e, "neural attribution tagger failed; no attributions");
+                Vec::new()
+            }
+        }
+    }
+
+    fn describe(&self) -> String {
+        format!("{}@{}", self.info.name, &self.digest[..8])
+    }
+}
+
+/// The sourcing stage of the neural tier: the shipped neural attribution
+/// tagger at `precision`, or the linear one when this binary has no neural
+/// attribution weights.
+pub fn sourcing_stage(precision: Precision) -> SourcingStage {
+    match NeuralAttribution::shipped(precision) {
+        Some(tagger) => SourcingStage::with_tagger(tagger),
+        None => SourcingStage::shipped(),
+    }
+}

@@ -1,0 +1,392 @@
+//! A BERT encoder forward pass on the CPU (MiniLM-L6: 6 layers, 384 wide).
+//!
+//! Built for one job: run many short windows fast. Weights are transposed once
+//! at load time into the layout the matrix kernel wants, Q, K and V are one
+//! fused product, every buffer of a window lives in a [`Workspace`] that is
+//! allocated once per thread and reused, and no padding is ever computed (each
+//! window runs at its own length). Matrix products use the `gemm` crate on one
+//! thread; parallelism comes from running windows on several threads.
+
+use crate::int8::{Int8Linear, Int8Scratch};
+use crate::math::{add_layer_norm, gelu, softmax_rows};
+
+/// Shape of a BERT encoder (from the model's `config.json`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EncoderConfig {
+    /// Width of the hidden states.
+    pub hidden: usize,
+    /// Attention heads per layer.
+    pub heads: usize,
+    /// Transformer layers.
+    pub layers: usize,
+    /// Width of the feed-forward layer.
+    pub intermediate: usize,
+    /// Vocabulary size.
+    pub vocab: usize,
+    /// Longest input, in pieces.
+    pub max_positions: usize,
+}
+
+/// A dense layer `y = x·W + b`, with `W` stored input-major (`[inputs × outputs]`).
+#[derive(Debug, Clone)]
+pub struct Linear {
+    /// Weights, `inputs × outputs`, row-major.
+    pub w: Vec<f32>,
+    /// Bias, one per output.
+    pub b: Vec<f32>,
+    /// Inputs.
+    pub inputs: usize,
+    /// Outputs.
+    pub outputs: usize,
+}
+
+impl Linear {
+    /// From PyTorch's `[outputs × inputs]` weight and bias.
+    pub fn from_torch(weight: &[f32], bias: &[f32], outputs: usize, inputs: usize) -> Linear {
+        assert_eq!(weight.len(), outputs * inputs, "weight shape");
+        assert_eq!(bias.len(), outputs, "bias shape");
+        let mut w = vec![0.0; inputs * outputs];
+        for o in 0..outputs {
+            for i in 0..inputs {
+                w[i * outputs + o] = weight[o * inputs + i];
+            }
+        }
+        Linear {
+            w,
+            b: bias.to_vec(),
+            inputs,
+            outputs,
+        }
+    }
+
+    /// Several layers on the same input as one (outputs side by side): Q, K, V.
+    pub fn concat(parts: &[Linear]) -> Linear {
+        let inputs = parts[0].inputs;
+        let outputs: usize = parts.iter().map(|p| p.outputs).sum();
+        let mut w = vec![0.0; inputs * outputs];
+        let mut b = Vec::with_capacity(outputs);
+        let mut at = 0;
+        for p in parts {
+            assert_eq!(p.inputs, inputs, "concatenated layers share their input");
+            for i in 0..inputs {
+                w[i * outputs + at..i * outputs + at + p.outputs]
+                    .copy_from_slice(&p.w[i * p.outputs..(i + 1) * p.outputs]);
+            }
+            b.extend_from_slice(&p.b);
+            at += p.outputs;
+        }
+        Linear {
+            w,
+            b,
+            inputs,
+            outputs,
+        }
+    }
+
+    /// `out[rows × outputs] = x[rows × inputs]·W + b`.
+    pub fn forward(&self, x: &[f32], rows: usize, out: &mut [f32]) {
+        let out = &mut out[..rows * self.outputs];
+        for row in out.chunks_exact_mut(self.outputs) {
+            row.copy_from_slice(&self.b);
+        }
+        // SAFETY: the slices hold rows × inputs, inputs × outputs and rows × outputs
+        // elements with the strides given.
+        unsafe {
+            matmul(
+                rows,
+                self.outputs,
+                self.inputs,
+                out.as_mut_ptr(),
+                self.outputs,
+                x.as_ptr(),
+                self.inputs,
+                1,
+                self.w.as_ptr(),
+                self.outputs,
+                1,
+                true,
+            );
+        }
+    }
+}
+
+/// `dst[m × n] (+)= lhs[m × k] · rhs[k × n]`, strides in elements, one thread.
+///
+/// # Safety
+/// Every index reached through the strides must lie inside its buffer.
+#[allow(clippy::too_many_arguments)]
+unsafe fn matmul(
+    m: usize,
+    n: usize,
+    k: usize,
+    dst: *mut f32,
+    dst_rs: usize,
+    lhs: *const f32,
+    lhs_rs: usize,
+    lhs_cs: usize,
+    rhs: *const f32,
+    rhs_rs: usize,
+    rhs_cs: usize,
+    accumulate: bool,
+) {
+    gemm::gemm(
+        m,
+        n,
+        k,
+        dst,
+        1,
+        dst_rs as isize,
+        accumulate,
+        lhs,
+        lhs_cs as isize,
+        lhs_rs as isize,
+        rhs,
+        rhs_cs as isize,
+        rhs_rs as isize,
+        1.0,
+        1.0,
+        false,
+        false,
+        false,
+        gemm::Parallelism::None,
+    );
+}
+
+/// One transformer layer.
+#[derive(Debug, Clone)]
+pub struct Layer {
+    /// Query, key and value projections, fused.
+    pub qkv: Linear,
+    /// Attention output projection.
+    pub attn_out: Linear,
+    /// LayerNorm after attention (gamma, beta).
+    pub attn_norm: (Vec<f32>, Vec<f32>),
+    /// Feed-forward expansion.
+    pub ff_in: Linear,
+    /// Feed-forward projection back.
+    pub ff_out: Linear,
+    /// LayerNorm after the feed-forward block.
+    pub out_norm: (Vec<f32>, Vec<f32>),
+}
+
+/// The encoder's weights.
+#[derive(Debug, Clone)]
+pub struct Encoder {
+    /// Shape.
+    pub config: EncoderConfig,
+    /// Word embeddings, `vocab × hidden`.
+    pub word: Vec<f32>,
+    /// Position embeddings, `max_positions × hidden`.
+    pub position: Vec<f32>,
+    /// Token type 0 embedding, `hidden`.
+    pub token_type: Vec<f32>,
+    /// Embedding LayerNorm.
+    pub embed_norm: (Vec<f32>, Vec<f32>),
+    /// Layers, bottom first.
+    pub layers: Vec<Layer>,
+    /// LayerNorm epsilon.
+    pub eps: f32,
+    /// Int8 copies of each layer's dense layers (QKV, attention output,
+    /// feed-forward in and out), used instead of the f32 ones when set.
+    pub int8: Option<Vec<[Int8Linear; 4]>>,
+}
+
+/// The numeric precision of the encoder's dense layers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Precision {
+    /// f32 weights and activations (the int8 weights dequantised).
+    #[default]
+    F32,
+    /// int8 weights and per-row int8 activations (AVX-512 VNNI only).
+    Int8,
+}
+
+/// Buffers of one window's forward pass, reused from window to window.
+#[derive(Debug, Default)]
+pub struct Workspace {
+    x: Vec<f32>,
+    qkv: Vec<f32>,
+    scores: Vec<f32>,
+    ctx: Vec<f32>,
+    tmp: Vec<f32>,
+    ff: Vec<f32>,
+    int8: Int8Scratch,
+}
+
+fn ensure(buf: &mut Vec<f32>, n: usize) {
+    if buf.len() < n {
+        buf.resize(n, 0.0);
+    }
+}
+
+impl Encoder {
+    /// Switches the dense layers to `precision`. Returns false (and stays f32)
+    /// when int8 is asked for on a CPU without AVX-512 VNNI.
+    pub fn set_precision(&mut self, precision: Precision) -> bool {
+        match precision {
+            Precision::F32 => {
+                self.int8 = None;
+                true
+            }
+            Precision::Int8 => {
+                if !crate::int8::available() {
+                    return false;
+                }
+                let packed: Option<Vec<[Int8Linear; 4]>> = self
+                    .layers
+                    .iter()
+                    .map(|l| {
+                        Some([
+                            Int8Linear::from_linear(&l.qkv)?,
+                            Int8Linear::from_linear(&l.attn_out)?,
+                            Int8Linear::from_linear(&l.ff_in)?,
+                            Int8Linear::from_linear(&l.ff_out)?,
+                        ])
+                    })
+                    .collect();
+                let ok = packed.is_some();
+                self.int8 = packed;
+                ok
+            }
+        }
+    }
+
+    /// The precision in use.
+    pub fn precision(&self) -> Precision {
+        if self.int8.is_some() {
+            Precision::Int8
+        } else {
+            Precision::F32
+        }
+    }
+
+    /// Final hidden states of `ids` (`ids.len() × hidden`, row-major), in `ws`.
+    ///
+    /// # Panics
+    /// When `ids` is longer than the model's positions or holds an id outside the
+    /// vocabulary (the tokenizer never produces either).
+    pub fn forward<'w>(&self, ids: &[u32], ws: &'w mut Workspace) -> &'w [f32] {
+        let c = &self.config;
+        let (l, h) = (ids.len(), c.hidden);
+        assert!(
+            l <= c.max_positions,
+            "window longer than the model's positions"
+        );
+        let hd = h / c.heads;
+        ensure(&mut ws.x, l * h);
+        ensure(&mut ws.qkv, l * 3 * h);
+        ensure(&mut ws.scores, l * l);
+        ensure(&mut ws.ctx, l * h);
+        ensure(&mut ws.tmp, l * h);
+        ensure(&mut ws.ff, l * c.intermediate);
+
+        for (i, &id) in ids.iter().enumerate() {
+            let id = id as usize;
+            assert!(id < c.vocab, "token id outside the vocabulary");
+            let row = &mut ws.x[i * h..(i + 1) * h];
+            let (w, p) = (
+                &self.word[id * h..(id + 1) * h],
+                &self.position[i * h..(i + 1) * h],
+            );
+            for j in 0..h {
+                row[j] = w[j] + p[j] + self.token_type[j];
+            }
+        }
+        ws.tmp[..l * h].fill(0.0);
+        add_layer_norm(
+            &mut ws.x[..l * h],
+            &ws.tmp[..l * h],
+            &self.embed_norm.0,
+            &self.embed_norm.1,
+            self.eps,
+        );
+
+        let scale = 1.0 / (hd as f32).sqrt();
+        for (li, layer) in self.layers.iter().enumerate() {
+            let q8 = self.int8.as_ref().map(|v| &v[li]);
+            match q8 {
+                Some(q) => q[0].forward(&ws.x, l, &mut ws.qkv, &mut ws.int8),
+                None => layer.qkv.forward(&ws.x, l, &mut ws.qkv),
+            }
+            for head in 0..c.heads {
+                let q = ws.qkv[head * hd..].as_ptr();
+                let k = ws.qkv[h + head * hd..].as_ptr();
+                let v = ws.qkv[2 * h + head * hd..].as_ptr();
+                // SAFETY: q, k and v address l rows of hd values at stride 3h inside
+                // qkv (l × 3h); scores holds l × l; ctx holds l × h.
+                unsafe {
+                    matmul(
+                        l,
+                        l,
+                        hd,
+                        ws.scores.as_mut_ptr(),
+                        l,
+                        q,
+                        3 * h,
+                        1,
+                        k,
+                        1,
+                        3 * h,
+                        false,
+                    );
+                }
+                softmax_rows(&mut ws.scores[..l * l], l, scale);
+                unsafe {
+                    matmul(
+                        l,
+                        hd,
+                        l,
+                        ws.ctx[head * hd..].as_mut_ptr(),
+                        h,
+                        ws.scores.as_ptr(),
+                        l,
+                        1,
+                        v,
+                        3 * h,
+                        1,
+                        false,
+                    );
+                }
+            }
+            match q8 {
+                Some(q) => q[1].forward(&ws.ctx, l, &mut ws.tmp, &mut ws.int8),
+                None => layer.attn_out.forward(&ws.ctx, l, &mut ws.tmp),
+            }
+            add_layer_norm(
+                &mut ws.tmp[..l * h],
+                &ws.x[..l * h],
+                &layer.attn_norm.0,
+                &layer.attn_norm.1,
+                self.eps,
+            );
+            std::mem::swap(&mut ws.x, &mut ws.tmp);
+            match q8 {
+                Some(q) => q[2].forward(&ws.x, l, &mut ws.ff, &mut ws.int8),
+                None => layer.ff_in.forward(&ws.x, l, &mut ws.ff),
+            }
+            gelu(&mut ws.ff[..l * c.intermediate]);
+            match q8 {
+                Some(q) => q[3].forward(&ws.ff, l, &mut ws.tmp, &mut ws.int8),
+                None => layer.ff_out.forward(&ws.ff, l, &mut ws.tmp),
+            }
+            add_layer_norm(
+                &mut ws.tmp[..l * h],
+                &ws.x[..l * h],
+                &layer.out_norm.0,
+                &layer.out_norm.1,
+                self.eps,
+            );
+            std::mem::swap(&mut ws.x, &mut ws.tmp);
+        }
+        &ws.x[..l * h]
+    }
+
+    /// Multiply-adds of one forward pass over `l` pieces (for FLOP/s reports).
+    pub fn flops(&self, l: usize) -> f64 {
+        let c = &self.config;
+        let (l, h, f) = (l as f64, c.hidden as f64, c.intermediate as f64);
+        let per_layer = l * h * 3.0 * h + 2.0 * l * l * h + l * h * h + 2.0 * l * h * f;
+        2.0 * per_layer * c.layers as f64
+    }
+}

