@@ -321,11 +321,7 @@ pub fn train_command(data: &Path, out: &Path) -> anyhow::Result<Outcome> {
     let stage = SourcingStage::with_model(leaked);
     let dev_full = evaluate_with(&dev, |a| {
         let mut doc = read_text(a.id.clone(), a.text.clone());
-        if SentenceStage.process(&mut doc).is_err() {
-            return Vec::new();
-        }
-        let found = unspin_sourcing::entities::find_entities(&doc);
-        stage.attributions(&doc, &found)
+        attributions(&mut doc, false, &stage).unwrap_or_default()
     });
     let metrics = Metrics {
         data,
@@ -481,11 +477,7 @@ pub fn train_neural_command(
     let stage = SourcingStage::with_tagger(shipped);
     let dev_full = evaluate_with(&dev, |a| {
         let mut doc = read_text(a.id.clone(), a.text.clone());
-        if SentenceStage.process(&mut doc).is_err() {
-            return Vec::new();
-        }
-        let found = unspin_sourcing::entities::find_entities(&doc);
-        stage.attributions(&doc, &found)
+        attributions(&mut doc, false, &stage).unwrap_or_default()
     });
     let dev_linear = evaluate(AttributionModel::shipped(), &dev);
     if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
