@@ -136,12 +136,19 @@ def main():
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--resume", action="store_true")
+    ap.add_argument("--holdout-every", type=int, default=0, metavar="N",
+                    help="leave out every Nth training article (name order, from the first) so that "
+                         "decoding choices can be tuned on them; 0 (default) trains on all")
     ap.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
     args = ap.parse_args()
 
     say, base, tok, cls_id, sep_id = start_run(args)
 
     docs = read_split(polnear_split(args.data, "train"))
+    if args.holdout_every:
+        held = [d["id"] for i, d in enumerate(docs) if i % args.holdout_every == 0]
+        docs = [d for i, d in enumerate(docs) if i % args.holdout_every != 0]
+        say(f"holding out every {args.holdout_every}th article: {len(held)} articles")
     say(f"{len(docs)} training articles, {sum(len(d['roles']) for d in docs)} role pieces")
     body = WINDOW - 2
     shifts = [(e * body // max(args.epochs, 1)) for e in range(args.epochs)]
@@ -221,7 +228,7 @@ def main():
     report = {
         "command": " ".join(sys.argv), "seed": args.seed, "epochs": args.epochs, "lr": args.lr,
         "batch": args.batch, "threads": args.threads, "device": args.device, "window": WINDOW,
-        "shifts": shifts, "articles": len(docs), "windows": [len(w) for w in windows],
+        "shifts": shifts, "articles": len(docs), "holdout_every": args.holdout_every, "windows": [len(w) for w in windows],
         "seconds": time.time() - t0, "loss": history, "torch": torch.__version__,
     }
     (args.out / "training.json").write_text(json.dumps(report, indent=1))

@@ -58,9 +58,11 @@ impl AttributionTagger for AttributionModel {
 }
 
 /// Decodes per-token tag scores (`tokens.len() × TAGS`, e.g. log-probabilities
-/// from a neural tagger) under the BIO constraints and groups the tags into
-/// attributions, as the linear tagger does.
+/// from a neural tagger) of `text`'s `tokens` under the BIO constraints and
+/// groups the tags into attributions, as the linear tagger does (`text` gives
+/// the sentence boundaries that speakers and contents must respect).
 pub fn attributions_from_emissions(
+    text: &str,
     tokens: &[Token],
     emissions: &[f32],
     provenance: &'static str,
@@ -70,7 +72,8 @@ pub fn attributions_from_emissions(
     }
     let transition = vec![0.0f32; (TAGS + 1) * TAGS];
     let tags = model::viterbi(emissions, &transition);
-    decode::attributions(tokens, &tags, emissions, provenance)
+    let sentence_of = features::sentence_of_tokens(tokens, &sentences(text));
+    decode::attributions(text, tokens, &sentence_of, &tags, emissions, provenance)
 }
 
 impl AttributionModel {
@@ -96,14 +99,14 @@ impl AttributionModel {
         let first = self.first();
         let emissions = first.emissions(&feats);
         let tags = model::viterbi(&emissions, first.transition());
-        let Some(second) = self.second() else {
-            return decode::attributions(tokens, &tags, &emissions, PROVENANCE);
-        };
         let sentence_of = features::sentence_of_tokens(tokens, sentences);
+        let Some(second) = self.second() else {
+            return decode::attributions(text, tokens, &sentence_of, &tags, &emissions, PROVENANCE);
+        };
         let stacked = features::stacked_features(&feats, &sentence_of, &tags, self.bits());
         let emissions = second.emissions(&stacked);
         let tags = model::viterbi(&emissions, second.transition());
-        decode::attributions(tokens, &tags, &emissions, PROVENANCE)
+        decode::attributions(text, tokens, &sentence_of, &tags, &emissions, PROVENANCE)
     }
 }
 
@@ -113,7 +116,8 @@ impl AttributionModel {
 pub fn attributions_from_tags(text: &str, tags: &[Tag]) -> Vec<Attribution> {
     let tokens = tokenize(text);
     let emissions = vec![0.0f32; tokens.len() * TAGS];
-    decode::attributions(&tokens, tags, &emissions, PROVENANCE)
+    let sentence_of = features::sentence_of_tokens(&tokens, &sentences(text));
+    decode::attributions(text, &tokens, &sentence_of, tags, &emissions, PROVENANCE)
 }
 
 #[cfg(test)]
@@ -145,7 +149,8 @@ mod tests {
             O,
         ];
         assert_eq!(tokens.len(), tags.len());
-        let found = attributions_from_emissions(&tokens, &emissions_for(&tags), NEURAL_PROVENANCE);
+        let found =
+            attributions_from_emissions(text, &tokens, &emissions_for(&tags), NEURAL_PROVENANCE);
         assert_eq!(found.len(), 1);
         let a = &found[0];
         assert_eq!(&text[a.content.clone()], "the plan would fail");
@@ -157,18 +162,109 @@ mod tests {
 
     #[test]
     fn emissions_of_the_wrong_length_give_nothing() {
-        let tokens = tokenize("He said so.");
-        assert!(attributions_from_emissions(&tokens, &[0.0; 3], NEURAL_PROVENANCE).is_empty());
-        assert!(attributions_from_emissions(&[], &[], NEURAL_PROVENANCE).is_empty());
+        let text = "He said so.";
+        let tokens = tokenize(text);
+        assert!(
+            attributions_from_emissions(text, &tokens, &[0.0; 3], NEURAL_PROVENANCE).is_empty()
+        );
+        assert!(attributions_from_emissions("", &[], &[], NEURAL_PROVENANCE).is_empty());
     }
 
     #[test]
     fn an_inside_tag_cannot_start_a_segment() {
         // The emissions prefer InContent on the first token; decoding must
         // still produce a well-formed sequence (a content that begins).
-        let tokens = tokenize("words here");
+        let text = "words here";
+        let tokens = tokenize(text);
         let tags = [Tag::InContent, Tag::InContent];
-        let found = attributions_from_emissions(&tokens, &emissions_for(&tags), NEURAL_PROVENANCE);
+        let found =
+            attributions_from_emissions(text, &tokens, &emissions_for(&tags), NEURAL_PROVENANCE);
         assert!(found.iter().all(|a| a.content.start < a.content.end));
+    }
+
+    /// Tags from a marked-up text: `[S ...]`, `[C ...]` and `[T ...]` wrap
+    /// source, cue and content tokens (brackets are separate words).
+    fn marked(markup: &str) -> (String, Vec<Tag>) {
+        let mut words = Vec::new();
+        let mut role = 0usize;
+        let mut roles = Vec::new();
+        for w in markup.split(' ') {
+            match w {
+                "[S" => role = 1,
+                "[C" => role = 2,
+                "[T" => role = 3,
+                "]" => role = 0,
+                _ => {
+                    words.push(w);
+                    roles.push(role);
+                }
+            }
+        }
+        let text = words.join(" ");
+        let tokens = tokenize(&text);
+        assert_eq!(tokens.len(), words.len(), "one token per word in {text:?}");
+        let tags = (0..roles.len())
+            .map(|i| match roles[i] {
+                0 => Tag::O,
+                r => {
+                    let begin = i == 0 || roles[i - 1] != r;
+                    Tag::from_index(r * 2 - usize::from(begin))
+                }
+            })
+            .collect();
+        (text, tags)
+    }
+
+    fn decoded(markup: &str) -> Vec<(String, Option<String>, Option<String>)> {
+        let (text, tags) = marked(markup);
+        let tokens = tokenize(&text);
+        attributions_from_emissions(&text, &tokens, &emissions_for(&tags), NEURAL_PROVENANCE)
+            .into_iter()
+            .map(|a| {
+                (
+                    text[a.content].to_string(),
+                    a.cue.map(|r| text[r].to_string()),
+                    a.source.map(|r| text[r].to_string()),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_speaker_comes_from_the_cue_s_own_sentence() {
+        // "Smith" is a speaker two words away, but in the sentence before.
+        let found = decoded("[S Smith ] [C spoke ] [T briefly ] . [T The plan ] , it [C was said ] , [T would fail ] .");
+        let plan = found
+            .iter()
+            .find(|a| a.0.starts_with("The plan"))
+            .expect("found");
+        assert_eq!(plan.1.as_deref(), Some("was said"));
+        assert_eq!(plan.2, None);
+    }
+
+    #[test]
+    fn a_content_joins_the_cue_of_its_own_sentence() {
+        // The quotation lies closer to "said" (sentence before) than to
+        // "wrote", whose sentence it belongs to.
+        let found = decoded("[S Jones ] [C said ] [T yes ] . “ [T The plan will fail ] , ” [S the mayor ] later [C wrote ] .");
+        let plan = found
+            .iter()
+            .find(|a| a.0 == "The plan will fail")
+            .expect("found");
+        assert_eq!(plan.1.as_deref(), Some("wrote"));
+        assert_eq!(plan.2.as_deref(), Some("the mayor"));
+    }
+
+    #[test]
+    fn a_speaker_before_the_cue_wins_over_one_after_it() {
+        // "aides" lies closer to "said" than "The senator" does, but after it.
+        let found = decoded(
+            "[S The senator ] , who chairs the panel , [C said ] [T it would fail ] , [S aides ] [C added ] .",
+        );
+        let said = found
+            .iter()
+            .find(|a| a.1.as_deref() == Some("said"))
+            .expect("found");
+        assert_eq!(said.2.as_deref(), Some("The senator"));
     }
 }

@@ -466,7 +466,14 @@ fn train_stacked(
                     let tokens = tokenize(&articles[i].text);
                     (
                         articles[i].id.as_str(),
-                        super::decode::attributions(&tokens, &tags, &e, super::PROVENANCE),
+                        super::decode::attributions(
+                            &articles[i].text,
+                            &tokens,
+                            &stacked[i].sentence_of,
+                            &tags,
+                            &e,
+                            super::PROVENANCE,
+                        ),
                     )
                 })
                 .collect();
