@@ -267,4 +267,31 @@ mod tests {
             .expect("found");
         assert_eq!(said.2.as_deref(), Some("The senator"));
     }
+
+    #[test]
+    fn a_headline_does_not_run_into_the_quotation_below_it() {
+        let text = "Mayor wins again\n\n\u{201c}We will win,\u{201d} said Jos\u{e9}.";
+        let tokens = tokenize(text);
+        // The tagger runs a content from the headline's last word into the
+        // quotation; the headline's own cue lies closer than "said".
+        let tags: Vec<Tag> = tokens
+            .iter()
+            .map(|t| match &text[t.range()] {
+                "Mayor" | "Jos\u{e9}" => Tag::BeginSource,
+                "wins" | "said" => Tag::BeginCue,
+                "again" => Tag::BeginContent,
+                "." => Tag::O,
+                _ => Tag::InContent,
+            })
+            .collect();
+        let found =
+            attributions_from_emissions(text, &tokens, &emissions_for(&tags), NEURAL_PROVENANCE);
+        let quote = found
+            .iter()
+            .find(|a| text[a.content.clone()].contains("We will win"))
+            .unwrap_or_else(|| panic!("{found:?}"));
+        assert!(!text[quote.content.clone()].contains("again"));
+        assert_eq!(quote.cue.clone().map(|r| &text[r]), Some("said"));
+        assert_eq!(quote.source.clone().map(|r| &text[r]), Some("Jos\u{e9}"));
+    }
 }
