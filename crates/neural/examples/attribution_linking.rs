@@ -259,8 +259,7 @@ impl AttributionTagger for Cached {
 }
 
 /// Gold statistics over all training articles: where a speaker sits relative to its cue.
-#[allow(dead_code)]
-pub fn stats(articles: &[TrainingArticle]) {
+fn stats(articles: &[TrainingArticle]) {
     use std::collections::HashMap;
     let mut c: HashMap<&'static str, usize> = HashMap::new();
     for a in articles {

@@ -52,8 +52,8 @@ pub struct AttributionInfo {
 /// (O, B/I-Source, B/I-Cue, B/I-Content): a cue or speaker the tagger is
 /// unsure of is worth keeping, since grouping needs both. Chosen on a
 /// held-out slice of PolNeAR train with a tagger trained without it
-/// (`crates/neural/examples/attribution_linking.rs`): attribution F1 0.583 →
-/// 0.600 there; never tuned on dev.
+/// (`crates/neural/examples/attribution_linking.rs`): attribution F1 0.585 →
+/// 0.602 there; never tuned on dev.
 pub const TAG_BIAS: [f32; TAGS] = [0.0, 0.5, 0.5, 1.0, 1.0, 0.0, 0.0];
 
 /// The attributions of `text`'s `tokens` from the tagger's emissions
