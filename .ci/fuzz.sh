@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# Bounded fuzzing of the readers (html, markdown, warc) for CI.
+# Bounded fuzzing of the readers (html, markdown, warc) and of the whole
+# analysis (analyze: `unspin analyze --tier fast` with sourcing) for CI.
 #
 # Budget: UNSPIN_FUZZ_BUDGET seconds in all (default 170, under 3 minutes),
 # building included. Needs neither nightly nor cargo-fuzz:
 #   1. libFuzzer: the cargo-fuzz targets in fuzz/ built on the stable
 #      toolchain with coverage instrumentation and no sanitizer (what
-#      `cargo fuzz build -s none` does), each run for a third of the time
-#      left. A cold instrumented build takes about 2-3 minutes on 2 cores, so
+#      `cargo fuzz build -s none` does), each run for an equal share of the
+#      time left. A cold instrumented build takes about 2-3 minutes on 2 cores, so
 #      this engine is used when its binaries are already built (a warm
 #      machine) or when UNSPIN_FUZZ_ENGINE=libfuzzer asks for it (give it a
 #      larger UNSPIN_FUZZ_BUDGET, e.g. 420).
@@ -28,7 +29,7 @@ main_target=${CARGO_TARGET_DIR:-$PWD/target}
 # Instrumented builds go to their own directory.
 fuzz_target=${UNSPIN_FUZZ_TARGET_DIR:-$main_target/fuzz}
 host=$(rustc -vV 2>/dev/null | sed -n 's/^host: //p')
-targets=(html markdown warc)
+targets=(html markdown warc analyze)
 
 run_libfuzzer() {
   local flags="-Cpasses=sancov-module -Cllvm-args=-sanitizer-coverage-level=4"
@@ -45,7 +46,7 @@ run_libfuzzer() {
   echo "ci-fuzz: building the libFuzzer targets (at most ${build_time}s)"
   # --target keeps RUSTFLAGS away from build scripts and proc macros.
   if ! RUSTFLAGS="$flags" CARGO_TARGET_DIR=$fuzz_target timeout "$build_time" cargo build --quiet --release \
-      --manifest-path "$manifest" --target "$host" --features libfuzzer --bin html --bin markdown --bin warc; then
+      --manifest-path "$manifest" --target "$host" --features libfuzzer --bin html --bin markdown --bin warc --bin analyze; then
     echo "ci-fuzz: libFuzzer build failed or ran out of time"
     return 2
   fi

@@ -46,7 +46,7 @@ fn measure(
 }
 
 fn main() {
-    let Some(dir) = unspin_readers::testing::shared_dir("data/unlabeled-news") else {
+    let Some(dir) = unspin_testkit::shared_dir("data/unlabeled-news") else {
         return;
     };
     let model = match std::env::var("UNSPIN_MODEL") {
@@ -99,13 +99,18 @@ fn main() {
     let sourcing = |d: &Document| {
         let mut d = d.clone();
         unspin_pipeline::Stage::process(&stage, &mut d).expect("sourcing");
-        d.layer(unspin_sourcing::layers::QUOTE).len()
+        d.layer(unspin_document::layers::QUOTE).len()
     };
     let tagger = |d: &Document| stage.tagger().attributions(d.text()).len();
-    let pipeline = unspin_server::analysis_pipeline(model.clone(), true).expect("pipeline");
+    let pipeline = unspin_analysis::Analyzer::new(&unspin_analysis::AnalysisOptions {
+        tier: Some(unspin_analysis::Tier::Fast),
+        model: std::env::var_os("UNSPIN_MODEL").map(Into::into),
+        ..Default::default()
+    })
+    .expect("the fast tier loads");
     let everything = |d: &Document| {
         let mut d = d.clone();
-        pipeline.run(&mut d).expect("pipeline");
+        pipeline.analyze(&mut d).expect("pipeline");
         d.layers().values().map(Vec::len).sum::<usize>()
     };
     for (name, parallel) in [("1 core", false), ("all cores", true)] {

@@ -383,9 +383,22 @@ mod analyze {
             strict.len(),
             neural.len()
         );
-        // int8 runs (or falls back to f32 with a warning on CPUs without VNNI).
-        let int8 = provenances(&["analyze", "--precision", "int8", s(&sample)]);
+        // int8 runs on CPUs with AVX-512 VNNI; elsewhere it is an error unless
+        // --allow-fallback, which runs f32 and says so in the provenance.
+        let int8 = provenances(&[
+            "analyze",
+            "--precision",
+            "int8",
+            "--allow-fallback",
+            s(&sample),
+        ]);
         assert!(!int8.is_empty());
+        assert!(
+            int8.iter().all(|p| p.starts_with("neural-minilm@")
+                && (!p.contains("requested")
+                    || p.ends_with("(int8 requested; ran f32: no AVX-512 VNNI)"))),
+            "{int8:?}"
+        );
         Ok(())
     }
 
@@ -719,7 +732,7 @@ mod shared_corpus {
     /// commands write must be readable by the next one.
     #[test]
     fn predict_then_eval_on_ptc_train() -> TestResult {
-        let Some(ptc) = unspin_readers::testing::shared_dir("data/ptc/train") else {
+        let Some(ptc) = unspin_testkit::shared_dir("data/ptc/train") else {
             return Ok(());
         };
         let (tmp, model) = tempdir_with_tiny_model()?;
@@ -829,7 +842,7 @@ mod attribution {
 
     #[test]
     fn predict_then_eval_on_polnear_dev() -> TestResult {
-        let Some(dev) = unspin_readers::testing::shared_dir("data/quotes/polnear/data/dev") else {
+        let Some(dev) = unspin_testkit::shared_dir("data/quotes/polnear/data/dev") else {
             return Ok(());
         };
         let tmp = tempfile::tempdir()?;

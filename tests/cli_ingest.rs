@@ -233,6 +233,11 @@ fn a_200_mb_file_hits_the_size_limit_clearly() -> TestResult {
         .assert_error(1, "over the limit of 10 bytes");
     assert_exit!(unspin(&["extract", "--max-bytes", "1k", s(&good)]), 0);
     assert_exit!(unspin(&["extract", "--max-bytes", "lots", s(&good)]), 2);
+    // One unit convention for every size flag: k is 1000, KiB 1024.
+    unspin(&["extract", "--max-bytes", "0.01k", s(&good)])
+        .assert_error(1, "over the limit of 10 bytes");
+    unspin(&["extract", "--max-bytes", "0.01KiB", s(&good)])
+        .assert_error(1, "over the limit of 10 bytes");
     Ok(())
 }
 

@@ -1,19 +1,23 @@
-//! Fuzz target bodies for the unspin readers, shared by the libFuzzer
-//! targets (`fuzz_targets/`) and the stable `smoke` loop.
+//! Fuzz target bodies for the unspin readers and the whole analysis, shared
+//! by the libFuzzer targets (`fuzz_targets/`) and the stable `smoke` loop.
 //!
-//! Each body feeds arbitrary bytes to a reader and checks what it returns:
-//! no panic (the fuzzer's own oracle), every span inside the text on
+//! Each reader body feeds arbitrary bytes to a reader and checks what it
+//! returns: no panic (the fuzzer's own oracle), every span inside the text on
 //! character boundaries, and every alignment piece inside both the text and
-//! the source. A violated invariant panics, which the fuzzer reports as a
-//! crash.
+//! the source. The `analyze` body runs the whole pipeline of `unspin analyze
+//! --tier fast` (sentences, the fast technique tier, sourcing) on what the
+//! readers make of the bytes and writes the result in every output format.
+//! A violated invariant panics, which the fuzzer reports as a crash.
 #![deny(missing_docs)]
 
 use std::io::Read;
+use std::sync::OnceLock;
 
+use unspin_analysis::{render, AnalysisOptions, Analyzer, OutputFormat, Tier};
 use unspin_document::Document;
 use unspin_readers::{
-    read_html, read_markdown, read_markdown_bytes, HtmlOptions, IngestOptions, ReadOptions,
-    WarcDocuments,
+    read_html, read_markdown, read_markdown_bytes, read_text, HtmlOptions, IngestOptions,
+    ReadOptions, WarcDocuments,
 };
 
 /// The size limit the targets read with (small, so that the limit paths run).
@@ -103,6 +107,50 @@ pub fn warc(data: &[u8]) {
             .flatten()
         {
             check(&doc, None, false);
+        }
+    }
+}
+
+/// The largest input the `analyze` target analyses (longer ones are cut):
+/// enough for several paragraphs, quotes and lists, small enough to try many.
+const ANALYZE_LIMIT: usize = 16 * 1024;
+
+/// The fast tier with sourcing, loaded once per process.
+fn analyzer() -> &'static Analyzer {
+    static ANALYZER: OnceLock<Analyzer> = OnceLock::new();
+    ANALYZER.get_or_init(|| {
+        let options = AnalysisOptions {
+            tier: Some(Tier::Fast),
+            sourcing: true,
+            ..AnalysisOptions::default()
+        };
+        Analyzer::new(&options).expect("the embedded fast tier loads")
+    })
+}
+
+/// The whole-analysis target: the bytes (at most 16 KiB, invalid UTF-8
+/// replaced) read as Markdown and as plain text, each analysed as by
+/// `unspin analyze --tier fast` and written in every output format. The
+/// analysis must not fail, must not change the text, and every span of every
+/// layer must lie inside the text on character boundaries.
+pub fn analyze(data: &[u8]) {
+    let data = &data[..data.len().min(ANALYZE_LIMIT)];
+    let text = String::from_utf8_lossy(data);
+    let analyzer = analyzer();
+    for mut doc in [
+        read_markdown("fuzz", &text),
+        read_text("fuzz", text.as_ref()),
+    ] {
+        let before = doc.text().to_string();
+        if let Err(e) = analyzer.analyze(&mut doc) {
+            panic!("the analysis failed: {e:?}");
+        }
+        assert_eq!(doc.text(), before, "a stage changed the text");
+        check(&doc, None, false);
+        for format in OutputFormat::ALL {
+            if let Err(e) = render(&doc, format) {
+                panic!("cannot write {format}: {e:?}");
+            }
         }
     }
 }

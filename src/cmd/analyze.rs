@@ -11,8 +11,8 @@ use std::sync::mpsc;
 use anyhow::{anyhow, Context as _};
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
+use unspin_analysis::{render, Analyzer, OutputFormat};
 use unspin_document::Document;
-use unspin_pipeline::Pipeline;
 
 use super::ingest::{self, IngestArgs, Item, Window};
 use super::{usage, Context, ModelArgs, Outcome};
@@ -81,11 +81,13 @@ pub enum Format {
 }
 
 impl Format {
-    fn extension(self) -> &'static str {
+    /// The analysis library's format: `json_lines` writes JSON on one line.
+    fn output(self, json_lines: bool) -> OutputFormat {
         match self {
-            Format::Json => "json",
-            Format::Html => "html",
-            Format::Ptc => "labels",
+            Format::Json if json_lines => OutputFormat::JsonLine,
+            Format::Json => OutputFormat::Json,
+            Format::Html => OutputFormat::Html,
+            Format::Ptc => OutputFormat::Ptc,
         }
     }
 }
@@ -134,9 +136,8 @@ pub fn run(args: &Args, ctx: &Context) -> anyhow::Result<Outcome> {
         fs::create_dir_all(dir)
             .with_context(|| format!("cannot create the output folder \"{}\"", dir.display()))?;
     }
-    let model = args.model.load()?;
-    let pipeline = unspin_server::analysis_pipeline(model, !args.no_sourcing)?;
-    tracing::info!(inputs = sources.len(), stages = ?pipeline.names(), "analysing");
+    let analyzer = Analyzer::new(&args.model.options(!args.no_sourcing))?;
+    tracing::info!(inputs = sources.len(), tier = %analyzer.tier(), model = analyzer.provenance(), stages = ?analyzer.stage_names(), "analysing");
 
     let settings = Settings {
         format: args.format,
@@ -153,8 +154,8 @@ pub fn run(args: &Args, ctx: &Context) -> anyhow::Result<Outcome> {
 
     let mut out = io::BufWriter::new(io::stdout().lock());
     let counts = std::thread::scope(|scope| -> anyhow::Result<(usize, usize)> {
-        let (sources, pipeline, stop, settings, window, options) =
-            (&sources, &pipeline, &stop, &settings, &window, &options);
+        let (sources, analyzer, stop, settings, window, options) =
+            (&sources, &analyzer, &stop, &settings, &window, &options);
         scope.spawn(move || {
             ingest::produce(sources, first, format, options, window, stop, |item| {
                 item_tx.send(item).is_ok()
@@ -168,7 +169,7 @@ pub fn run(args: &Args, ctx: &Context) -> anyhow::Result<Outcome> {
                 let Item { seq, origin, out_stem, doc, .. } = item;
                 let result = match doc {
                     Err(e) => Err(anyhow::Error::new(e)),
-                    Ok(doc) => catch_unwind(AssertUnwindSafe(|| process(doc, &out_stem, pipeline, settings)))
+                    Ok(doc) => catch_unwind(AssertUnwindSafe(|| process(doc, &out_stem, analyzer, settings)))
                         .unwrap_or_else(|_| Err(anyhow!("internal error while analysing this document (a bug: please report it)"))),
                 };
                 let _ = tx.send((seq, origin, result));
@@ -222,35 +223,24 @@ struct Settings<'a> {
 fn process(
     mut doc: Document,
     out_stem: &str,
-    pipeline: &Pipeline,
+    analyzer: &Analyzer,
     settings: &Settings<'_>,
 ) -> anyhow::Result<Done> {
-    pipeline
-        .run(&mut doc)
-        .with_context(|| format!("document {:?}: analysis failed", doc.id))?;
-    let text = render(
-        &doc,
-        settings.format,
-        settings.several && settings.output_dir.is_none(),
-    )?;
+    analyzer
+        .analyze(&mut doc)
+        .with_context(|| format!("document {:?}", doc.id))?;
+    let json_lines = settings.several && settings.output_dir.is_none();
+    let text = render(&doc, settings.format.output(json_lines))?;
     match settings.output_dir {
         None => Ok(Done::Text(text)),
         Some(dir) => {
-            let path = dir.join(format!("{}.{}", out_stem, settings.format.extension()));
+            let extension = settings.format.output(false).extension();
+            let path = dir.join(format!("{out_stem}.{extension}"));
             fs::write(&path, ensure_newline(text))
                 .with_context(|| format!("cannot write \"{}\"", path.display()))?;
             Ok(Done::Written(path))
         }
     }
-}
-
-fn render(doc: &Document, format: Format, json_lines: bool) -> anyhow::Result<String> {
-    Ok(match format {
-        Format::Json if json_lines => unspin_writers::to_json_line(doc)?,
-        Format::Json => unspin_writers::to_json(doc)?,
-        Format::Html => unspin_writers::to_html(doc)?,
-        Format::Ptc => unspin_writers::to_ptc_labels(doc)?,
-    })
 }
 
 fn ensure_newline(mut text: String) -> String {

@@ -1,20 +1,22 @@
 //! The attribution (quote extraction) task of `unspin predict`, `unspin eval`
-//! and `unspin train`, on PolNeAR-style data.
-//!
-//! Prediction lines: `id<TAB>source_start<TAB>source_end<TAB>cue_start<TAB>cue_end<TAB>
-//! content_start<TAB>content_end`, Unicode code points, end exclusive, empty
-//! fields where a role is absent.
+//! and `unspin train`, on PolNeAR-style data: the folders, the commands and
+//! their reports. The prediction line format is `unspin_eval`'s
+//! ([`unspin_eval::write_attribution_line`], [`unspin_eval::parse_attribution_lines`]).
 
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Instant;
 
 use anyhow::Context as _;
 use rayon::prelude::*;
 use serde::Serialize;
-use unspin_document::{CharIndex, Document};
-use unspin_eval::{score_attributions, AttributionScore, AttributionSpans};
+use unspin_document::Document;
+use unspin_eval::{
+    parse_attribution_lines, score_attributions, write_attribution_line, AttributionScore,
+    AttributionSpans,
+};
 use unspin_pipeline::Stage;
 use unspin_readers::{read_attribution_corpus, read_text, ReadOptions};
 use unspin_segment::SentenceStage;
@@ -83,25 +85,19 @@ pub fn attributions(
     Ok(stage.attributions(doc, &found))
 }
 
-fn field(idx: &CharIndex, r: Option<&std::ops::Range<usize>>) -> (String, String) {
-    match r {
-        Some(r) => (
-            idx.to_char(r.start).to_string(),
-            idx.to_char(r.end).to_string(),
-        ),
-        None => (String::new(), String::new()),
-    }
-}
-
-/// The prediction lines of one document.
+/// The prediction lines of one document (byte offsets turned into code points).
 pub fn lines(doc: &Document, found: &[Attribution]) -> String {
     let idx = doc.char_index();
+    let chars = |r: &std::ops::Range<usize>| idx.to_char(r.start)..idx.to_char(r.end);
     let mut out = String::new();
     for a in found {
-        let (ss, se) = field(&idx, a.source.as_ref());
-        let (cs, ce) = field(&idx, a.cue.as_ref());
-        let (ts, te) = field(&idx, Some(&a.content));
-        out.push_str(&format!("{}\t{ss}\t{se}\t{cs}\t{ce}\t{ts}\t{te}\n", doc.id));
+        write_attribution_line(
+            &mut out,
+            &doc.id,
+            a.source.as_ref().map(chars),
+            a.cue.as_ref().map(chars),
+            chars(&a.content),
+        );
     }
     out
 }
@@ -111,7 +107,7 @@ pub fn predict(
     dir: &Path,
     output: Option<&Path>,
     tagger_only: bool,
-    stage: SourcingStage,
+    stage: &SourcingStage,
 ) -> anyhow::Result<Outcome> {
     let files = text_files(dir)?;
     tracing::info!(articles = files.len(), "finding attributions");
@@ -119,7 +115,7 @@ pub fn predict(
         .par_iter()
         .map(|path| {
             let mut doc = read_article(path)?;
-            let found = attributions(&mut doc, tagger_only, &stage)?;
+            let found = attributions(&mut doc, tagger_only, stage)?;
             Ok(lines(&doc, &found))
         })
         .collect();
@@ -136,59 +132,6 @@ pub fn predict(
     }
     out.flush()?;
     Ok(Outcome::from_failures(failed))
-}
-
-#[allow(clippy::single_range_in_vec_init)] // one piece, in the scorer's list-of-pieces form
-fn parse_range(a: &str, b: &str) -> Result<Vec<std::ops::Range<usize>>, String> {
-    match (a.trim(), b.trim()) {
-        ("", "") => Ok(Vec::new()),
-        (a, b) => {
-            let s: usize = a
-                .parse()
-                .map_err(|_| format!("offset {a:?} is not a number"))?;
-            let e: usize = b
-                .parse()
-                .map_err(|_| format!("offset {b:?} is not a number"))?;
-            if s > e {
-                return Err(format!("start {s} is after end {e}"));
-            }
-            Ok(vec![s..e])
-        }
-    }
-}
-
-/// Parses prediction lines (see the module doc).
-///
-/// # Errors
-/// The 1-based line number and what is wrong.
-pub fn parse_lines(text: &str) -> Result<Vec<AttributionSpans>, String> {
-    let mut out = Vec::new();
-    for (i, line) in text.lines().enumerate() {
-        let line = line.trim_end_matches('\r');
-        if line.trim().is_empty() {
-            continue;
-        }
-        let f: Vec<&str> = line.split('\t').collect();
-        if f.len() != 7 {
-            return Err(format!(
-                "line {}: expected 7 tab-separated fields, found {}",
-                i + 1,
-                f.len()
-            ));
-        }
-        let err = |e: String| format!("line {}: {e}", i + 1);
-        let content = parse_range(f[5], f[6]).map_err(err)?;
-        if content.is_empty() {
-            return Err(format!("line {}: the content fields are empty", i + 1));
-        }
-        out.push(AttributionSpans {
-            article_id: f[0].to_string(),
-            source: parse_range(f[1], f[2]).map_err(err)?,
-            cue: parse_range(f[3], f[4]).map_err(err)?,
-            content,
-        });
-    }
-    Ok(out)
 }
 
 /// Gold attributions of a PolNeAR split folder, in code points.
@@ -212,7 +155,7 @@ fn gold_spans(dir: &Path) -> anyhow::Result<Vec<AttributionSpans>> {
 /// `unspin eval attribution --pred FILE --gold DIR`.
 pub fn eval(pred: &Path, gold: &Path, json: bool) -> anyhow::Result<Outcome> {
     let text = super::read_lines_file(pred)?;
-    let predicted = parse_lines(&text).map_err(|e| super::in_file(pred, e))?;
+    let predicted = parse_attribution_lines(&text).map_err(|e| super::in_file(pred, e))?;
     let gold_spans = gold_spans(gold)?;
     let score = score_attributions(&gold_spans, &predicted);
     let mut out = super::open_output(None)?;
@@ -317,8 +260,7 @@ pub fn train_command(data: &Path, out: &Path) -> anyhow::Result<Outcome> {
     fs::write(out, &bytes).with_context(|| format!("cannot write \"{}\"", out.display()))?;
     let dev_tagger = evaluate(&model, &dev);
     // The full analysis with this model (it may not be the shipped one).
-    let leaked: &'static AttributionModel = Box::leak(Box::new(model.clone()));
-    let stage = SourcingStage::with_model(leaked);
+    let stage = SourcingStage::new(Arc::new(model.clone()));
     let dev_full = evaluate_with(&dev, |a| {
         let mut doc = read_text(a.id.clone(), a.text.clone());
         attributions(&mut doc, false, &stage).unwrap_or_default()
@@ -458,12 +400,11 @@ pub fn train_neural_command(
     };
     let own = NeuralAttribution::from_tensors(&map, &tokenizer, info.clone(), "checkpoint".into())?;
     let bytes = NeuralAttribution::write_int8(&map, &info)?;
-    // Leaked: the sourcing stage needs a tagger that lives as long as the program.
-    let shipped: &'static NeuralAttribution = Box::leak(Box::new(NeuralAttribution::from_bytes(
+    let shipped = Arc::new(NeuralAttribution::from_bytes(
         &bytes,
         &neural_bytes,
         &tokenizer,
-    )?));
+    )?);
     tracing::info!(
         dev = dev.len(),
         "scoring the neural attribution tagger on PolNeAR dev"
@@ -474,7 +415,7 @@ pub fn train_neural_command(
     let dev_tagger_int8 = int8
         .set_precision(Precision::Int8)
         .then(|| evaluate_with(&dev, |a| int8.attributions(&a.text)));
-    let stage = SourcingStage::with_tagger(shipped);
+    let stage = SourcingStage::new(shipped.clone());
     let dev_full = evaluate_with(&dev, |a| {
         let mut doc = read_text(a.id.clone(), a.text.clone());
         attributions(&mut doc, false, &stage).unwrap_or_default()
@@ -560,25 +501,4 @@ pub fn train_neural_command(
     )?;
     o.flush()?;
     Ok(Outcome::Success)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn prediction_lines_round_trip_with_empty_fields() {
-        let spans = parse_lines("a\t0\t2\t3\t7\t8\t20\nb\t\t\t1\t3\t4\t9\n").unwrap();
-        assert_eq!(spans.len(), 2);
-        assert_eq!(spans[0].source, vec![0..2]);
-        assert!(spans[1].source.is_empty());
-        assert_eq!(spans[1].content, vec![4..9]);
-        assert!(parse_lines("a\t0\t2\n").unwrap_err().contains("line 1"));
-        assert!(parse_lines("a\t\t\t\t\t\t\n")
-            .unwrap_err()
-            .contains("content"));
-        assert!(parse_lines("a\t5\t2\t\t\t1\t2\n")
-            .unwrap_err()
-            .contains("after"));
-    }
 }

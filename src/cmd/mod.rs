@@ -1,5 +1,6 @@
-//! The subcommands, one module each, and what they share: model loading,
-//! output handling, error reporting and the PTC input helpers.
+//! The subcommands, one module each, and what they share: the model flags
+//! (turned into `unspin_analysis::AnalysisOptions`), output handling, error
+//! reporting and the PTC input helpers.
 
 pub mod analyze;
 pub mod attribution;
@@ -9,6 +10,7 @@ pub mod ingest;
 pub mod neural;
 pub mod predict;
 pub mod serve;
+pub mod size;
 pub mod train;
 
 use std::fmt;
@@ -17,10 +19,9 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
+use unspin_analysis::AnalysisOptions;
 use unspin_eval::{parse_si_lines, parse_tc_lines, LabeledSpan, ParseError};
 use unspin_readers::{ptc_article_id, ReadError};
-use unspin_server::Detector;
-use unspin_techniques::FastModel;
 
 /// What every subcommand gets besides its own arguments.
 #[derive(Debug, Clone, Default)]
@@ -88,7 +89,9 @@ pub enum Tier {
     Fast,
 }
 
-/// Which model to run: `--tier`, `--model` and `--threshold`.
+/// Which model to run: `--tier`, `--model`, `--threshold`, `--precision` and
+/// `--allow-fallback`. [`ModelArgs::options`] turns them into the analysis
+/// library's options; every choice is made there.
 #[derive(Debug, Clone, clap::Args)]
 pub struct ModelArgs {
     /// Detector tier [default: neural when this binary carries its weights, else fast].
@@ -105,9 +108,15 @@ pub struct ModelArgs {
     #[arg(long, value_name = "F", value_parser = parse_threshold)]
     pub threshold: Option<f32>,
     /// With the neural tier: f32 (matches the recorded scores exactly) or int8 (about twice
-    /// as fast, on CPUs with AVX-512 VNNI; elsewhere it falls back to f32 with a warning).
+    /// as fast, on CPUs with AVX-512 VNNI only; elsewhere an error, unless --allow-fallback).
     #[arg(long, value_enum, default_value_t = Precision::F32)]
     pub precision: Precision,
+    /// When something asked for cannot run here (int8 on a CPU without AVX-512 VNNI, the
+    /// neural attribution tagger of the neural tier; for serve, the second tier), run the
+    /// nearest thing instead (f32, the linear tagger, one tier) and say so in the log and in
+    /// the provenance of the spans concerned, instead of failing.
+    #[arg(long)]
+    pub allow_fallback: bool,
 }
 
 /// Numeric precision of the neural tier's encoder.
@@ -120,114 +129,23 @@ pub enum Precision {
 }
 
 impl ModelArgs {
-    /// The tier to run: `--tier`, else fast with `--model`, else neural when
-    /// this binary carries its weights.
-    pub fn resolved_tier(&self) -> Tier {
-        match self.tier {
-            Some(t) => t,
-            None if self.model.is_some() => Tier::Fast,
-            None if unspin_neural::NeuralModel::has_embedded() => Tier::Neural,
-            None => Tier::Fast,
+    /// The analysis options these flags ask for (`sourcing`: whether the
+    /// sourcing stage runs).
+    pub fn options(&self, sourcing: bool) -> AnalysisOptions {
+        AnalysisOptions {
+            tier: self.tier.map(|t| match t {
+                Tier::Neural => unspin_analysis::Tier::Neural,
+                Tier::Fast => unspin_analysis::Tier::Fast,
+            }),
+            model: self.model.clone(),
+            threshold: self.threshold,
+            precision: match self.precision {
+                Precision::F32 => unspin_analysis::Precision::F32,
+                Precision::Int8 => unspin_analysis::Precision::Int8,
+            },
+            sourcing,
+            allow_fallback: self.allow_fallback,
         }
-    }
-
-    /// The sourcing stage that goes with the chosen tier (for `predict --task
-    /// attribution`): the neural attribution tagger with the neural tier, the
-    /// linear one with the fast tier.
-    pub fn sourcing_stage(&self) -> unspin_sourcing::SourcingStage {
-        match self.resolved_tier() {
-            Tier::Fast => unspin_sourcing::SourcingStage::shipped(),
-            Tier::Neural => {
-                let precision = match self.precision {
-                    Precision::F32 => unspin_neural::encoder::Precision::F32,
-                    Precision::Int8 if unspin_neural::int8::available() => {
-                        unspin_neural::encoder::Precision::Int8
-                    }
-                    Precision::Int8 => unspin_neural::encoder::Precision::F32,
-                };
-                unspin_neural::attribution::sourcing_stage(precision)
-            }
-        }
-    }
-    /// Loads the chosen tier's model and applies `--threshold`.
-    ///
-    /// # Errors
-    /// When the model file cannot be read, or the binary has no embedded model.
-    pub fn load(&self) -> anyhow::Result<Detector> {
-        let tier = self.resolved_tier();
-        let load_fast = |path: Option<&PathBuf>| -> anyhow::Result<FastModel> {
-            Ok(match path {
-                Some(path) => FastModel::load(path).context("cannot load the fast model")?,
-                None => FastModel::embedded().context(
-                    "cannot load the fast model embedded in this binary \
-                     (use --model PATH to load a model file)",
-                )?,
-            })
-        };
-        let detector = match tier {
-            Tier::Fast => {
-                let mut model = load_fast(self.model.as_ref())?;
-                if let Some(t) = self.threshold {
-                    model.info.decode.threshold = t;
-                }
-                tracing::debug!(model = %model.provenance(), decode = ?model.info.decode, "model loaded");
-                Detector::Fast(model)
-            }
-            Tier::Neural => {
-                let mut neural = match &self.model {
-                    Some(path) => unspin_neural::NeuralModel::load(path)
-                        .context("cannot load the neural model")?,
-                    None => unspin_neural::NeuralModel::embedded()
-                        .context("cannot load the neural model embedded in this binary")?,
-                };
-                if let Some(t) = self.threshold {
-                    neural.info.decode.threshold = t;
-                }
-                if self.precision == Precision::Int8
-                    && !neural.set_precision(unspin_neural::encoder::Precision::Int8)
-                {
-                    tracing::warn!("this CPU has no AVX-512 VNNI: the neural tier runs in f32");
-                }
-                tracing::debug!(model = %neural.provenance(), decode = ?neural.info.decode, "model loaded");
-                Detector::Neural(Box::new(unspin_neural::NeuralTier {
-                    neural,
-                    fast: load_fast(None)?,
-                }))
-            }
-        };
-        Ok(detector)
-    }
-
-    /// What `unspin serve` runs: the chosen tier first (the default of requests
-    /// that name none), then the other tier from this binary's embedded models
-    /// when it has them and no --model was given.
-    ///
-    /// # Errors
-    /// When the chosen tier cannot be loaded.
-    pub fn load_tiers(&self) -> anyhow::Result<Vec<Detector>> {
-        let first = self.load()?;
-        let mut tiers = Vec::with_capacity(2);
-        if self.model.is_none() {
-            let other = ModelArgs {
-                tier: Some(match first {
-                    Detector::Fast(_) => Tier::Neural,
-                    Detector::Neural(_) => Tier::Fast,
-                }),
-                model: None,
-                threshold: None,
-                precision: self.precision,
-            };
-            let fast_first = matches!(first, Detector::Fast(_));
-            tiers.push(first);
-            if !fast_first || unspin_neural::NeuralModel::has_embedded() {
-                if let Ok(d) = other.load() {
-                    tiers.push(d);
-                }
-            }
-        } else {
-            tiers.push(first);
-        }
-        Ok(tiers)
     }
 }
 

@@ -6,9 +6,9 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
 use rayon::prelude::*;
+use unspin_analysis::Analyzer;
 use unspin_document::{layers, Document};
 use unspin_readers::read_ptc_article;
-use unspin_server::Detector;
 
 use super::{in_file, normalize_article_id, usage, Context, LineFormat, ModelArgs, Outcome};
 
@@ -88,19 +88,15 @@ pub fn run(args: &Args, _ctx: &Context) -> anyhow::Result<Outcome> {
             if args.spans.is_some() {
                 return usage("--spans is only used with --task tc");
             }
-            super::attribution::predict(
-                &args.dir,
-                args.output.as_deref(),
-                args.tagger_only,
-                args.model.sourcing_stage(),
-            )
+            let stage = unspin_analysis::sourcing_stage(&args.model.options(true))?;
+            super::attribution::predict(&args.dir, args.output.as_deref(), args.tagger_only, &stage)
         }
     }
 }
 
 fn predict_si(args: &Args) -> anyhow::Result<Outcome> {
     let articles = super::find_ptc_articles(&args.dir)?;
-    let model = args.model.load()?;
+    let model = Analyzer::new(&args.model.options(false))?;
     tracing::info!(articles = articles.len(), "predicting spans");
     let results: Vec<anyhow::Result<String>> = articles
         .par_iter()
@@ -121,7 +117,7 @@ fn predict_si(args: &Args) -> anyhow::Result<Outcome> {
     Ok(Outcome::from_failures(failed))
 }
 
-fn si_lines(model: &Detector, path: &Path) -> anyhow::Result<String> {
+fn si_lines(model: &Analyzer, path: &Path) -> anyhow::Result<String> {
     let mut doc = read_ptc_article(path)?;
     let spans = model.detect(&doc)?;
     doc.set_layer(layers::TECHNIQUE, spans)?;
@@ -158,7 +154,7 @@ fn predict_tc(args: &Args, spans_path: &Path) -> anyhow::Result<Outcome> {
         }
         wanted.entry(id).or_default().push(i);
     }
-    let model = args.model.load()?;
+    let model = Analyzer::new(&args.model.options(false))?;
     tracing::info!(spans = spans.len(), articles = wanted.len(), "classifying");
     let by_article: Vec<(Vec<usize>, anyhow::Result<Vec<String>>)> = wanted
         .into_par_iter()
@@ -193,7 +189,7 @@ fn predict_tc(args: &Args, spans_path: &Path) -> anyhow::Result<Outcome> {
 
 /// Techniques of the spans `indices` (code points) of one article.
 fn classify_article(
-    model: &Detector,
+    model: &Analyzer,
     doc: &Document,
     indices: &[usize],
     spans: &[unspin_eval::LabeledSpan],

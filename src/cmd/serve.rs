@@ -6,8 +6,10 @@ use std::time::Duration;
 
 use anyhow::Context as _;
 use clap::builder::TypedValueParser as _;
+use unspin_analysis::Analyzer;
 use unspin_server::{App, Limits, DEFAULT_MAX_CONCURRENT};
 
+use super::size::parse_size_usize;
 use super::{Context, ModelArgs, Outcome};
 
 const AFTER_HELP: &str = "\
@@ -19,6 +21,11 @@ highlighted. The same analysis is available as an HTTP API (JSON in, JSON out):
 
 Endpoints: POST /api/analyze, GET /api/health, GET /api/techniques, GET /api/openapi.json \
 (documented in docs/server.md).
+
+Tiers: the server runs the --tier chosen (default: neural when this binary carries its weights) \
+and, without --model, the other tier from the binary's embedded models too; a request picks one \
+with \"tier\" (default: the --tier one). A tier that cannot load is an error unless \
+--allow-fallback, which serves without it (and logs why).
 
 The server binds to 127.0.0.1 (this machine only) unless --host says otherwise, makes no \
 outbound network requests, and answers 413 past --max-body, 503 at once when --max-concurrent \
@@ -35,8 +42,9 @@ pub struct Args {
     /// Port to listen on (0: any free port).
     #[arg(short, long, default_value_t = 8080)]
     port: u16,
-    /// Largest request body accepted (bytes; suffixes k, M for KiB, MiB).
-    #[arg(long, default_value = "2M", value_name = "SIZE", value_parser = parse_size)]
+    /// Largest request body accepted (bytes; k, M, G = 1000-based, KiB, MiB, GiB =
+    /// 1024-based, as for --max-bytes).
+    #[arg(long, default_value = "2MiB", value_name = "SIZE", value_parser = parse_size_usize)]
     max_body: usize,
     /// Longest an analysis request may take, in seconds, before the server answers 503.
     #[arg(long, default_value_t = 30.0, value_name = "SECONDS", value_parser = parse_seconds)]
@@ -61,7 +69,7 @@ pub fn run(args: &Args, _ctx: &Context) -> anyhow::Result<Outcome> {
         max_concurrent: args.max_concurrent,
         workers: args.workers.unwrap_or_else(unspin_server::default_workers),
     };
-    let app = App::with_tiers(args.model.load_tiers()?, limits)?;
+    let app = App::with_tiers(Analyzer::load_tiers(&args.model.options(true))?, limits)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .worker_threads(2)
@@ -132,30 +140,6 @@ async fn shutdown_signal() {
     tracing::info!("shutting down: finishing requests in progress");
 }
 
-/// `2097152`, `512k`, `2M`, `2MiB`, `1.5M` → bytes.
-fn parse_size(s: &str) -> Result<usize, String> {
-    let t = s.trim();
-    let split = t
-        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-        .unwrap_or(t.len());
-    let (number, unit) = t.split_at(split);
-    let number: f64 = number
-        .parse()
-        .map_err(|_| format!("{s:?} is not a size (e.g. 2M, 512k, 1000000)"))?;
-    let factor = match unit.trim().to_ascii_lowercase().as_str() {
-        "" | "b" => 1.0,
-        "k" | "kb" | "kib" => 1024.0,
-        "m" | "mb" | "mib" => 1024.0 * 1024.0,
-        "g" | "gb" | "gib" => 1024.0 * 1024.0 * 1024.0,
-        other => return Err(format!("unknown size unit {other:?} (use k, M or G)")),
-    };
-    let bytes = (number * factor).round();
-    if !(1.0..=usize::MAX as f64).contains(&bytes) {
-        return Err(format!("{s:?} is not a size of at least one byte"));
-    }
-    Ok(bytes as usize)
-}
-
 fn parse_seconds(s: &str) -> Result<f64, String> {
     let t: f64 = s
         .trim()
@@ -171,18 +155,6 @@ fn parse_seconds(s: &str) -> Result<f64, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn sizes() {
-        assert_eq!(parse_size("2M"), Ok(2 * 1024 * 1024));
-        assert_eq!(parse_size("512k"), Ok(512 * 1024));
-        assert_eq!(parse_size("1000"), Ok(1000));
-        assert_eq!(parse_size("1.5MiB"), Ok(1_572_864));
-        assert!(parse_size("0").is_err());
-        assert!(parse_size("-1").is_err());
-        assert!(parse_size("2X").is_err());
-        assert!(parse_size("").is_err());
-    }
 
     #[test]
     fn seconds() {

@@ -6,28 +6,6 @@ use serde::{Deserialize, Serialize};
 
 use crate::{Alignment, CharIndex, Span, SpanError};
 
-/// Names of the layers that unspin's own stages assign.
-pub mod layers {
-    /// Sentences (label `sentence`), from the segmenter.
-    pub const SENTENCE: &str = "sentence";
-    /// Persuasion techniques; labels are PTC technique names.
-    pub const TECHNIQUE: &str = "technique";
-    /// Non-article text (footers, navigation) to be skipped by analysers.
-    pub const BOILERPLATE: &str = "boilerplate";
-    /// The headline, when the reader knows where it is.
-    pub const TITLE: &str = "title";
-    /// Paragraphs (structure, from readers).
-    pub const PARAGRAPH: &str = "paragraph";
-    /// Headings (structure, from readers; label = level such as `h2`).
-    pub const HEADING: &str = "heading";
-    /// List items (structure, from readers).
-    pub const LIST_ITEM: &str = "list_item";
-    /// Block quotes (structure, from readers).
-    pub const BLOCKQUOTE: &str = "blockquote";
-    /// Links: anchor text spans with an `href` attribute.
-    pub const LINK: &str = "link";
-}
-
 /// What is known about an article besides its text.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Metadata {

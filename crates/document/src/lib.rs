@@ -25,11 +25,14 @@
 #![deny(missing_docs)]
 
 mod alignment;
+pub mod attrs;
 mod document;
+pub mod layers;
 mod offsets;
 mod span;
 
 pub use alignment::{Alignment, Piece};
-pub use document::{layers, Document, DocumentError, Metadata};
+pub use attrs::{AttrKey, AttrValue};
+pub use document::{Document, DocumentError, Metadata};
 pub use offsets::CharIndex;
 pub use span::{Span, SpanError};

@@ -4,6 +4,8 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::attrs::{AttrKey, AttrValue};
+
 /// Why a [`Span`] could not be built.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
@@ -86,6 +88,27 @@ impl Span {
     ) -> Span {
         self.attrs.insert(key.into(), value.into());
         self
+    }
+
+    /// Sets a typed attribute (builder style).
+    pub fn with<T: AttrValue>(mut self, key: AttrKey<T>, value: T) -> Span {
+        self.set(key, value);
+        self
+    }
+
+    /// Sets a typed attribute.
+    pub fn set<T: AttrValue>(&mut self, key: AttrKey<T>, value: T) {
+        self.attrs.insert(key.name().to_string(), value.to_value());
+    }
+
+    /// A typed attribute; `None` when absent or of another type.
+    pub fn get<T: AttrValue>(&self, key: AttrKey<T>) -> Option<T> {
+        self.attrs.get(key.name()).and_then(T::from_value)
+    }
+
+    /// A string attribute without copying it; `None` when absent or not a string.
+    pub fn get_str(&self, key: AttrKey<String>) -> Option<&str> {
+        self.attrs.get(key.name()).and_then(|v| v.as_str())
     }
 
     /// Start byte offset (inclusive).

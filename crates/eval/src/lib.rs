@@ -14,7 +14,8 @@
 //! document's byte offsets to code points before handing spans to this crate.
 //! The crate does no I/O: [`parse_si_lines`] and [`parse_tc_lines`] read the
 //! tab-separated formats from strings and report malformed lines with their
-//! 1-based line number. Results are plain data ([`SiScore`], [`TcScore`])
+//! 1-based line number ([`parse_attribution_lines`] and [`write_attribution_line`]
+//! do the same for the attribution prediction lines). Results are plain data ([`SiScore`], [`TcScore`])
 //! that serialise with serde and print as text.
 //!
 //! ```
@@ -37,6 +38,7 @@
 #![deny(missing_docs)]
 
 mod attribution;
+mod attribution_lines;
 mod parse;
 mod prf;
 mod si;
@@ -44,6 +46,9 @@ mod span;
 mod tc;
 
 pub use attribution::{score_attributions, AttributionScore, AttributionSpans, Prf};
+pub use attribution_lines::{
+    parse_attribution_lines, write_attribution_line, AttributionLineError, AttributionLineErrorKind,
+};
 pub use parse::{parse_si_lines, parse_tc_lines, ParseError, ParseErrorKind};
 pub use si::{score_si, SiScore};
 pub use span::LabeledSpan;

@@ -15,12 +15,13 @@ use unspin_neural::weights::TensorMap;
 use unspin_neural::NeuralAttribution;
 
 use rayon::prelude::*;
+use unspin_attribution::{
+    attributions_from_tags, evaluate_with, gold_tags, Attribution, AttributionTagger,
+    GoldAttribution, TrainingArticle,
+};
 use unspin_pipeline::Stage;
 use unspin_segment::SentenceStage;
-use unspin_sourcing::attribution::{
-    attributions_from_tags, evaluate_with, gold_tags, AttributionTagger, TrainingArticle,
-};
-use unspin_sourcing::{Attribution, SourcingStage};
+use unspin_sourcing::SourcingStage;
 
 fn load(dir: &std::path::Path) -> Vec<TrainingArticle> {
     unspin_readers::read_attribution_corpus(dir)
@@ -41,12 +42,7 @@ fn overlap(a: &Range<usize>, b: &Range<usize>) -> usize {
 }
 
 /// Prints a gold content and the predictions that overlap it (with their cues).
-fn show_overlapping(
-    kind: &str,
-    a: &TrainingArticle,
-    g: &unspin_sourcing::attribution::GoldAttribution,
-    pred: &[Attribution],
-) {
+fn show_overlapping(kind: &str, a: &TrainingArticle, g: &GoldAttribution, pred: &[Attribution]) {
     let clip = |r: &Range<usize>, n: usize| a.text[r.clone()].chars().take(n).collect::<String>();
     let preds: Vec<_> = pred
         .iter()
@@ -126,7 +122,7 @@ fn diagnose(articles: &[TrainingArticle], predict: &dyn Fn(&TrainingArticle) -> 
     let mut shown = 0;
     for a in articles {
         let pred = predict(a);
-        let matches = |g: &unspin_sourcing::attribution::GoldAttribution, p: &Attribution| {
+        let matches = |g: &GoldAttribution, p: &Attribution| {
             let glen: usize = g.content.iter().map(|r| r.len()).sum();
             let ov: usize = g.content.iter().map(|r| overlap(r, &p.content)).sum();
             (ov, glen)
@@ -179,7 +175,7 @@ fn diagnose(articles: &[TrainingArticle], predict: &dyn Fn(&TrainingArticle) -> 
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
-    let Some(base) = unspin_readers::testing::shared_dir("data/quotes/polnear/data") else {
+    let Some(base) = unspin_testkit::shared_dir("data/quotes/polnear/data") else {
         return;
     };
     let train = load(&base.join("train"));
@@ -227,8 +223,8 @@ fn main() {
         })
         .collect();
     println!("emissions in {:.0} s", started.elapsed().as_secs_f64());
-    let tagger: &'static Cached = Box::leak(Box::new(Cached(cached)));
-    let stage = SourcingStage::with_tagger(tagger);
+    let tagger = std::sync::Arc::new(Cached(cached));
+    let stage = SourcingStage::new(tagger.clone());
     println!(
         "tagger alone:\n{}",
         evaluate_with(&slice, |a| tagger.attributions(&a.text))

@@ -1,7 +1,11 @@
 //! The neural attribution tagger: all-MiniLM-L6-v2 fine-tuned on PolNeAR to
 //! tag Source, Cue and Content word pieces (seven BIO tags), decoded under
 //! the BIO constraints and grouped into attributions by the same step as the
-//! linear tagger (`unspin_sourcing::attribution`).
+//! linear tagger ([`unspin_attribution::attributions_from_emissions`]).
+//!
+//! [`NeuralAttribution::embedded`] loads the tagger shipped in the binary,
+//! or says why it cannot; the analysis library puts it behind an
+//! `Arc<dyn AttributionTagger>` for the sourcing stage.
 //!
 //! Its word embeddings were frozen during training at the base encoder's
 //! values, so the shipped file leaves them out and borrows the neural tier's
@@ -13,11 +17,10 @@ use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 use tokenizers::Tokenizer;
-use unspin_segment::{tokenize, Token};
-use unspin_sourcing::attribution::{
-    attributions_from_emissions, AttributionTagger, NEURAL_PROVENANCE, TAGS,
+use unspin_attribution::{
+    attributions_from_emissions, Attribution, AttributionTagger, NEURAL_PROVENANCE, TAGS,
 };
-use unspin_sourcing::{Attribution, SourcingStage};
+use unspin_segment::{tokenize, Token};
 
 use crate::encoder::{Encoder, Linear, Precision};
 use crate::math::softmax;
@@ -98,9 +101,37 @@ impl NeuralAttribution {
             && !EMBEDDED_TOKENIZER.is_empty()
     }
 
-    /// The model shipped in the binary, loaded once per process and per
-    /// precision (`None` when the binary has none or the CPU cannot run
-    /// `precision`; the error is logged once).
+    /// The tagger shipped in the binary (`models/attribution-neural/`, with
+    /// the word embeddings of `models/neural/`), its dense layers at
+    /// `precision`. Each call loads a fresh copy (about 20 MB of weights);
+    /// share one behind an `Arc`.
+    ///
+    /// # Errors
+    /// [`NeuralError::NoEmbeddedAttribution`] when this binary was built
+    /// without the weights, [`NeuralError::PrecisionUnavailable`] when this
+    /// CPU cannot run `precision`, and the errors of
+    /// [`from_bytes`](Self::from_bytes) when the embedded files do not load.
+    pub fn embedded(precision: Precision) -> Result<NeuralAttribution, NeuralError> {
+        if !NeuralAttribution::has_embedded() {
+            return Err(NeuralError::NoEmbeddedAttribution);
+        }
+        if precision == Precision::Int8 && !crate::int8::available() {
+            return Err(NeuralError::PrecisionUnavailable { precision });
+        }
+        let mut model = NeuralAttribution::from_bytes(
+            EMBEDDED_ATTRIBUTION,
+            EMBEDDED_WEIGHTS,
+            EMBEDDED_TOKENIZER,
+        )?;
+        if !model.set_precision(precision) {
+            return Err(NeuralError::PrecisionUnavailable { precision });
+        }
+        Ok(model)
+    }
+
+    /// The shipped tagger at `precision`, loaded once per process and per
+    /// precision, for tests and benchmarks that share one copy; `None` when
+    /// [`embedded`](Self::embedded) fails (call that to learn why).
     pub fn shipped(precision: Precision) -> Option<&'static NeuralAttribution> {
         static F32: OnceLock<Option<NeuralAttribution>> = OnceLock::new();
         static INT8: OnceLock<Option<NeuralAttribution>> = OnceLock::new();
@@ -108,24 +139,8 @@ impl NeuralAttribution {
             Precision::F32 => &F32,
             Precision::Int8 => &INT8,
         };
-        cell.get_or_init(|| {
-            if !NeuralAttribution::has_embedded() {
-                return None;
-            }
-            let loaded = NeuralAttribution::from_bytes(
-                EMBEDDED_ATTRIBUTION,
-                EMBEDDED_WEIGHTS,
-                EMBEDDED_TOKENIZER,
-            );
-            match loaded {
-                Ok(mut m) => m.set_precision(precision).then_some(m),
-                Err(e) => {
-                    tracing::warn!(error = %e, "the shipped attribution model does not load");
-                    None
-                }
-            }
-        })
-        .as_ref()
+        cell.get_or_init(|| NeuralAttribution::embedded(precision).ok())
+            .as_ref()
     }
 
     /// Parses a shipped attribution file; its word embeddings come from
@@ -319,15 +334,5 @@ impl AttributionTagger for NeuralAttribution {
 
     fn describe(&self) -> String {
         format!("{}@{}", self.info.name, &self.digest[..8])
-    }
-}
-
-/// The sourcing stage of the neural tier: the shipped neural attribution
-/// tagger at `precision`, or the linear one when this binary has no neural
-/// attribution weights.
-pub fn sourcing_stage(precision: Precision) -> SourcingStage {
-    match NeuralAttribution::shipped(precision) {
-        Some(tagger) => SourcingStage::with_tagger(tagger),
-        None => SourcingStage::shipped(),
     }
 }

@@ -1,12 +1,15 @@
 //! Int8 dense layers on AVX-512 VNNI (`vpdpbusd`): four times the
 //! multiply-adds of an f32 FMA per instruction.
 //!
-//! Weights are the shipped int8 values (one scale per output), packed for
+//! Weights are the shipped int8 values (one scale per output, requantised
+//! with [`unspin_quantize::quantize_columns`]), packed for
 //! the instruction: blocks of 16 outputs, and within a block, for every 4
 //! inputs, 16 × 4 bytes. Activations are quantised per row on the fly
 //! (symmetric, scale max|x| / 127) and shifted to unsigned by +128; the shift
 //! is taken back with the weights' column sums. Results are dequantised to
 //! f32 with the bias added. On CPUs without VNNI the encoder keeps to f32.
+
+use unspin_quantize::quantize_columns;
 
 use crate::encoder::Linear;
 use crate::math::quantize_rows_u8;
@@ -55,19 +58,9 @@ impl Int8Linear {
         if n % (4 * BLOCK) != 0 || k % 4 != 0 {
             return None;
         }
-        let scale: Vec<f32> = (0..n)
-            .map(|j| {
-                let max = (0..k).fold(0.0f32, |m, i| m.max(lin.w[i * n + j].abs()));
-                if max == 0.0 {
-                    1.0
-                } else {
-                    max / 127.0
-                }
-            })
-            .collect();
-        let q = |i: usize, j: usize| -> i8 {
-            (lin.w[i * n + j] / scale[j]).round().clamp(-127.0, 127.0) as i8
-        };
+        // `w` is `inputs × outputs`: one scale per output is one per column.
+        let (wq, scale) = quantize_columns(&lin.w, n);
+        let q = |i: usize, j: usize| -> i8 { wq[i * n + j] };
         let k4 = k / 4;
         let mut packed = vec![0i8; n * k];
         let mut shift = vec![0i32; n];
@@ -212,6 +205,35 @@ mod tests {
         let max = want.iter().fold(0.0f32, |m, v| m.max(v.abs()));
         for (a, b) in got.iter().zip(&want) {
             assert!((a - b).abs() < 0.02 * max, "{a} vs {b}");
+        }
+    }
+
+    #[test]
+    fn packing_keeps_the_per_output_scales_and_values() {
+        // The quantisation of `from_linear` as it was written before it used
+        // `unspin_quantize` (one scale per output, 1 for an all-zero output).
+        let (k, n) = (8, 64);
+        let weight: Vec<f32> = (0..n * k)
+            .map(|i| {
+                if i / k == 5 {
+                    0.0
+                } else {
+                    ((i * 53 % 199) as f32 - 99.0) * 0.013
+                }
+            })
+            .collect();
+        let lin = Linear::from_torch(&weight, &vec![0.0; n], n, k);
+        let q = Int8Linear::from_linear(&lin).expect("shape fits");
+        for j in 0..n {
+            let max = (0..k).fold(0.0f32, |m, i| m.max(lin.w[i * n + j].abs()));
+            let scale = if max == 0.0 { 1.0 } else { max / 127.0 };
+            assert_eq!(q.scale[j].to_bits(), scale.to_bits());
+            let (b, c) = (j / BLOCK, j % BLOCK);
+            for i in 0..k {
+                let want = (lin.w[i * n + j] / scale).round().clamp(-127.0, 127.0) as i8;
+                let (kk, t) = (i / 4, i % 4);
+                assert_eq!(q.packed[((b * (k / 4) + kk) * BLOCK + c) * 4 + t], want);
+            }
         }
     }
 

@@ -11,7 +11,8 @@
 //!   calibrates their scores and explains them; [`NeuralStage`] adds its
 //!   `technique` layer to a document.
 //! - [`attribution`]: the same encoder fine-tuned on PolNeAR as an
-//!   attribution tagger (source, cue, content) for the sourcing stage.
+//!   attribution tagger (source, cue, content) for the sourcing stage; it
+//!   implements `unspin_attribution::AttributionTagger`.
 //! - [`tune`]: fits the blending, decoding and calibration on held-out
 //!   training articles and writes the shipped model (`unspin train --task neural`).
 //!
@@ -35,6 +36,7 @@ pub use tier::{Analysis, NeuralTier};
 
 /// Errors of the neural tier.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum NeuralError {
     /// A model file could not be read.
     #[error("cannot read {path:?}: {source}")]
@@ -53,6 +55,16 @@ pub enum NeuralError {
     /// The binary was built without neural weights.
     #[error("this build has no embedded neural model (models/neural/ was empty); use --tier fast")]
     NoEmbeddedModel,
+    /// The binary was built without the neural attribution tagger's weights
+    /// (or the neural tier's, whose word embeddings it borrows).
+    #[error("this build has no embedded neural attribution model (models/attribution-neural/ or models/neural/ was empty)")]
+    NoEmbeddedAttribution,
+    /// This CPU cannot run the requested precision.
+    #[error("precision {precision:?} is not available on this CPU (int8 needs AVX-512 VNNI)")]
+    PrecisionUnavailable {
+        /// The precision asked for.
+        precision: crate::encoder::Precision,
+    },
     /// Tuning could not run.
     #[error("cannot tune: {0}")]
     Tuning(String),

@@ -170,7 +170,10 @@ simd! {
 
 simd! {
     /// Quantises each row of `x` (rows of `k`) to `u8` = int8 + 128 with
-    /// scale max|x| / 127 (1 for an all-zero row), written to `xs`.
+    /// scale max|x| / 127 (1 for an all-zero row: [`unspin_quantize::scale_for`]),
+    /// written to `xs`. Unlike the weights' quantiser (`unspin_quantize`), it
+    /// multiplies by the reciprocal scale and rounds half to even, so that it
+    /// vectorises: activations are quantised at run time, on every window.
     pub fn quantize_rows_u8(x: &[f32], k: usize, xq: &mut [u8], xs: &mut [f32]) {
         const MAGIC: f32 = 12_582_912.0;
         for ((row, q), s) in x.chunks_exact(k).zip(xq.chunks_exact_mut(k)).zip(xs.iter_mut()) {
@@ -186,7 +189,7 @@ simd! {
             for a in acc {
                 max = if a > max { a } else { max };
             }
-            let scale = if max > 0.0 { max / 127.0 } else { 1.0 };
+            let scale = unspin_quantize::scale_for(max);
             let inv = 1.0 / scale;
             for (d, v) in q.iter_mut().zip(row) {
                 // Round to nearest even, then shift into 1..=255.

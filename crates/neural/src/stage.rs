@@ -34,7 +34,7 @@ impl Stage for NeuralStage {
         let spans = self
             .tier
             .analyze(doc)
-            .map_err(|e| StageError::Other(e.to_string()))?;
+            .map_err(|e| StageError::new(self.name(), e))?;
         doc.set_layer(layers::TECHNIQUE, spans)?;
         Ok(())
     }

@@ -1,7 +1,7 @@
 //! The neural tier: the encoder's probabilities blended with the fast tier's,
 //! decoded into spans, classified, calibrated and explained.
 
-use unspin_document::{layers, Document, Span};
+use unspin_document::{attrs, layers, Document, Span};
 use unspin_techniques::{
     assign_labels, decode, Classified, DecodeConfig, Decoded, DocTokens, FastModel, PROPAGANDA,
 };
@@ -179,9 +179,9 @@ impl NeuralTier {
                 Span::new(d.start, d.end, c.label).ok().map(|s| {
                     s.with_score(span_score * c.score)
                         .with_provenance(prov.clone())
-                        .with_attr("explanation", why)
-                        .with_attr("span_score", span_score)
-                        .with_attr("technique_score", c.score)
+                        .with(attrs::EXPLANATION, why)
+                        .with(attrs::SPAN_SCORE, span_score)
+                        .with(attrs::TECHNIQUE_SCORE, c.score)
                 })
             })
             .collect())

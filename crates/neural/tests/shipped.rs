@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use unspin_document::{layers, Document};
 use unspin_neural::tune::score_docs;
 use unspin_neural::{NeuralModel, NeuralTier};
-use unspin_readers::testing::{shared_dir, workspace_root};
+use unspin_testkit::{shared_dir, workspace_root};
 
 fn tier() -> NeuralTier {
     NeuralTier::embedded().expect("the neural model ships in the binary")
@@ -119,6 +119,9 @@ fn spans_carry_provenance_scores_and_explanations() {
 
 #[test]
 fn validation_scores_are_the_recorded_ones() {
+    if !unspin_testkit::slow_test("validation_scores_are_the_recorded_ones") {
+        return;
+    }
     let Some(dir) = shared_dir("data/ptc/train") else {
         return;
     };

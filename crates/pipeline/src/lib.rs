@@ -25,9 +25,28 @@
 //! ```
 #![deny(missing_docs)]
 
+use std::error::Error;
+
 use unspin_document::{Document, DocumentError, SpanError};
 
+/// Any error a stage's own machinery can raise (a model, a tokenizer), boxed.
+pub type BoxError = Box<dyn Error + Send + Sync + 'static>;
+
 /// An error raised by a stage while processing one document.
+///
+/// The underlying error is kept as the [`source`](Error::source), not
+/// flattened into a string, so a caller can inspect or downcast it:
+///
+/// ```
+/// use std::error::Error;
+/// use unspin_pipeline::StageError;
+///
+/// let io = std::io::Error::new(std::io::ErrorKind::Other, "weights missing");
+/// let err = StageError::new("techniques-neural", io);
+/// assert_eq!(err.to_string(), "stage 'techniques-neural': weights missing");
+/// assert_eq!(err.stage(), Some("techniques-neural"));
+/// assert!(err.source().unwrap().downcast_ref::<std::io::Error>().is_some());
+/// ```
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum StageError {
@@ -37,9 +56,48 @@ pub enum StageError {
     /// A span could not be built.
     #[error("stage produced an invalid span: {0}")]
     Span(#[from] SpanError),
-    /// Any other failure, described.
+    /// The stage named `stage` failed; `source` says why.
+    #[error("stage '{stage}': {source}")]
+    Failed {
+        /// The stage's [`name`](Stage::name).
+        stage: String,
+        /// The underlying error.
+        #[source]
+        source: BoxError,
+    },
+    /// Any other failure, described (prefer [`StageError::new`], which keeps
+    /// the underlying error).
     #[error("{0}")]
     Other(String),
+}
+
+impl StageError {
+    /// The stage named `stage` failed because of `source` (any error, or a
+    /// message: a `String` or `&str` also converts).
+    pub fn new(stage: impl Into<String>, source: impl Into<BoxError>) -> StageError {
+        StageError::Failed {
+            stage: stage.into(),
+            source: source.into(),
+        }
+    }
+
+    /// The name of the stage that failed, when known (always, for errors
+    /// returned by [`Pipeline::run`]).
+    pub fn stage(&self) -> Option<&str> {
+        match self {
+            StageError::Failed { stage, .. } => Some(stage),
+            _ => None,
+        }
+    }
+
+    /// This error, attributed to the stage named `stage` unless it already
+    /// names one.
+    fn in_stage(self, stage: &str) -> StageError {
+        match self {
+            StageError::Failed { .. } => self,
+            other => StageError::new(stage, other),
+        }
+    }
 }
 
 /// One analyser in a pipeline.
@@ -61,6 +119,7 @@ pub trait Stage: Send + Sync {
 
 /// A requirement that no earlier stage meets.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 #[error("stage '{stage}' requires layer '{layer}', which no earlier stage assigns (available: {available})")]
 pub struct MissingLayer {
     /// The stage with the unmet requirement.
@@ -106,12 +165,12 @@ impl Pipeline {
     /// Runs every stage on `doc`, stopping at the first error.
     ///
     /// # Errors
-    /// The failing stage's error, prefixed with its name.
+    /// The failing stage's error as [`StageError::Failed`], naming the stage
+    /// (its message is prefixed with the name) and keeping the stage's own
+    /// error as its source.
     pub fn run(&self, doc: &mut Document) -> Result<(), StageError> {
         for stage in &self.stages {
-            stage
-                .process(doc)
-                .map_err(|e| StageError::Other(format!("stage '{}': {e}", stage.name())))?;
+            stage.process(doc).map_err(|e| e.in_stage(stage.name()))?;
         }
         Ok(())
     }
@@ -119,6 +178,8 @@ impl Pipeline {
 
 #[cfg(test)]
 mod tests {
+    use unspin_document::Span;
+
     use super::*;
 
     struct Needs;
@@ -135,6 +196,61 @@ mod tests {
         fn process(&self, _doc: &mut Document) -> Result<(), StageError> {
             Ok(())
         }
+    }
+
+    #[derive(Debug, thiserror::Error)]
+    #[error("model file is damaged")]
+    struct Damaged;
+
+    /// Fails with its own error, or with a span error.
+    struct Fails(bool);
+    impl Stage for Fails {
+        fn name(&self) -> &str {
+            "fails"
+        }
+        fn assigns(&self) -> &[&str] {
+            &["y"]
+        }
+        fn process(&self, _doc: &mut Document) -> Result<(), StageError> {
+            if self.0 {
+                return Err(StageError::new(self.name(), Damaged));
+            }
+            Span::new(2, 1, "reversed")?;
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn run_keeps_the_source_and_names_the_stage() {
+        let mut doc = Document::new("d", "text");
+        let pipe = Pipeline::new(vec![Box::new(Fails(true))], &[]).unwrap();
+        let err = pipe.run(&mut doc).unwrap_err();
+        assert_eq!(err.to_string(), "stage 'fails': model file is damaged");
+        assert_eq!(err.stage(), Some("fails"));
+        assert!(err.source().unwrap().downcast_ref::<Damaged>().is_some());
+
+        // An error without a stage name gets the stage's, and stays the source.
+        let pipe = Pipeline::new(vec![Box::new(Fails(false))], &[]).unwrap();
+        let err = pipe.run(&mut doc).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "stage 'fails': stage produced an invalid span: span start 2 is after its end 1"
+        );
+        assert_eq!(err.stage(), Some("fails"));
+        let inner = err.source().unwrap().downcast_ref::<StageError>().unwrap();
+        assert!(matches!(inner, StageError::Span(_)));
+        assert!(inner
+            .source()
+            .unwrap()
+            .downcast_ref::<SpanError>()
+            .is_some());
+    }
+
+    #[test]
+    fn messages_convert_too() {
+        let err = StageError::new("s", "no weights");
+        assert_eq!(err.to_string(), "stage 's': no weights");
+        assert_eq!(StageError::Other("x".into()).stage(), None);
     }
 
     #[test]

@@ -66,8 +66,6 @@ mod split;
 mod text;
 mod warc;
 
-pub mod testing;
-
 #[cfg(test)]
 mod proptests;
 

@@ -8,8 +8,7 @@ use std::path::{Path, PathBuf};
 
 use unspin_document::{layers, Document};
 use unspin_readers::{decode_html, read_html, HtmlOptions};
-
-type TestResult = Result<(), Box<dyn std::error::Error>>;
+use unspin_testkit::TestResult;
 
 fn gunzip(path: &Path) -> Result<Vec<u8>, Box<dyn std::error::Error>> {
     let mut out = Vec::new();
@@ -91,7 +90,7 @@ fn check(doc: &Document, source: &str, path: &Path) {
 }
 
 fn run(dir: &str, step: usize, keep: impl Fn(&str) -> bool, min_pages: usize) -> TestResult {
-    let Some(root) = unspin_readers::testing::shared_dir(dir) else {
+    let Some(root) = unspin_testkit::shared_dir(dir) else {
         return Ok(());
     };
     let files = sample(&root, step, keep);
@@ -136,8 +135,7 @@ fn readability_test_pages() -> TestResult {
 #[test]
 fn trafilatura_eval_pages_with_legacy_charsets() -> TestResult {
     // Every 25th page, plus all pages that are not valid UTF-8.
-    let Some(root) =
-        unspin_readers::testing::shared_dir("data/extraction/trafilatura-eval/tests/eval")
+    let Some(root) = unspin_testkit::shared_dir("data/extraction/trafilatura-eval/tests/eval")
     else {
         return Ok(());
     };

@@ -4,12 +4,11 @@
 //! the source through the alignment.
 
 use unspin_document::{layers, Document, Span};
-use unspin_readers::{read_markdown, read_markdown_path, testing::workspace_root, ReadOptions};
-
-type TestResult = Result<(), Box<dyn std::error::Error>>;
+use unspin_readers::{read_markdown, read_markdown_path, ReadOptions};
+use unspin_testkit::{sample_path, TestResult};
 
 fn sample() -> Result<(Document, String), Box<dyn std::error::Error>> {
-    let path = workspace_root().join("examples/syria-ceasefire-opinion.md");
+    let path = sample_path();
     let doc = read_markdown_path(&path, &ReadOptions::default())?;
     Ok((doc, std::fs::read_to_string(&path)?))
 }

@@ -7,10 +7,10 @@
 use std::path::Path;
 
 use unspin_document::{layers, Document};
-use unspin_readers::testing::shared_dir;
 use unspin_readers::{
     read_ptc_dir, read_ptc_labels, split_ids, VALIDATION_FRACTION, VALIDATION_SEED,
 };
+use unspin_testkit::shared_dir;
 
 /// Python's `text[start:end]` on code points.
 fn python_slice(text: &str, start: usize, end: usize) -> String {

@@ -3,8 +3,9 @@
 //! Fast, allocation-light, rule-based segmentation shared by every analyser:
 //! [`tokenize`] splits text into words, numbers and punctuation marks;
 //! [`sentences`] splits it into sentences (always at line breaks, and after
-//! `.`, `!` or `?` followed by a space and an upper-case letter, a digit or an
-//! opening quote, unless the word before is a known abbreviation).
+//! `.`, `!`, `?` or `…` followed by a space and an upper-case letter, a digit
+//! or an opening quote, unless the word before is a known abbreviation or an
+//! initial; `no.` counts as one only before a number).
 //! [`SentenceStage`] adds the `sentence` layer to a document.
 //!
 //! ```
@@ -173,16 +174,32 @@ fn next_is_alpha(text: &str, i: usize) -> bool {
 const ABBREVIATIONS: &[&str] = &[
     "mr", "mrs", "ms", "dr", "prof", "sr", "jr", "st", "gen", "col", "lt", "sgt", "capt", "gov",
     "sen", "rep", "rev", "vs", "etc", "inc", "ltd", "co", "corp", "jan", "feb", "mar", "apr",
-    "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "no", "u.s", "u.k", "e.g", "i.e",
-    "a.m", "p.m", "ft", "mt", "fig", "approx",
+    "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "u.s", "u.k", "e.g", "i.e", "a.m",
+    "p.m", "ft", "mt", "fig", "approx",
 ];
+
+/// Abbreviations that are also ordinary words, taken as abbreviations only
+/// before a number: "No. 5" goes on, "He said no. Then" ends a sentence.
+const NUMBER_ABBREVIATIONS: &[&str] = &["no"];
+
+/// Whether `word` (lower-case, the text before a `.`) is an abbreviation or
+/// an initial when `next` is the first character after the `.` and spaces.
+fn is_abbreviation(word: &str, next: char) -> bool {
+    word.chars().count() == 1
+        || ABBREVIATIONS.contains(&word)
+        || (NUMBER_ABBREVIATIONS.contains(&word) && next.is_ascii_digit())
+}
 
 /// Splits `text` into sentence byte ranges, trimmed of surrounding whitespace.
 ///
 /// Every line break ends a sentence; within a line, `.`, `!`, `?` and `…`
 /// (with any closing quotes or brackets after them) end a sentence when the
 /// next non-space character is upper-case, a digit or an opening quote and
-/// the word before a `.` is not a known abbreviation or a single letter.
+/// the word before a `.` is not a known abbreviation ("Dr.", "U.S.", "Jan.",
+/// "e.g.") or a single letter (an initial: "W. Patrick Lang"). "No." is an
+/// abbreviation only before a number ("No. 5"), so "He said no. Then" splits.
+/// A terminator followed by closing quotes ends the sentence after the quotes
+/// ("“Stop.” He left."); an ellipsis ends one like a full stop.
 pub fn sentences(text: &str) -> Vec<Range<usize>> {
     let mut out = Vec::new();
     let mut line_start = 0;
@@ -239,12 +256,10 @@ fn split_line(text: &str, start: usize, end: usize, out: &mut Vec<Range<usize>>)
         if trimmed.len() == rest.len() && !rest.is_empty() {
             continue; // no space after: "3.5", "U.S.A"
         }
-        let next = trimmed.chars().next();
-        let starts_sentence = match next {
-            None => false,
-            Some(n) => n.is_uppercase() || n.is_ascii_digit() || is_opener(n),
+        let Some(next) = trimmed.chars().next() else {
+            continue;
         };
-        if !starts_sentence {
+        if !(next.is_uppercase() || next.is_ascii_digit() || is_opener(next)) {
             continue;
         }
         if c == '.' && j == i + 1 {
@@ -254,7 +269,7 @@ fn split_line(text: &str, start: usize, end: usize, out: &mut Vec<Range<usize>>)
                 .find(|&(_, ch)| ch.is_whitespace() || is_opener(ch))
                 .map_or(0, |(p, ch)| p + ch.len_utf8());
             let word = line[word_start..i].to_ascii_lowercase();
-            if word.chars().count() == 1 || ABBREVIATIONS.contains(&word.as_str()) {
+            if is_abbreviation(&word, next) {
                 continue;
             }
         }

@@ -25,7 +25,6 @@ use std::time::{Duration, Instant};
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpStream;
 use unspin_server::{App, Limits, SAMPLE_ARTICLE};
-use unspin_techniques::FastModel;
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
@@ -92,7 +91,7 @@ async fn run(requests: usize, budget: Duration) -> Result<(), BoxError> {
 }
 
 async fn start_server(limits: Limits) -> Result<SocketAddr, BoxError> {
-    let app = App::fast(FastModel::embedded()?, limits)?;
+    let app = App::fast(limits)?;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?;
     tokio::spawn(async move {

@@ -15,12 +15,9 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 use tracing::Level;
+use unspin_analysis::{render, AnalysisError, AnalysisOptions, Analyzer, OutputFormat, Tier};
 use unspin_document::{layers, Document};
-use unspin_pipeline::Pipeline;
 use unspin_readers::HtmlOptions;
-use unspin_techniques::FastModel;
-
-use crate::detector::Detector;
 
 use crate::assets;
 use crate::config::Limits;
@@ -52,8 +49,11 @@ const PAGE_CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self';
 const REPORT_CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; \
     form-action 'none'; frame-ancestors 'none'";
 
-/// A ready-to-serve unspin application: the pipeline, its limits and the
-/// admission and worker semaphores.
+/// A ready-to-serve unspin application: one [`Analyzer`] per tier served, the
+/// limits, and the admission and worker semaphores.
+///
+/// The analyzers come from `unspin-analysis`, which loads the models and
+/// assembles the pipelines; the server only runs them.
 ///
 /// Cloning is cheap (one [`Arc`]).
 #[derive(Clone)]
@@ -62,8 +62,8 @@ pub struct App {
 }
 
 struct Inner {
-    /// The tiers served, the default first.
-    tiers: Vec<Tiered>,
+    /// The tiers served, the default first (never empty).
+    tiers: Vec<Analyzer>,
     limits: Limits,
     /// One permit per admitted analysis (running or waiting for a worker).
     admission: Arc<Semaphore>,
@@ -72,52 +72,32 @@ struct Inner {
     started: Instant,
 }
 
-/// One tier a server runs: its name, its model and its pipeline.
-struct Tiered {
-    tier: &'static str,
-    model: String,
-    pipeline: Pipeline,
-}
+/// [`App::with_tiers`] was given no analyzer.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("a server needs at least one analyzer (tier) to run")]
+pub struct NoTiers;
 
 impl App {
-    /// An application running `pipeline` under `limits` as its only tier
-    /// (`fast`). `model` names the model for `/api/health` (e.g. `fast-linear@3`).
+    /// An application running `analyzer` under `limits` as its only tier.
     ///
     /// Limits below 1 (`max_concurrent`, `workers`) are raised to 1.
-    pub fn new(pipeline: Pipeline, model: impl Into<String>, limits: Limits) -> App {
-        App::from_tiers(
-            vec![Tiered {
-                tier: "fast",
-                model: model.into(),
-                pipeline,
-            }],
-            limits,
-        )
+    pub fn new(analyzer: Analyzer, limits: Limits) -> App {
+        App::from_tiers(vec![analyzer], limits)
     }
 
-    /// An application serving each detector as a tier (the first is the
-    /// default), each in the full pipeline of [`analysis_pipeline`].
+    /// An application serving each analyzer as a tier, the first the
+    /// default of requests that name none (see [`Analyzer::load_tiers`]).
     ///
     /// # Errors
-    /// Only if the stages do not fit together, which would be a bug.
-    pub fn with_tiers(
-        detectors: Vec<Detector>,
-        limits: Limits,
-    ) -> Result<App, unspin_pipeline::MissingLayer> {
-        let tiers = detectors
-            .into_iter()
-            .map(|d| {
-                Ok(Tiered {
-                    tier: d.tier(),
-                    model: d.provenance(),
-                    pipeline: analysis_pipeline(d, true)?,
-                })
-            })
-            .collect::<Result<Vec<_>, _>>()?;
+    /// [`NoTiers`] when `tiers` is empty.
+    pub fn with_tiers(tiers: Vec<Analyzer>, limits: Limits) -> Result<App, NoTiers> {
+        if tiers.is_empty() {
+            return Err(NoTiers);
+        }
         Ok(App::from_tiers(tiers, limits))
     }
 
-    fn from_tiers(tiers: Vec<Tiered>, limits: Limits) -> App {
+    fn from_tiers(tiers: Vec<Analyzer>, limits: Limits) -> App {
         let mut limits = limits;
         limits.max_concurrent = limits.max_concurrent.max(1);
         limits.workers = limits.workers.max(1);
@@ -132,19 +112,22 @@ impl App {
         }
     }
 
-    /// The application for the fast tier: sentence segmentation, the fast
-    /// technique detector running `model`, then sourcing and claims; the same
-    /// pipeline as `unspin analyze` ([`analysis_pipeline`]).
+    /// The application for the embedded fast tier alone, with sourcing: the
+    /// same analysis as `unspin analyze --tier fast`.
     ///
     /// # Errors
-    /// Only if the stages do not fit together, which would be a bug.
-    pub fn fast(model: FastModel, limits: Limits) -> Result<App, unspin_pipeline::MissingLayer> {
-        App::with_tiers(vec![Detector::Fast(model)], limits)
+    /// When the embedded fast model does not load.
+    pub fn fast(limits: Limits) -> Result<App, AnalysisError> {
+        let options = AnalysisOptions {
+            tier: Some(Tier::Fast),
+            ..AnalysisOptions::default()
+        };
+        Ok(App::new(Analyzer::new(&options)?, limits))
     }
 
     /// The names of the tiers served, the default first.
     pub fn tier_names(&self) -> Vec<&'static str> {
-        self.inner.tiers.iter().map(|t| t.tier).collect()
+        self.inner.tiers.iter().map(|t| t.tier().name()).collect()
     }
 
     /// The limits in force (after raising zeros to 1).
@@ -221,8 +204,8 @@ async fn health(State(app): State<App>) -> Response {
         status: "ok",
         version: env!("CARGO_PKG_VERSION"),
         tiers: app.tier_names(),
-        model: &inner.tiers[0].model,
-        stages: inner.tiers[0].pipeline.names(),
+        model: inner.tiers[0].provenance(),
+        stages: inner.tiers[0].stage_names(),
         limits: HealthLimits {
             max_body_bytes: limits.max_body_bytes,
             timeout_s: limits.timeout.as_secs_f64(),
@@ -299,20 +282,12 @@ struct AnalyzeRequest {
     id: Option<String>,
 }
 
-/// The output formats.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Format {
-    Json,
-    Html,
-    Ptc,
-}
-
 /// What was asked for, checked.
 #[derive(Debug)]
 struct Job {
     id: String,
     input: Input,
-    format: Format,
+    format: OutputFormat,
     min_score: Option<f32>,
     tier: Option<String>,
 }
@@ -341,10 +316,11 @@ impl AnalyzeRequest {
                 ))
             }
         };
+        // JSON answers are compact, one line.
         let format = match self.format.as_deref() {
-            None | Some("json") => Format::Json,
-            Some("html") => Format::Html,
-            Some("ptc") => Format::Ptc,
+            None | Some("json") => OutputFormat::JsonLine,
+            Some("html") => OutputFormat::Html,
+            Some("ptc") => OutputFormat::Ptc,
             Some(other) => {
                 return Err(ApiError::UnknownFormat {
                     found: truncate(other),
@@ -522,17 +498,15 @@ fn run_job(
 ) -> Result<Response, ApiError> {
     let started = Instant::now();
     let tiers = &app.inner.tiers;
-    let tiered = match job.tier.as_deref() {
+    let analyzer = match job.tier.as_deref() {
         None => &tiers[0],
-        Some(name) => {
-            tiers
-                .iter()
-                .find(|t| t.tier == name)
-                .ok_or_else(|| ApiError::UnknownTier {
-                    found: truncate(name),
-                    available: app.tier_names().join(", "),
-                })?
-        }
+        Some(name) => tiers
+            .iter()
+            .find(|t| t.tier().name() == name)
+            .ok_or_else(|| ApiError::UnknownTier {
+                found: truncate(name),
+                available: app.tier_names().join(", "),
+            })?,
     };
     let mut doc = match job.input {
         // Pasted text is read as Markdown when it looks like Markdown (scraped
@@ -557,10 +531,9 @@ fn run_job(
             "the article has no text to analyse".into(),
         ));
     }
-    tiered
-        .pipeline
-        .run(&mut doc)
-        .map_err(|e| ApiError::Internal(format!("analysis failed: {e}")))?;
+    analyzer
+        .analyze(&mut doc)
+        .map_err(|e| ApiError::Internal(error_chain(&e)))?;
     if let Some(min) = job.min_score {
         keep_scores_from(&mut doc, min)?;
     }
@@ -570,7 +543,19 @@ fn run_job(
         ms = started.elapsed().as_millis() as u64,
         "analysed"
     );
-    render(&doc, job.format)
+    respond(&doc, job.format)
+}
+
+/// `error: cause: cause…` on one line.
+fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut out = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        out.push_str(": ");
+        out.push_str(&s.to_string());
+        source = s.source();
+    }
+    out
 }
 
 /// Drops technique spans scored below `min`.
@@ -585,70 +570,24 @@ fn keep_scores_from(doc: &mut Document, min: f32) -> Result<(), ApiError> {
         .map_err(|e| ApiError::Internal(format!("cannot filter spans: {e}")))
 }
 
-fn render(doc: &Document, format: Format) -> Result<Response, ApiError> {
-    let internal = |e: &dyn std::fmt::Display| ApiError::Internal(format!("cannot write: {e}"));
-    let (content_type, body, csp) = match format {
-        Format::Json => (
-            "application/json",
-            unspin_writers::to_json_line(doc).map_err(|e| internal(&e))?,
-            None,
-        ),
-        Format::Html => (
-            "text/html; charset=utf-8",
-            unspin_writers::to_html(doc).map_err(|e| internal(&e))?,
-            Some(REPORT_CSP),
-        ),
-        Format::Ptc => (
-            "text/plain; charset=utf-8",
-            unspin_writers::to_ptc_labels(doc).map_err(|e| internal(&e))?,
-            None,
-        ),
-    };
+fn respond(doc: &Document, format: OutputFormat) -> Result<Response, ApiError> {
+    let body = render(doc, format).map_err(|e| ApiError::Internal(error_chain(&e)))?;
     let mut response = (
         StatusCode::OK,
         [
-            (header::CONTENT_TYPE, content_type),
+            (header::CONTENT_TYPE, format.media_type()),
             (header::CACHE_CONTROL, "no-store"),
         ],
         body,
     )
         .into_response();
-    if let Some(csp) = csp {
+    if format == OutputFormat::Html {
         response.headers_mut().insert(
             header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static(csp),
+            HeaderValue::from_static(REPORT_CSP),
         );
     }
     Ok(response)
-}
-
-/// The analysis pipeline of `unspin analyze` and `unspin serve`: sentences,
-/// techniques (`detector`), then — when `sourcing` is true — quotes,
-/// speakers, sources, hedges and check-worthy claims
-/// ([`unspin_sourcing::SourcingStage`], with the neural attribution tagger
-/// when the detector is the neural tier, else the linear one).
-///
-/// # Errors
-/// Only if the stages did not fit together, which would be a bug.
-pub fn analysis_pipeline(
-    detector: impl Into<Detector>,
-    sourcing: bool,
-) -> Result<unspin_pipeline::Pipeline, unspin_pipeline::MissingLayer> {
-    let detector = detector.into();
-    let sourcing_stage = match &detector {
-        Detector::Neural(t) => {
-            unspin_neural::attribution::sourcing_stage(t.neural.encoder().precision())
-        }
-        Detector::Fast(_) => unspin_sourcing::SourcingStage::shipped(),
-    };
-    let mut stages: Vec<Box<dyn unspin_pipeline::Stage>> = vec![
-        Box::new(unspin_segment::SentenceStage),
-        detector.into_stage(),
-    ];
-    if sourcing {
-        stages.push(Box::new(sourcing_stage));
-    }
-    unspin_pipeline::Pipeline::new(stages, &[])
 }
 
 #[cfg(test)]
@@ -686,7 +625,7 @@ mod tests {
         assert!(matches!(
             job,
             Ok(Job {
-                format: Format::Html,
+                format: OutputFormat::Html,
                 ..
             })
         ));

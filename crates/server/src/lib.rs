@@ -1,27 +1,30 @@
-//! `unspin serve`: the HTTP API and the web page, an adapter over the same
-//! analysis pipeline as `unspin analyze`. No domain logic lives here.
+//! `unspin serve`: the HTTP API and the web page, a thin adapter over the
+//! analysis library (`unspin-analysis`). No domain logic lives here: no
+//! model loading, no pipeline assembly, no output format of its own.
 //!
 //! # How it fits
 //!
-//! [`App`] holds a [`Pipeline`](unspin_pipeline::Pipeline) (built by
-//! [`App::fast`] from a [`FastModel`](unspin_techniques::FastModel): sentence
-//! segmentation, then the fast technique detector) and the server's
-//! [`Limits`]. [`App::router`] gives an axum [`Router`](axum::Router):
+//! [`App`] holds one [`Analyzer`](unspin_analysis::Analyzer) per tier served
+//! (the first is the default of requests that name none; `unspin serve`
+//! builds them with [`Analyzer::load_tiers`](unspin_analysis::Analyzer::load_tiers))
+//! and the server's [`Limits`]. [`App::router`] gives an axum
+//! [`Router`](axum::Router):
 //!
 //! | route | what |
 //! |---|---|
-//! | `POST /api/analyze` | `{"text"` or `"html", "format"?, "tier"?, "min_score"?, "id"?}` → the JSON wire format of `unspin-writers` (or the HTML report, or PTC lines) |
-//! | `GET /api/health` | status, version, tiers, model, limits, load |
+//! | `POST /api/analyze` | `{"text"` or `"html", "format"?, "tier"?, "min_score"?, "id"?}` → the JSON wire format of `unspin-writers` (or the HTML report, or PTC lines), rendered by [`unspin_analysis::render`] |
+//! | `GET /api/health` | status, version, tiers, model, stages, limits, load |
 //! | `GET /api/techniques` | the 14 techniques: label, name, definition, example, colour |
 //! | `GET /api/openapi.json` | the OpenAPI 3.1 document of the above |
 //! | `GET /` | the web page (`/app.js`, `/app.css`, `/sample.txt`) |
 //!
 //! Errors are JSON, `{"error": CODE, "message": …}` ([`ApiError`]): 400 for
-//! malformed JSON or invalid fields, 413 past the body limit, 415 unless the
-//! body is `application/json`, 503 when overloaded (at once) or past the
-//! timeout.
+//! malformed JSON, invalid fields or a tier the server does not run, 413 past
+//! the body limit, 415 unless the body is `application/json`, 503 when
+//! overloaded (at once) or past the timeout.
 //!
-//! Text is read with [`unspin_readers::read_text`], HTML with
+//! Text is read with [`unspin_readers::read_text`] (or
+//! [`unspin_readers::read_markdown`] when it looks like Markdown), HTML with
 //! [`unspin_readers::read_html`] (after [`check_html_depth`]).
 //!
 //! [`serve`] runs the router on a listener until a shutdown signal.
@@ -31,10 +34,9 @@
 //!
 //! ```no_run
 //! use unspin_server::{serve, App, Limits};
-//! use unspin_techniques::FastModel;
 //!
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
-//! let app = App::fast(FastModel::embedded()?, Limits::default())?;
+//! let app = App::fast(Limits::default())?;
 //! let listener = tokio::net::TcpListener::bind("127.0.0.1:8080").await?;
 //! serve(listener, &app, std::future::pending()).await?;
 //! # Ok(())
@@ -45,18 +47,16 @@
 mod app;
 mod assets;
 mod config;
-mod detector;
 mod error;
 mod html_input;
 
 use std::future::Future;
 
-pub use app::{analysis_pipeline, App, DEFAULT_ID, FORMATS, MAX_ID_CHARS, TIERS};
+pub use app::{App, NoTiers, DEFAULT_ID, FORMATS, MAX_ID_CHARS, TIERS};
 pub use assets::{APP_CSS, APP_JS, INDEX_HTML, OPENAPI_JSON, SAMPLE_ARTICLE};
 pub use config::{
     default_workers, Limits, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_CONCURRENT, DEFAULT_TIMEOUT,
 };
-pub use detector::Detector;
 pub use error::ApiError;
 pub use html_input::{check_html_depth, MAX_HTML_DEPTH};
 

@@ -12,10 +12,10 @@ use axum::http::{header, Request, StatusCode};
 use axum::Router;
 use serde_json::Value;
 use tower::ServiceExt;
+use unspin_analysis::{AnalysisOptions, Analyzer, Tier};
 use unspin_document::{layers, Document, Span};
 use unspin_pipeline::{Pipeline, Stage, StageError};
 use unspin_server::{App, Limits};
-use unspin_techniques::FastModel;
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
 
@@ -100,8 +100,7 @@ async fn analyze(router: &Router, request: Value) -> Reply {
 }
 
 fn fast_app(limits: Limits) -> App {
-    let model = FastModel::embedded().expect("the embedded model loads");
-    App::fast(model, limits).expect("the fast pipeline fits together")
+    App::fast(limits).expect("the embedded fast model loads")
 }
 
 fn router() -> Router {
@@ -294,11 +293,14 @@ async fn analyze_is_deterministic_and_matches_the_cli_pipeline() {
     assert_eq!(a.status, StatusCode::OK);
     assert_eq!(a.body, b.body);
     // The same as running the pipeline directly, as `unspin analyze` does.
-    let model = FastModel::embedded().expect("model");
-    let pipeline = unspin_server::analysis_pipeline(model, true).expect("pipeline");
+    let options = AnalysisOptions {
+        tier: Some(Tier::Fast),
+        ..AnalysisOptions::default()
+    };
+    let analyzer = Analyzer::new(&options).expect("the fast tier loads");
     // The sample is scraped Markdown, read as `unspin analyze` reads `.md` files.
     let mut doc = unspin_readers::read_markdown("sample", unspin_server::SAMPLE_ARTICLE);
-    pipeline.run(&mut doc).expect("analysis");
+    analyzer.analyze(&mut doc).expect("analysis");
     assert_eq!(a.text(), unspin_writers::to_json_line(&doc).expect("json"));
 }
 
@@ -709,7 +711,10 @@ impl Stage for Panicky {
 
 fn app_with(stage: Box<dyn Stage>, limits: Limits) -> App {
     let pipeline = Pipeline::new(vec![stage], &[]).expect("pipeline");
-    App::new(pipeline, "test", limits)
+    App::new(
+        Analyzer::from_pipeline(Tier::Fast, "test", pipeline),
+        limits,
+    )
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -924,14 +929,13 @@ async fn openapi_matches_the_router_and_the_responses() {
 
 #[tokio::test]
 async fn both_tiers_are_served_neural_first() {
-    let tiers = vec![
-        unspin_server::Detector::from(
-            unspin_neural::NeuralTier::embedded().expect("neural model ships"),
-        ),
-        unspin_server::Detector::from(FastModel::embedded().expect("fast model ships")),
-    ];
+    let options = AnalysisOptions {
+        tier: Some(Tier::Neural),
+        ..AnalysisOptions::default()
+    };
+    let tiers = Analyzer::load_tiers(&options).expect("both tiers ship");
     let router = App::with_tiers(tiers, Limits::default())
-        .expect("pipelines fit")
+        .expect("two tiers")
         .router();
     let health = get(&router, "/api/health").await.json();
     assert_eq!(health["tiers"], serde_json::json!(["neural", "fast"]));

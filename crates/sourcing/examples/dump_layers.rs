@@ -14,10 +14,8 @@ fn main() {
     let dir = args.get(1).expect("DIR");
     let model_path = args.get(2).expect("MODEL");
     let bytes = std::fs::read(model_path).expect("model");
-    let model: &'static AttributionModel = Box::leak(Box::new(
-        AttributionModel::from_bytes(&bytes).expect("model"),
-    ));
-    let stage = SourcingStage::with_model(model);
+    let model = AttributionModel::from_bytes(&bytes).expect("model");
+    let stage = SourcingStage::new(std::sync::Arc::new(model));
 
     let mut paths: Vec<_> = std::fs::read_dir(dir)
         .expect("dir")
@@ -31,7 +29,7 @@ fn main() {
             docs.push(d);
         }
     }
-    let md = unspin_readers::testing::workspace_root().join("examples/syria-ceasefire-opinion.md");
+    let md = unspin_testkit::workspace_root().join("examples/syria-ceasefire-opinion.md");
     docs.push(unspin_readers::read_markdown_path(&md, &Default::default()).expect("markdown"));
 
     let mut out = String::new();

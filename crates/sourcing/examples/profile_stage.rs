@@ -22,35 +22,38 @@ fn main() {
         for d in &docs {
             let mut d = d.clone();
             stage.process(&mut d).expect("stage");
-            n += d.layer(unspin_sourcing::layers::CLAIM).len();
+            n += d.layer(unspin_document::layers::CLAIM).len();
         }
     }
     // Step by step.
-    let mut t = [0f64; 7];
+    let mut t = [0f64; 8];
     for d in &docs {
         let mut clock = std::time::Instant::now();
         let mut lap = |k: usize| {
             t[k] += clock.elapsed().as_secs_f64();
             clock = std::time::Instant::now();
         };
-        let found = unspin_sourcing::entities::find_entities(d);
+        let cx = unspin_sourcing::SourcingContext::new(d);
         lap(0);
-        let tagged = stage.tagger().attributions(d.text());
+        let found = unspin_sourcing::entities::find_entities_in(&cx);
         lap(1);
-        let rules = unspin_sourcing::quotes::rule_attributions(d, &found);
+        let tagged = stage.tagger().attributions(d.text());
         lap(2);
-        let attrs = unspin_sourcing::quotes::reconcile(d, tagged, rules, &found);
+        let rules = unspin_sourcing::quotes::rule_attributions_in(&cx, &found);
         lap(3);
-        let m = unspin_sourcing::sources::find_sources(d, &attrs, &found);
+        let attrs = unspin_sourcing::quotes::reconcile_in(&cx, tagged, rules, &found);
         lap(4);
-        let mk = unspin_sourcing::hedges::find_markers(d);
+        let m = unspin_sourcing::sources::find_sources_in(&cx, &attrs, &found);
         lap(5);
-        let c = unspin_sourcing::claims::find_claims(d, &mk, &attrs, &found);
+        let mk = unspin_sourcing::hedges::find_markers_in(&cx);
         lap(6);
+        let c = unspin_sourcing::claims::find_claims(d, &mk, &attrs, &found);
+        lap(7);
         n += m.len() + c.len();
     }
     let b1: usize = docs.iter().map(|d| d.text().len()).sum();
     for (name, secs) in [
+        "context",
         "entities",
         "tagger",
         "quote rules",

@@ -35,11 +35,14 @@
 //! the author's; first-person belief ("I think", "I don't believe") is.
 
 use std::collections::HashMap;
-use std::sync::OnceLock;
+use std::sync::{LazyLock, OnceLock};
 
-use unspin_document::layers as doc_layers;
-use unspin_segment::{tokenize, Token, TokenKind};
+use unspin_segment::{Token, TokenKind};
 
+use crate::text::context::SourcingContext;
+use crate::text::lexicon::word_list;
+
+use crate::text::lower::Lowered;
 use crate::{ByteRange, Document};
 
 /// Whether a marker weakens or strengthens a statement.
@@ -74,16 +77,16 @@ pub struct CertaintyMarker {
 }
 
 /// A context rule attached to a lexicon entry.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 enum Rule {
     /// No condition.
     Any,
     /// The next token is a number (digits or a number word).
     BeforeNumber,
     /// The next token is not one of these words.
-    NotBefore(&'static [&'static str]),
+    NotBefore(Vec<&'static str>),
     /// The next token is one of these.
-    Before(&'static [&'static str]),
+    Before(Vec<&'static str>),
     /// First token of its sentence and followed by a comma.
     SentenceInitialComma,
 }
@@ -91,254 +94,43 @@ enum Rule {
 use Certainty::{Booster, Hedge};
 use Rule::{Any, Before, BeforeNumber, NotBefore, SentenceInitialComma};
 
-/// The lexicon: (phrase, kind, rule). Phrases are lower-case words separated
-/// by single spaces, as [`tokenize`] splits them (`it's` is one token, `-` is
-/// its own token).
-const LEXICON: &[(&str, Certainty, Rule)] = &[
-    // --- hedges: evidential distance and sourcing ---
-    ("reportedly", Hedge, Any),
-    ("allegedly", Hedge, Any),
-    ("alleged", Hedge, Any),
-    ("apparently", Hedge, Any),
-    ("purportedly", Hedge, Any),
-    ("supposedly", Hedge, Any),
-    ("seemingly", Hedge, Any),
-    ("presumably", Hedge, Any),
-    ("arguably", Hedge, Any),
-    ("rumoured", Hedge, Any),
-    ("rumored", Hedge, Any),
-    ("rumour has it", Hedge, Any),
-    ("rumor has it", Hedge, Any),
-    ("unconfirmed reports", Hedge, Any),
-    ("unconfirmed report", Hedge, Any),
-    ("unconfirmed", Hedge, Any),
-    ("unverified", Hedge, Any),
-    ("estimated", Hedge, Any),
-    ("it is believed", Hedge, Any),
-    ("it is thought", Hedge, Any),
-    ("it is said", Hedge, Any),
-    ("it is claimed", Hedge, Any),
-    ("it is reported", Hedge, Any),
-    ("it is alleged", Hedge, Any),
-    ("it is possible that", Hedge, Any),
-    ("it appears", Hedge, Any),
-    ("it seems", Hedge, Any),
-    ("appears to", Hedge, Any),
-    ("appear to", Hedge, Any),
-    ("appeared to", Hedge, Any),
-    ("seems to", Hedge, Any),
-    ("seem to", Hedge, Any),
-    ("seemed to", Hedge, Any),
-    ("sources say", Hedge, Any),
-    ("sources said", Hedge, Any),
-    ("sources told", Hedge, Any),
-    ("according to unnamed", Hedge, Any),
-    ("according to sources", Hedge, Any),
-    ("according to reports", Hedge, Any),
-    ("according to recent reports", Hedge, Any),
-    ("according to media reports", Hedge, Any),
-    ("according to some", Hedge, Any),
-    ("if this report is correct", Hedge, Any),
-    ("if this report is true", Hedge, Any),
-    ("if the reports are correct", Hedge, Any),
-    ("if the reports are true", Hedge, Any),
-    ("if this is true", Hedge, Any),
-    ("if true", Hedge, Any),
-    ("if confirmed", Hedge, Any),
-    // --- hedges: epistemic modality ---
-    ("may be", Hedge, Any),
-    ("may have", Hedge, Any),
-    ("may well", Hedge, Any),
-    ("may not be", Hedge, Any),
-    ("might be", Hedge, Any),
-    ("might have", Hedge, Any),
-    ("might well", Hedge, Any),
-    ("might not be", Hedge, Any),
-    ("could be", Hedge, Any),
-    ("could have", Hedge, Any),
-    ("could well", Hedge, Any),
-    ("possibly", Hedge, Any),
-    ("perhaps", Hedge, Any),
-    ("maybe", Hedge, Any),
-    ("probably", Hedge, Any),
-    ("probable", Hedge, Any),
-    ("likely", Hedge, NotBefore(&["voter", "voters"])),
-    ("unlikely", Hedge, Any),
-    ("suggests that", Hedge, Any),
-    ("suggest that", Hedge, Any),
-    ("suggested that", Hedge, Any),
-    ("suggests", Hedge, Any),
-    // --- hedges: first-person opinion ---
-    ("imo", Hedge, Any),
-    ("imho", Hedge, Any),
-    ("in my opinion", Hedge, Any),
-    ("in my view", Hedge, Any),
-    ("to my mind", Hedge, Any),
-    ("i think", Hedge, Any),
-    ("i believe", Hedge, Any),
-    ("i suspect", Hedge, Any),
-    ("i guess", Hedge, Any),
-    ("i feel", Hedge, Any),
-    ("i don't think", Hedge, Any),
-    ("i don't believe", Hedge, Any),
-    ("we think", Hedge, Any),
-    ("we believe", Hedge, Any),
-    // --- hedges: approximators (only before a number) ---
-    ("about", Hedge, BeforeNumber),
-    ("around", Hedge, BeforeNumber),
-    ("roughly", Hedge, BeforeNumber),
-    ("approximately", Hedge, BeforeNumber),
-    ("nearly", Hedge, BeforeNumber),
-    ("almost", Hedge, BeforeNumber),
-    ("some", Hedge, BeforeNumber),
-    ("circa", Hedge, BeforeNumber),
-    // --- boosters ---
-    ("of course", Booster, Any),
-    ("clearly", Booster, Any),
-    ("obviously", Booster, Any),
-    ("evidently", Booster, Any),
-    ("undoubtedly", Booster, Any),
-    ("doubtless", Booster, Any),
-    ("without a doubt", Booster, Any),
-    ("without doubt", Booster, Any),
-    ("beyond doubt", Booster, Any),
-    ("no longer in doubt", Booster, Any),
-    ("there is no doubt", Booster, Any),
-    ("no doubt", Booster, Any),
-    ("there is no question", Booster, Any),
-    ("certainly", Booster, Any),
-    ("definitely", Booster, Any),
-    ("surely", Booster, Any),
-    ("indisputably", Booster, Any),
-    ("undeniably", Booster, Any),
-    ("unquestionably", Booster, Any),
-    ("plainly", Booster, Any),
-    ("absolutely", Booster, Any),
-    ("indeed", Booster, Any),
-    ("actually", Booster, Any),
-    ("the fact is", Booster, Any),
-    ("in fact", Booster, Any),
-    ("the truth is", Booster, Any),
-    ("everyone knows", Booster, Any),
-    ("everybody knows", Booster, Any),
-    ("it is clear that", Booster, Any),
-    ("it's clear that", Booster, Any),
-    ("it is clear", Booster, Any),
-    ("it's clear", Booster, Any),
-    ("it is obvious", Booster, Any),
-    ("it's obvious", Booster, Any),
-    ("is obvious", Booster, Any),
-    ("make no mistake", Booster, Any),
-    ("needless to say", Booster, Any),
-    ("naturally", Booster, SentenceInitialComma),
-    ("bottom line", Booster, Before(&[":", "is"])),
-];
+/// The lexicon file: `phrase<TAB>kind<TAB>rule` per line (see its header).
+const LEXICON_DATA: &str = include_str!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/data/hedges/markers.tsv"
+));
+
+/// One parsed lexicon line: (phrase, kind, rule), in file order.
+fn parse_lexicon(data: &'static str) -> Vec<(&'static str, Certainty, Rule)> {
+    crate::text::lexicon::entries(data)
+        .into_iter()
+        .filter_map(|line| {
+            let mut fields = line.split('\t');
+            let phrase = fields.next()?;
+            let kind = match fields.next()? {
+                "hedge" => Hedge,
+                "booster" => Booster,
+                _ => return None,
+            };
+            let rule_field = fields.next()?;
+            let rule = match rule_field.split_once(':') {
+                None => match rule_field {
+                    "any" => Any,
+                    "before_number" => BeforeNumber,
+                    "sentence_initial_comma" => SentenceInitialComma,
+                    _ => return None,
+                },
+                Some(("not_before", words)) => NotBefore(words.split(',').collect()),
+                Some(("before", words)) => Before(words.split(',').collect()),
+                Some(_) => return None,
+            };
+            Some((phrase, kind, rule))
+        })
+        .collect()
+}
 
 /// Number words an approximator may precede.
-const NUMBER_WORDS: &[&str] = &[
-    "two",
-    "three",
-    "four",
-    "five",
-    "six",
-    "seven",
-    "eight",
-    "nine",
-    "ten",
-    "eleven",
-    "twelve",
-    "fifteen",
-    "twenty",
-    "thirty",
-    "forty",
-    "fifty",
-    "sixty",
-    "seventy",
-    "eighty",
-    "ninety",
-    "a",
-    "hundred",
-    "hundreds",
-    "thousand",
-    "thousands",
-    "dozen",
-    "dozens",
-    "half",
-    "one",
-];
-
-/// The lower-cased forms of a text's tokens, kept in one buffer (no
-/// allocation per token): the text lower-cased in ASCII, where every ASCII
-/// token's form lies, followed by the forms of the other tokens.
-pub(crate) struct Lowered {
-    buf: String,
-    /// Where each token's form lies in `buf`.
-    forms: Vec<ByteRange>,
-}
-
-impl Lowered {
-    /// The normalised forms of `tokens` of `text`: lower-cased, with curly
-    /// apostrophes read as straight ones.
-    pub(crate) fn new(text: &str, tokens: &[Token]) -> Lowered {
-        Lowered::with(text, tokens, push_norm)
-    }
-
-    /// The lower-cased forms of `tokens` of `text` (`str::to_lowercase`),
-    /// apostrophes as written.
-    pub(crate) fn plain(text: &str, tokens: &[Token]) -> Lowered {
-        Lowered::with(text, tokens, push_lower)
-    }
-
-    /// `push` appends the form of a token; for ASCII tokens it must be the
-    /// ASCII lower-casing.
-    fn with(text: &str, tokens: &[Token], push: fn(&mut String, &str)) -> Lowered {
-        let mut buf = text.to_ascii_lowercase();
-        let forms = tokens
-            .iter()
-            .map(|t| {
-                let word = &text[t.range()];
-                if word.is_ascii() {
-                    t.range()
-                } else {
-                    let start = buf.len();
-                    push(&mut buf, word);
-                    start..buf.len()
-                }
-            })
-            .collect();
-        Lowered { buf, forms }
-    }
-
-    /// The form of token `i`, if there is such a token.
-    pub(crate) fn get(&self, i: usize) -> Option<&str> {
-        self.forms.get(i).map(|r| &self.buf[r.clone()])
-    }
-}
-
-/// Appends `word` lower-cased, with curly apostrophes read as straight ones
-/// (`word.to_lowercase().replace('\u{2019}', "'")`; ASCII words take a fast
-/// path without allocating).
-pub(crate) fn push_norm(out: &mut String, word: &str) {
-    if word.is_ascii() {
-        let start = out.len();
-        out.push_str(word);
-        out[start..].make_ascii_lowercase();
-    } else {
-        out.push_str(&word.to_lowercase().replace('\u{2019}', "'"));
-    }
-}
-
-/// Appends `word` lower-cased (`word.to_lowercase()`; ASCII words take a fast
-/// path without allocating).
-fn push_lower(out: &mut String, word: &str) {
-    if word.is_ascii() {
-        let start = out.len();
-        out.push_str(word);
-        out[start..].make_ascii_lowercase();
-    } else {
-        out.push_str(&word.to_lowercase());
-    }
-}
+static NUMBER_WORDS: LazyLock<Vec<&'static str>> = word_list!("hedges/number_words.txt");
 
 /// One lexicon entry split into words.
 struct Entry {
@@ -353,7 +145,7 @@ fn lexicon_index() -> &'static HashMap<&'static str, Vec<Entry>> {
     static INDEX: OnceLock<HashMap<&'static str, Vec<Entry>>> = OnceLock::new();
     INDEX.get_or_init(|| {
         let mut index: HashMap<&'static str, Vec<Entry>> = HashMap::new();
-        for &(name, kind, rule) in LEXICON {
+        for (name, kind, rule) in parse_lexicon(LEXICON_DATA) {
             let words: Vec<&'static str> = name.split(' ').collect();
             index.entry(words[0]).or_default().push(Entry {
                 words,
@@ -369,24 +161,14 @@ fn lexicon_index() -> &'static HashMap<&'static str, Vec<Entry>> {
 /// Finds the hedges and boosters of `doc`, sorted by position, skipping
 /// text inside the `boilerplate` layer.
 pub fn find_markers(doc: &Document) -> Vec<CertaintyMarker> {
-    let text = doc.text();
-    let sentence_starts: Vec<usize> = if doc.has_layer(doc_layers::SENTENCE) {
-        doc.layer(doc_layers::SENTENCE)
-            .iter()
-            .map(|s| s.start())
-            .collect()
-    } else {
-        unspin_segment::sentences(text)
-            .iter()
-            .map(|r| r.start)
-            .collect()
-    };
-    let boiler: Vec<ByteRange> = doc
-        .layer(doc_layers::BOILERPLATE)
-        .iter()
-        .map(|s| s.start()..s.end())
-        .collect();
-    find_in(text, &sentence_starts)
+    find_markers_in(&SourcingContext::new(doc))
+}
+
+/// As [`find_markers`], over a document's [`SourcingContext`].
+pub fn find_markers_in(cx: &SourcingContext) -> Vec<CertaintyMarker> {
+    let sentence_starts: Vec<usize> = cx.sentences.iter().map(|r| r.start).collect();
+    let boiler = &cx.boilerplate;
+    find_tokens(cx.text, &sentence_starts, &cx.tokens, &cx.norm)
         .into_iter()
         .filter(|m| {
             !boiler
@@ -397,9 +179,13 @@ pub fn find_markers(doc: &Document) -> Vec<CertaintyMarker> {
 }
 
 /// The matcher over raw text; `sentence_starts` are sorted byte offsets.
-fn find_in(text: &str, sentence_starts: &[usize]) -> Vec<CertaintyMarker> {
-    let tokens = tokenize(text);
-    let words = Lowered::new(text, &tokens);
+/// The matcher over `text`'s `tokens` and their normalised forms `words`.
+fn find_tokens(
+    text: &str,
+    sentence_starts: &[usize],
+    tokens: &[Token],
+    words: &Lowered,
+) -> Vec<CertaintyMarker> {
     let index = lexicon_index();
     let mut out = Vec::new();
     let mut i = 0;
@@ -425,7 +211,7 @@ fn find_in(text: &str, sentence_starts: &[usize]) -> Vec<CertaintyMarker> {
                 continue;
             }
             let next = words.get(i + n);
-            let ok = match entry.rule {
+            let ok = match &entry.rule {
                 Any => true,
                 BeforeNumber => tokens.get(i + n).is_some_and(|t| {
                     t.kind == TokenKind::Number
@@ -530,6 +316,13 @@ mod tests {
     }
 
     #[test]
+    fn every_lexicon_line_parses() {
+        let lines = crate::text::lexicon::entries(LEXICON_DATA).len();
+        assert_eq!(parse_lexicon(LEXICON_DATA).len(), lines);
+        assert!(lines > 100);
+    }
+
+    #[test]
     fn modals_only_in_epistemic_uses() {
         assert_eq!(markers("Syria War may be winnable."), ["may be"]);
         assert_eq!(markers("He could have known."), ["could have"]);
@@ -584,7 +377,7 @@ mod tests {
         let mut doc = Document::new("t", text);
         let b = text.find("Copyright").unwrap();
         doc.add_span(
-            doc_layers::BOILERPLATE,
+            unspin_document::layers::BOILERPLATE,
             Span::new(b, text.len(), "footer").unwrap(),
         )
         .unwrap();

@@ -1,18 +1,21 @@
 //! The pipeline stage that adds the sourcing layers.
 
-use unspin_document::{layers as doc_layers, Document};
+use std::sync::Arc;
+
+use unspin_document::{layers, Document};
 use unspin_pipeline::{Stage, StageError};
 
 use crate::attribution::{AttributionModel, AttributionTagger};
-use crate::{claims, entities, hedges, layers, quotes, sources, Attribution, ByteRange};
+use crate::text::context::SourcingContext;
+use crate::{claims, entities, hedges, quotes, sources, Attribution, Entity};
 
 /// Adds the entity, quote, speaker, cue, source, hedge and claim layers.
 ///
 /// Needs the `sentence` layer; uses the reader's `blockquote`, `link` and
 /// `boilerplate` layers when present (Markdown and HTML input).
-#[derive(Clone, Copy)]
+#[derive(Clone)]
 pub struct SourcingStage {
-    tagger: &'static dyn AttributionTagger,
+    tagger: Arc<dyn AttributionTagger>,
 }
 
 impl Default for SourcingStage {
@@ -22,52 +25,54 @@ impl Default for SourcingStage {
 }
 
 impl SourcingStage {
-    /// A stage with the attribution tagger shipped in the binary.
+    /// A stage with the linear attribution tagger shipped in the binary.
     pub fn shipped() -> SourcingStage {
-        SourcingStage {
-            tagger: AttributionModel::shipped(),
-        }
+        SourcingStage::new(Arc::new(AttributionModel::shipped()))
     }
 
-    /// A stage with another attribution tagger (it must live as long as the
-    /// program: leak a loaded model with `Box::leak`).
-    pub fn with_model(model: &'static AttributionModel) -> SourcingStage {
-        SourcingStage { tagger: model }
-    }
-
-    /// A stage with any attribution tagger (e.g. the neural one of
-    /// `unspin-neural`), which must live as long as the program.
-    pub fn with_tagger(tagger: &'static dyn AttributionTagger) -> SourcingStage {
+    /// A stage with any attribution tagger (a loaded linear model, or the
+    /// neural one of `unspin-neural`).
+    pub fn new(tagger: Arc<dyn AttributionTagger>) -> SourcingStage {
         SourcingStage { tagger }
+    }
+
+    /// A stage with a tagger that lives as long as the program. Kept only
+    /// until the callers move to [`SourcingStage::new`]; to be removed.
+    #[deprecated(note = "use SourcingStage::new(Arc::new(tagger))")]
+    pub fn with_tagger(tagger: &'static dyn AttributionTagger) -> SourcingStage {
+        SourcingStage::new(Arc::new(tagger))
+    }
+
+    /// A stage with a linear model that lives as long as the program. Kept
+    /// only until the callers move to [`SourcingStage::new`]; to be removed.
+    #[deprecated(note = "use SourcingStage::new(Arc::new(model))")]
+    pub fn with_model(model: &'static AttributionModel) -> SourcingStage {
+        SourcingStage::new(Arc::new(model))
     }
 
     /// The attribution tagger in use.
     pub fn tagger(&self) -> &dyn AttributionTagger {
-        self.tagger
+        &*self.tagger
     }
 
     /// The document's attributions: the tagger's and the quotation rules',
     /// reconciled, with speakers resolved. Tagged attributions inside the
     /// `boilerplate` layer are dropped.
-    pub fn attributions(&self, doc: &Document, found: &[crate::Entity]) -> Vec<Attribution> {
-        let boilerplate: Vec<ByteRange> = doc
-            .layer(doc_layers::BOILERPLATE)
-            .iter()
-            .map(|s| s.start()..s.end())
-            .collect();
-        let in_boilerplate = |r: &ByteRange| {
-            boilerplate
-                .iter()
-                .any(|b| b.start <= r.start && r.end <= b.end)
-        };
+    pub fn attributions(&self, doc: &Document, found: &[Entity]) -> Vec<Attribution> {
+        self.attributions_in(&SourcingContext::new(doc), found)
+    }
+
+    /// As [`attributions`](Self::attributions), over a document's
+    /// [`SourcingContext`].
+    pub fn attributions_in(&self, cx: &SourcingContext, found: &[Entity]) -> Vec<Attribution> {
         let tagged: Vec<Attribution> = self
             .tagger
-            .attributions(doc.text())
+            .attributions(cx.text)
             .into_iter()
-            .filter(|a| !in_boilerplate(&a.content))
+            .filter(|a| !cx.in_boilerplate(&a.content))
             .collect();
-        let rules = quotes::rule_attributions(doc, found);
-        quotes::reconcile(doc, tagged, rules, found)
+        let rules = quotes::rule_attributions_in(cx, found);
+        quotes::reconcile_in(cx, tagged, rules, found)
     }
 }
 
@@ -75,19 +80,25 @@ impl Stage for SourcingStage {
     fn name(&self) -> &str {
         "sourcing"
     }
+
     fn requires(&self) -> &[&str] {
-        &[doc_layers::SENTENCE]
+        &[layers::SENTENCE]
     }
+
     fn assigns(&self) -> &[&str] {
-        &layers::ALL
+        &layers::SOURCING
     }
+
     fn process(&self, doc: &mut Document) -> Result<(), StageError> {
-        let found = entities::find_entities(doc);
-        let attributions = self.attributions(doc, &found);
-        let mentions = sources::find_sources(doc, &attributions, &found);
-        let markers = hedges::find_markers(doc);
+        // Tokens, sentences and structure layers, read once for every analyser.
+        let cx = SourcingContext::new(doc);
+        let found = entities::find_entities_in(&cx);
+        let attributions = self.attributions_in(&cx, &found);
+        let mentions = sources::find_sources_in(&cx, &attributions, &found);
+        let markers = hedges::find_markers_in(&cx);
         let claims = claims::find_claims(doc, &markers, &attributions, &found);
         let (quote_spans, speaker_spans, cue_spans) = quotes::attribution_spans(doc, &attributions);
+        drop(cx);
         doc.set_layer(layers::ENTITY, entities::entity_spans(&found))?;
         doc.set_layer(layers::QUOTE, quote_spans)?;
         doc.set_layer(layers::SPEAKER, speaker_spans)?;

@@ -4,11 +4,12 @@
 //! rule-based fallbacks of `claims` on their own.
 
 use unspin_document::Document;
-use unspin_readers::{read_markdown_path, testing::workspace_root, ReadOptions};
+use unspin_readers::{read_markdown_path, ReadOptions};
 use unspin_sourcing::claims::{
     claim_spans, find_claims, marker_spans, quantities, Claim, ClaimCertainty, CHECK_WORTHY,
 };
 use unspin_sourcing::hedges::{find_markers, Certainty, CertaintyMarker};
+use unspin_testkit::workspace_root;
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
 

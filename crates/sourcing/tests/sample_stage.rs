@@ -3,10 +3,11 @@
 
 use unspin_document::{layers as doc_layers, Document};
 use unspin_pipeline::Stage;
-use unspin_readers::{read_markdown_path, testing::workspace_root, ReadOptions};
+use unspin_readers::{read_markdown_path, ReadOptions};
 use unspin_segment::SentenceStage;
-use unspin_sourcing::summary::summarize;
 use unspin_sourcing::{layers, SourcingStage};
+use unspin_testkit::workspace_root;
+use unspin_writers::summarize_sourcing as summarize;
 
 fn analysed() -> Document {
     let path = workspace_root().join("examples/syria-ceasefire-opinion.md");

@@ -39,4 +39,4 @@ pub use features::DocTokens;
 pub use model::{
     assign_labels, Classified, FastModel, ModelError, ModelInfo, FEATURE_VERSION, PROPAGANDA,
 };
-pub use stage::{fast_pipeline, TechniqueStage};
+pub use stage::TechniqueStage;

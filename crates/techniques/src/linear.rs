@@ -1,7 +1,10 @@
 //! Hashed sparse linear models: binary and multinomial logistic regression
-//! trained with AdaGrad and L2, stored as int8 with one scale per tensor.
+//! trained with AdaGrad and L2, stored as int8 with one scale per tensor
+//! (`unspin_quantize::quantize_tensor`).
 //!
 //! Features are bucket indices (`u32` below `1 << bits`) with value 1.
+
+use unspin_quantize::quantize_tensor;
 
 /// Index of a hashed feature bucket.
 pub type Feature = u32;
@@ -66,7 +69,7 @@ pub struct QuantizedBinary {
 impl QuantizedBinary {
     /// Quantises a trained model.
     pub fn from_model(m: &BinaryModel) -> QuantizedBinary {
-        let (q, scale) = quantize(&m.weights);
+        let (q, scale) = quantize_tensor(&m.weights);
         QuantizedBinary {
             bits: m.bits,
             q,
@@ -164,7 +167,7 @@ pub struct QuantizedSoftmax {
 impl QuantizedSoftmax {
     /// Quantises a trained model.
     pub fn from_model(m: &SoftmaxModel) -> QuantizedSoftmax {
-        let (q, scale) = quantize(&m.weights);
+        let (q, scale) = quantize_tensor(&m.weights);
         QuantizedSoftmax {
             bits: m.bits,
             classes: m.classes,
@@ -207,23 +210,6 @@ pub fn softmax_in_place(v: &mut [f32]) {
     }
 }
 
-/// Quantises weights to int8 with one scale (`w ≈ q * scale`).
-pub fn quantize(weights: &[f32]) -> (Vec<i8>, f32) {
-    let max = weights.iter().fold(0.0f32, |m, w| m.max(w.abs()));
-    let scale = if max > 0.0 { max / 127.0 } else { 1.0 };
-    let q = weights
-        .iter()
-        .map(|w| (w / scale).round().clamp(-127.0, 127.0) as i8)
-        .collect();
-    (q, scale)
-}
-
-/// Restores weights from int8 and a scale.
-#[cfg(test)]
-pub fn dequantize(q: &[i8], scale: f32) -> Vec<f32> {
-    q.iter().map(|&x| x as f32 * scale).collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -248,15 +234,6 @@ mod tests {
         }
         assert!(sigmoid(m.logit(&[1, 2])) > 0.9);
         assert!(sigmoid(m.logit(&[4, 3])) < 0.1);
-    }
-
-    #[test]
-    fn quantisation_round_trips_within_a_step() {
-        let w = vec![0.5, -1.27, 0.0, 0.01];
-        let (q, s) = quantize(&w);
-        for (a, b) in w.iter().zip(dequantize(&q, s)) {
-            assert!((a - b).abs() <= s / 2.0 + 1e-6);
-        }
     }
 
     #[test]

@@ -8,7 +8,7 @@ use std::path::Path;
 use safetensors::tensor::{Dtype, TensorView};
 use safetensors::SafeTensors;
 use serde::{Deserialize, Serialize};
-use unspin_document::{layers, Document, Span};
+use unspin_document::{attrs, layers, Document, Span};
 
 use crate::decode::{decode, DecodeConfig, Decoded};
 use crate::explain::{explain, ExplainSink, Notes};
@@ -412,9 +412,9 @@ impl FastModel {
                 Span::new(span.start(), span.end(), c.label).ok().map(|s| {
                     s.with_score(span.score * c.score)
                         .with_provenance(prov.clone())
-                        .with_attr("explanation", why)
-                        .with_attr("span_score", span.score)
-                        .with_attr("technique_score", c.score)
+                        .with(attrs::EXPLANATION, why)
+                        .with(attrs::SPAN_SCORE, span.score)
+                        .with(attrs::TECHNIQUE_SCORE, c.score)
                 })
             })
             .collect()

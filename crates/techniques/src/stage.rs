@@ -1,8 +1,7 @@
 //! The pipeline stage that adds technique spans.
 
 use unspin_document::{layers, Document};
-use unspin_pipeline::{MissingLayer, Pipeline, Stage, StageError};
-use unspin_segment::SentenceStage;
+use unspin_pipeline::{Stage, StageError};
 
 use crate::FastModel;
 
@@ -35,19 +34,4 @@ impl Stage for TechniqueStage {
         doc.set_layer(layers::TECHNIQUE, spans)?;
         Ok(())
     }
-}
-
-/// The analysis pipeline of the fast tier, as `unspin analyze` and
-/// `unspin serve` run it: sentences, then techniques.
-///
-/// # Errors
-/// Only if the stages did not fit together, which would be a bug.
-pub fn fast_pipeline(model: FastModel) -> Result<Pipeline, MissingLayer> {
-    Pipeline::new(
-        vec![
-            Box::new(SentenceStage),
-            Box::new(TechniqueStage::new(model)),
-        ],
-        &[],
-    )
 }

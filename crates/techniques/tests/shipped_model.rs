@@ -1,14 +1,13 @@
 //! The shipped fast model (`models/fast/fast.safetensors`, embedded in the
 //! binary): its validation scores on the held-out PTC articles, and that
-//! training reproduces it.
+//! training reproduces it (a slow test: see `unspin_testkit::slow_test`).
 
 use unspin_document::{layers, Document};
 use unspin_eval::{score_si, score_tc, LabeledSpan};
-use unspin_readers::{
-    read_ptc_dir, split_ids, testing::shared_dir, VALIDATION_FRACTION, VALIDATION_SEED,
-};
+use unspin_readers::{read_ptc_dir, split_ids, VALIDATION_FRACTION, VALIDATION_SEED};
 use unspin_techniques::train::{train, TrainConfig};
 use unspin_techniques::FastModel;
+use unspin_testkit::shared_dir;
 
 fn split() -> Option<(Vec<Document>, Vec<Document>)> {
     let dir = shared_dir("data/ptc/train")?;
@@ -83,6 +82,9 @@ fn shipped_model_meets_the_validation_targets() {
 
 #[test]
 fn training_reproduces_the_shipped_weights() {
+    if !unspin_testkit::slow_test("training_reproduces_the_shipped_weights") {
+        return;
+    }
     let Some((train_docs, _)) = split() else {
         return;
     };

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
-use unspin_document::{CharIndex, Document, DocumentError, Metadata, Span, SpanError};
+use unspin_document::{attrs, CharIndex, Document, DocumentError, Metadata, Span, SpanError};
 
 use crate::sourcing::{self, JsonSourcing};
 use crate::summary::{summarize, Summary};
@@ -16,7 +16,7 @@ use crate::summary::{summarize, Summary};
 pub const SCHEMA_VERSION: &str = "1.1";
 
 /// The attribute that is written as a span's own `explanation` field.
-const EXPLANATION: &str = "explanation";
+const EXPLANATION: &str = attrs::EXPLANATION.name();
 
 /// One document in the wire format (the top-level JSON object).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -375,9 +375,9 @@ mod tests {
             byte_span(TEXT, "traitor", "Name_Calling,Labeling")
                 .with_score(0.91)
                 .with_provenance("fast-linear@1")
-                .with_attr(
-                    "explanation",
-                    "labels a person as a \u{201c}traitor\u{201d}",
+                .with(
+                    attrs::EXPLANATION,
+                    "labels a person as a \u{201c}traitor\u{201d}".into(),
                 ),
         )
         .unwrap();
@@ -394,7 +394,7 @@ mod tests {
         doc.add_span(
             t,
             byte_span(TEXT, "\u{201c}betrayal\u{201d}", "Loaded_Language")
-                .with_attr("cue", "betrayal")
+                .with(attrs::CUE, "betrayal".into())
                 .with_attr("weight", 2),
         )
         .unwrap();
@@ -505,7 +505,7 @@ mod tests {
             "x",
             Span::new(0, 1, "a")
                 .unwrap()
-                .with_attr("explanation", serde_json::json!({"rule": 3})),
+                .with_attr(attrs::EXPLANATION.name(), serde_json::json!({"rule": 3})),
         )
         .unwrap();
         let wire = to_wire(&doc);
@@ -714,7 +714,7 @@ mod tests {
     fn sourcing_is_written_when_any_sourcing_layer_is_there() {
         let mut doc = Document::new("d", "No quotes here.");
         assert!(to_wire(&doc).sourcing.is_none());
-        doc.set_layer("quote", Vec::new()).unwrap();
+        doc.set_layer(layers::QUOTE, Vec::new()).unwrap();
         let s = to_wire(&doc).sourcing.expect("an empty quote layer counts");
         assert_eq!(s.summary.quotes, 0);
         assert!(s.sources.is_empty() && s.quotes.is_empty() && s.claims.is_empty());

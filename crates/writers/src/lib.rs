@@ -12,7 +12,8 @@
 //!   other; described field by field in `docs/json-format.md`. Each span
 //!   repeats the text it covers, and the reader checks it.
 //!   Since schema 1.1 the output also carries the article's evidence trail
-//!   (`sourcing`: [`JsonSourcing`], from the `unspin-sourcing` layers).
+//!   (`sourcing`: [`JsonSourcing`], computed from the sourcing layers alone:
+//!   [`summarize_sourcing`], [`cited_sources`]).
 //! * **PTC / SemEval lines** ([`to_ptc_labels`], [`to_ptc_si`]): the
 //!   `technique` layer as `.labels` (TC) or SI lines, for the official scorers
 //!   and for `unspin_eval`.
@@ -21,10 +22,15 @@
 //!   the sourcing layers, an "Evidence trail" section (sources, quotes,
 //!   check-worthy claims), rendered from a template with HTML auto-escaping.
 //!
+//! Writers read layers and span attributes only through the contract of
+//! `unspin-document` ([`layers`](unspin_document::layers) names and typed
+//! [`attrs`](unspin_document::attrs) keys), never from the analysers, and
+//! this crate does not depend on them.
+//!
 //! Writers return strings; the caller decides where they go.
 //!
 //! ```
-//! use unspin_document::{layers, Document, Span};
+//! use unspin_document::{attrs, layers, Document, Span};
 //!
 //! let text = "Fran\u{e7}ois called it a \u{201c}disgrace\u{201d}.";
 //! let mut doc = Document::new("111", text);
@@ -32,7 +38,7 @@
 //! let span = Span::new(start, start + 8, "Loaded_Language")
 //!     .unwrap()
 //!     .with_score(0.87)
-//!     .with_attr("explanation", "strongly emotive word");
+//!     .with(attrs::EXPLANATION, "strongly emotive word".to_string());
 //! doc.add_span(layers::TECHNIQUE, span).unwrap();
 //!
 //! // PTC lines count code points: ç and “ are one each.
@@ -60,6 +66,7 @@ pub use json::{
 };
 pub use ptc::{to_ptc_labels, to_ptc_si, PtcError};
 pub use sourcing::{
-    sourcing_of, JsonClaim, JsonMarker, JsonQuote, JsonSource, JsonSourcing, JsonSourcingSummary,
+    cited_sources, sourcing_of, summarize_sourcing, JsonClaim, JsonMarker, JsonQuote, JsonSource,
+    JsonSourcing, JsonSourcingSummary,
 };
 pub use summary::{summarize, Summary};

@@ -5,7 +5,7 @@
 //! `fuzz/artifacts/<target>/`, and the exit status is 1.
 //!
 //! Usage: `smoke [SECONDS_PER_TARGET] [TARGET...]` (default 20 s; html,
-//! markdown, warc). Deterministic for a given `UNSPIN_FUZZ_SEED`.
+//! markdown, warc, analyze). Deterministic for a given `UNSPIN_FUZZ_SEED`.
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
@@ -47,6 +47,12 @@ const TOKENS: &[&[u8]] = &[
     b"\xff",
     b"\xef\xbb\xbf",
     b"\x1f\x8b",
+    b" said ",
+    b"according to ",
+    b"\"",
+    b"\xe2\x80\x9d",
+    b"Mr. ",
+    b". ",
 ];
 
 struct Rng(u64);
@@ -116,7 +122,12 @@ fn main() {
     let seconds: u64 = args.next().and_then(|s| s.parse().ok()).unwrap_or(20);
     let mut targets: Vec<String> = args.collect();
     if targets.is_empty() {
-        targets = vec!["html".into(), "markdown".into(), "warc".into()];
+        targets = vec![
+            "html".into(),
+            "markdown".into(),
+            "warc".into(),
+            "analyze".into(),
+        ];
     }
     let seed: u64 = std::env::var("UNSPIN_FUZZ_SEED")
         .ok()
@@ -131,8 +142,9 @@ fn main() {
             "html" => unspin_fuzz::html,
             "markdown" => unspin_fuzz::markdown,
             "warc" => unspin_fuzz::warc,
+            "analyze" => unspin_fuzz::analyze,
             other => {
-                eprintln!("unknown target {other:?} (html, markdown, warc)");
+                eprintln!("unknown target {other:?} (html, markdown, warc, analyze)");
                 std::process::exit(2);
             }
         };

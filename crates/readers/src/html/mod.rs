@@ -79,14 +79,19 @@
 //! ```
 
 mod charset;
+mod dates;
 mod extract;
+mod hints;
+mod links;
 mod metadata;
+mod names;
+mod select;
 
 #[cfg(test)]
 mod tests;
 
 use scraper::{Html, Node};
-use unspin_document::{layers, Alignment, Document, Span};
+use unspin_document::{attrs, layers, Alignment, Document, Span};
 
 use crate::ReadError;
 pub use charset::{decode_html, DecodedHtml};
@@ -157,14 +162,14 @@ pub fn read_html(id: &str, bytes: &[u8], options: &HtmlOptions) -> Result<Docume
         return Err(no_text("the page has no <body>"));
     };
     let mut walk = extract::walk(body, true);
-    let mut keep = extract::select(body, &walk);
-    let found_len = extract::kept_len(&walk, &keep);
+    let mut keep = select::select(body, &walk);
+    let found_len = select::kept_len(&walk, &keep);
     if found_len < RETRY_BELOW {
         // Little text: perhaps the article's container has a boilerplate-like
         // name (`article-widget`, `advertorial`). Retry without name rules.
         let lenient = extract::walk(body, false);
-        let lenient_keep = extract::select(body, &lenient);
-        if extract::kept_len(&lenient, &lenient_keep) > found_len.saturating_mul(2) {
+        let lenient_keep = select::select(body, &lenient);
+        if select::kept_len(&lenient, &lenient_keep) > found_len.saturating_mul(2) {
             walk = lenient;
             keep = lenient_keep;
         }
@@ -189,8 +194,8 @@ pub fn read_html(id: &str, bytes: &[u8], options: &HtmlOptions) -> Result<Docume
     let ld_blocks = found
         .ld_body
         .as_deref()
-        .filter(|b| use_ld_body(b, extract::kept_len(&walk, &keep)))
-        .map(|b| extract::text_blocks(b, body.id()));
+        .filter(|b| use_ld_body(b, select::kept_len(&walk, &keep)))
+        .map(|b| select::text_blocks(b, body.id()));
     let blocks: Vec<&extract::Block> = match &ld_blocks {
         Some(ld) => ld.iter().collect(),
         None => keep.iter().filter_map(|&i| walk.blocks.get(i)).collect(),
@@ -257,7 +262,7 @@ pub fn read_html(id: &str, bytes: &[u8], options: &HtmlOptions) -> Result<Docume
 
     let mut doc = Document::new(id, text);
     let mut meta = unspin_document::Metadata {
-        title: title.map(|t| metadata::collapse(&t)),
+        title: title.map(|t| names::collapse(&t)),
         authors: found.authors,
         published: found.published,
         site_name: found.site_name,
@@ -269,18 +274,18 @@ pub fn read_html(id: &str, bytes: &[u8], options: &HtmlOptions) -> Result<Docume
     let canonical = found
         .canonical
         .as_deref()
-        .map(|c| metadata::resolve_url(options.url.as_deref(), c));
+        .map(|c| links::resolve_url(options.url.as_deref(), c));
     if let Some(c) = &canonical {
         if options.url.as_deref() != Some(c.as_str()) {
             meta.canonical_url = Some(c.clone());
         }
     }
-    meta.original_source = metadata::original_source(&visible_text(body)).or_else(|| {
+    meta.original_source = names::original_source(&visible_text(body)).or_else(|| {
         let (page, canon) = (
-            options.url.as_deref().and_then(metadata::host)?,
-            canonical.as_deref().and_then(metadata::host)?,
+            options.url.as_deref().and_then(links::host)?,
+            canonical.as_deref().and_then(links::host)?,
         );
-        (page != canon).then(|| canon.to_string())
+        (page != canon).then_some(canon)
     });
     doc.metadata = meta;
     if let Some((s, e)) = title_range {
@@ -295,7 +300,7 @@ pub fn read_html(id: &str, bytes: &[u8], options: &HtmlOptions) -> Result<Docume
             continue;
         };
         if let Some(h) = href {
-            span = span.with_attr("href", metadata::resolve_url(base, &h));
+            span = span.with(attrs::HREF, links::resolve_url(base, &h));
         }
         by_layer.entry(layer).or_default().push(span);
     }
@@ -329,14 +334,14 @@ fn date_near_article(walk: &extract::Walk, keep: &[usize]) -> Option<String> {
     let head = keep.iter().take(3).filter_map(|&i| walk.blocks.get(i));
     soft.chain(head)
         .filter(|b| b.text.len() < 300)
-        .find_map(|b| metadata::date_in_text(&b.text))
+        .find_map(|b| dates::date_in_text(&b.text))
         .or_else(|| {
             // Short lines just around the article: "Datum: 03.11.2021",
             // "dpa am 25.01.2022" in elements without a telling class.
             (first.saturating_sub(10)..=last.saturating_add(5))
                 .filter_map(|i| walk.blocks.get(i))
                 .filter(|b| b.text.len() < 100)
-                .find_map(|b| metadata::date_in_text(&b.text))
+                .find_map(|b| dates::date_in_text(&b.text))
         })
 }
 

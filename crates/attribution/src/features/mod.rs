@@ -1,0 +1,25 @@
+//! Token features of the attribution tagger.
+//!
+//! Every feature is a string hashed (xxh3, a template-specific seed) into one
+//! of `2^bits` buckets. Templates: the word and its neighbours (±3), word
+//! bigrams, prefix, suffix and shape, a lexicon of reporting and cognition
+//! words ("cue words": hand-written stems plus words that PolNeAR's training
+//! articles mostly annotate as cues), the signed distance to the nearest cue
+//! word in the sentence and the cue word itself with the words around it and
+//! the punctuation between, "according to", titles, the nearest punctuation
+//! marks either side, quotation-mark state (inside a quote, opening/closing
+//! mark), sentence and paragraph position, and combinations of these. They are
+//! computed once per article.
+
+mod base;
+mod hashing;
+mod lexicon;
+mod stacked;
+
+pub use base::{article_features, sentence_of_tokens};
+pub use hashing::ArticleFeatures;
+pub use lexicon::LEARNED_CUES;
+pub use stacked::stacked_features;
+
+/// Bumped whenever a template changes, so old weights are refused.
+pub const FEATURE_VERSION: u32 = 1;

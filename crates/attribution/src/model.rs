@@ -1,0 +1,517 @@
+//! The attribution tagger: a first-order linear-chain model over seven BIO
+//! tags, decoded with Viterbi, weights stored as int8 with a scale per tag.
+
+use std::sync::OnceLock;
+
+use safetensors::tensor::{Dtype, TensorView};
+use safetensors::SafeTensors;
+use xxhash_rust::xxh3::xxh3_64;
+
+use unspin_segment::{sentences, tokenize, Token};
+
+use crate::decode;
+use crate::features::{self, article_features, ArticleFeatures, FEATURE_VERSION};
+use crate::tags::{viterbi, Tag, TAGS};
+use crate::types::{Attribution, PROVENANCE};
+
+/// Errors loading a model.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ModelError {
+    /// Not a readable safetensors file of this model.
+    #[error("attribution model: {0}")]
+    Format(String),
+    /// Weights trained with other feature templates.
+    #[error("attribution model: feature version {found}, this build needs {FEATURE_VERSION}; retrain with `unspin train --task attribution`")]
+    Version {
+        /// The version in the file.
+        found: u32,
+    },
+}
+
+/// Full-precision weights, as training produces them.
+#[derive(Clone, Debug)]
+pub struct Weights {
+    /// Hash bits: `2^bits` feature buckets.
+    pub bits: u32,
+    /// `2^bits × TAGS` emission weights, bucket-major.
+    pub emission: Vec<f32>,
+    /// `(TAGS + 1) × TAGS` transition weights, the last row from the start.
+    pub transition: Vec<f32>,
+}
+
+impl Weights {
+    /// All-zero weights.
+    pub fn zeros(bits: u32) -> Weights {
+        Weights {
+            bits,
+            emission: vec![0.0; (1usize << bits) * TAGS],
+            transition: vec![0.0; (TAGS + 1) * TAGS],
+        }
+    }
+
+    /// Emission scores of the tokens in `range` (`range.len() × TAGS`).
+    pub(crate) fn emissions(
+        &self,
+        feats: &ArticleFeatures,
+        range: std::ops::Range<usize>,
+    ) -> Vec<f32> {
+        let mut out = vec![0.0f32; range.len() * TAGS];
+        for (k, i) in range.enumerate() {
+            let row = &mut out[k * TAGS..(k + 1) * TAGS];
+            for &f in feats.token(i) {
+                let w = &self.emission[f as usize * TAGS..(f as usize + 1) * TAGS];
+                for t in 0..TAGS {
+                    row[t] += w[t];
+                }
+            }
+        }
+        out
+    }
+}
+
+/// One linear-chain tagger with int8 weights, stored sparsely: only feature
+/// buckets with a non-zero quantised weight keep a row.
+#[derive(Clone, Debug)]
+pub struct LinearTagger {
+    bits: u32,
+    /// Every bucket's weights, padded to 8 bytes: one cache access per
+    /// feature at inference (a sparse index would cost two dependent ones).
+    dense: Vec<[i8; 8]>,
+    /// The bucket of each row, increasing.
+    buckets: Vec<u32>,
+    /// `buckets.len() × TAGS` int8 weights.
+    rows: Vec<i8>,
+    scale: [f32; TAGS],
+    transition: Vec<f32>,
+}
+
+type TensorFn<'a> = dyn Fn(&str, Dtype, Option<usize>) -> Result<Vec<u8>, ModelError> + 'a;
+
+fn u32s(b: Vec<u8>) -> Vec<u32> {
+    b.chunks_exact(4)
+        .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+        .collect()
+}
+
+fn f32s(b: Vec<u8>) -> Vec<f32> {
+    b.chunks_exact(4)
+        .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+        .collect()
+}
+
+impl LinearTagger {
+    fn build(
+        bits: u32,
+        buckets: Vec<u32>,
+        rows: Vec<i8>,
+        scale: [f32; TAGS],
+        transition: Vec<f32>,
+    ) -> LinearTagger {
+        let mut dense = vec![[0i8; 8]; 1usize << bits];
+        for (r, &b) in buckets.iter().enumerate() {
+            dense[b as usize][..TAGS].copy_from_slice(&rows[r * TAGS..(r + 1) * TAGS]);
+        }
+        LinearTagger {
+            bits,
+            dense,
+            buckets,
+            rows,
+            scale,
+            transition,
+        }
+    }
+
+    /// Quantises trained weights: one scale per tag, `max |w| / 127`
+    /// ([`unspin_quantize::quantize_columns`] over the `buckets × TAGS`
+    /// table); buckets whose quantised weights are all within `±prune` are
+    /// dropped (1 or 2 removes most rows at no measurable cost).
+    pub fn quantize(w: &Weights, prune: u8) -> LinearTagger {
+        let (q, scales) = unspin_quantize::quantize_columns(&w.emission, TAGS);
+        let mut scale = [0f32; TAGS];
+        scale.copy_from_slice(&scales);
+        let mut buckets = Vec::new();
+        let mut rows = Vec::new();
+        for (b, row) in q.chunks_exact(TAGS).enumerate() {
+            if row.iter().any(|&v| v.unsigned_abs() > prune) {
+                buckets.push(b as u32);
+                rows.extend_from_slice(row);
+            }
+        }
+        LinearTagger::build(w.bits, buckets, rows, scale, w.transition.clone())
+    }
+
+    fn read(tensor: &TensorFn<'_>, prefix: &str) -> Result<LinearTagger, ModelError> {
+        let name = |n: &str| format!("{prefix}{n}");
+        let bits = u32s(tensor(&name("bits"), Dtype::U32, Some(1))?)[0];
+        if !(8..=24).contains(&bits) {
+            return Err(ModelError::Format(format!("bits {bits} is not 8..=24")));
+        }
+        let buckets = u32s(tensor(&name("buckets"), Dtype::U32, None)?);
+        let sorted = buckets.windows(2).all(|w| w[0] < w[1]);
+        if !sorted || buckets.last().is_some_and(|&b| b >> bits != 0) {
+            return Err(ModelError::Format(
+                "buckets are not increasing and in range".into(),
+            ));
+        }
+        let rows: Vec<i8> = tensor(&name("rows"), Dtype::I8, Some(buckets.len() * TAGS))?
+            .into_iter()
+            .map(|b| b as i8)
+            .collect();
+        let scale_v = f32s(tensor(&name("scale"), Dtype::F32, Some(TAGS))?);
+        let transition = f32s(tensor(
+            &name("transition"),
+            Dtype::F32,
+            Some((TAGS + 1) * TAGS),
+        )?);
+        let mut scale = [0f32; TAGS];
+        scale.copy_from_slice(&scale_v);
+        Ok(LinearTagger::build(bits, buckets, rows, scale, transition))
+    }
+
+    /// `(name, dtype, shape, bytes)` of this tagger's tensors.
+    fn tensors(&self, prefix: &str) -> Vec<(String, Dtype, Vec<usize>, Vec<u8>)> {
+        let n = self.buckets.len();
+        vec![
+            (
+                format!("{prefix}bits"),
+                Dtype::U32,
+                vec![1],
+                self.bits.to_le_bytes().to_vec(),
+            ),
+            (
+                format!("{prefix}buckets"),
+                Dtype::U32,
+                vec![n],
+                self.buckets.iter().flat_map(|v| v.to_le_bytes()).collect(),
+            ),
+            (
+                format!("{prefix}rows"),
+                Dtype::I8,
+                vec![n, TAGS],
+                self.rows.iter().map(|&v| v as u8).collect(),
+            ),
+            (
+                format!("{prefix}scale"),
+                Dtype::F32,
+                vec![TAGS],
+                self.scale.iter().flat_map(|v| v.to_le_bytes()).collect(),
+            ),
+            (
+                format!("{prefix}transition"),
+                Dtype::F32,
+                vec![TAGS + 1, TAGS],
+                self.transition
+                    .iter()
+                    .flat_map(|v| v.to_le_bytes())
+                    .collect(),
+            ),
+        ]
+    }
+
+    /// Hash bits of the feature space.
+    pub fn bits(&self) -> u32 {
+        self.bits
+    }
+
+    /// Number of feature buckets with weights.
+    pub fn rows(&self) -> usize {
+        self.buckets.len()
+    }
+
+    /// Emission scores of every token (`n × TAGS`).
+    pub(crate) fn emissions(&self, feats: &ArticleFeatures) -> Vec<f32> {
+        /// Tokens ahead whose weights are prefetched (the table is larger
+        /// than the cache; the accesses are random).
+        const AHEAD: usize = 4;
+        let mut out = vec![0.0f32; feats.len() * TAGS];
+        for i in 0..feats.len() {
+            if i + AHEAD < feats.len() {
+                for &f in feats.token(i + AHEAD) {
+                    prefetch(&self.dense[f as usize]);
+                }
+            }
+            let mut acc = [0i32; 8];
+            for &f in feats.token(i) {
+                let w = &self.dense[f as usize];
+                for t in 0..8 {
+                    acc[t] += w[t] as i32;
+                }
+            }
+            for t in 0..TAGS {
+                out[i * TAGS + t] = acc[t] as f32 * self.scale[t];
+            }
+        }
+        out
+    }
+
+    /// The transition weights.
+    pub(crate) fn transition(&self) -> &[f32] {
+        &self.transition
+    }
+}
+
+/// The attribution tagger: a first linear-chain tagger over token features
+/// and, when trained stacked, a second one that also sees the first one's
+/// tags around each token (see the [crate] documentation).
+#[derive(Clone, Debug)]
+pub struct AttributionModel {
+    first: LinearTagger,
+    second: Option<LinearTagger>,
+    digest: String,
+}
+
+static EMBEDDED: &[u8] = include_bytes!("../../../models/attribution/attribution.safetensors");
+
+impl AttributionModel {
+    /// The model shipped inside the binary (`models/attribution/`), parsed
+    /// anew on each call (see [`shipped`](Self::shipped) for a shared one).
+    ///
+    /// # Errors
+    /// [`ModelError`] when the embedded file does not match this code (a
+    /// test checks that it does).
+    pub fn embedded() -> Result<AttributionModel, ModelError> {
+        AttributionModel::from_bytes(EMBEDDED)
+    }
+
+    /// The model shipped inside the binary, loaded once per process.
+    ///
+    /// # Panics
+    /// Never in a build whose embedded model matches its code (checked by a test).
+    pub fn shipped() -> &'static AttributionModel {
+        static MODEL: OnceLock<AttributionModel> = OnceLock::new();
+        MODEL.get_or_init(|| {
+            AttributionModel::embedded().expect("the embedded attribution model loads")
+        })
+    }
+
+    /// A model from its taggers (the second one stacked on the first).
+    pub fn new(first: LinearTagger, second: Option<LinearTagger>) -> AttributionModel {
+        let mut model = AttributionModel {
+            first,
+            second,
+            digest: String::new(),
+        };
+        model.digest = format!("{:016x}", xxh3_64(&model.to_bytes()));
+        model
+    }
+
+    /// A one-stage model from trained weights (see [`LinearTagger::quantize`]).
+    pub fn quantize(w: &Weights, prune: u8) -> AttributionModel {
+        AttributionModel::new(LinearTagger::quantize(w, prune), None)
+    }
+
+    /// The first tagger.
+    pub fn first(&self) -> &LinearTagger {
+        &self.first
+    }
+
+    /// The stacked second tagger, if any.
+    pub fn second(&self) -> Option<&LinearTagger> {
+        self.second.as_ref()
+    }
+
+    /// Reads a model from safetensors bytes.
+    ///
+    /// # Errors
+    /// [`ModelError`] for a malformed file or other feature templates.
+    pub fn from_bytes(bytes: &[u8]) -> Result<AttributionModel, ModelError> {
+        let fmt = |e: safetensors::SafeTensorError| ModelError::Format(e.to_string());
+        let (_, meta) = SafeTensors::read_metadata(bytes).map_err(fmt)?;
+        let version = meta
+            .metadata()
+            .as_ref()
+            .and_then(|m| m.get("feature_version"))
+            .and_then(|v| v.parse::<u32>().ok())
+            .ok_or_else(|| ModelError::Format("metadata feature_version missing".into()))?;
+        if version != FEATURE_VERSION {
+            return Err(ModelError::Version { found: version });
+        }
+        let st = SafeTensors::deserialize(bytes).map_err(fmt)?;
+        let tensor = |name: &str, dtype: Dtype, len: Option<usize>| {
+            let t = st.tensor(name).map_err(fmt)?;
+            let ok = t.dtype() == dtype
+                && len.is_none_or(|len| t.data().len() == len * dtype.size())
+                && t.data().len() % dtype.size() == 0;
+            if !ok {
+                return Err(ModelError::Format(format!(
+                    "tensor {name} has the wrong shape"
+                )));
+            }
+            Ok(t.data().to_vec())
+        };
+        let first = LinearTagger::read(&tensor, "")?;
+        let second = if st.names().iter().any(|n| n.starts_with("stacked.")) {
+            let second = LinearTagger::read(&tensor, "stacked.")?;
+            if second.bits != first.bits {
+                return Err(ModelError::Format("the two taggers' bits differ".into()));
+            }
+            Some(second)
+        } else {
+            None
+        };
+        Ok(AttributionModel {
+            first,
+            second,
+            digest: format!("{:016x}", xxh3_64(bytes)),
+        })
+    }
+
+    /// The model as safetensors bytes (what `from_bytes` reads).
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut tensors = self.first.tensors("");
+        if let Some(second) = &self.second {
+            tensors.extend(second.tensors("stacked."));
+        }
+        let views: Vec<(String, TensorView<'_>)> = tensors
+            .iter()
+            .map(|(name, dtype, shape, data)| {
+                (
+                    name.clone(),
+                    TensorView::new(*dtype, shape.clone(), data).expect("shape matches"),
+                )
+            })
+            .collect();
+        // One metadata key only: safetensors writes its metadata map in hash
+        // order, and the file must be reproducible byte for byte.
+        let meta = std::collections::HashMap::from([(
+            "feature_version".to_string(),
+            FEATURE_VERSION.to_string(),
+        )]);
+        safetensors::serialize(views, &Some(meta)).expect("serialising in memory")
+    }
+
+    /// Hash bits of the feature space.
+    pub fn bits(&self) -> u32 {
+        self.first.bits
+    }
+
+    /// Number of feature buckets with weights, both taggers together.
+    pub fn rows(&self) -> usize {
+        self.first.rows() + self.second.as_ref().map_or(0, LinearTagger::rows)
+    }
+
+    /// A short digest of the weights (provenance).
+    pub fn digest(&self) -> &str {
+        &self.digest
+    }
+}
+
+impl AttributionModel {
+    /// The attributions in `text` (byte ranges), sorted by content start.
+    pub fn predict(&self, text: &str) -> Vec<Attribution> {
+        let tokens = tokenize(text);
+        let sentences = sentences(text);
+        self.predict_tokens(text, &tokens, &sentences)
+    }
+
+    /// As [`predict`](Self::predict), with the text's tokens and sentences
+    /// already computed.
+    pub fn predict_tokens(
+        &self,
+        text: &str,
+        tokens: &[Token],
+        sentences: &[std::ops::Range<usize>],
+    ) -> Vec<Attribution> {
+        if tokens.is_empty() {
+            return Vec::new();
+        }
+        let tagging = self.tag_tokens(text, tokens, sentences);
+        decode::attributions(
+            text,
+            tokens,
+            &tagging.sentence_of,
+            &tagging.tags,
+            &tagging.emissions,
+            PROVENANCE,
+        )
+    }
+
+    /// The tags and per-token scores behind [`predict_tokens`](Self::predict_tokens)
+    /// (what the grouping step reads; exposed for checks and experiments).
+    pub fn tag_tokens(
+        &self,
+        text: &str,
+        tokens: &[Token],
+        sentences: &[std::ops::Range<usize>],
+    ) -> Tagging {
+        let feats = article_features(text, tokens, sentences, self.bits());
+        let first = self.first();
+        let emissions = first.emissions(&feats);
+        let tags = viterbi(&emissions, first.transition());
+        let sentence_of = features::sentence_of_tokens(tokens, sentences);
+        let Some(second) = self.second() else {
+            return Tagging {
+                first_tags: tags.clone(),
+                first_emissions: emissions.clone(),
+                tags,
+                emissions,
+                sentence_of,
+            };
+        };
+        let stacked = features::stacked_features(&feats, &sentence_of, &tags, self.bits());
+        let emissions2 = second.emissions(&stacked);
+        let tags2 = viterbi(&emissions2, second.transition());
+        Tagging {
+            first_tags: tags,
+            first_emissions: emissions,
+            tags: tags2,
+            emissions: emissions2,
+            sentence_of,
+        }
+    }
+}
+
+/// The tagger's decisions over an article's tokens (see
+/// [`AttributionModel::tag_tokens`]).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Tagging {
+    /// The first tagger's tags, one per token.
+    pub first_tags: Vec<Tag>,
+    /// The first tagger's scores (`tokens × TAGS`).
+    pub first_emissions: Vec<f32>,
+    /// The final tags (the stacked tagger's, if any), one per token.
+    pub tags: Vec<Tag>,
+    /// The final scores (`tokens × TAGS`), what decoding reads.
+    pub emissions: Vec<f32>,
+    /// The sentence of each token.
+    pub sentence_of: Vec<u32>,
+}
+
+/// Asks the CPU to bring `value` into the cache (a no-op off x86-64).
+#[inline(always)]
+fn prefetch<T>(value: &T) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: prefetching is a hint; it never faults, even on bad addresses,
+    // and `value` is a valid reference anyway.
+    unsafe {
+        use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
+        _mm_prefetch::<_MM_HINT_T0>((value as *const T).cast::<i8>());
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = value;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quantised_round_trip() {
+        let mut w = Weights::zeros(8);
+        w.emission[3] = 2.5;
+        w.emission[10] = -1.0;
+        w.transition[5] = 0.25;
+        let m = AttributionModel::quantize(&w, 0);
+        let back = AttributionModel::from_bytes(&m.to_bytes()).unwrap();
+        assert_eq!(back.first.buckets, vec![0, 1]);
+        assert_eq!(back.first.rows, m.first.rows);
+        assert_eq!(back.first.transition, m.first.transition);
+        assert_eq!(back.first.scale, m.first.scale);
+        assert!(back.second.is_none());
+        let stacked = AttributionModel::new(m.first.clone(), Some(m.first.clone()));
+        let back = AttributionModel::from_bytes(&stacked.to_bytes()).unwrap();
+        assert_eq!(back.second.map(|s| s.rows), Some(m.first.rows.clone()));
+        assert!(AttributionModel::from_bytes(b"nope").is_err());
+    }
+}
