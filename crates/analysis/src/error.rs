@@ -87,8 +87,9 @@ pub enum AnalysisError {
     Ptc(#[source] unspin_writers::PtcError),
 }
 
-/// `error: cause: cause…`, the whole chain of an error on one line.
-pub(crate) fn error_chain(e: &dyn std::error::Error) -> String {
+/// `error: cause: cause…`, the whole chain of an error on one line (for
+/// messages to users: logs, HTTP error bodies).
+pub fn error_chain(e: &dyn std::error::Error) -> String {
     let mut out = e.to_string();
     let mut source = e.source();
     while let Some(s) = source {

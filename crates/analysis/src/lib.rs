@@ -64,7 +64,7 @@ mod tagger;
 
 pub use analyzer::Analyzer;
 pub use detector::Detector;
-pub use error::AnalysisError;
+pub use error::{error_chain, AnalysisError};
 pub use load::{resolve_precision, sourcing_stage, sourcing_stage_with, Fallback};
 pub use options::{AnalysisOptions, Capabilities, Precision, Tier, UnknownTier};
 pub use render::{render, OutputFormat, UnknownFormat};

@@ -138,6 +138,29 @@ fn time_parts(model: &AttributionModel, passes: usize) {
     }
 }
 
+/// Trains with the default configuration on PolNeAR train (as the shipped
+/// model is trained) and writes the model's bytes to `out`.
+fn train_to(out: &str) {
+    let Some(base) = unspin_testkit::shared_dir("data/quotes/polnear/data/train") else {
+        eprintln!("SKIP: no PolNeAR");
+        return;
+    };
+    let articles: Vec<unspin_attribution::TrainingArticle> =
+        unspin_readers::read_attribution_corpus(&base)
+            .expect("reads PolNeAR train")
+            .into_iter()
+            .map(|a| {
+                unspin_attribution::TrainingArticle::from_char_ranges(
+                    a.document.id.clone(),
+                    a.document.text(),
+                    a.role_pieces(),
+                )
+            })
+            .collect();
+    let (model, _) = unspin_attribution::train(&articles, &Default::default());
+    std::fs::write(out, model.to_bytes()).expect("writes the model");
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let model = AttributionModel::shipped();
@@ -159,6 +182,7 @@ fn main() {
             let passes = args.get(2).map_or(5, |p| p.parse().expect("a number"));
             time(model, passes, mode == "time-tokens");
         }
+        Some("train") => train_to(args.get(2).expect("an output path")),
         Some("time-parts") => {
             let passes = args.get(2).map_or(3, |p| p.parse().expect("a number"));
             time_parts(model, passes);

@@ -221,21 +221,65 @@ impl LinearTagger {
 
     /// Emission scores of every token (`n × TAGS`).
     pub(crate) fn emissions(&self, feats: &ArticleFeatures) -> Vec<f32> {
+        self.emissions_of(feats, None)
+    }
+
+    /// Emission scores of every token whose features are those of `feats`
+    /// followed by those of `more` (the stacked tagger's base and extra
+    /// features, read in place instead of joined into one list: integer sums
+    /// do not depend on the order).
+    pub(crate) fn emissions_of(
+        &self,
+        feats: &ArticleFeatures,
+        more: Option<&ArticleFeatures>,
+    ) -> Vec<f32> {
         /// Tokens ahead whose weights are prefetched (the table is larger
         /// than the cache; the accesses are random).
         const AHEAD: usize = 4;
-        let mut out = vec![0.0f32; feats.len() * TAGS];
-        for i in 0..feats.len() {
-            if i + AHEAD < feats.len() {
+        /// The most features whose int8 weights (|w| ≤ 128) sum within i16.
+        const MAX_I16_FEATURES: usize = i16::MAX as usize / 128;
+        let n = feats.len();
+        let empty = ArticleFeatures {
+            ids: Vec::new(),
+            offsets: vec![0; n + 1],
+        };
+        let more = more.unwrap_or(&empty);
+        let mut out = vec![0.0f32; n * TAGS];
+        for i in 0..n {
+            if i + AHEAD < n {
                 for &f in feats.token(i + AHEAD) {
                     prefetch(&self.dense[f as usize]);
                 }
+                for &f in more.token(i + AHEAD) {
+                    prefetch(&self.dense[f as usize]);
+                }
             }
+            let (ids, extra) = (feats.token(i), more.token(i));
             let mut acc = [0i32; 8];
-            for &f in feats.token(i) {
-                let w = &self.dense[f as usize];
+            if ids.len() + extra.len() <= MAX_I16_FEATURES {
+                // Summed in 16 bits (twice the lanes per instruction): with
+                // at most 255 weights of magnitude at most 128 the sum
+                // cannot overflow, so it is the same integer.
+                let mut acc16 = [0i16; 8];
+                for list in [ids, extra] {
+                    for &f in list {
+                        let w = &self.dense[f as usize];
+                        for t in 0..8 {
+                            acc16[t] += w[t] as i16;
+                        }
+                    }
+                }
                 for t in 0..8 {
-                    acc[t] += w[t] as i32;
+                    acc[t] = i32::from(acc16[t]);
+                }
+            } else {
+                for list in [ids, extra] {
+                    for &f in list {
+                        let w = &self.dense[f as usize];
+                        for t in 0..8 {
+                            acc[t] += w[t] as i32;
+                        }
+                    }
                 }
             }
             for t in 0..TAGS {
@@ -449,8 +493,8 @@ impl AttributionModel {
                 sentence_of,
             };
         };
-        let stacked = features::stacked_features(&feats, &sentence_of, &tags, self.bits());
-        let emissions2 = second.emissions(&stacked);
+        let extra = features::stacked_extra(&feats, &sentence_of, &tags, self.bits());
+        let emissions2 = second.emissions_of(&feats, Some(&extra));
         let tags2 = viterbi(&emissions2, second.transition());
         Tagging {
             first_tags: tags,

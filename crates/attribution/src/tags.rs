@@ -73,7 +73,7 @@ const PREDECESSORS: [([usize; TAGS], usize); TAGS] = {
         while p < TAGS {
             // `allowed(p, t)` for p < START, spelled out for a const.
             let inside = t != 0 && t % 2 == 0;
-            if !inside || (p + 1) / 2 == (t + 1) / 2 {
+            if !inside || p.div_ceil(2) == t.div_ceil(2) {
                 out[t].0[k] = p;
                 k += 1;
             }
@@ -156,8 +156,7 @@ mod tests {
 
     #[test]
     fn the_predecessor_table_is_allowed() {
-        for t in 0..TAGS {
-            let (preds, count) = PREDECESSORS[t];
+        for (t, &(preds, count)) in PREDECESSORS.iter().enumerate() {
             let expected: Vec<usize> = (0..TAGS).filter(|&p| allowed(p, t)).collect();
             assert_eq!(&preds[..count], &expected[..], "tag {t}");
         }

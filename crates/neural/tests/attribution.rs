@@ -11,7 +11,7 @@ use unspin_neural::NeuralError;
 use unspin_pipeline::Stage;
 use unspin_readers::{read_attribution_corpus, read_markdown_path, ReadOptions};
 use unspin_segment::SentenceStage;
-use unspin_sourcing::{layers, SourcingStage};
+use unspin_sourcing::SourcingStage;
 use unspin_testkit::{shared_dir, workspace_root};
 
 fn tagger() -> &'static NeuralAttribution {
@@ -83,7 +83,7 @@ fn sample_block_quotes_keep_their_speakers_with_the_neural_tagger() {
         "John Bolton",
         "Michael O\u{2019} Hanlon",
     ];
-    let quotes = doc.layer(layers::QUOTE);
+    let quotes = doc.layer(doc_layers::QUOTE);
     let blocks = doc.layer(doc_layers::BLOCKQUOTE);
     assert_eq!(blocks.len(), speakers.len());
     for (block, speaker) in blocks.iter().zip(speakers) {

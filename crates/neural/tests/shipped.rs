@@ -179,7 +179,12 @@ fn odd_inputs_work() {
         "腐败的精英在撒谎。这是国家的耻辱！".to_string(),
         "النخبة الفاسدة تكذب علينا".to_string(),
         "\u{0}\u{feff}🙂🙂🙂 \u{202e}mixed".to_string(),
-        long,
+        // The 10,500-word text takes about a minute at test opt-level: a slow test.
+        if unspin_testkit::slow_test("odd_inputs_work: 10,500 words") {
+            long
+        } else {
+            String::new()
+        },
     ] {
         let doc = Document::new("x", text.clone());
         let spans = t.analyze(&doc).unwrap();

@@ -1,11 +1,12 @@
 //! A bounded load test of `POST /api/analyze` on loopback.
 //!
 //! ```text
-//! cargo run --release -p unspin-server --example loadtest -- [REQUESTS] [SECONDS]
+//! cargo run --release -p unspin-server --example loadtest -- [REQUESTS] [SECONDS] [TIER]
 //! ```
 //!
 //! Starts the server in-process on `127.0.0.1` (an ephemeral port, the
-//! embedded fast model, default limits), then sends the sample article
+//! embedded model of `TIER` — `fast` (default) or `neural` — with its
+//! sourcing stage, default limits), then sends the sample article
 //! (`examples/syria-ceasefire-opinion.md`) from 1, 4 and 16 concurrent
 //! clients over keep-alive HTTP/1.1 connections: `REQUESTS` requests per
 //! level (default 200), or fewer if `SECONDS` (default 60) pass first. A
@@ -24,6 +25,7 @@ use std::time::{Duration, Instant};
 
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpStream;
+use unspin_analysis::{AnalysisOptions, Analyzer, Tier};
 use unspin_server::{App, Limits, SAMPLE_ARTICLE};
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
@@ -41,13 +43,18 @@ fn main() -> Result<(), BoxError> {
     let mut args = std::env::args().skip(1);
     let requests: usize = args.next().map_or(Ok(200), |a| a.parse())?;
     let seconds: u64 = args.next().map_or(Ok(60), |a| a.parse())?;
+    let tier: Tier = args.next().map_or(Ok(Tier::Fast), |a| a.parse())?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
-    runtime.block_on(run(requests.max(1), Duration::from_secs(seconds.max(1))))
+    runtime.block_on(run(
+        requests.max(1),
+        Duration::from_secs(seconds.max(1)),
+        tier,
+    ))
 }
 
-async fn run(requests: usize, budget: Duration) -> Result<(), BoxError> {
+async fn run(requests: usize, budget: Duration, tier: Tier) -> Result<(), BoxError> {
     let body = serde_json::json!({ "text": SAMPLE_ARTICLE, "id": "sample" }).to_string();
     let request = Arc::new(
         format!(
@@ -59,7 +66,7 @@ async fn run(requests: usize, budget: Duration) -> Result<(), BoxError> {
     );
     let words = SAMPLE_ARTICLE.split_whitespace().count();
     println!(
-        "sample article: {} bytes, {words} words; {requests} requests per level, at most {} s each; \
+        "{tier} tier; sample article: {} bytes, {words} words; {requests} requests per level, at most {} s each; \
          {} CPU cores",
         SAMPLE_ARTICLE.len(),
         budget.as_secs(),
@@ -81,7 +88,7 @@ async fn run(requests: usize, budget: Duration) -> Result<(), BoxError> {
         (&defaults, 16),
         (&overload, 16),
     ] {
-        let addr = start_server(limits.clone()).await?;
+        let addr = start_server(limits.clone(), tier).await?;
         // Warm up (page cache, allocator) outside the measurement.
         load(addr, &request, 2, 2, budget).await;
         let o = load(addr, &request, clients, requests, budget).await;
@@ -90,8 +97,12 @@ async fn run(requests: usize, budget: Duration) -> Result<(), BoxError> {
     Ok(())
 }
 
-async fn start_server(limits: Limits) -> Result<SocketAddr, BoxError> {
-    let app = App::fast(limits)?;
+async fn start_server(limits: Limits, tier: Tier) -> Result<SocketAddr, BoxError> {
+    let options = AnalysisOptions {
+        tier: Some(tier),
+        ..AnalysisOptions::default()
+    };
+    let app = App::new(Analyzer::new(&options)?, limits);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?;
     tokio::spawn(async move {

@@ -15,7 +15,9 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 use tracing::Level;
-use unspin_analysis::{render, AnalysisError, AnalysisOptions, Analyzer, OutputFormat, Tier};
+use unspin_analysis::{
+    error_chain, render, AnalysisError, AnalysisOptions, Analyzer, OutputFormat, Tier,
+};
 use unspin_document::{layers, Document};
 use unspin_readers::HtmlOptions;
 
@@ -544,18 +546,6 @@ fn run_job(
         "analysed"
     );
     respond(&doc, job.format)
-}
-
-/// `error: cause: cause…` on one line.
-fn error_chain(e: &dyn std::error::Error) -> String {
-    let mut out = e.to_string();
-    let mut source = e.source();
-    while let Some(s) = source {
-        out.push_str(": ");
-        out.push_str(&s.to_string());
-        source = s.source();
-    }
-    out
 }
 
 /// Drops technique spans scored below `min`.

@@ -7,7 +7,8 @@ use std::fmt::Write as _;
 use unspin_document::Document;
 use unspin_pipeline::Stage;
 use unspin_sourcing::attribution::AttributionModel;
-use unspin_sourcing::{claims, entities, hedges, layers, quotes, SourcingStage};
+use unspin_document::layers;
+use unspin_sourcing::{claims, entities, hedges, quotes, SourcingStage};
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();

@@ -49,13 +49,3 @@ pub use text::context::SourcingContext;
 pub use unspin_document::Document;
 
 pub use unspin_attribution::{Attribution, ByteRange, QuoteKind, SourceKind};
-
-/// The layer names the sourcing stage writes: a re-export of
-/// [`unspin_document::layers`] kept while callers move to it (use
-/// `unspin_document::layers` in new code; this module goes away).
-pub mod layers {
-    pub use unspin_document::layers::{CLAIM, CUE, ENTITY, HEDGE, QUOTE, SOURCE, SPEAKER};
-    /// Every layer the sourcing stage writes
-    /// ([`unspin_document::layers::SOURCING`]).
-    pub const ALL: [&str; 7] = unspin_document::layers::SOURCING;
-}

@@ -36,20 +36,6 @@ impl SourcingStage {
         SourcingStage { tagger }
     }
 
-    /// A stage with a tagger that lives as long as the program. Kept only
-    /// until the callers move to [`SourcingStage::new`]; to be removed.
-    #[deprecated(note = "use SourcingStage::new(Arc::new(tagger))")]
-    pub fn with_tagger(tagger: &'static dyn AttributionTagger) -> SourcingStage {
-        SourcingStage::new(Arc::new(tagger))
-    }
-
-    /// A stage with a linear model that lives as long as the program. Kept
-    /// only until the callers move to [`SourcingStage::new`]; to be removed.
-    #[deprecated(note = "use SourcingStage::new(Arc::new(model))")]
-    pub fn with_model(model: &'static AttributionModel) -> SourcingStage {
-        SourcingStage::new(Arc::new(model))
-    }
-
     /// The attribution tagger in use.
     pub fn tagger(&self) -> &dyn AttributionTagger {
         &*self.tagger

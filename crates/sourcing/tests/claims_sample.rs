@@ -182,8 +182,8 @@ fn sample_claim_certainty_and_quotes() -> TestResult {
     assert_eq!(unconfirmed.label, "hedge");
     // The spans fit the document.
     let mut doc = doc;
-    doc.set_layer(unspin_sourcing::layers::CLAIM, spans)?;
-    doc.set_layer(unspin_sourcing::layers::HEDGE, hedges)?;
+    doc.set_layer(unspin_document::layers::CLAIM, spans)?;
+    doc.set_layer(unspin_document::layers::HEDGE, hedges)?;
     Ok(())
 }
 

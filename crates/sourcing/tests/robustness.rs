@@ -6,7 +6,8 @@ use proptest::prelude::*;
 use unspin_document::Document;
 use unspin_pipeline::Stage;
 use unspin_segment::SentenceStage;
-use unspin_sourcing::{layers, SourcingStage};
+use unspin_document::layers;
+use unspin_sourcing::SourcingStage;
 
 fn run(text: &str) -> Document {
     let mut doc = Document::new("t", text);

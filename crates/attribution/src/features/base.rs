@@ -5,7 +5,11 @@ use std::ops::Range;
 use unspin_segment::{Token, TokenKind};
 
 use super::hashing::{pos_bucket, ArticleFeatures, Sink};
-use super::lexicon::{is_cue_word, is_title, stem, PRONOUNS};
+use super::tables::{
+    dist_ix, mark_ix, pos_ix, tables, DIST, DIST_NONE, MARK_NONE, PUNCT, SHAPES, SHAPE_END,
+    SHAPE_START,
+};
+use super::words::{slot::*, Words};
 
 fn is_open_quote(s: &str) -> bool {
     matches!(s, "\u{201c}" | "\u{ab}" | "\u{201e}")
@@ -35,22 +39,6 @@ fn shape(word: &str) -> &'static str {
     }
 }
 
-fn bucket_dist(d: isize) -> &'static str {
-    match d {
-        i if i <= -11 => "<-10",
-        -10..=-6 => "-6..10",
-        -5..=-3 => "-3..5",
-        -2 => "-2",
-        -1 => "-1",
-        0 => "0",
-        1 => "1",
-        2 => "2",
-        3..=5 => "3..5",
-        6..=10 => "6..10",
-        _ => ">10",
-    }
-}
-
 /// Per-token context computed once for an article.
 pub(crate) struct TokenInfo<'a> {
     lower: Vec<std::borrow::Cow<'a, str>>,
@@ -61,6 +49,7 @@ pub(crate) struct TokenInfo<'a> {
     sentence: Vec<u32>,
     pos_in_sentence: Vec<u32>,
     sentence_len: Vec<u32>,
+    words: Words,
 }
 
 pub(crate) fn token_info<'a>(
@@ -78,6 +67,7 @@ pub(crate) fn token_info<'a>(
         sentence: vec![0; n],
         pos_in_sentence: vec![0; n],
         sentence_len: vec![0; n],
+        words: Words::new::<&str>(&[]),
     };
     for t in tokens {
         let s = &text[t.range()];
@@ -90,9 +80,12 @@ pub(crate) fn token_info<'a>(
             std::borrow::Cow::Owned(s.to_lowercase())
         };
         info.shape.push(shape(s));
-        info.cue
-            .push(t.kind == TokenKind::Word && is_cue_word(&lower));
         info.lower.push(lower);
+    }
+    info.words = Words::new(&info.lower);
+    for (i, t) in tokens.iter().enumerate() {
+        let cue = t.kind == TokenKind::Word && info.words.at(i as isize).cue_word;
+        info.cue.push(cue);
     }
     // Quotation state: curly marks open/close, straight marks toggle; a
     // paragraph break closes any open quote.
@@ -143,6 +136,64 @@ pub(crate) fn token_info<'a>(
     info
 }
 
+/// The punctuation marks that set content off, by token, indexed so that
+/// the mark between two tokens takes constant time (instead of a scan of
+/// the tokens between them per query).
+struct PunctIndex {
+    /// Per token: 0 none, 1 comma, 2 colon, 3 quotation mark, 4 full stop
+    /// (or `?`, `!`).
+    class: Vec<u8>,
+    /// The first token at or after `k` with a class of 2 or more (`n` if none).
+    next_strong: Vec<usize>,
+    /// Commas among the tokens before `k`.
+    commas: Vec<u32>,
+}
+
+impl PunctIndex {
+    fn new(lower: &[std::borrow::Cow<'_, str>]) -> PunctIndex {
+        let n = lower.len();
+        let class: Vec<u8> = lower
+            .iter()
+            .map(|w| match &**w {
+                "," => 1,
+                ":" => 2,
+                "\u{201c}" | "\u{201d}" | "\"" => 3,
+                "." | "?" | "!" => 4,
+                _ => 0,
+            })
+            .collect();
+        let mut next_strong = vec![n; n + 1];
+        for k in (0..n).rev() {
+            next_strong[k] = if class[k] >= 2 { k } else { next_strong[k + 1] };
+        }
+        let mut commas = vec![0u32; n + 1];
+        for k in 0..n {
+            commas[k + 1] = commas[k] + u32::from(class[k] == 1);
+        }
+        PunctIndex {
+            class,
+            next_strong,
+            commas,
+        }
+    }
+
+    /// The mark between tokens `from` and `to` (exclusive, either order): the
+    /// first colon, quotation mark or full stop from the left, else a comma
+    /// if there is one, else `none` (an index into `PUNCT`, which lists the
+    /// classes in order).
+    fn between(&self, from: usize, to: usize) -> usize {
+        let (lo, hi) = if from < to { (from, to) } else { (to, from) };
+        if lo + 1 >= hi {
+            return 0;
+        }
+        let strong = self.next_strong[lo + 1];
+        if strong < hi {
+            return usize::from(self.class[strong]);
+        }
+        usize::from(self.commas[hi] > self.commas[lo + 1])
+    }
+}
+
 /// Computes the features of every token of an article.
 pub fn article_features(
     text: &str,
@@ -152,7 +203,8 @@ pub fn article_features(
 ) -> ArticleFeatures {
     let info = token_info(text, tokens, sentences);
     let n = tokens.len();
-    let mut ids = Vec::with_capacity(n * 32);
+    // About 65 features per token, 76 at most: one allocation.
+    let mut ids = Vec::with_capacity(n * 76);
     let mut offsets = Vec::with_capacity(n + 1);
     offsets.push(0u32);
     let mask = (1u32 << bits) - 1;
@@ -214,22 +266,14 @@ pub fn article_features(
         }
     }
     // Nearest punctuation mark before / after each token, within the sentence.
-    let is_mark = |w: &str| {
-        matches!(
-            w,
-            "," | ":"
-                | ";"
-                | "."
-                | "?"
-                | "!"
-                | "\""
-                | "\u{201c}"
-                | "\u{201d}"
-                | "("
-                | ")"
-                | "\u{2014}"
-        )
-    };
+    // The index in MARKS of each token (`,` `:` `;` `.` `?` `!` `"` curly
+    // quotes, brackets, em dash; MARK_NONE for other tokens).
+    let marks: Vec<usize> = info
+        .lower
+        .iter()
+        .map(|w| mark_ix(w).unwrap_or(MARK_NONE))
+        .collect();
+    let is_mark = |k: usize| marks[k] != MARK_NONE;
     let mut prev_mark: Vec<Option<usize>> = vec![None; n];
     let mut next_mark: Vec<Option<usize>> = vec![None; n];
     {
@@ -239,7 +283,7 @@ pub fn article_features(
                 cur = None;
             }
             *slot = cur;
-            if is_mark(&info.lower[i]) {
+            if is_mark(i) {
                 cur = Some(i);
             }
         }
@@ -249,7 +293,7 @@ pub fn article_features(
                 cur = None;
             }
             next_mark[i] = cur;
-            if is_mark(&info.lower[i]) {
+            if is_mark(i) {
                 cur = Some(i);
             }
         }
@@ -260,6 +304,23 @@ pub fn article_features(
             sent_cues[info.sentence[i] as usize] += 1;
         }
     }
+    let punct = PunctIndex::new(&info.lower);
+    let tab = tables();
+    let words = &info.words;
+    let shape_ix: Vec<usize> = info
+        .shape
+        .iter()
+        .map(|sh| SHAPES.iter().position(|x| x == sh).unwrap_or(0))
+        .collect();
+    let shape_prev = |i: usize| if i > 0 { shape_ix[i - 1] } else { SHAPE_START };
+    let shape_next = |i: usize| {
+        if i + 1 < n {
+            shape_ix[i + 1]
+        } else {
+            SHAPE_END
+        }
+    };
+    let mark_of = |k: usize| marks[k];
     let word = |j: isize| -> &str {
         if j < 0 {
             "<s>"
@@ -276,107 +337,75 @@ pub fn article_features(
         };
         let ii = i as isize;
         let w = word(ii);
-        sink.add(1, "bias");
-        sink.add(2, w);
-        sink.add(3, word(ii - 1));
-        sink.add(4, word(ii + 1));
-        sink.add(5, word(ii - 2));
-        sink.add(6, word(ii + 2));
-        sink.add2(7, word(ii - 1), w);
-        sink.add2(8, w, word(ii + 1));
-        let suffix = &w[w.char_indices().rev().nth(2).map_or(0, |(k, _)| k)..];
-        sink.add(9, suffix);
-        sink.add(10, info.shape[i]);
-        sink.add2(
-            11,
-            info.shape[i],
-            if i > 0 { info.shape[i - 1] } else { "<s>" },
-        );
-        sink.add2(
-            12,
-            info.shape[i],
-            if i + 1 < n { info.shape[i + 1] } else { "</s>" },
-        );
+        let wi = words.at(ii);
+        let prev = words.at(ii - 1);
+        sink.push(tab.t1);
+        sink.push(wi.h[W2]);
+        sink.push(prev.h[W3]);
+        sink.push(words.at(ii + 1).h[W4]);
+        sink.push(words.at(ii - 2).h[W5]);
+        sink.push(words.at(ii + 2).h[W6]);
+        sink.add_after(prev.h[P7], w);
+        sink.add_after(wi.h[P8], word(ii + 1));
+        sink.push(wi.h[W9]);
+        let sh = shape_ix[i];
+        sink.push(tab.t10[sh]);
+        sink.push(tab.t11[sh * 8 + shape_prev(i)]);
+        sink.push(tab.t12[sh * 8 + shape_next(i)]);
         if info.cue[i] {
             sink.add(13, "cue");
-            sink.add(14, stem(w));
+            sink.push(wi.h[W14]);
         }
-        let q = if info.inside_quote[i] { "in" } else { "out" };
-        sink.add(15, q);
+        let q_ix = usize::from(!info.inside_quote[i]);
+        sink.push(tab.t15[q_ix]);
         if i > 0 {
-            sink.add2(
-                16,
-                q,
-                if info.inside_quote[i - 1] {
-                    "in"
-                } else {
-                    "out"
-                },
-            );
+            sink.push(tab.t16[q_ix * 2 + usize::from(!info.inside_quote[i - 1])]);
         }
         let pos = pos_bucket(info.pos_in_sentence[i] as usize);
         let remaining = info.sentence_len[i].saturating_sub(info.pos_in_sentence[i] + 1) as usize;
-        sink.add(17, pos);
-        sink.add(18, pos_bucket(remaining));
+        sink.push(tab.t17[pos_ix(info.pos_in_sentence[i] as usize)]);
+        sink.push(tab.t18[pos_ix(remaining)]);
         if info.para_start[i] {
             sink.add(19, "para");
         }
         let s = info.sentence[i] as usize;
-        sink.add2(
-            20,
-            if sent_has_quote[s] { "q" } else { "-" },
-            if sent_has_cue[s] { "c" } else { "-" },
-        );
-        let before = last_cue[i].map(|c| bucket_dist(c as isize - ii));
-        let after = next_cue[i].map(|c| bucket_dist(c as isize - ii));
-        let b = before.unwrap_or("none");
-        let a = after.unwrap_or("none");
-        sink.add(21, b);
-        sink.add(22, a);
-        sink.add2(23, b, q);
-        sink.add2(24, a, q);
-        sink.add2(25, b, a);
+        sink.push(tab.t20[usize::from(!sent_has_quote[s]) * 2 + usize::from(!sent_has_cue[s])]);
+        let b_ix = last_cue[i].map_or(DIST_NONE, |c| dist_ix(c as isize - ii));
+        let a_ix = next_cue[i].map_or(DIST_NONE, |c| dist_ix(c as isize - ii));
+        let a = DIST[a_ix];
+        sink.push(tab.t21[b_ix]);
+        sink.push(tab.t22[a_ix]);
+        sink.push(tab.t23[b_ix * 2 + q_ix]);
+        sink.push(tab.t24[a_ix * 2 + q_ix]);
+        sink.push(tab.t25[b_ix * 12 + a_ix]);
         if let Some(c) = last_cue[i] {
-            sink.add2(26, stem(&info.lower[c]), pos_bucket(i - c));
+            sink.add_after(words.at(c as isize).h[P26], pos_bucket(i - c));
         }
         if let Some(c) = next_cue[i] {
-            sink.add2(27, stem(&info.lower[c]), pos_bucket(c - i));
+            sink.add_after(words.at(c as isize).h[P27], pos_bucket(c - i));
         }
-        if PRONOUNS.contains(&w) {
+        if wi.pronoun {
             sink.add(28, "pron");
         }
-        sink.add2(29, w, q);
-        sink.add2(30, word(ii - 1), q);
+        sink.push(wi.h[F29 + q_ix]);
+        sink.push(prev.h[F30 + q_ix]);
         if i + 1 < n && info.cue[i + 1] {
             sink.add2(31, "next-cue", info.shape[i]);
         }
         if i > 0 && info.cue[i - 1] {
-            sink.add2(32, "prev-cue", w);
+            sink.push(wi.h[W32]);
         }
         // Punctuation between the token and its nearest cues: content is
         // usually set off by a comma, colon or quotation mark.
-        let punct_between = |from: usize, to: usize| -> &'static str {
-            let (lo, hi) = if from < to { (from, to) } else { (to, from) };
-            let mut mark = "none";
-            for k in lo + 1..hi {
-                match &*info.lower[k] {
-                    "," => mark = ",",
-                    ":" => return ":",
-                    "\u{201c}" | "\u{201d}" | "\"" => return "q",
-                    "." | "?" | "!" => return ".",
-                    _ => {}
-                }
-            }
-            mark
-        };
+        let punct_between = |from: usize, to: usize| PUNCT[punct.between(from, to)];
         if let Some(c) = last_cue[i] {
-            sink.add2(33, "after", punct_between(c, i));
+            sink.push(tab.t33[punct.between(c, i)]);
             if c + 1 < n && info.lower[c + 1] == "that" {
                 sink.add2(34, "that-after-cue", pos_bucket(i - c));
             }
         }
         if let Some(c) = next_cue[i] {
-            sink.add2(35, "before", punct_between(i, c));
+            sink.push(tab.t35[punct.between(i, c)]);
         }
         let prev_punct = if i > 0 && info.shape[i - 1] == "." {
             word(ii - 1)
@@ -384,57 +413,50 @@ pub fn article_features(
             "w"
         };
         sink.add2(36, prev_punct, info.shape[i]);
-        sink.add3(37, word(ii - 1), w, word(ii + 1));
-        sink.add2(38, w, pos);
-        let next_shape = if i + 1 < n { info.shape[i + 1] } else { "</s>" };
-        let prev_shape = if i > 0 { info.shape[i - 1] } else { "<s>" };
-        sink.add3(39, prev_shape, info.shape[i], next_shape);
-        sink.add2(40, b, info.shape[i]);
+        sink.add_after2(prev.h[P37], w, word(ii + 1));
+        sink.add_after(wi.h[P38], pos);
+        sink.push(tab.t39[(shape_prev(i) * 6 + sh) * 8 + shape_next(i)]);
+        sink.push(tab.t40[b_ix * 6 + sh]);
         // Words three away.
-        sink.add(41, word(ii - 3));
-        sink.add(42, word(ii + 3));
+        sink.push(words.at(ii - 3).h[W41]);
+        sink.push(words.at(ii + 3).h[W42]);
         // The nearest cues themselves: stem with the punctuation between,
         // the word after the cue ("that", "to", ...) and the word before it
         // (the speaker's last word), with the distance.
         if let Some(c) = last_cue[i] {
-            sink.add3(49, stem(&info.lower[c]), "a", punct_between(c, i));
+            sink.add_after(words.at(c as isize).h[P49A], punct_between(c, i));
             sink.add2(50, word(c as isize + 1), pos_bucket(i - c));
             sink.add2(75, word(c as isize - 1), pos_bucket(i - c));
         }
         if let Some(c) = next_cue[i] {
-            sink.add3(51, stem(&info.lower[c]), "b", punct_between(i, c));
+            sink.add_after(words.at(c as isize).h[P51B], punct_between(i, c));
             sink.add2(73, word(c as isize - 1), pos_bucket(c - i));
-            sink.add2(74, info.shape[c.saturating_sub(1)], pos_bucket(c - i));
+            sink.push(tab.t74[shape_ix[c.saturating_sub(1)] * 8 + pos_ix(c - i)]);
         }
         // After "according to" in the sentence (the source follows).
         if let Some(t) = after_according[i] {
             sink.add2(52, "acc", pos_bucket(i - t));
             sink.add2(53, "acc-shape", info.shape[i]);
         }
-        if is_title(w) {
+        if wi.title {
             sink.add(56, "title");
             sink.add2(57, "title", a);
         }
         // The nearest punctuation marks either side (clause edges), and the
         // number of cues in the sentence, with the cue distances.
-        let pm = prev_mark[i].map_or(("none", "-"), |k| (&*info.lower[k], pos_bucket(i - k)));
-        let nm = next_mark[i].map_or(("none", "-"), |k| (&*info.lower[k], pos_bucket(k - i)));
-        sink.add2(65, pm.0, pm.1);
-        sink.add2(66, nm.0, nm.1);
-        sink.add2(67, pm.0, nm.0);
-        sink.add4(68, pm.0, nm.0, a, b);
-        let nc = match sent_cues[s] {
-            0 => "0",
-            1 => "1",
-            2 => "2",
-            _ => "3+",
-        };
-        sink.add3(69, nc, a, b);
+        // (`-`, the last entry of POS, when there is no mark.)
+        let pm = prev_mark[i].map_or((MARK_NONE, 7), |k| (mark_of(k), pos_ix(i - k)));
+        let nm = next_mark[i].map_or((MARK_NONE, 7), |k| (mark_of(k), pos_ix(k - i)));
+        sink.push(tab.t65[pm.0 * 8 + pm.1]);
+        sink.push(tab.t66[nm.0 * 8 + nm.1]);
+        sink.push(tab.t67[pm.0 * 13 + nm.0]);
+        sink.push(tab.t68[((pm.0 * 13 + nm.0) * 12 + a_ix) * 12 + b_ix]);
+        let nc = (sent_cues[s] as usize).min(3);
+        sink.push(tab.t69[(nc * 12 + a_ix) * 12 + b_ix]);
         // A skip bigram, a prefix, the word after punctuation.
-        sink.add2(70, word(ii - 1), word(ii + 1));
-        let prefix = &w[..w.char_indices().nth(3).map_or(w.len(), |(k, _)| k)];
-        sink.add(71, prefix);
-        sink.add2(72, w, prev_punct);
+        sink.add_after(prev.h[P70], word(ii + 1));
+        sink.push(wi.h[W71]);
+        sink.add_after(wi.h[P72], prev_punct);
         offsets.push(ids.len() as u32);
     }
     ArticleFeatures { ids, offsets }
@@ -474,6 +496,33 @@ mod tests {
             !info.inside_quote[at("closed")],
             "a paragraph break ends the quote"
         );
+    }
+
+    #[test]
+    fn the_mark_between_two_tokens_is_the_scan_s() {
+        let text = "a , b : c \u{201c} d , e . f ! g , h";
+        let lower: Vec<std::borrow::Cow<'_, str>> = text.split(' ').map(Into::into).collect();
+        let index = PunctIndex::new(&lower);
+        // The scan the index replaces.
+        let scan = |from: usize, to: usize| -> &'static str {
+            let (lo, hi) = if from < to { (from, to) } else { (to, from) };
+            let mut mark = "none";
+            for w in lower.iter().take(hi).skip(lo + 1) {
+                match &**w {
+                    "," => mark = ",",
+                    ":" => return ":",
+                    "\u{201c}" | "\u{201d}" | "\"" => return "q",
+                    "." | "?" | "!" => return ".",
+                    _ => {}
+                }
+            }
+            mark
+        };
+        for a in 0..lower.len() {
+            for b in 0..lower.len() {
+                assert_eq!(PUNCT[index.between(a, b)], scan(a, b), "{a} {b}");
+            }
+        }
     }
 
     #[test]

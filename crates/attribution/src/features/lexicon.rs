@@ -6,8 +6,9 @@
 //! sourcing crate's rule-based speech-cue lexicon is a separate, editable
 //! list.)
 
-use std::collections::HashSet;
 use std::sync::OnceLock;
+
+use super::hashing::WordSet;
 
 /// Stems of reporting, cognition and stance words: the usual cues.
 const CUE_STEMS: &[&str] = &[
@@ -486,13 +487,13 @@ pub(crate) fn is_cue_word(lower: &str) -> bool {
             .any(|k| stems.contains(&s[..k]))
 }
 
-fn cue_stems() -> &'static HashSet<&'static str> {
-    static SET: OnceLock<HashSet<&'static str>> = OnceLock::new();
+fn cue_stems() -> &'static WordSet<&'static str> {
+    static SET: OnceLock<WordSet<&'static str>> = OnceLock::new();
     SET.get_or_init(|| CUE_STEMS.iter().copied().collect())
 }
 
 pub(crate) fn is_title(w: &str) -> bool {
-    static SET: OnceLock<HashSet<&'static str>> = OnceLock::new();
+    static SET: OnceLock<WordSet<&'static str>> = OnceLock::new();
     SET.get_or_init(|| TITLES.iter().copied().collect())
         .contains(w)
 }

@@ -10,15 +10,25 @@
 //! marks either side, quotation-mark state (inside a quote, opening/closing
 //! mark), sentence and paragraph position, and combinations of these. They are
 //! computed once per article.
+//!
+//! For speed, without changing a bucket: templates over small fixed sets of
+//! values (shapes, distance buckets, marks, tags) read their hashes from
+//! tables built once per process (`tables`), and the hashes that start with
+//! a word are computed once per distinct word (`words`, with a per-thread
+//! cache across articles); a chain of strings is hashed step by step either
+//! way, so every bucket is the one the plain string hashing gives.
 
 mod base;
 mod hashing;
 mod lexicon;
 mod stacked;
+mod tables;
+mod words;
 
 pub use base::{article_features, sentence_of_tokens};
 pub use hashing::ArticleFeatures;
 pub use lexicon::LEARNED_CUES;
+pub(crate) use stacked::stacked_extra;
 pub use stacked::stacked_features;
 
 /// Bumped whenever a template changes, so old weights are refused.

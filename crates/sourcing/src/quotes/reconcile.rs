@@ -164,7 +164,7 @@ pub fn reconcile_in(
 }
 
 /// The `quote`, `speaker` and `cue` layers for `attrs` (ids "q1", "q2", ...
-/// in order), following the conventions of [`crate::layers`].
+/// in order), following the conventions of [`unspin_document::layers`].
 pub fn attribution_spans(
     doc: &Document,
     attrs: &[Attribution],
