@@ -7,7 +7,8 @@ fn predicts_attribution_lines_in_code_points() -> TestResult {
     let tmp = tempfile::tempdir()?;
     // A headline, then a quote with curly marks and an accented speaker:
     // offsets must count code points, not bytes.
-    let text = "Headline \u{e9}t\u{e9}\n\n\u{201c}We will win,\u{201d} said Jos\u{e9} Mart\u{ed}nez.\n";
+    let text =
+        "Headline \u{e9}t\u{e9}\n\n\u{201c}We will win,\u{201d} said Jos\u{e9} Mart\u{ed}nez.\n";
     fs::write(tmp.path().join("a1.txt"), text)?;
     fs::write(tmp.path().join("notes.md"), "ignored")?;
     // The neural tagger (default) and the linear one (--tier fast).
@@ -56,8 +57,7 @@ fn predicts_attribution_lines_in_code_points() -> TestResult {
 #[test]
 fn bad_folders_and_prediction_lines_are_clear_errors() -> TestResult {
     let tmp = tempfile::tempdir()?;
-    unspin(&["predict", "--task", "attribution", s(tmp.path())])
-        .assert_error(1, "no .txt files");
+    unspin(&["predict", "--task", "attribution", s(tmp.path())]).assert_error(1, "no .txt files");
     let pred = tmp.path().join("pred.txt");
     fs::write(&pred, "a\t1\t2\n")?;
     unspin_eval("attribution", &pred, tmp.path(), &[]).assert_error(1, "line 1");

@@ -96,8 +96,7 @@ fn malformed_lines_are_reported_with_their_line_number() -> TestResult {
         write_gold_and_pred(tmp.path(), GOLD, "1\tDoubt\t0\t10\n\n1\tDoubt\t35\t25\n")?;
     unspin_eval("tc", &pred, &gold, &[])
         .assert_error(1, "pred.txt\": line 3: start 35 is after end 25");
-    let (gold, pred) =
-        write_gold_and_pred(tmp.path(), "1\tDoubt\t0\t10\n1\tSlogans\t20\n", PRED)?;
+    let (gold, pred) = write_gold_and_pred(tmp.path(), "1\tDoubt\t0\t10\n1\tSlogans\t20\n", PRED)?;
     unspin_eval("tc", &pred, &gold, &[])
         .assert_error(1, "gold.labels\": line 2: expected 4 tab-separated fields");
     unspin_eval("tc", &tmp.path().join("nope.txt"), &gold, &[]).assert_error(1, "no such file");

@@ -37,8 +37,7 @@ fn tc_gives_one_line_per_input_line_in_order() -> TestResult {
         .flat_map(|c| c.2.iter().map(|l| l.0))
         .collect();
     for (i, o) in input.iter().zip(&output) {
-        let (fi, fo): (Vec<&str>, Vec<&str>) =
-            (i.split('\t').collect(), o.split('\t').collect());
+        let (fi, fo): (Vec<&str>, Vec<&str>) = (i.split('\t').collect(), o.split('\t').collect());
         assert_eq!(fo.len(), 4, "{o:?}");
         assert_eq!(
             (fo[0], fo[2], fo[3]),

@@ -4,10 +4,10 @@
 //! `cargo run --release -p unspin-sourcing --example dump_layers -- DIR MODEL > out.txt`.
 use std::fmt::Write as _;
 
+use unspin_document::layers;
 use unspin_document::Document;
 use unspin_pipeline::Stage;
 use unspin_sourcing::attribution::AttributionModel;
-use unspin_document::layers;
 use unspin_sourcing::{claims, entities, hedges, quotes, SourcingStage};
 
 fn main() {

@@ -3,10 +3,10 @@
 //! never panic, never fail, and every span must lie on character boundaries.
 
 use proptest::prelude::*;
+use unspin_document::layers;
 use unspin_document::Document;
 use unspin_pipeline::Stage;
 use unspin_segment::SentenceStage;
-use unspin_document::layers;
 use unspin_sourcing::SourcingStage;
 
 fn run(text: &str) -> Document {

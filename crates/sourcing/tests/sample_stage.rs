@@ -1,11 +1,11 @@
 //! The whole sourcing stage (trained tagger + rules) on the sample article,
 //! read as `unspin analyze` reads it: the layers a user sees.
 
+use unspin_document::layers;
 use unspin_document::{layers as doc_layers, Document};
 use unspin_pipeline::Stage;
 use unspin_readers::{read_markdown_path, ReadOptions};
 use unspin_segment::SentenceStage;
-use unspin_document::layers;
 use unspin_sourcing::SourcingStage;
 use unspin_testkit::workspace_root;
 use unspin_writers::summarize_sourcing as summarize;
