@@ -171,18 +171,8 @@ pub fn eval(pred: &Path, gold: &Path, json: bool) -> anyhow::Result<Outcome> {
 
 /// Reads a PolNeAR split as training articles.
 pub fn training_articles(dir: &Path) -> anyhow::Result<Vec<TrainingArticle>> {
-    let corpus = read_attribution_corpus(dir)
-        .with_context(|| format!("cannot read the attribution corpus \"{}\"", dir.display()))?;
-    Ok(corpus
-        .into_iter()
-        .map(|a| {
-            TrainingArticle::from_char_ranges(
-                a.document.id.clone(),
-                a.document.text(),
-                a.role_pieces(),
-            )
-        })
-        .collect())
+    unspin_sourcing::attribution::read_training_articles(dir)
+        .with_context(|| format!("cannot read the attribution corpus \"{}\"", dir.display()))
 }
 
 /// The PolNeAR `data` folder under `root` (`root` itself, `root/data`).

@@ -6,17 +6,7 @@
 use unspin_attribution::{evaluate, train, TrainConfig, TrainingArticle};
 
 fn load(dir: &str) -> Vec<TrainingArticle> {
-    unspin_readers::read_attribution_corpus(dir)
-        .expect("reads")
-        .into_iter()
-        .map(|a| {
-            TrainingArticle::from_char_ranges(
-                a.document.id.clone(),
-                a.document.text(),
-                a.role_pieces(),
-            )
-        })
-        .collect()
+    unspin_attribution::read_training_articles(dir).expect("reads")
 }
 
 fn main() {

@@ -146,17 +146,7 @@ fn train_to(out: &str) {
         return;
     };
     let articles: Vec<unspin_attribution::TrainingArticle> =
-        unspin_readers::read_attribution_corpus(&base)
-            .expect("reads PolNeAR train")
-            .into_iter()
-            .map(|a| {
-                unspin_attribution::TrainingArticle::from_char_ranges(
-                    a.document.id.clone(),
-                    a.document.text(),
-                    a.role_pieces(),
-                )
-            })
-            .collect();
+        unspin_attribution::read_training_articles(&base).expect("reads PolNeAR train");
     let (model, _) = unspin_attribution::train(&articles, &Default::default());
     std::fs::write(out, model.to_bytes()).expect("writes the model");
 }

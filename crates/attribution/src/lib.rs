@@ -36,6 +36,7 @@
 //! ```
 #![deny(missing_docs)]
 
+mod corpus;
 mod decode;
 pub mod features;
 mod model;
@@ -44,6 +45,7 @@ mod tags;
 mod train;
 mod types;
 
+pub use corpus::read_training_articles;
 pub use features::{article_features, ArticleFeatures, FEATURE_VERSION};
 pub use model::{AttributionModel, LinearTagger, ModelError, Tagging, Weights};
 pub use tagger::{attributions_from_emissions, attributions_from_tags, AttributionTagger};

@@ -16,19 +16,7 @@ fn model_dir() -> PathBuf {
 
 fn articles(split: &str) -> Option<Vec<TrainingArticle>> {
     let dir = shared_dir(format!("data/quotes/polnear/data/{split}"))?;
-    let corpus = unspin_readers::read_attribution_corpus(dir).expect("PolNeAR reads");
-    Some(
-        corpus
-            .into_iter()
-            .map(|a| {
-                TrainingArticle::from_char_ranges(
-                    a.document.id.clone(),
-                    a.document.text(),
-                    a.role_pieces(),
-                )
-            })
-            .collect(),
-    )
+    Some(unspin_attribution::read_training_articles(dir).expect("PolNeAR reads"))
 }
 
 fn recorded() -> serde_json::Value {

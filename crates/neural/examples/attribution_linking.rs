@@ -24,17 +24,7 @@ use unspin_segment::SentenceStage;
 use unspin_sourcing::SourcingStage;
 
 fn load(dir: &std::path::Path) -> Vec<TrainingArticle> {
-    unspin_readers::read_attribution_corpus(dir)
-        .expect("reads")
-        .into_iter()
-        .map(|a| {
-            TrainingArticle::from_char_ranges(
-                a.document.id.clone(),
-                a.document.text(),
-                a.role_pieces(),
-            )
-        })
-        .collect()
+    unspin_attribution::read_training_articles(dir).expect("reads")
 }
 
 fn overlap(a: &Range<usize>, b: &Range<usize>) -> usize {

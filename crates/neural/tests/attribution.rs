@@ -9,7 +9,7 @@ use unspin_neural::attribution::NeuralAttribution;
 use unspin_neural::encoder::Precision;
 use unspin_neural::NeuralError;
 use unspin_pipeline::Stage;
-use unspin_readers::{read_attribution_corpus, read_markdown_path, ReadOptions};
+use unspin_readers::{read_markdown_path, ReadOptions};
 use unspin_segment::SentenceStage;
 use unspin_sourcing::SourcingStage;
 use unspin_testkit::{shared_dir, workspace_root};
@@ -119,17 +119,7 @@ fn polnear_dev_scores_are_the_recorded_ones() {
         .unwrap(),
     )
     .unwrap();
-    let dev: Vec<TrainingArticle> = read_attribution_corpus(dir)
-        .unwrap()
-        .into_iter()
-        .map(|a| {
-            TrainingArticle::from_char_ranges(
-                a.document.id.clone(),
-                a.document.text(),
-                a.role_pieces(),
-            )
-        })
-        .collect();
+    let dev: Vec<TrainingArticle> = unspin_attribution::read_training_articles(dir).unwrap();
     let score = evaluate_with(&dev, |a| tagger().attributions(&a.text));
     let recorded = metrics["dev_tagger"]["attribution"]["f1"].as_f64().unwrap();
     assert!(
