@@ -43,6 +43,9 @@ Examples:
     unspin train --task neural --data ../shared/data/ptc/train --checkpoint training/out-s7
   Open the web page (and the HTTP API) on http://127.0.0.1:8080/:
     unspin serve
+  Analyse a collection into a corpus file, then compare outlets:
+    unspin corpus add news.db articles/ crawl.warc.gz
+    unspin corpus stats news.db --by outlet
 
 Exit status: 0 on success, 1 when anything failed (in a batch, after all other inputs \
 were processed), 2 for command-line errors.";
@@ -79,6 +82,9 @@ enum Command {
     Train(cmd::train::Args),
     /// Serve the web page and the HTTP API (POST /api/analyze) on 127.0.0.1.
     Serve(cmd::serve::Args),
+    /// Analyse collections into a corpus file (SQLite) and ask it questions: statistics per
+    /// outlet, author or month, full-text search, exports.
+    Corpus(cmd::corpus::Args),
 }
 
 fn main() -> ExitCode {
@@ -99,6 +105,7 @@ fn main() -> ExitCode {
         Command::Extract(args) => cmd::extract::run(&args, &ctx),
         Command::Train(args) => cmd::train::run(&args, &ctx),
         Command::Serve(args) => cmd::serve::run(&args, &ctx),
+        Command::Corpus(args) => cmd::corpus::run(&args, &ctx),
     };
     match result {
         Ok(cmd::Outcome::Success) => ExitCode::SUCCESS,

@@ -27,6 +27,12 @@ article is extracted), WARC (every HTML response record, streamed) or JSON Lines
 {\"id\", \"text\"|\"markdown\"|\"html\", \"url\"?} object per line, streamed). --max-bytes \
 limits a single document (or one WARC record or JSON line).
 
+URLs (http:// or https://) are fetched and read like a saved page: the final URL after redirects \
+becomes metadata.url. unspin sends --user-agent, honours each site's robots.txt (read once per \
+host; --ignore-robots to override), waits --rate-limit seconds between requests to one host, \
+gives up on a page after --fetch-timeout seconds, retries busy servers (429, 503; Retry-After \
+honoured) and refuses pages over --max-bytes. Nothing is fetched unless a URL is given.
+
 Output goes to standard output unless --output-dir is given:
   json  one pretty-printed JSON document for a single document; JSON Lines (one compact JSON \
 document per line, in input order) for several, and always for WARC and JSON Lines input. Offsets are Unicode code points, and every span \
@@ -43,13 +49,15 @@ Examples:
   cat article.txt | unspin analyze - --format ptc
   zcat pages.jsonl.gz | unspin analyze - --input jsonl > results.jsonl
   unspin analyze CC-MAIN-20240101-00000.warc.gz > results.jsonl
+  unspin analyze https://example.org/2024/05/story.html --format html --output-dir reports/
   unspin analyze --format html --output-dir reports/ articles/";
 
 /// Arguments of `unspin analyze`.
 #[derive(Debug, clap::Args)]
 #[command(after_help = AFTER_HELP)]
 pub struct Args {
-    /// Files or directories to analyse (directories recursively); `-` reads standard input.
+    /// Files or directories to analyse (directories recursively), http:// or https:// URLs of
+    /// pages to fetch; `-` reads standard input.
     #[arg(required = true, value_name = "PATH")]
     paths: Vec<PathBuf>,
     /// Output format.

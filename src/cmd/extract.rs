@@ -22,20 +22,24 @@ and boilerplate (footers and header lines, which analysers skip). With --alignme
 alignment field maps the text back to the input: [text_start, source_start, len] runs in UTF-8 \
 bytes.
 
-Inputs are read as by analyze (same --input, --max-bytes and --lossy-utf8). A document that \
-cannot be read is reported on standard error as error: \"PATH\": reason, and the others are \
-still printed; the exit status is then 1.
+Inputs are read as by analyze (same --input, --max-bytes and --lossy-utf8), and http:// or \
+https:// URLs are fetched as by analyze (User-Agent, robots.txt, per-host rate limit, timeouts, \
+retries: see the Fetching URLs options); metadata.url is the page's final URL after redirects. A \
+document that cannot be read or fetched is reported on standard error as error: \"PATH\": \
+reason, and the others are still printed; the exit status is then 1.
 
 Examples:
   unspin extract examples/syria-ceasefire-opinion.md | jq .metadata
   unspin extract --input warc crawl.warc.gz > pages.jsonl
+  unspin extract https://example.org/story.html --rate-limit 5 | jq .metadata
   cat pages.jsonl | unspin extract - --input jsonl | jq -r .text";
 
 /// Arguments of `unspin extract`.
 #[derive(Debug, clap::Args)]
 #[command(after_help = AFTER_HELP)]
 pub struct Args {
-    /// Files or directories to read (directories recursively); `-` reads standard input.
+    /// Files or directories to read (directories recursively), http:// or https:// URLs of
+    /// pages to fetch; `-` reads standard input.
     #[arg(required = true, value_name = "PATH")]
     paths: Vec<PathBuf>,
     /// Also print the alignment from the text back to the input (UTF-8 byte runs).

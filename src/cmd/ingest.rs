@@ -1,15 +1,19 @@
-//! What `analyze` and `extract` share about reading inputs: the `--input`,
-//! `--max-bytes` and `--lossy-utf8` flags, expanding paths, and a producer
+//! What `analyze`, `extract` and `corpus add` share about reading inputs:
+//! the `--input`, `--max-bytes` and `--lossy-utf8` flags and the flags for
+//! fetching URLs, expanding paths (and `http(s)://` URLs), and a producer
 //! that streams the documents of every input in order, with bounded memory.
 
 use std::collections::HashSet;
+use std::fmt;
 use std::io;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Condvar, Mutex};
+use std::sync::{Condvar, Mutex, OnceLock};
 use std::time::Duration;
 
+use anyhow::Context as _;
 use unspin_document::Document;
+use unspin_fetch::{FetchError, FetchOptions, Fetcher, DEFAULT_USER_AGENT};
 use unspin_readers::{
     collect_inputs, open_path, open_reader, Documents, IngestOptions, InputFormat, ReadError,
     ReadOptions, DEFAULT_MAX_BYTES,
@@ -35,17 +39,174 @@ pub struct IngestArgs {
     /// (PTC articles are always read strictly, since their label offsets would drift).
     #[arg(long)]
     pub lossy_utf8: bool,
+    /// User-Agent sent when fetching URLs. Its first word (before the `/`) is the name
+    /// looked up in robots.txt; name yourself or your project when crawling for research.
+    #[arg(long, value_name = "STRING", default_value = DEFAULT_USER_AGENT, help_heading = "Fetching URLs")]
+    pub user_agent: String,
+    /// Longest wait for one URL, in seconds: connecting, the answer and the whole page.
+    #[arg(long, value_name = "SECONDS", default_value = "30", value_parser = parse_seconds, help_heading = "Fetching URLs")]
+    pub fetch_timeout: Duration,
+    /// Least time between two requests to the same host, in seconds (a longer robots.txt
+    /// Crawl-delay wins; 0 for none).
+    #[arg(long, value_name = "SECONDS", default_value = "1", value_parser = parse_seconds, help_heading = "Fetching URLs")]
+    pub rate_limit: Duration,
+    /// Retries after a transient failure (HTTP 429, 502, 503, 504, a timeout, a refused
+    /// connection), waiting 1, 2, 4… s or what the server's Retry-After asks (up to 60 s).
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = 3,
+        help_heading = "Fetching URLs"
+    )]
+    pub retries: u32,
+    /// Fetch pages that the site's robots.txt disallows. By default robots.txt is read once
+    /// per host and honoured: a disallowed URL is reported as an error and skipped.
+    #[arg(long, help_heading = "Fetching URLs")]
+    pub ignore_robots: bool,
 }
 
 impl IngestArgs {
-    /// The readers' options.
-    pub fn options(&self) -> IngestOptions {
-        IngestOptions::with_read(ReadOptions {
+    /// The options for reading sources: the readers' options, and the
+    /// fetcher's for URLs.
+    pub fn options(&self) -> SourceOptions {
+        let read = IngestOptions::with_read(ReadOptions {
             lossy_utf8: self.lossy_utf8,
             max_bytes: self.max_bytes,
             ..ReadOptions::default()
-        })
+        });
+        let mut fetch = FetchOptions::default();
+        fetch.user_agent = self.user_agent.clone();
+        fetch.timeout = self.fetch_timeout;
+        fetch.connect_timeout = self.fetch_timeout.min(fetch.connect_timeout);
+        fetch.per_host_interval = self.rate_limit;
+        fetch.retries = self.retries;
+        fetch.respect_robots = !self.ignore_robots;
+        fetch.max_bytes = self.max_bytes;
+        SourceOptions::new(read, fetch)
     }
+}
+
+/// How sources are read: the readers' options, and for URLs a fetcher
+/// that is built on first use (nothing is set up, let alone fetched,
+/// unless a URL is given) and shared by every URL of the run, so that the
+/// per-host rate limit and the robots.txt cache hold across them.
+pub struct SourceOptions {
+    /// The readers' options.
+    pub read: IngestOptions,
+    fetch: FetchOptions,
+    fetcher: OnceLock<Result<Fetcher, FetchError>>,
+}
+
+impl SourceOptions {
+    /// Options with these readers' and fetcher's settings.
+    pub fn new(read: IngestOptions, fetch: FetchOptions) -> SourceOptions {
+        SourceOptions {
+            read,
+            fetch,
+            fetcher: OnceLock::new(),
+        }
+    }
+
+    /// The fetcher, built on first use.
+    ///
+    /// # Errors
+    /// When the HTTP client cannot be set up.
+    pub fn fetcher(&self) -> Result<&Fetcher, FetchError> {
+        match self
+            .fetcher
+            .get_or_init(|| Fetcher::new(self.fetch.clone()))
+        {
+            Ok(f) => Ok(f),
+            Err(e) => Err(e.clone()),
+        }
+    }
+}
+
+impl fmt::Debug for SourceOptions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SourceOptions")
+            .field("read", &self.read)
+            .field("fetch", &self.fetch)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Why an input gave no document: it could not be read, or (a URL) not
+/// fetched.
+#[derive(Debug)]
+pub enum InputError {
+    /// A reader's error.
+    Read(ReadError),
+    /// A fetch error.
+    Fetch(FetchError),
+}
+
+impl fmt::Display for InputError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            InputError::Read(e) => e.fmt(f),
+            InputError::Fetch(e) => e.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for InputError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            InputError::Read(e) => e.source(),
+            InputError::Fetch(e) => e.source(),
+        }
+    }
+}
+
+impl From<ReadError> for InputError {
+    fn from(e: ReadError) -> InputError {
+        InputError::Read(e)
+    }
+}
+
+impl From<FetchError> for InputError {
+    fn from(e: FetchError) -> InputError {
+        InputError::Fetch(e)
+    }
+}
+
+/// Seconds (a decimal number) as a duration.
+fn parse_seconds(s: &str) -> Result<Duration, String> {
+    let secs: f64 = s
+        .trim()
+        .parse()
+        .map_err(|_| format!("{s:?} is not a number of seconds"))?;
+    Duration::try_from_secs_f64(secs)
+        .map_err(|_| format!("{s:?} is not a number of seconds from 0 up"))
+}
+
+/// True when a command-line input is a web address to fetch.
+pub fn is_url(input: &str) -> bool {
+    let lower = input.get(..8).unwrap_or(input).to_ascii_lowercase();
+    lower.starts_with("http://") || lower.starts_with("https://")
+}
+
+/// Reads a list of URLs, one a line (blank lines and lines starting with
+/// `#` are skipped), into sources for [`produce`]. A line that is not a
+/// valid http(s) URL is kept: fetching it reports the problem, and the
+/// others go on.
+///
+/// # Errors
+/// When the file cannot be read.
+pub fn url_sources(file: impl AsRef<Path>) -> anyhow::Result<Vec<Source>> {
+    let file = file.as_ref();
+    let text = std::fs::read_to_string(file)
+        .with_context(|| format!("cannot read the URL list \"{}\"", file.display()))?;
+    Ok(parse_url_list(&text))
+}
+
+fn parse_url_list(text: &str) -> Vec<Source> {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(|l| Source::Url(l.to_string()))
+        .collect()
 }
 
 fn parse_format(s: &str) -> Result<InputFormat, String> {
@@ -59,6 +220,8 @@ pub enum Source {
     Stdin,
     /// A file.
     File(PathBuf),
+    /// A web page to fetch (`http://` or `https://`).
+    Url(String),
 }
 
 impl Source {
@@ -67,6 +230,7 @@ impl Source {
         match self {
             Source::Stdin => "<stdin>".to_string(),
             Source::File(p) => p.display().to_string(),
+            Source::Url(u) => u.clone(),
         }
     }
 
@@ -87,18 +251,74 @@ impl Source {
                     stem.to_string()
                 }
             }
+            Source::Url(u) => url_stem(u),
         }
     }
 
-    /// Opens the source for reading its documents.
-    pub fn open(
-        &self,
-        format: InputFormat,
-        options: &IngestOptions,
-    ) -> Result<Documents, ReadError> {
+    /// Opens the source for reading its documents; a URL is fetched now.
+    pub fn open(&self, format: InputFormat, options: &SourceOptions) -> Result<Opened, InputError> {
         match self {
-            Source::Stdin => open_reader("<stdin>", io::stdin(), format, options),
-            Source::File(p) => open_path(p, format, options),
+            Source::Stdin => Ok(Opened::Read(open_reader(
+                "<stdin>",
+                io::stdin(),
+                format,
+                &options.read,
+            )?)),
+            Source::File(p) => Ok(Opened::Read(open_path(p, format, &options.read)?)),
+            Source::Url(u) => {
+                let page = options.fetcher()?.fetch(u)?;
+                tracing::debug!(url = %u, final_url = %page.final_url, redirects = ?page.redirects, status = page.status, encoding = page.encoding, "fetched");
+                let read_as = page.format(format);
+                let doc = page.into_document(format, &options.read);
+                Ok(Opened::Fetched(read_as, Some(Box::new(doc))))
+            }
+        }
+    }
+}
+
+/// A base name for a URL: its last path segment without extension, else
+/// its host.
+fn url_stem(url: &str) -> String {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let rest = rest.split(['?', '#']).next().unwrap_or_default();
+    let (host, path) = rest.split_once('/').unwrap_or((rest, ""));
+    let last = path.rsplit('/').find(|s| !s.is_empty()).unwrap_or_default();
+    let stem = last.rsplit_once('.').map_or(last, |(s, _)| s);
+    if !stem.is_empty() {
+        stem.to_string()
+    } else if !host.is_empty() {
+        host.to_string()
+    } else {
+        "page".to_string()
+    }
+}
+
+/// The documents of an opened source.
+#[derive(Debug)]
+pub enum Opened {
+    /// A file or standard input, read as it is iterated.
+    Read(Documents),
+    /// A fetched page, already read (as the format given).
+    Fetched(InputFormat, Option<Box<Result<Document, ReadError>>>),
+}
+
+impl Opened {
+    /// The format the input is read as (never [`InputFormat::Auto`]).
+    pub fn format(&self) -> InputFormat {
+        match self {
+            Opened::Read(d) => d.format(),
+            Opened::Fetched(f, _) => *f,
+        }
+    }
+}
+
+impl Iterator for Opened {
+    type Item = Result<Document, ReadError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        match self {
+            Opened::Read(d) => d.next(),
+            Opened::Fetched(_, doc) => doc.take().map(|d| *d),
         }
     }
 }
@@ -113,6 +333,10 @@ pub fn expand(paths: &[PathBuf]) -> anyhow::Result<(Vec<Source>, Vec<String>)> {
     let mut errors = Vec::new();
     let mut stdin_seen = false;
     for path in paths {
+        if let Some(url) = path.to_str().filter(|p| is_url(p)) {
+            sources.push(Source::Url(url.to_string()));
+            continue;
+        }
         if path.as_os_str() == "-" {
             if stdin_seen {
                 return usage("`-` (standard input) can be given only once");
@@ -141,6 +365,7 @@ pub fn may_hold_several(source: &Source, format: InputFormat) -> bool {
     match format {
         InputFormat::Auto => match source {
             Source::Stdin => true,
+            Source::Url(_) => false,
             Source::File(p) => {
                 let name = p.to_string_lossy().to_ascii_lowercase();
                 [".warc", ".warc.gz", ".jsonl", ".jsonl.gz", ".ndjson", ".gz"]
@@ -162,8 +387,8 @@ pub struct Item {
     pub out_stem: String,
     /// The format the input was read as, once known.
     pub format: Option<InputFormat>,
-    /// The document, or why it could not be read.
-    pub doc: Result<Document, ReadError>,
+    /// The document, or why it could not be read (or fetched).
+    pub doc: Result<Document, InputError>,
 }
 
 /// Limits how far reading may run ahead of writing.
@@ -211,9 +436,9 @@ impl Window {
 /// number of items.
 pub fn produce(
     sources: &[Source],
-    mut first: Option<Result<Documents, ReadError>>,
+    mut first: Option<Result<Opened, InputError>>,
     format: InputFormat,
-    options: &IngestOptions,
+    options: &SourceOptions,
     window: &Window,
     stop: &AtomicBool,
     mut send: impl FnMut(Item) -> bool,
@@ -287,7 +512,7 @@ pub fn produce(
                 origin: origin.clone(),
                 out_stem: stem,
                 format: Some(read_as),
-                doc,
+                doc: doc.map_err(InputError::from),
             };
             seq += 1;
             if !send(item) {
@@ -319,5 +544,38 @@ mod tests {
         assert_eq!(Source::File("a/crawl.warc.gz".into()).stem(), "crawl");
         assert_eq!(Source::File("x.md".into()).stem(), "x");
         assert_eq!(Source::Stdin.stem(), "stdin");
+        assert_eq!(
+            Source::Url("https://a.org/n/story.html?x=1".into()).stem(),
+            "story"
+        );
+        assert_eq!(Source::Url("https://a.org/".into()).stem(), "a.org");
+        assert_eq!(Source::Url("http://a.org".into()).stem(), "a.org");
+    }
+
+    #[test]
+    fn urls_on_the_command_line_and_in_lists() {
+        assert!(is_url("https://a.org/x") && is_url("HTTP://a.org"));
+        assert!(!is_url("http.txt") && !is_url("-") && !is_url("ftp://a.org"));
+        let (sources, errors) = expand(&[
+            PathBuf::from("https://a.org/x"),
+            PathBuf::from("http://b.org/"),
+        ])
+        .unwrap();
+        assert!(errors.is_empty());
+        assert!(
+            matches!(&sources[..], [Source::Url(a), Source::Url(b)] if a == "https://a.org/x" && b == "http://b.org/")
+        );
+        let list =
+            parse_url_list("# news\n\nhttps://a.org/1\n  https://a.org/2  \n#https://skip\n");
+        let names: Vec<String> = list.iter().map(Source::name).collect();
+        assert_eq!(names, ["https://a.org/1", "https://a.org/2"]);
+        assert!(!may_hold_several(&list[0], InputFormat::Auto));
+    }
+
+    #[test]
+    fn seconds() {
+        assert_eq!(parse_seconds("1.5"), Ok(Duration::from_millis(1500)));
+        assert_eq!(parse_seconds("0"), Ok(Duration::ZERO));
+        assert!(parse_seconds("-1").is_err() && parse_seconds("x").is_err());
     }
 }

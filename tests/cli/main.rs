@@ -114,3 +114,13 @@ mod train;
 mod shared_corpus;
 
 mod attribution;
+
+mod fetch;
+
+mod corpus;
+
+mod corpus_kill;
+
+mod corpus_export;
+
+mod corpus_search;

@@ -160,6 +160,24 @@ impl Analyzer {
         Ok(())
     }
 
+    /// Analyses a document that was analysed before (read back from JSON or
+    /// a corpus): removes the layers analysis writes (`sentence`,
+    /// `technique` and the sourcing layers), keeps what the reader found
+    /// (title, paragraphs, block quotes, boilerplate, links), then runs
+    /// [`analyze`](Analyzer::analyze).
+    ///
+    /// # Errors
+    /// When a stage fails on this document.
+    pub fn reanalyze(&self, doc: &mut Document) -> Result<(), AnalysisError> {
+        for layer in [layers::SENTENCE, layers::TECHNIQUE]
+            .into_iter()
+            .chain(layers::SOURCING)
+        {
+            doc.remove_layer(layer);
+        }
+        self.analyze(doc)
+    }
+
     /// The tier this analyzer runs.
     pub fn tier(&self) -> Tier {
         self.tier

@@ -40,6 +40,7 @@ mod corpus;
 mod decode;
 pub mod features;
 mod model;
+mod table;
 mod tagger;
 mod tags;
 mod train;

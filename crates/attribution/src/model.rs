@@ -11,6 +11,7 @@ use unspin_segment::{sentences, tokenize, Token};
 
 use crate::decode;
 use crate::features::{self, article_features, ArticleFeatures, FEATURE_VERSION};
+use crate::table::{self, Rows16, Rows8, Sparse};
 use crate::tags::{viterbi, Tag, TAGS};
 use crate::types::{Attribution, PROVENANCE};
 
@@ -75,9 +76,10 @@ impl Weights {
 #[derive(Clone, Debug)]
 pub struct LinearTagger {
     bits: u32,
-    /// Every bucket's weights, padded to 8 bytes: one cache access per
-    /// feature at inference (a sparse index would cost two dependent ones).
-    dense: Vec<[i8; 8]>,
+    /// Every bucket's weights (one cache access per feature at inference),
+    /// spread out of `buckets` and `rows` on first use: a stacked model
+    /// reads its taggers' joint table instead.
+    table: Lazy<Rows8>,
     /// The bucket of each row, increasing.
     buckets: Vec<u32>,
     /// `buckets.len() × TAGS` int8 weights.
@@ -108,13 +110,9 @@ impl LinearTagger {
         scale: [f32; TAGS],
         transition: Vec<f32>,
     ) -> LinearTagger {
-        let mut dense = vec![[0i8; 8]; 1usize << bits];
-        for (r, &b) in buckets.iter().enumerate() {
-            dense[b as usize][..TAGS].copy_from_slice(&rows[r * TAGS..(r + 1) * TAGS]);
-        }
         LinearTagger {
             bits,
-            dense,
+            table: Lazy::default(),
             buckets,
             rows,
             scale,
@@ -233,60 +231,23 @@ impl LinearTagger {
         feats: &ArticleFeatures,
         more: Option<&ArticleFeatures>,
     ) -> Vec<f32> {
-        /// Tokens ahead whose weights are prefetched (the table is larger
-        /// than the cache; the accesses are random).
-        const AHEAD: usize = 4;
-        /// The most features whose int8 weights (|w| ≤ 128) sum within i16.
-        const MAX_I16_FEATURES: usize = i16::MAX as usize / 128;
-        let n = feats.len();
-        let empty = ArticleFeatures {
-            ids: Vec::new(),
-            offsets: vec![0; n + 1],
-        };
-        let more = more.unwrap_or(&empty);
-        let mut out = vec![0.0f32; n * TAGS];
-        for i in 0..n {
-            if i + AHEAD < n {
-                for &f in feats.token(i + AHEAD) {
-                    prefetch(&self.dense[f as usize]);
-                }
-                for &f in more.token(i + AHEAD) {
-                    prefetch(&self.dense[f as usize]);
-                }
-            }
-            let (ids, extra) = (feats.token(i), more.token(i));
-            let mut acc = [0i32; 8];
-            if ids.len() + extra.len() <= MAX_I16_FEATURES {
-                // Summed in 16 bits (twice the lanes per instruction): with
-                // at most 255 weights of magnitude at most 128 the sum
-                // cannot overflow, so it is the same integer.
-                let mut acc16 = [0i16; 8];
-                for list in [ids, extra] {
-                    for &f in list {
-                        let w = &self.dense[f as usize];
-                        for t in 0..8 {
-                            acc16[t] += w[t] as i16;
-                        }
-                    }
-                }
-                for t in 0..8 {
-                    acc[t] = i32::from(acc16[t]);
-                }
-            } else {
-                for list in [ids, extra] {
-                    for &f in list {
-                        let w = &self.dense[f as usize];
-                        for t in 0..8 {
-                            acc[t] += w[t] as i32;
-                        }
-                    }
-                }
-            }
-            for t in 0..TAGS {
-                out[i * TAGS + t] = acc[t] as f32 * self.scale[t];
-            }
+        let sums = table::sums8(self.table(), feats, more);
+        table::scaled(sums.into_iter(), &self.scale)
+    }
+
+    /// The kept rows.
+    fn sparse(&self) -> Sparse<'_> {
+        Sparse {
+            buckets: &self.buckets,
+            rows: &self.rows,
         }
-        out
+    }
+
+    /// Every bucket's weights, spread out on first use.
+    fn table(&self) -> &Rows8 {
+        self.table
+            .0
+            .get_or_init(|| table::rows8(self.bits, &self.sparse()))
     }
 
     /// The transition weights.
@@ -302,7 +263,24 @@ impl LinearTagger {
 pub struct AttributionModel {
     first: LinearTagger,
     second: Option<LinearTagger>,
+    /// Both taggers' weights per bucket, spread out on first use (stacked
+    /// models only; see `table`).
+    joint: Lazy<Rows16>,
     digest: String,
+}
+
+/// A table built on first use; `Debug` does not print it.
+#[derive(Clone, Default)]
+struct Lazy<T>(OnceLock<T>);
+
+impl<T> std::fmt::Debug for Lazy<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.0.get().is_some() {
+            "(table)"
+        } else {
+            "(not built)"
+        })
+    }
 }
 
 static EMBEDDED: &[u8] = include_bytes!("../../../models/attribution/attribution.safetensors");
@@ -334,6 +312,7 @@ impl AttributionModel {
         let mut model = AttributionModel {
             first,
             second,
+            joint: Lazy::default(),
             digest: String::new(),
         };
         model.digest = format!("{:016x}", xxh3_64(&model.to_bytes()));
@@ -397,6 +376,7 @@ impl AttributionModel {
         Ok(AttributionModel {
             first,
             second,
+            joint: Lazy::default(),
             digest: format!("{:016x}", xxh3_64(bytes)),
         })
     }
@@ -481,10 +461,10 @@ impl AttributionModel {
     ) -> Tagging {
         let feats = article_features(text, tokens, sentences, self.bits());
         let first = self.first();
-        let emissions = first.emissions(&feats);
-        let tags = viterbi(&emissions, first.transition());
         let sentence_of = features::sentence_of_tokens(tokens, sentences);
         let Some(second) = self.second() else {
+            let emissions = first.emissions(&feats);
+            let tags = viterbi(&emissions, first.transition());
             return Tagging {
                 first_tags: tags.clone(),
                 first_emissions: emissions.clone(),
@@ -493,8 +473,24 @@ impl AttributionModel {
                 sentence_of,
             };
         };
+        // One pass over the base features for both taggers (the same
+        // integer sums as `emissions_of` per tagger, one memory access per
+        // feature instead of two), then the stacked tagger's extra features.
+        let joint = self
+            .joint
+            .0
+            .get_or_init(|| table::rows16(self.bits(), &first.sparse(), &second.sparse()));
+        let sums = table::sums16(joint, &feats);
+        let first_half = sums.iter().map(|s| {
+            let mut half = [0i32; 8];
+            half.copy_from_slice(&s[..8]);
+            half
+        });
+        let emissions = table::scaled(first_half, &first.scale);
+        let tags = viterbi(&emissions, first.transition());
         let extra = features::stacked_extra(&feats, &sentence_of, &tags, self.bits());
-        let emissions2 = second.emissions_of(&feats, Some(&extra));
+        let sums2 = table::add_stacked(joint, &sums, &extra);
+        let emissions2 = table::scaled(sums2.into_iter(), &second.scale);
         let tags2 = viterbi(&emissions2, second.transition());
         Tagging {
             first_tags: tags,
@@ -520,20 +516,6 @@ pub struct Tagging {
     pub emissions: Vec<f32>,
     /// The sentence of each token.
     pub sentence_of: Vec<u32>,
-}
-
-/// Asks the CPU to bring `value` into the cache (a no-op off x86-64).
-#[inline(always)]
-fn prefetch<T>(value: &T) {
-    #[cfg(target_arch = "x86_64")]
-    // SAFETY: prefetching is a hint; it never faults, even on bad addresses,
-    // and `value` is a valid reference anyway.
-    unsafe {
-        use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
-        _mm_prefetch::<_MM_HINT_T0>((value as *const T).cast::<i8>());
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    let _ = value;
 }
 
 #[cfg(test)]

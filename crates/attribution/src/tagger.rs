@@ -1,6 +1,8 @@
 //! The [`AttributionTagger`] trait and the decoding of any tagger's
 //! per-token scores into attributions.
 
+use std::ops::Range;
+
 use unspin_segment::{sentences, tokenize, Token};
 
 use crate::decode;
@@ -15,6 +17,20 @@ use crate::types::{Attribution, PROVENANCE};
 pub trait AttributionTagger: Send + Sync {
     /// The attributions in `text` (byte ranges), sorted by content start.
     fn attributions(&self, text: &str) -> Vec<Attribution>;
+    /// As [`attributions`](Self::attributions), with the text's tokens
+    /// (`unspin_segment::tokenize(text)`) and sentences
+    /// (`unspin_segment::sentences(text)`) already computed, as the sourcing
+    /// stage has them: a tagger that reads tokens skips tokenising again.
+    /// Must give what `attributions(text)` gives; the default calls it.
+    fn attributions_tokens(
+        &self,
+        text: &str,
+        tokens: &[Token],
+        sentences: &[Range<usize>],
+    ) -> Vec<Attribution> {
+        let _ = (tokens, sentences);
+        self.attributions(text)
+    }
     /// A short description for logs and reports (`attribution-tagger@digest`).
     fn describe(&self) -> String;
 }
@@ -22,6 +38,14 @@ pub trait AttributionTagger: Send + Sync {
 impl AttributionTagger for AttributionModel {
     fn attributions(&self, text: &str) -> Vec<Attribution> {
         self.predict(text)
+    }
+    fn attributions_tokens(
+        &self,
+        text: &str,
+        tokens: &[Token],
+        sentences: &[Range<usize>],
+    ) -> Vec<Attribution> {
+        self.predict_tokens(text, tokens, sentences)
     }
     fn describe(&self) -> String {
         format!(
@@ -36,6 +60,14 @@ impl AttributionTagger for AttributionModel {
 impl<T: AttributionTagger + ?Sized> AttributionTagger for &T {
     fn attributions(&self, text: &str) -> Vec<Attribution> {
         (**self).attributions(text)
+    }
+    fn attributions_tokens(
+        &self,
+        text: &str,
+        tokens: &[Token],
+        sentences: &[Range<usize>],
+    ) -> Vec<Attribution> {
+        (**self).attributions_tokens(text, tokens, sentences)
     }
     fn describe(&self) -> String {
         (**self).describe()

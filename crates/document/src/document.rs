@@ -99,6 +99,11 @@ impl Document {
         Ok(())
     }
 
+    /// Removes `layer` and returns its spans (`None` when it was not assigned).
+    pub fn remove_layer(&mut self, layer: &str) -> Option<Vec<Span>> {
+        self.layers.remove(layer)
+    }
+
     /// The spans of `layer`, empty when the layer does not exist.
     pub fn layer(&self, layer: &str) -> &[Span] {
         self.layers.get(layer).map(Vec::as_slice).unwrap_or(&[])

@@ -57,6 +57,21 @@ fn main() {
         writeln!(out, "rules-claims {cl:?}").unwrap();
         let cl = claims::find_claims(&d, &markers, &[], &[]);
         writeln!(out, "bare-claims {cl:?}").unwrap();
+        // The stage's path (the context's tokens) gives the same claims.
+        let cx = unspin_sourcing::SourcingContext::new(&d);
+        for (a, e) in [
+            (&attrs[..], &found[..]),
+            (&rules_only[..], &found[..]),
+            (&[][..], &[][..]),
+        ] {
+            assert_eq!(
+                format!("{:?}", claims::find_claims_in(&cx, &markers, a, e)),
+                format!("{:?}", claims::find_claims(&d, &markers, a, e)),
+                "find_claims_in differs on {}",
+                d.id
+            );
+        }
+        drop(cx);
         // The layers.
         stage.process(&mut d).expect("stage");
         for name in [

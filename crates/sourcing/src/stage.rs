@@ -53,7 +53,7 @@ impl SourcingStage {
     pub fn attributions_in(&self, cx: &SourcingContext, found: &[Entity]) -> Vec<Attribution> {
         let tagged: Vec<Attribution> = self
             .tagger
-            .attributions(cx.text)
+            .attributions_tokens(cx.text, &cx.tokens, &cx.sentences)
             .into_iter()
             .filter(|a| !cx.in_boilerplate(&a.content))
             .collect();
@@ -82,7 +82,7 @@ impl Stage for SourcingStage {
         let attributions = self.attributions_in(&cx, &found);
         let mentions = sources::find_sources_in(&cx, &attributions, &found);
         let markers = hedges::find_markers_in(&cx);
-        let claims = claims::find_claims(doc, &markers, &attributions, &found);
+        let claims = claims::find_claims_in(&cx, &markers, &attributions, &found);
         let (quote_spans, speaker_spans, cue_spans) = quotes::attribution_spans(doc, &attributions);
         drop(cx);
         doc.set_layer(layers::ENTITY, entities::entity_spans(&found))?;

@@ -10,10 +10,13 @@ use crate::claims::types::ClaimCertainty;
 use crate::claims::types::CLAIM_PROVENANCE;
 use crate::claims::types::MARKER_PROVENANCE;
 use crate::hedges::{Certainty, CertaintyMarker};
+use crate::text::context::SourcingContext;
+use crate::text::lower::Lowered;
 use crate::text::ranges::overlaps;
 use crate::{Attribution, ByteRange, Document, Entity};
 use std::collections::HashSet;
 use unspin_document::{attrs, layers, Span};
+use unspin_segment::Token;
 
 /// Scores every sentence of `doc` for check-worthiness.
 ///
@@ -37,6 +40,44 @@ pub fn find_claims(
     } else {
         unspin_segment::sentences(text)
     };
+    claims_of(doc, &sentences, None, markers, attributions, entities)
+}
+
+/// As [`find_claims`], over a document's [`SourcingContext`]: its sentences,
+/// and its tokens and their forms instead of tokenising each sentence again
+/// (the same claims).
+pub fn find_claims_in(
+    cx: &SourcingContext,
+    markers: &[CertaintyMarker],
+    attributions: &[Attribution],
+    entities: &[Entity],
+) -> Vec<Claim> {
+    let tokens = Some((cx.tokens.as_slice(), &cx.norm));
+    claims_of(
+        cx.doc,
+        &cx.sentences,
+        tokens,
+        markers,
+        attributions,
+        entities,
+    )
+}
+
+/// The claims of `doc`'s `sentences`; `tokens` are the document's tokens and
+/// their `Lowered::new` forms, when known.
+fn claims_of(
+    doc: &Document,
+    sentences: &[ByteRange],
+    tokens: Option<(&[Token], &Lowered)>,
+    markers: &[CertaintyMarker],
+    attributions: &[Attribution],
+    entities: &[Entity],
+) -> Vec<Claim> {
+    let text = doc.text();
+    let toks_of = |range: &ByteRange| match tokens {
+        Some((tokens, forms)) => Toks::in_document(text, range, tokens, forms),
+        None => Toks::new(&text[range.clone()]),
+    };
     let spans = |layer: &str| -> Vec<ByteRange> {
         doc.layer(layer)
             .iter()
@@ -51,7 +92,7 @@ pub fn find_claims(
     quoted_zones.extend(spans(layers::BLOCKQUOTE));
     // The document's lower-case words only matter when looking for actors
     // without entities.
-    let all = entities.is_empty().then(|| Toks::new(text));
+    let all = entities.is_empty().then(|| toks_of(&(0..text.len())));
     let lower_words: HashSet<&str> = all
         .iter()
         .flat_map(|all| {
@@ -72,7 +113,7 @@ pub fn find_claims(
         markers,
     };
     let mut out = Vec::new();
-    for range in sentences {
+    for range in sentences.iter().cloned() {
         if range.end > text.len() || range.start >= range.end {
             continue;
         }
@@ -94,7 +135,7 @@ pub fn find_claims(
             .filter(|&i| contains(&range, &markers[i].range))
             .collect();
         idx.sort_unstable();
-        let (score, quantities) = score_sentence(text, &range, &idx, &cx);
+        let (score, quantities) = score_sentence(&toks_of(&range), &range, &idx, &cx);
         let hedges = idx
             .iter()
             .filter(|&&i| markers[i].kind == Certainty::Hedge)

@@ -6,6 +6,7 @@ use crate::text::cues::Cue;
 use crate::text::hash::FastMap;
 use crate::text::lexicon::{phrase_list, word_list};
 use crate::text::lower::Lowered;
+use crate::ByteRange;
 use std::sync::LazyLock;
 use std::sync::OnceLock;
 use unspin_segment::{tokenize, Token, TokenKind};
@@ -31,15 +32,81 @@ pub(super) static RELATIVE_DATES: LazyLock<Vec<&'static [&'static str]>> =
 pub(super) struct Toks<'a> {
     pub(super) text: &'a str,
     pub(super) toks: Vec<Token>,
-    pub(super) lower: Lowered,
+    lower: Forms<'a>,
     /// The word lists each lower-cased form belongs to ([`Class`] bits).
     pub(super) classes: Vec<u16>,
+}
+
+/// The lower-cased forms of [`Toks`]: its own, or a run of a whole
+/// document's (computed once for every sentence).
+enum Forms<'a> {
+    /// Forms of this text's own tokens.
+    Own(Lowered),
+    /// `len` forms of the document's tokens from token `first` on.
+    Doc {
+        forms: &'a Lowered,
+        first: usize,
+        len: usize,
+    },
+}
+
+impl Forms<'_> {
+    fn get(&self, i: usize) -> Option<&str> {
+        match self {
+            Forms::Own(own) => own.get(i),
+            Forms::Doc { forms, first, len } => (i < *len).then(|| forms.get(first + i)).flatten(),
+        }
+    }
 }
 
 impl<'a> Toks<'a> {
     pub(super) fn new(text: &'a str) -> Toks<'a> {
         let toks = tokenize(text);
-        let lower = Lowered::new(text, &toks);
+        let lower = Forms::Own(Lowered::new(text, &toks));
+        Toks::with(text, toks, lower)
+    }
+
+    /// The tokens of `range` of a document's `text`, from the document's
+    /// `tokens` and their `forms` (`Lowered::new` of the document): what
+    /// [`new`](Self::new) gives for `&text[range]`, without tokenising it
+    /// again. The tokeniser scans left to right and a token depends only on
+    /// the text from its start, so its tokens of the range are the
+    /// document's inside it, as long as no document token straddles either
+    /// end of the range; when one does, the range is tokenised anew.
+    pub(super) fn in_document(
+        text: &'a str,
+        range: &ByteRange,
+        tokens: &[Token],
+        forms: &'a Lowered,
+    ) -> Toks<'a> {
+        let s = &text[range.clone()];
+        let first = tokens.partition_point(|t| t.end <= range.start);
+        let last = tokens.partition_point(|t| t.start < range.end);
+        let straddles = |at: usize| {
+            tokens
+                .get(first..last)
+                .is_none_or(|run| run.iter().any(|t| t.start < at && at < t.end))
+        };
+        if first > last || straddles(range.start) || straddles(range.end) {
+            return Toks::new(s);
+        }
+        let toks = tokens[first..last]
+            .iter()
+            .map(|t| Token {
+                start: t.start - range.start,
+                end: t.end - range.start,
+                kind: t.kind,
+            })
+            .collect();
+        let lower = Forms::Doc {
+            forms,
+            first,
+            len: last - first,
+        };
+        Toks::with(s, toks, lower)
+    }
+
+    fn with(text: &'a str, toks: Vec<Token>, lower: Forms<'a>) -> Toks<'a> {
         let lex = lexicons();
         // Every list entry is a word: punctuation and numbers are in none.
         let classes = toks

@@ -67,6 +67,6 @@ mod score;
 mod tests;
 mod types;
 
-pub use find::{claim_spans, find_claims, marker_spans};
+pub use find::{claim_spans, find_claims, find_claims_in, marker_spans};
 pub use quantities::quantities;
 pub use types::{Claim, ClaimCertainty, Quantity, CHECK_WORTHY};

@@ -57,17 +57,16 @@ pub(super) struct Context<'a> {
     pub(super) markers: &'a [CertaintyMarker],
 }
 
-/// Scores one sentence (`range` into `text`); returns (score, quantities
-/// with document ranges).
+/// Scores one sentence (`range` into the document, tokenised as `t`);
+/// returns (score, quantities with document ranges).
 pub(super) fn score_sentence(
-    text: &str,
+    t: &Toks,
     range: &ByteRange,
     marker_idx: &[usize],
     cx: &Context,
 ) -> (f32, Vec<Quantity>) {
-    let s = &text[range.clone()];
-    let t = Toks::new(s);
-    let (mut qs, dates) = scan(&t);
+    let s = t.text;
+    let (mut qs, dates) = scan(t);
     for q in &mut qs {
         q.range = q.range.start + range.start..q.range.end + range.start;
     }
@@ -103,7 +102,7 @@ pub(super) fn score_sentence(
                     .iter()
                     .position(|tk| tk.start >= end_rel)
                     .unwrap_or(t.toks.len());
-                verb_follows(&t, k)
+                verb_follows(t, k)
             })
             .max()
             .unwrap_or(0)
@@ -122,7 +121,7 @@ pub(super) fn score_sentence(
                         || w.ends_with("ing")
                         || cx.lower_words.contains(&w));
                 if name {
-                    verb_follows(&t, i + 1)
+                    verb_follows(t, i + 1)
                 } else {
                     0
                 }
@@ -138,7 +137,7 @@ pub(super) fn score_sentence(
     let attributed = cx.attributions.iter().any(|a| {
         a.cue.as_ref().is_some_and(|c| contains(range, c))
             || a.source.as_ref().is_some_and(|c| contains(range, c))
-    }) || (0..t.toks.len()).any(|i| lexicons().cues.find(&t, i).is_some());
+    }) || (0..t.toks.len()).any(|i| lexicons().cues.find(t, i).is_some());
     if attributed {
         score += 0.10;
     }

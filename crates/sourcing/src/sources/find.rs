@@ -10,6 +10,7 @@ use crate::sources::types::SourceRole;
 use crate::sources::types::PROVENANCE;
 use crate::text::context::SourcingContext;
 use crate::text::cues::Cue;
+use crate::text::hash::FastSet;
 use crate::text::lexicon::word_list;
 use crate::text::ranges::overlaps;
 use crate::{Attribution, ByteRange, Entity, EntityKind, SourceKind};
@@ -234,19 +235,20 @@ pub fn find_sources_in(
 
     // 3. Outlets and organisations after citing phrases.
     let toks = &cx.tokens;
-    let lower: Vec<String> = toks
-        .iter()
-        .map(|t| text[t.range()].to_lowercase())
+    // Each token's `str::to_lowercase` form, computed once by the context.
+    let lower: Vec<&str> = (0..toks.len())
+        .map(|i| cx.lower.get(i).unwrap_or_default())
         .collect();
+    // Membership in the short word lists, one hash lookup per token.
+    let doc_nouns: FastSet<&str> = DOC_NOUNS.iter().copied().collect();
+    let anon_heads: FastSet<&str> = ANON_HEADS.iter().copied().collect();
     let tok_at = |at: usize| toks.partition_point(|t| t.start < at);
     for e in entities {
         if matches!(e.kind, EntityKind::Person | EntityKind::Place) || e.score < 0.3 {
             continue;
         }
         let i = tok_at(e.range.start);
-        let prev: Vec<&str> = (i.saturating_sub(4)..i)
-            .map(|k| lower[k].as_str())
-            .collect();
+        let prev: Vec<&str> = (i.saturating_sub(4)..i).map(|k| lower[k]).collect();
         let p = prev.join(" ");
         let p = p.strip_suffix(" the").unwrap_or(&p);
         let cited_before = p.ends_with("according to")
@@ -278,10 +280,15 @@ pub fn find_sources_in(
                 "essay",
             ]
             .iter()
-            .any(|n| p.ends_with(&format!("{n} in")) || p.ends_with(&format!("{n} at")));
+            .any(|n| {
+                // `p` ends with "{n} in" or "{n} at".
+                [" in", " at"]
+                    .iter()
+                    .any(|tail| p.strip_suffix(tail).is_some_and(|head| head.ends_with(n)))
+            });
         let j = tok_at(e.range.end);
         let cited_after =
-            e.kind == EntityKind::NewsOutlet && lower.get(j).is_some_and(|w| Cue::PUBLISH.has(w));
+            e.kind == EntityKind::NewsOutlet && lower.get(j).is_some_and(|&w| Cue::PUBLISH.has(w));
         if cited_before || cited_after {
             let name = text[e.range.clone()].to_string();
             push(
@@ -299,13 +306,13 @@ pub fn find_sources_in(
 
     // 4. Documents: "the UN report", "a 2015 study", "a leaked memo".
     for (i, t) in toks.iter().enumerate() {
-        if t.kind != TokenKind::Word || !DOC_NOUNS.contains(&lower[i].as_str()) {
+        if t.kind != TokenKind::Word || !doc_nouns.contains(lower[i]) {
             continue;
         }
         // "white paper"
         let mut end_tok = i;
         if lower[i] == "white" {
-            if lower.get(i + 1).is_some_and(|w| w == "paper") {
+            if lower.get(i + 1).is_some_and(|&w| w == "paper") {
                 end_tok = i + 1;
             } else {
                 continue;
@@ -315,7 +322,7 @@ pub fn find_sources_in(
         let mut modifiers = 0;
         let mut strong = false;
         while j > 0 && i - j < 7 {
-            let w = lower[j - 1].as_str();
+            let w = lower[j - 1];
             let orig = &text[toks[j - 1].range()];
             if matches!(w, "a" | "an" | "the") {
                 break;
@@ -330,11 +337,7 @@ pub fn find_sources_in(
             }
             break;
         }
-        if j == 0
-            || !matches!(lower[j - 1].as_str(), "a" | "an" | "the")
-            || modifiers == 0
-            || !strong
-        {
+        if j == 0 || !matches!(lower[j - 1], "a" | "an" | "the") || modifiers == 0 || !strong {
             continue;
         }
         // The determiner must not be sentence-initial "The" of a headline-ish run.
@@ -354,16 +357,14 @@ pub fn find_sources_in(
 
     // 5. Anonymous sources next to a speech cue.
     for (i, t) in toks.iter().enumerate() {
-        if !ANON_HEADS.contains(&lower[i].as_str()) {
+        if !anon_heads.contains(lower[i]) {
             continue;
         }
-        let next: Vec<&str> = (i + 1..(i + 4).min(toks.len()))
-            .map(|k| lower[k].as_str())
-            .collect();
+        let next: Vec<&str> = (i + 1..(i + 4).min(toks.len())).map(|k| lower[k]).collect();
         let cue_after = next.iter().take(3).any(|w| Cue::ANON.has(w));
         let mut j = i;
         while j > 0 && i - j < 4 {
-            let w = lower[j - 1].as_str();
+            let w = lower[j - 1];
             if toks[j - 1].kind == TokenKind::Punct {
                 break;
             }
@@ -400,9 +401,7 @@ pub fn find_sources_in(
         if j == usize::MAX {
             continue; // definite: refers back to someone named
         }
-        let before: Vec<&str> = (j.saturating_sub(2)..j)
-            .map(|k| lower[k].as_str())
-            .collect();
+        let before: Vec<&str> = (j.saturating_sub(2)..j).map(|k| lower[k]).collect();
         let cue_before = before == ["according", "to"] || before.last() == Some(&"from");
         if !(cue_after || cue_before) {
             continue;

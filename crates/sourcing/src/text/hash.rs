@@ -24,9 +24,14 @@ impl std::hash::Hasher for FxHasher {
         }
         let rest = chunks.remainder();
         if !rest.is_empty() {
-            let mut b = [0u8; 8];
-            b[..rest.len()].copy_from_slice(rest);
-            self.add(u64::from_le_bytes(b));
+            // The remainder zero-padded, read little-endian (as
+            // `u64::from_le_bytes` of a padded copy, without the copy: a
+            // `memcpy` call of variable length per word).
+            let word = rest
+                .iter()
+                .enumerate()
+                .fold(0u64, |w, (k, &b)| w | u64::from(b) << (8 * k));
+            self.add(word);
         }
     }
     fn write_u8(&mut self, i: u8) {
@@ -37,6 +42,28 @@ impl std::hash::Hasher for FxHasher {
     }
     fn finish(&self) -> u64 {
         self.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::hash::Hasher;
+
+    #[test]
+    fn the_remainder_hashes_as_a_padded_little_endian_word() {
+        for word in ["", "a", "said", "according", "zo\u{eb}", "twelve letters"] {
+            let mut h = FxHasher::default();
+            h.write(word.as_bytes());
+            // The definition: 8-byte chunks, the rest zero-padded.
+            let mut expected = FxHasher::default();
+            for c in word.as_bytes().chunks(8) {
+                let mut b = [0u8; 8];
+                b[..c.len()].copy_from_slice(c);
+                expected.add(u64::from_le_bytes(b));
+            }
+            assert_eq!(h.finish(), expected.finish(), "{word:?}");
+        }
     }
 }
 

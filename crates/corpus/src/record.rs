@@ -1,0 +1,218 @@
+//! One analysed article as the rows it becomes in the store, built from the
+//! same wire types the JSON output uses (offsets in code points).
+
+use std::io::{Read, Write};
+
+use flate2::read::DeflateDecoder;
+use flate2::write::DeflateEncoder;
+use flate2::Compression;
+use unspin_document::{layers, Document};
+use unspin_writers::{
+    cited_sources, from_json, sourcing_of, summarize, to_json_line, to_wire, JsonClaim, JsonQuote,
+    JsonSource, JsonSpan,
+};
+
+/// The identity of an article in a corpus: a 128-bit hash (32 hex digits)
+/// of its text and, when it has one, its URL. The same page read twice has
+/// the same hash and is stored once; the same text at two URLs (a
+/// re-publication) is stored twice, so that copies can be found.
+pub fn content_hash(doc: &Document) -> String {
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    h.update(doc.text().as_bytes());
+    h.update(&[0]);
+    if let Some(url) = &doc.metadata.url {
+        h.update(url.as_bytes());
+    }
+    format!("{:032x}", h.digest128())
+}
+
+/// Where an article came from and what analysed it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Provenance {
+    /// The input it was read from: a path, `<stdin>`, or a URL; for inputs
+    /// that hold several documents, the path and the record (`crawl.warc.gz#<urn:uuid:…>`).
+    pub source: String,
+    /// The tier that analysed it (`fast` or `neural`).
+    pub tier: String,
+    /// The models that analysed it (the analyser's provenance string).
+    pub model: String,
+    /// Whether the sourcing layers were computed.
+    pub sourcing: bool,
+}
+
+/// An analysed article, ready to store.
+#[derive(Debug, Clone)]
+pub struct ArticleRecord {
+    /// See [`content_hash`].
+    pub content_hash: String,
+    /// The reader's document id.
+    pub doc_id: String,
+    /// Where it came from and what analysed it.
+    pub provenance: Provenance,
+    /// Metadata, text and the derived counts.
+    pub fields: ArticleFields,
+    /// The whole analysed document as compact unspin JSON, deflate-compressed.
+    pub document: Vec<u8>,
+    /// The `technique` layer.
+    pub spans: Vec<JsonSpan>,
+    /// The quotes with their speakers.
+    pub quotes: Vec<JsonQuote>,
+    /// The cited sources.
+    pub sources: Vec<JsonSource>,
+    /// The check-worthy claims.
+    pub claims: Vec<JsonClaim>,
+}
+
+/// The scalar columns of an `articles` row (see `docs/corpus.md`).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[allow(missing_docs)] // each field is the column of the same name
+pub struct ArticleFields {
+    pub url: Option<String>,
+    pub canonical_url: Option<String>,
+    pub title: Option<String>,
+    pub authors: Vec<String>,
+    pub outlet: Option<String>,
+    pub published: Option<String>,
+    pub published_date: Option<String>,
+    pub original_source: Option<String>,
+    pub language: Option<String>,
+    pub words: i64,
+    pub technique_spans: i64,
+    pub quotes: i64,
+    pub quotation_share: f64,
+    pub named_sources: i64,
+    pub anonymous_sources: i64,
+    pub claims: i64,
+    pub check_worthy_claims: i64,
+    pub hedged_claims: i64,
+    pub text: String,
+}
+
+impl ArticleRecord {
+    /// Builds the record of an analysed document.
+    ///
+    /// # Errors
+    /// When the document cannot be written as JSON (a non-finite number in an
+    /// attribute).
+    pub fn new(doc: &Document, provenance: Provenance) -> Result<ArticleRecord, String> {
+        let json = to_json_line(doc).map_err(|e| e.to_string())?;
+        let mut wire = to_wire(doc);
+        let spans = wire.layers.remove(layers::TECHNIQUE).unwrap_or_default();
+        let summary = summarize(doc);
+        let sourcing = sourcing_of(doc);
+        let (quotes, claims, s) = match sourcing {
+            Some(s) => (s.quotes, s.claims, s.summary),
+            None => Default::default(),
+        };
+        let sources = if provenance.sourcing {
+            cited_sources(doc)
+        } else {
+            Vec::new()
+        };
+        let m = &doc.metadata;
+        let fields = ArticleFields {
+            url: m.url.clone(),
+            canonical_url: m.canonical_url.clone(),
+            title: m.title.clone(),
+            authors: m.authors.clone(),
+            outlet: m.site_name.clone(),
+            published: m.published.clone(),
+            published_date: m.published.as_deref().and_then(iso_date),
+            original_source: m.original_source.clone(),
+            language: m.language.clone(),
+            words: summary.words as i64,
+            technique_spans: summary.technique_spans as i64,
+            quotes: s.quotes as i64,
+            quotation_share: s.quotation_share,
+            named_sources: s.named_sources as i64,
+            anonymous_sources: s.anonymous_sources as i64,
+            claims: s.claims as i64,
+            check_worthy_claims: s.check_worthy_claims as i64,
+            hedged_claims: s.hedged_claims as i64,
+            text: doc.text().to_string(),
+        };
+        Ok(ArticleRecord {
+            content_hash: content_hash(doc),
+            doc_id: doc.id.clone(),
+            provenance,
+            fields,
+            document: compress(json.as_bytes()),
+            spans,
+            quotes,
+            sources,
+            claims,
+        })
+    }
+}
+
+/// The `YYYY-MM-DD` day of an ISO 8601 date or date-time, when it has one.
+pub fn iso_date(published: &str) -> Option<String> {
+    let day = published.trim().get(..10)?;
+    let b = day.as_bytes();
+    let digits = |r: std::ops::Range<usize>| b[r].iter().all(u8::is_ascii_digit);
+    let ok = digits(0..4) && b[4] == b'-' && digits(5..7) && b[7] == b'-' && digits(8..10);
+    let month = day[5..7].parse::<u8>().ok()?;
+    let dom = day[8..10].parse::<u8>().ok()?;
+    (ok && (1..=12).contains(&month) && (1..=31).contains(&dom)).then(|| day.to_string())
+}
+
+fn compress(bytes: &[u8]) -> Vec<u8> {
+    let mut enc = DeflateEncoder::new(Vec::with_capacity(bytes.len() / 4), Compression::fast());
+    // Writing into a Vec cannot fail.
+    let _ = enc.write_all(bytes);
+    enc.finish().unwrap_or_default()
+}
+
+/// Reads back a stored `document` column.
+///
+/// # Errors
+/// A message when the bytes are not a compressed unspin JSON document.
+pub fn decode_document(bytes: &[u8]) -> Result<Document, String> {
+    let mut json = String::new();
+    DeflateDecoder::new(bytes)
+        .read_to_string(&mut json)
+        .map_err(|e| format!("not a compressed document: {e}"))?;
+    from_json(&json).map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use unspin_document::Span;
+
+    #[test]
+    fn dates() {
+        assert_eq!(iso_date("2016-02-24T10:00:00Z").as_deref(), Some("2016-02-24"));
+        assert_eq!(iso_date("2016-02-24").as_deref(), Some("2016-02-24"));
+        assert_eq!(iso_date("2016-13-24"), None);
+        assert_eq!(iso_date("24 Feb 2016"), None);
+        assert_eq!(iso_date("2016"), None);
+    }
+
+    #[test]
+    fn hash_depends_on_text_and_url() {
+        let a = Document::new("a", "Some text.");
+        let mut b = Document::new("b", "Some text.");
+        assert_eq!(content_hash(&a), content_hash(&b));
+        b.metadata.url = Some("https://example.org/x".into());
+        assert_ne!(content_hash(&a), content_hash(&b));
+        assert_eq!(content_hash(&a).len(), 32);
+    }
+
+    #[test]
+    fn record_round_trips_the_document() {
+        let mut doc = Document::new("a", "These corrupt traitors lie.");
+        doc.metadata.published = Some("2020-05-01".into());
+        doc.add_span(layers::TECHNIQUE, Span::new(6, 22, "Name_Calling,Labeling").unwrap())
+            .unwrap();
+        let r = ArticleRecord::new(&doc, Provenance::default()).unwrap();
+        assert_eq!(r.spans.len(), 1);
+        assert_eq!(r.spans[0].text, "corrupt traitors");
+        assert_eq!(r.fields.words, 4);
+        assert_eq!(r.fields.published_date.as_deref(), Some("2020-05-01"));
+        let back = decode_document(&r.document).unwrap();
+        assert_eq!(back.text(), doc.text());
+        assert_eq!(back.layer(layers::TECHNIQUE).len(), 1);
+        assert!(decode_document(b"junk").is_err());
+    }
+}

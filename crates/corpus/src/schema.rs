@@ -1,0 +1,225 @@
+//! The corpus schema and its migrations (documented in `docs/corpus.md`).
+//!
+//! A corpus file is marked as unspin's by `PRAGMA application_id` and
+//! carries its schema version in `PRAGMA user_version`. Migration `n`
+//! (1-based) turns version `n - 1` into version `n`; each runs in the same
+//! transaction as the version bump, so a file is always at one version.
+
+use rusqlite::{Connection, Transaction};
+
+/// `PRAGMA application_id` of an unspin corpus: the bytes `"unsp"`.
+pub const APPLICATION_ID: i32 = 0x756e_7370;
+
+/// The schema version this build writes (and the newest it reads).
+pub const SCHEMA_VERSION: i64 = 1;
+
+/// Migration steps: `MIGRATIONS[n - 1]` turns version `n - 1` into `n`.
+const MIGRATIONS: [&str; SCHEMA_VERSION as usize] = [V1];
+
+/// Version 1: articles with their metadata, text and analysed document;
+/// technique spans (and their count per article and technique), quotes,
+/// cited sources and check-worthy claims; FTS5
+/// indexes over article text, spans and quotes, kept in step by triggers.
+const V1: &str = r#"
+CREATE TABLE corpus_info (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE articles (
+    id                  INTEGER PRIMARY KEY,
+    content_hash        TEXT NOT NULL UNIQUE,
+    doc_id              TEXT NOT NULL,
+    source              TEXT NOT NULL,
+    url                 TEXT,
+    canonical_url       TEXT,
+    title               TEXT,
+    authors             TEXT NOT NULL DEFAULT '[]',
+    outlet              TEXT,
+    published           TEXT,
+    published_date      TEXT,
+    original_source     TEXT,
+    language            TEXT,
+    words               INTEGER NOT NULL,
+    technique_spans     INTEGER NOT NULL,
+    quotes              INTEGER NOT NULL,
+    quotation_share     REAL NOT NULL,
+    named_sources       INTEGER NOT NULL,
+    anonymous_sources   INTEGER NOT NULL,
+    claims              INTEGER NOT NULL,
+    check_worthy_claims INTEGER NOT NULL,
+    hedged_claims       INTEGER NOT NULL,
+    sourcing            INTEGER NOT NULL,
+    tier                TEXT NOT NULL,
+    model               TEXT NOT NULL,
+    analysed_at         TEXT NOT NULL,
+    added_at            TEXT NOT NULL,
+    text                TEXT NOT NULL,
+    document            BLOB NOT NULL
+) STRICT;
+CREATE INDEX articles_outlet ON articles(outlet);
+CREATE INDEX articles_published ON articles(published_date);
+
+CREATE TABLE article_authors (
+    article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    position   INTEGER NOT NULL,
+    author     TEXT NOT NULL,
+    PRIMARY KEY (article_id, position)
+) STRICT;
+CREATE INDEX article_authors_author ON article_authors(author);
+
+CREATE TABLE spans (
+    id         INTEGER PRIMARY KEY,
+    article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    technique  TEXT NOT NULL,
+    start      INTEGER NOT NULL,
+    end        INTEGER NOT NULL,
+    score      REAL NOT NULL,
+    provenance TEXT,
+    text       TEXT NOT NULL
+) STRICT;
+CREATE INDEX spans_article ON spans(article_id);
+CREATE INDEX spans_technique ON spans(technique, article_id);
+
+CREATE TABLE article_techniques (
+    article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    technique  TEXT NOT NULL,
+    spans      INTEGER NOT NULL,
+    PRIMARY KEY (article_id, technique)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX article_techniques_technique ON article_techniques(technique);
+
+CREATE TABLE quotes (
+    id           INTEGER PRIMARY KEY,
+    article_id   INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    quote_key    TEXT NOT NULL,
+    kind         TEXT NOT NULL,
+    speaker      TEXT,
+    speaker_kind TEXT,
+    cue          TEXT,
+    medium       TEXT,
+    score        REAL NOT NULL,
+    start        INTEGER NOT NULL,
+    end          INTEGER NOT NULL,
+    text         TEXT NOT NULL
+) STRICT;
+CREATE INDEX quotes_article ON quotes(article_id);
+CREATE INDEX quotes_speaker ON quotes(speaker);
+
+CREATE TABLE sources (
+    id         INTEGER PRIMARY KEY,
+    article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    name       TEXT NOT NULL,
+    kind       TEXT NOT NULL,
+    mentions   INTEGER NOT NULL,
+    roles      TEXT NOT NULL,
+    urls       TEXT NOT NULL
+) STRICT;
+CREATE INDEX sources_article ON sources(article_id);
+CREATE INDEX sources_name ON sources(name);
+
+CREATE TABLE claims (
+    id         INTEGER PRIMARY KEY,
+    article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    claim_key  TEXT NOT NULL,
+    score      REAL NOT NULL,
+    certainty  TEXT NOT NULL,
+    quoted     INTEGER NOT NULL,
+    start      INTEGER NOT NULL,
+    end        INTEGER NOT NULL,
+    text       TEXT NOT NULL
+) STRICT;
+CREATE INDEX claims_article ON claims(article_id);
+
+CREATE VIRTUAL TABLE articles_fts USING fts5(title, text, content='articles', content_rowid='id');
+CREATE TRIGGER articles_fts_insert AFTER INSERT ON articles BEGIN
+    INSERT INTO articles_fts(rowid, title, text) VALUES (new.id, new.title, new.text);
+END;
+CREATE TRIGGER articles_fts_delete AFTER DELETE ON articles BEGIN
+    INSERT INTO articles_fts(articles_fts, rowid, title, text) VALUES ('delete', old.id, old.title, old.text);
+END;
+CREATE TRIGGER articles_fts_update AFTER UPDATE OF title, text ON articles BEGIN
+    INSERT INTO articles_fts(articles_fts, rowid, title, text) VALUES ('delete', old.id, old.title, old.text);
+    INSERT INTO articles_fts(rowid, title, text) VALUES (new.id, new.title, new.text);
+END;
+
+CREATE VIRTUAL TABLE spans_fts USING fts5(text, content='spans', content_rowid='id');
+CREATE TRIGGER spans_fts_insert AFTER INSERT ON spans BEGIN
+    INSERT INTO spans_fts(rowid, text) VALUES (new.id, new.text);
+END;
+CREATE TRIGGER spans_fts_delete AFTER DELETE ON spans BEGIN
+    INSERT INTO spans_fts(spans_fts, rowid, text) VALUES ('delete', old.id, old.text);
+END;
+
+CREATE VIRTUAL TABLE quotes_fts USING fts5(text, speaker, content='quotes', content_rowid='id');
+CREATE TRIGGER quotes_fts_insert AFTER INSERT ON quotes BEGIN
+    INSERT INTO quotes_fts(rowid, text, speaker) VALUES (new.id, new.text, new.speaker);
+END;
+CREATE TRIGGER quotes_fts_delete AFTER DELETE ON quotes BEGIN
+    INSERT INTO quotes_fts(quotes_fts, rowid, text, speaker) VALUES ('delete', old.id, old.text, old.speaker);
+END;
+"#;
+
+/// The file's `application_id` and `user_version`, and whether it has
+/// any table at all (an empty file or a new database has none).
+pub(crate) fn marker(conn: &Connection) -> rusqlite::Result<(i32, i64, bool)> {
+    let app: i32 = conn.pragma_query_value(None, "application_id", |r| r.get(0))?;
+    let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    let tables: i64 = conn.query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0))?;
+    Ok((app, version, tables > 0))
+}
+
+/// Brings a corpus at `from` (0 = empty file) to [`SCHEMA_VERSION`] inside
+/// `tx`, marking the file as unspin's.
+pub(crate) fn migrate(tx: &Transaction<'_>, from: i64) -> rusqlite::Result<()> {
+    for (n, step) in MIGRATIONS.iter().enumerate().skip(from.max(0) as usize) {
+        tx.execute_batch(step)?;
+        tx.pragma_update(None, "user_version", n as i64 + 1)?;
+    }
+    tx.pragma_update(None, "application_id", APPLICATION_ID)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrations_build_the_current_schema_with_fts5() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        assert_eq!(marker(&conn).unwrap(), (0, 0, false));
+        let tx = conn.transaction().unwrap();
+        migrate(&tx, 0).unwrap();
+        tx.commit().unwrap();
+        assert_eq!(
+            marker(&conn).unwrap(),
+            (APPLICATION_ID, SCHEMA_VERSION, true)
+        );
+        // The FTS5 module is compiled in and the triggers keep the index in step.
+        conn.execute_batch(
+            "INSERT INTO articles (content_hash, doc_id, source, words, technique_spans, quotes,
+                quotation_share, named_sources, anonymous_sources, claims, check_worthy_claims,
+                hedged_claims, sourcing, tier, model, analysed_at, added_at, text, document)
+             VALUES ('h', 'd', 's', 3, 0, 0, 0, 0, 0, 0, 0, 0, 1, 'fast', 'm', 't', 't',
+                'Assad said nothing', x'00');",
+        )
+        .unwrap();
+        let hits: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH 'assad'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(hits, 1);
+        conn.execute("DELETE FROM articles", []).unwrap();
+        let hits: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH 'assad'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(hits, 0);
+    }
+}

@@ -1,0 +1,561 @@
+//! `unspin corpus stats`: technique rates, quotation and sourcing per
+//! outlet, author, month or technique, each with a 95 % confidence interval
+//! so that a small group's rate is not read as a finding.
+//!
+//! [`Corpus::stats`] answers a [`StatsQuery`] with a [`StatsReport`]: one
+//! [`GroupStats`] per group, sorted by article count (descending). Articles
+//! without an outlet, a date or an author are grouped as [`UNKNOWN`], never
+//! dropped (except by `since`/`until`, which only dated articles can meet;
+//! the report counts those left out).
+//!
+//! # Intervals
+//! The unit of sampling is the article: spans within an article are not
+//! independent (a loaded outlet repeats itself), so every interval treats
+//! articles as clusters.
+//! - **Share of articles** with a technique: the Wilson score interval.
+//! - **Ratios of sums** (spans per 1,000 words, the word-weighted quotation
+//!   share, named / all cited sources, hedged / check-worthy claims): for
+//!   groups of up to [`BOOTSTRAP_MAX_ARTICLES`] articles, a percentile
+//!   bootstrap over articles ([`RESAMPLES`] resamples, seeded by the group's
+//!   name, so the same corpus gives the same numbers); for larger groups the
+//!   linearised (delta-method) variance of the ratio estimator with
+//!   articles as clusters, where the normal approximation holds.
+//! - Each is then widened to at least what the counts alone would give if
+//!   they were independent (the exact Poisson interval for a span count,
+//!   Wilson for a proportion of sources or claims, a Bernoulli bound for the
+//!   quotation share): three articles without a single span get
+//!   `[0, 3.69 / words]`, not `[0, 0]`.
+//!
+//! ```
+//! use std::time::Duration;
+//! use unspin_corpus::{ArticleRecord, Corpus, GroupBy, Mode, Provenance, StatsQuery};
+//! use unspin_document::{layers, Document, Span};
+//!
+//! let dir = tempfile::tempdir().unwrap();
+//! let mut corpus = Corpus::open(&dir.path().join("c.db"), Mode::Create, Duration::from_secs(5))?;
+//! let mut doc = Document::new("a", "These corrupt traitors lie to you.");
+//! doc.metadata.site_name = Some("The Daily".into());
+//! doc.add_span(layers::TECHNIQUE, Span::new(6, 22, "Name_Calling,Labeling").unwrap()).unwrap();
+//! corpus.insert(&[ArticleRecord::new(&doc, Provenance::default()).unwrap()])?;
+//!
+//! let query = StatsQuery::new(GroupBy::Outlet).technique("Name_Calling,Labeling").unwrap();
+//! let report = corpus.stats(&query)?;
+//! let daily = &report.groups[0];
+//! assert_eq!((daily.group.as_str(), daily.articles, daily.words), ("The Daily", 1, 6));
+//! let rate = daily.techniques[0].spans_per_1k_words.unwrap();
+//! assert!((rate.value - 1000.0 / 6.0).abs() < 1e-9 && rate.low < rate.value);
+//! # Ok::<(), unspin_corpus::CorpusError>(())
+//! ```
+
+mod ci;
+mod compute;
+mod load;
+
+use std::time::Instant;
+
+use serde::Serialize;
+use unspin_taxonomy::TECHNIQUES;
+
+use crate::error::CorpusError;
+use crate::store::Corpus;
+
+/// The group of articles without an outlet, a date or an author.
+pub const UNKNOWN: &str = "(unknown)";
+
+/// Groups of at most this many articles get bootstrap intervals; larger
+/// ones analytical (delta-method) intervals.
+pub const BOOTSTRAP_MAX_ARTICLES: usize = 500;
+
+/// Bootstrap resamples per group.
+pub const RESAMPLES: usize = 1000;
+
+/// What the groups are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum GroupBy {
+    /// The outlet (site name).
+    Outlet,
+    /// Each author of the byline (an article with two authors is in both
+    /// groups).
+    Author,
+    /// The month of publication (`YYYY-MM`).
+    Month,
+    /// One row per technique over all selected articles.
+    Technique,
+}
+
+impl GroupBy {
+    /// The name used on the command line and in the JSON output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            GroupBy::Outlet => "outlet",
+            GroupBy::Author => "author",
+            GroupBy::Month => "month",
+            GroupBy::Technique => "technique",
+        }
+    }
+}
+
+/// An argument of a stats query that is not valid.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum StatsError {
+    /// A technique name that is not a PTC label.
+    #[error("unknown technique \"{given}\"; valid names (exact PTC labels, one per flag): {}", valid_techniques())]
+    UnknownTechnique {
+        /// The name given.
+        given: String,
+    },
+    /// A date bound that is not `YYYY-MM-DD` or `YYYY-MM`, or not a real day.
+    #[error("invalid date \"{given}\": {reason} (expected YYYY-MM-DD or YYYY-MM, e.g. 2016-02-24 or 2016-02)")]
+    BadDate {
+        /// The text given.
+        given: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// The start of the date range is after its end.
+    #[error("the date range is empty: since {since} is after until {until}")]
+    EmptyRange {
+        /// The first day.
+        since: String,
+        /// The last day.
+        until: String,
+    },
+}
+
+fn valid_techniques() -> String {
+    TECHNIQUES
+        .iter()
+        .map(|t| t.label)
+        .collect::<Vec<_>>()
+        .join("  ")
+}
+
+/// A stats query: how to group, which techniques to report, which
+/// articles to count.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatsQuery {
+    by: GroupBy,
+    techniques: Vec<&'static str>,
+    outlets: Vec<String>,
+    since: Option<String>,
+    until: Option<String>,
+    min_articles: u64,
+}
+
+impl StatsQuery {
+    /// Every article, every technique, grouped `by`; groups of any size.
+    pub fn new(by: GroupBy) -> StatsQuery {
+        StatsQuery {
+            by,
+            techniques: Vec::new(),
+            outlets: Vec::new(),
+            since: None,
+            until: None,
+            min_articles: 1,
+        }
+    }
+
+    /// Reports technique `label` (an exact PTC label such as
+    /// `Name_Calling,Labeling`); called once per technique. Without any,
+    /// all 14 are reported.
+    ///
+    /// # Errors
+    /// [`StatsError::UnknownTechnique`], listing the valid labels.
+    pub fn technique(mut self, label: &str) -> Result<StatsQuery, StatsError> {
+        let t = unspin_taxonomy::by_label(label.trim()).ok_or_else(|| {
+            StatsError::UnknownTechnique {
+                given: label.to_string(),
+            }
+        })?;
+        if !self.techniques.contains(&t.label) {
+            self.techniques.push(t.label);
+        }
+        Ok(self)
+    }
+
+    /// Counts only articles of outlet `name` (the whole name, ignoring the
+    /// case of ASCII letters, as `corpus search --outlet` does; [`UNKNOWN`]
+    /// selects articles without an outlet); called once per outlet.
+    pub fn outlet(mut self, name: &str) -> StatsQuery {
+        if !self.outlets.iter().any(|o| o == name) {
+            self.outlets.push(name.to_string());
+        }
+        self
+    }
+
+    /// Counts only articles published on or after `day` (`YYYY-MM-DD`, or
+    /// `YYYY-MM` for the first of the month).
+    ///
+    /// # Errors
+    /// [`StatsError::BadDate`] or [`StatsError::EmptyRange`].
+    pub fn since(mut self, day: &str) -> Result<StatsQuery, StatsError> {
+        self.since = Some(parse_day(day, false)?);
+        self.check_range()?;
+        Ok(self)
+    }
+
+    /// Counts only articles published on or before `day` (`YYYY-MM-DD`, or
+    /// `YYYY-MM` for the whole month).
+    ///
+    /// # Errors
+    /// [`StatsError::BadDate`] or [`StatsError::EmptyRange`].
+    pub fn until(mut self, day: &str) -> Result<StatsQuery, StatsError> {
+        self.until = Some(parse_day(day, true)?);
+        self.check_range()?;
+        Ok(self)
+    }
+
+    /// Leaves out groups of fewer than `n` articles (counted in
+    /// [`StatsReport::hidden_groups`]). `--by technique`: techniques found
+    /// in fewer than `n` articles.
+    pub fn min_articles(mut self, n: u64) -> StatsQuery {
+        self.min_articles = n;
+        self
+    }
+
+    /// How the groups are formed.
+    pub fn by(&self) -> GroupBy {
+        self.by
+    }
+
+    fn check_range(&self) -> Result<(), StatsError> {
+        match (&self.since, &self.until) {
+            (Some(s), Some(u)) if s > u => Err(StatsError::EmptyRange {
+                since: s.clone(),
+                until: u.clone(),
+            }),
+            _ => Ok(()),
+        }
+    }
+
+    /// The technique columns: those asked for, or all, in taxonomy order
+    /// when none was asked for.
+    fn columns(&self) -> Vec<&'static str> {
+        if self.techniques.is_empty() {
+            TECHNIQUES.iter().map(|t| t.label).collect()
+        } else {
+            self.techniques.clone()
+        }
+    }
+}
+
+/// `YYYY-MM-DD` (checked to be a real day), or `YYYY-MM` as the first
+/// (`end` false) or last (`end` true) day of that month, as `YYYY-MM-DD`.
+fn parse_day(text: &str, end: bool) -> Result<String, StatsError> {
+    let bad = |reason: &str| StatsError::BadDate {
+        given: text.to_string(),
+        reason: reason.to_string(),
+    };
+    let t = text.trim();
+    let parts: Vec<&str> = t.split('-').collect();
+    let digits = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_digit());
+    let ok = match parts.as_slice() {
+        [y, m] => digits(y, 4) && digits(m, 2),
+        [y, m, d] => digits(y, 4) && digits(m, 2) && digits(d, 2),
+        _ => false,
+    };
+    if !ok {
+        return Err(bad("not a date"));
+    }
+    let year: u32 = parts[0].parse().map_err(|_| bad("not a year"))?;
+    let month: u32 = parts[1].parse().map_err(|_| bad("not a month"))?;
+    if !(1..=12).contains(&month) {
+        return Err(bad("the month must be 01 to 12"));
+    }
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let last = match month {
+        2 if leap => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    };
+    let day = match parts.get(2) {
+        Some(d) => {
+            let day: u32 = d.parse().map_err(|_| bad("not a day"))?;
+            if !(1..=last).contains(&day) {
+                return Err(bad(&format!("{year:04}-{month:02} has days 01 to {last}")));
+            }
+            day
+        }
+        // Stored dates are only checked to be 01..31, so the end of a month
+        // is its 31st in string order.
+        None if end => 31,
+        None => 1,
+    };
+    Ok(format!("{year:04}-{month:02}-{day:02}"))
+}
+
+/// A point estimate with its 95 % confidence interval (`low <= value <=
+/// high`).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Estimate {
+    /// The estimate.
+    pub value: f64,
+    /// Lower bound.
+    pub low: f64,
+    /// Upper bound.
+    pub high: f64,
+}
+
+impl Estimate {
+    /// `high - low`.
+    pub fn width(&self) -> f64 {
+        self.high - self.low
+    }
+}
+
+/// How a group's ratio intervals were computed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CiMethod {
+    /// Percentile bootstrap over articles (groups of up to
+    /// [`BOOTSTRAP_MAX_ARTICLES`]).
+    Bootstrap,
+    /// Delta method with articles as clusters (larger groups).
+    Analytical,
+}
+
+/// One technique in one group.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TechniqueStats {
+    /// The PTC label.
+    pub technique: String,
+    /// Its spans in the group.
+    pub spans: u64,
+    /// Articles of the group with at least one.
+    pub articles: u64,
+    /// Spans per 1,000 words (`None` when the group has no words).
+    pub spans_per_1k_words: Option<Estimate>,
+    /// Share of the group's articles with at least one (`None` for an empty group).
+    pub article_share: Option<Estimate>,
+}
+
+/// The statistics of one group. With `--by technique`, `articles`,
+/// `words`, `spans` and the rates are over all selected articles (`spans`:
+/// that technique's), and the sourcing fields (from `sourcing_articles` on)
+/// describe the articles in which the technique occurs.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GroupStats {
+    /// The outlet, author, month (`YYYY-MM`) or technique; [`UNKNOWN`] for
+    /// articles without one.
+    pub group: String,
+    /// Articles.
+    pub articles: u64,
+    /// Words in them.
+    pub words: u64,
+    /// Technique spans (all techniques, also those not reported).
+    pub spans: u64,
+    /// Spans per 1,000 words.
+    pub spans_per_1k_words: Option<Estimate>,
+    /// The reported techniques, in the report's column order.
+    pub techniques: Vec<TechniqueStats>,
+    /// Articles analysed with the sourcing layers; the sourcing fields
+    /// below count only these.
+    pub sourcing_articles: u64,
+    /// Quotes.
+    pub quotes: u64,
+    /// Word-weighted mean share of the text inside quotes.
+    pub quotation_share: Option<Estimate>,
+    /// Named cited sources.
+    pub named_sources: u64,
+    /// Anonymous cited sources.
+    pub anonymous_sources: u64,
+    /// Named / (named + anonymous) sources.
+    pub named_source_share: Option<Estimate>,
+    /// Check-worthy claims.
+    pub check_worthy_claims: u64,
+    /// Hedged check-worthy claims.
+    pub hedged_claims: u64,
+    /// Hedged / check-worthy claims.
+    pub hedged_claim_share: Option<Estimate>,
+    /// How the ratio intervals were computed.
+    pub ci_method: CiMethod,
+}
+
+/// The filters a report was made with.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StatsFilters {
+    /// Outlets (empty: all).
+    pub outlets: Vec<String>,
+    /// First day, inclusive.
+    pub since: Option<String>,
+    /// Last day, inclusive.
+    pub until: Option<String>,
+    /// Smallest group shown.
+    pub min_articles: u64,
+}
+
+/// The answer to a [`StatsQuery`].
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StatsReport {
+    /// How the groups were formed.
+    pub by: GroupBy,
+    /// The filters.
+    pub filters: StatsFilters,
+    /// The technique columns (PTC labels).
+    pub techniques: Vec<String>,
+    /// Selected articles.
+    pub articles: u64,
+    /// Words in them.
+    pub words: u64,
+    /// Articles left out by `since`/`until` because they have no date.
+    pub undated_excluded: u64,
+    /// The confidence level of every interval (0.95).
+    pub confidence: f64,
+    /// Groups of up to this many articles have bootstrap intervals.
+    pub bootstrap_max_articles: usize,
+    /// Bootstrap resamples.
+    pub resamples: usize,
+    /// The groups shown, most articles first.
+    pub groups: Vec<GroupStats>,
+    /// Groups hidden by `min_articles`.
+    pub hidden_groups: u64,
+}
+
+impl Corpus {
+    /// Answers a stats query.
+    ///
+    /// # Errors
+    /// An SQLite error.
+    pub fn stats(&self, query: &StatsQuery) -> Result<StatsReport, CorpusError> {
+        let started = Instant::now();
+        let conn = self.connection();
+        let labels = query.columns();
+        let (articles, groups) =
+            load::load(conn, query, &labels).map_err(|e| self.err(e, started))?;
+        let undated_excluded = if query.since.is_some() || query.until.is_some() {
+            let (filter, params) = load::article_filter(query, false);
+            conn.query_row(
+                &format!("SELECT count(*) FROM articles WHERE published_date IS NULL AND {filter}"),
+                rusqlite::params_from_iter(params.iter()),
+                |r| r.get::<_, i64>(0),
+            )
+            .map_err(|e| self.err(e, started))? as u64
+        } else {
+            0
+        };
+        let all_columns: Vec<usize> = (0..labels.len()).collect();
+        let seed_of = |name: &str| {
+            xxhash_rust::xxh3::xxh3_64(format!("{}\0{name}", query.by.as_str()).as_bytes())
+        };
+        let everyone: Vec<u32> = (0..articles.len() as u32).collect();
+        let mut rows: Vec<(u64, GroupStats)> = match query.by {
+            GroupBy::Technique => labels
+                .iter()
+                .enumerate()
+                .map(|(c, label)| {
+                    let columns = [c];
+                    let spec = compute::Spec {
+                        name: label,
+                        labels: &labels,
+                        columns: &columns,
+                        seed: seed_of(label),
+                    };
+                    let mut row = compute::group(&articles, &everyone, &spec);
+                    let with: Vec<u32> = everyone
+                        .iter()
+                        .copied()
+                        .filter(|&i| {
+                            articles
+                                .techniques(i as usize)
+                                .iter()
+                                .any(|&(col, n)| col as usize == c && n > 0.0)
+                        })
+                        .collect();
+                    let within = compute::group(&articles, &with, &spec);
+                    let t = &row.techniques[0];
+                    row.spans = t.spans;
+                    row.spans_per_1k_words = t.spans_per_1k_words;
+                    let key = t.articles;
+                    row.sourcing_articles = within.sourcing_articles;
+                    row.quotes = within.quotes;
+                    row.quotation_share = within.quotation_share;
+                    row.named_sources = within.named_sources;
+                    row.anonymous_sources = within.anonymous_sources;
+                    row.named_source_share = within.named_source_share;
+                    row.check_worthy_claims = within.check_worthy_claims;
+                    row.hedged_claims = within.hedged_claims;
+                    row.hedged_claim_share = within.hedged_claim_share;
+                    (key, row)
+                })
+                .collect(),
+            _ => groups
+                .iter()
+                .map(|(name, members)| {
+                    let spec = compute::Spec {
+                        name,
+                        labels: &labels,
+                        columns: &all_columns,
+                        seed: seed_of(name),
+                    };
+                    (members.len() as u64, compute::group(&articles, members, &spec))
+                })
+                .collect(),
+        };
+        let total = rows.len();
+        rows.retain(|(key, _)| *key >= query.min_articles);
+        let hidden_groups = (total - rows.len()) as u64;
+        rows.sort_by(|(ka, a), (kb, b)| kb.cmp(ka).then_with(|| a.group.cmp(&b.group)));
+        Ok(StatsReport {
+            by: query.by,
+            filters: StatsFilters {
+                outlets: query.outlets.clone(),
+                since: query.since.clone(),
+                until: query.until.clone(),
+                min_articles: query.min_articles,
+            },
+            techniques: labels.iter().map(|l| l.to_string()).collect(),
+            articles: articles.len() as u64,
+            words: articles.words.iter().sum::<f64>() as u64,
+            undated_excluded,
+            confidence: 0.95,
+            bootstrap_max_articles: BOOTSTRAP_MAX_ARTICLES,
+            resamples: RESAMPLES,
+            groups: rows.into_iter().map(|(_, g)| g).collect(),
+            hidden_groups,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn days() {
+        assert_eq!(parse_day("2016-02-24", false).unwrap(), "2016-02-24");
+        assert_eq!(parse_day("2016-02", false).unwrap(), "2016-02-01");
+        assert_eq!(parse_day("2016-02", true).unwrap(), "2016-02-31");
+        assert_eq!(parse_day("2016-02-29", true).unwrap(), "2016-02-29");
+        for bad in ["2015-02-29", "2016-13", "2016-00-10", "16-02-01", "2016/02/01", "", "2016"] {
+            assert!(
+                matches!(parse_day(bad, false), Err(StatsError::BadDate { .. })),
+                "{bad}"
+            );
+        }
+        let e = StatsQuery::new(GroupBy::Month)
+            .since("2016-03")
+            .unwrap()
+            .until("2016-02")
+            .unwrap_err();
+        assert!(matches!(e, StatsError::EmptyRange { .. }));
+    }
+
+    #[test]
+    fn techniques_are_exact_labels() {
+        let q = StatsQuery::new(GroupBy::Outlet)
+            .technique("Name_Calling,Labeling")
+            .unwrap()
+            .technique("Name_Calling,Labeling")
+            .unwrap();
+        assert_eq!(q.columns(), ["Name_Calling,Labeling"]);
+        let e = StatsQuery::new(GroupBy::Outlet)
+            .technique("Name_Calling")
+            .unwrap_err();
+        let msg = e.to_string();
+        assert!(msg.contains("\"Name_Calling\"") && msg.contains("Loaded_Language"), "{msg}");
+        assert_eq!(StatsQuery::new(GroupBy::Outlet).columns().len(), 14);
+    }
+}

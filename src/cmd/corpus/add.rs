@@ -1,0 +1,281 @@
+//! `unspin corpus add`: read, analyse and store articles, skipping those
+//! already stored, in transactions that a crash cannot tear.
+
+use std::collections::{BTreeMap, HashSet};
+use std::io::{self, IsTerminal};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{mpsc, Mutex};
+use std::time::{Duration, Instant};
+
+use anyhow::anyhow;
+use indicatif::{ProgressBar, ProgressStyle};
+use rayon::prelude::*;
+use unspin_analysis::{Analyzer, Tier};
+use unspin_corpus::{content_hash, ArticleRecord, Mode, Provenance};
+use unspin_document::Document;
+
+use super::LockArgs;
+use crate::cmd::ingest::{self, IngestArgs, Item, Window};
+use crate::cmd::{print_error, usage, Context, ModelArgs, Outcome};
+
+const AFTER_HELP: &str = "\
+Creates DB when it does not exist. Reads the same inputs as `unspin analyze` (files, folders \
+searched recursively, WARC, JSON Lines, - for standard input) and, with --urls, web pages. Uses \
+the fast tier unless --tier neural is given, and all cores.
+
+Idempotent and resumable: an article whose content hash (its text and URL) is already stored is \
+skipped before it is analysed, so running the same command again after an interruption continues \
+where it stopped. Articles are committed in small transactions: killing the process at any moment \
+loses no committed article and leaves no half-written one.
+
+A document that cannot be read or analysed is reported (error: \"PATH\": reason) and skipped; \
+the exit status is then 1.
+
+Examples:
+  unspin corpus add news.db examples/syria-ceasefire-opinion.md articles/
+  unspin corpus add news.db crawl.warc.gz --tier neural
+  zcat pages.jsonl.gz | unspin corpus add news.db - --input jsonl";
+
+/// Arguments of `unspin corpus add`.
+#[derive(Debug, clap::Args)]
+#[command(after_help = AFTER_HELP)]
+pub struct Args {
+    /// The corpus file (created when missing).
+    #[arg(value_name = "DB")]
+    db: PathBuf,
+    /// Files or directories to add (directories recursively); `-` reads standard input.
+    #[arg(value_name = "PATH")]
+    paths: Vec<PathBuf>,
+    /// A file with one URL a line (blank lines and lines starting with # are skipped): fetch
+    /// each page and add it.
+    #[arg(long, value_name = "FILE")]
+    urls: Option<PathBuf>,
+    /// Skip the sourcing layers (quotes, sources, hedges, claims): techniques only.
+    #[arg(long)]
+    no_sourcing: bool,
+    /// Commit at least every N articles (and at least once a second).
+    #[arg(long, value_name = "N", default_value_t = 256)]
+    batch: usize,
+    #[command(flatten)]
+    ingest: IngestArgs,
+    #[command(flatten)]
+    model: ModelArgs,
+    #[command(flatten)]
+    lock: LockArgs,
+}
+
+/// What happened to one input document.
+enum Done {
+    /// Analysed, ready to store.
+    Record(Box<ArticleRecord>),
+    /// Already in the corpus (or earlier in this run).
+    Known,
+}
+
+/// Counts for the closing line.
+#[derive(Default)]
+struct Tally {
+    added: usize,
+    known: usize,
+    failed: usize,
+}
+
+/// Runs `unspin corpus add`.
+pub fn run(args: &Args, ctx: &Context) -> anyhow::Result<Outcome> {
+    let mut paths = args.paths.clone();
+    let mut url_sources = Vec::new();
+    if let Some(file) = &args.urls {
+        url_sources = ingest::url_sources(file)?;
+    }
+    if paths.is_empty() && url_sources.is_empty() {
+        if args.urls.is_some() {
+            return usage("the --urls file holds no URL");
+        }
+        return usage("give at least one PATH to add (or --urls FILE)");
+    }
+    let (mut sources, input_errors) = ingest::expand(&std::mem::take(&mut paths))?;
+    sources.extend(url_sources);
+    let mut corpus = args.lock.open(&args.db, Mode::Create)?;
+    let stored = corpus.stored_hashes()?;
+    let mut options = args.model.options(!args.no_sourcing);
+    options.tier = Some(options.tier.unwrap_or(Tier::Fast));
+    let analyzer = Analyzer::new(&options)?;
+    tracing::info!(inputs = sources.len(), stored = stored.len(), tier = %analyzer.tier(), "adding");
+
+    let mut tally = Tally::default();
+    for message in &input_errors {
+        print_error(message);
+        tally.failed += 1;
+    }
+    if sources.is_empty() {
+        return Ok(Outcome::from_failures(tally.failed));
+    }
+    let format = args.ingest.input;
+    let read_options = args.ingest.options();
+    let known_total = (!sources
+        .iter()
+        .any(|s| ingest::may_hold_several(s, format)))
+    .then_some(sources.len());
+    let progress = progress_bar(known_total, ctx);
+    let started = Instant::now();
+    let stop = AtomicBool::new(false);
+    let threads = rayon::current_num_threads().max(1);
+    let window = Window::new(64 * threads);
+    let (item_tx, item_rx) = mpsc::sync_channel::<Item>(4 * threads);
+    let (tx, rx) = mpsc::channel::<(usize, String, anyhow::Result<Done>)>();
+    let seen = Mutex::new(HashSet::new());
+    let provenance = Provenance {
+        source: String::new(),
+        tier: analyzer.tier().to_string(),
+        model: analyzer.provenance().to_string(),
+        sourcing: !args.no_sourcing,
+    };
+
+    let result = std::thread::scope(|scope| -> anyhow::Result<()> {
+        let (sources, analyzer, stop, window, read_options) =
+            (&sources, &analyzer, &stop, &window, &read_options);
+        let (stored, seen, provenance) = (&stored, &seen, &provenance);
+        scope.spawn(move || {
+            ingest::produce(sources, None, format, read_options, window, stop, |item| {
+                item_tx.send(item).is_ok()
+            });
+        });
+        scope.spawn(move || {
+            item_rx.into_iter().par_bridge().for_each_with(tx, |tx, item| {
+                if stop.load(Ordering::Relaxed) {
+                    return;
+                }
+                let Item { seq, origin, format, doc, .. } = item;
+                let result = match doc {
+                    Err(e) => Err(anyhow::Error::new(e)),
+                    Ok(doc) => {
+                        let source = match format {
+                            Some(f) if f.is_multi() => format!("{origin}#{}", doc.id),
+                            _ => origin.clone(),
+                        };
+                        catch_unwind(AssertUnwindSafe(|| {
+                            analyse(doc, source, analyzer, stored, seen, provenance)
+                        }))
+                        .unwrap_or_else(|_| {
+                            Err(anyhow!("internal error while analysing this document (a bug: please report it)"))
+                        })
+                    }
+                };
+                let _ = tx.send((seq, origin, result));
+            });
+        });
+        // Store in input order, so that article ids follow the inputs.
+        let mut pending = BTreeMap::new();
+        let mut next = 0;
+        let mut batch = Vec::new();
+        let mut last_commit = Instant::now();
+        let mut store = |batch: &mut Vec<ArticleRecord>, tally: &mut Tally| {
+            let done = corpus.insert(batch);
+            batch.clear();
+            done.map(|d| {
+                tally.added += d.added;
+                tally.known += d.already_stored;
+            })
+        };
+        loop {
+            let received = rx.recv_timeout(Duration::from_millis(250));
+            let disconnected = matches!(received, Err(mpsc::RecvTimeoutError::Disconnected));
+            if let Ok((i, origin, result)) = received {
+                pending.insert(i, (origin, result));
+            }
+            while let Some((origin, result)) = pending.remove(&next) {
+                next += 1;
+                window.advance(next);
+                progress.inc(1);
+                match result {
+                    Ok(Done::Record(r)) => batch.push(*r),
+                    Ok(Done::Known) => tally.known += 1,
+                    Err(e) => {
+                        tally.failed += 1;
+                        progress.suspend(|| print_error(&ingest::error_message(&origin, &e)));
+                    }
+                }
+            }
+            let due = batch.len() >= args.batch.max(1)
+                || (!batch.is_empty() && last_commit.elapsed() >= Duration::from_secs(1))
+                || (disconnected && !batch.is_empty());
+            if due {
+                if let Err(e) = store(&mut batch, &mut tally) {
+                    stop.store(true, Ordering::Relaxed);
+                    return Err(e.into());
+                }
+                last_commit = Instant::now();
+                progress.set_message(format!("{} added, {} already stored", tally.added, tally.known));
+            }
+            if disconnected {
+                return Ok(());
+            }
+        }
+    });
+    progress.finish_and_clear();
+    result?;
+    let secs = started.elapsed().as_secs_f64();
+    if !ctx.quiet {
+        eprintln!(
+            "{}: {} added, {} already stored, {} failed, in {:.1} s ({:.1} articles/s)",
+            args.db.display(),
+            tally.added,
+            tally.known,
+            tally.failed,
+            secs,
+            (tally.added + tally.known) as f64 / secs.max(1e-9)
+        );
+    }
+    Ok(Outcome::from_failures(tally.failed))
+}
+
+/// Analyses one document unless an article with its content hash is stored
+/// or was seen earlier in this run.
+fn analyse(
+    mut doc: Document,
+    source: String,
+    analyzer: &Analyzer,
+    stored: &HashSet<String>,
+    seen: &Mutex<HashSet<String>>,
+    provenance: &Provenance,
+) -> anyhow::Result<Done> {
+    let hash = content_hash(&doc);
+    if stored.contains(&hash) {
+        return Ok(Done::Known);
+    }
+    if let Ok(mut seen) = seen.lock() {
+        if !seen.insert(hash) {
+            return Ok(Done::Known);
+        }
+    }
+    analyzer.analyze(&mut doc)?;
+    let provenance = Provenance {
+        source,
+        ..provenance.clone()
+    };
+    let record = ArticleRecord::new(&doc, provenance).map_err(|e| anyhow!(e))?;
+    Ok(Done::Record(Box::new(record)))
+}
+
+fn progress_bar(total: Option<usize>, ctx: &Context) -> ProgressBar {
+    if ctx.quiet || !io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let (bar, template) = match total {
+        Some(n) => (
+            ProgressBar::new(n as u64),
+            "{bar:30} {pos}/{len} articles, {per_sec}, eta {eta} {msg}",
+        ),
+        None => (
+            ProgressBar::new_spinner(),
+            "{spinner} {pos} articles, {per_sec}, {elapsed} {msg}",
+        ),
+    };
+    if let Ok(style) = ProgressStyle::with_template(template) {
+        bar.set_style(style);
+    }
+    bar.enable_steady_tick(Duration::from_millis(200));
+    bar
+}
