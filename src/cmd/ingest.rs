@@ -434,13 +434,165 @@ impl Window {
 /// `send`, never more than the window ahead of what was written. `first` is
 /// the already opened first source, when the caller opened it. Returns the
 /// number of items.
+///
+/// URLs are fetched ahead, by up to [`FETCH_THREADS`] threads at once (the
+/// fetcher's per-host rate limit still spaces the requests to one host),
+/// and handed on in input order.
 pub fn produce(
+    sources: &[Source],
+    first: Option<Result<Opened, InputError>>,
+    format: InputFormat,
+    options: &SourceOptions,
+    window: &Window,
+    stop: &AtomicBool,
+    send: impl FnMut(Item) -> bool,
+) -> usize {
+    let skip_first = usize::from(first.is_some());
+    let urls: Vec<usize> = sources
+        .iter()
+        .enumerate()
+        .skip(skip_first)
+        .filter(|(_, s)| matches!(s, Source::Url(_)))
+        .map(|(k, _)| k)
+        .collect();
+    if urls.len() < 2 {
+        return produce_from(sources, first, format, options, window, stop, None, send);
+    }
+    let ahead = Prefetch::new(urls);
+    let finished = AtomicBool::new(false);
+    std::thread::scope(|scope| {
+        for _ in 0..FETCH_THREADS.min(ahead.urls.len()) {
+            scope.spawn(|| ahead.work(sources, format, options, stop, &finished));
+        }
+        let n = produce_from(
+            sources,
+            first,
+            format,
+            options,
+            window,
+            stop,
+            Some(&ahead),
+            send,
+        );
+        finished.store(true, Ordering::Relaxed);
+        ahead.changed.notify_all();
+        n
+    })
+}
+
+/// Most URLs fetched at the same time.
+pub const FETCH_THREADS: usize = 8;
+/// How far fetching may run ahead of reading, in URLs.
+const FETCH_AHEAD: usize = 32;
+
+/// URLs being fetched ahead of the reading.
+struct Prefetch {
+    /// The positions in `sources` of the URLs, in order.
+    urls: Vec<usize>,
+    state: Mutex<PrefetchState>,
+    changed: Condvar,
+}
+
+#[derive(Default)]
+struct PrefetchState {
+    /// The next entry of `urls` to fetch.
+    next: usize,
+    /// How many entries of `urls` the reader has taken.
+    taken: usize,
+    /// Fetched and not yet taken, by position in `sources`.
+    done: std::collections::HashMap<usize, Result<Opened, InputError>>,
+}
+
+impl Prefetch {
+    fn new(urls: Vec<usize>) -> Prefetch {
+        Prefetch {
+            urls,
+            state: Mutex::new(PrefetchState::default()),
+            changed: Condvar::new(),
+        }
+    }
+
+    /// A fetching thread: takes the next URL within reach, fetches it,
+    /// leaves the result, until there is none left or the run stops.
+    fn work(
+        &self,
+        sources: &[Source],
+        format: InputFormat,
+        options: &SourceOptions,
+        stop: &AtomicBool,
+        finished: &AtomicBool,
+    ) {
+        let halted = || stop.load(Ordering::Relaxed) || finished.load(Ordering::Relaxed);
+        loop {
+            let Ok(mut state) = self.state.lock() else {
+                return;
+            };
+            while !halted()
+                && state.next < self.urls.len()
+                && state.next >= state.taken + FETCH_AHEAD
+            {
+                state = match self.changed.wait_timeout(state, Duration::from_millis(100)) {
+                    Ok((guard, _)) => guard,
+                    Err(_) => return,
+                };
+            }
+            if halted() || state.next >= self.urls.len() {
+                return;
+            }
+            let k = self.urls[state.next];
+            state.next += 1;
+            drop(state);
+            let source = &sources[k];
+            let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                source.open(format, options)
+            }))
+            .unwrap_or_else(|_| {
+                Err(InputError::Read(ReadError::Io {
+                    path: PathBuf::from(source.name()),
+                    error: io::Error::other(
+                        "internal error while fetching (a bug: please report it)",
+                    ),
+                }))
+            });
+            if let Ok(mut state) = self.state.lock() {
+                state.done.insert(k, result);
+            }
+            self.changed.notify_all();
+        }
+    }
+
+    /// Waits for the source at position `k` (the next URL in order) to be
+    /// fetched; `None` when the run stops first.
+    fn take(&self, k: usize, stop: &AtomicBool) -> Option<Result<Opened, InputError>> {
+        let mut state = self.state.lock().ok()?;
+        loop {
+            if let Some(result) = state.done.remove(&k) {
+                state.taken += 1;
+                drop(state);
+                self.changed.notify_all();
+                return Some(result);
+            }
+            if stop.load(Ordering::Relaxed) {
+                return None;
+            }
+            state = self
+                .changed
+                .wait_timeout(state, Duration::from_millis(100))
+                .ok()?
+                .0;
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn produce_from(
     sources: &[Source],
     mut first: Option<Result<Opened, InputError>>,
     format: InputFormat,
     options: &SourceOptions,
     window: &Window,
     stop: &AtomicBool,
+    ahead: Option<&Prefetch>,
     mut send: impl FnMut(Item) -> bool,
 ) -> usize {
     let mut seq = 0;
@@ -473,8 +625,12 @@ pub fn produce(
         if stop.load(Ordering::Relaxed) {
             break;
         }
-        let opened = match (k, first.take()) {
-            (0, Some(opened)) => opened,
+        let opened = match (k, first.take(), ahead) {
+            (0, Some(opened), _) => opened,
+            (_, _, Some(ahead)) if matches!(source, Source::Url(_)) => match ahead.take(k, stop) {
+                Some(opened) => opened,
+                None => break,
+            },
             _ => source.open(format, options),
         };
         let origin = source.name();

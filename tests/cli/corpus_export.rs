@@ -209,11 +209,19 @@ fn pyarrow_available() -> bool {
         .is_ok_and(|s| s.success())
 }
 
-/// pyarrow and pandas read every Parquet export with the documented types.
+/// pyarrow and pandas read every Parquet export with the documented types
+/// (skipped without them, unless `UNSPIN_REQUIRE_PYARROW=1`).
 #[test]
 fn pyarrow_reads_the_parquet_exports() {
     if !pyarrow_available() {
-        eprintln!("SKIP: pyarrow_reads_the_parquet_exports — python3 with pyarrow and pandas not found (pip install pyarrow pandas)");
+        assert!(
+            std::env::var("UNSPIN_REQUIRE_PYARROW").map_or(true, |v| v != "1"),
+            "python3 with pyarrow and pandas not found, and UNSPIN_REQUIRE_PYARROW=1 requires them"
+        );
+        eprintln!(
+            "SKIP: pyarrow_reads_the_parquet_exports \u{2014} python3 with pyarrow and pandas not \
+             found (pip install pyarrow pandas; UNSPIN_REQUIRE_PYARROW=1 makes this a failure)"
+        );
         return;
     }
     let dir = tempfile::tempdir().unwrap();

@@ -108,3 +108,43 @@ fn extract_honours_robots_txt_unless_told_not_to() {
     assert_eq!(lines[0]["format"], "html");
     assert_eq!(lines[0]["metadata"]["url"], private);
 }
+
+#[test]
+fn several_urls_and_files_come_out_in_input_order() -> TestResult {
+    let server = Server::start(|path, _| match path {
+        "/robots.txt" => Reply::new(404),
+        p if p.starts_with("/p") => Reply::html(format!(
+            "<html><head><title>Page {p}</title></head><body><article><p>This is page {p}, \
+             where the council said the budget would pass after a long night of talks.</p>\
+             </article></body></html>"
+        )),
+        _ => Reply::new(404),
+    });
+    let tmp = tempfile::tempdir()?;
+    let file = tmp.path().join("local.txt");
+    fs::write(&file, "A local title\n\nSome local text to read.\n")?;
+    let urls: Vec<String> = (1..=6)
+        .map(|n| server.url(&format!("/p{n}.html")))
+        .collect();
+    let missing = server.url("/gone.html");
+    let mut args = vec!["extract", "--rate-limit", "0"];
+    args.extend(urls[..3].iter().map(String::as_str));
+    args.push(&missing);
+    args.push(s(&file));
+    args.extend(urls[3..].iter().map(String::as_str));
+    let run = unspin(&args);
+    run.assert_error(1, &format!("error: \"{missing}\": HTTP 404"));
+    let paths: Vec<String> = run
+        .lines()
+        .iter()
+        .map(|l| l["path"].as_str().unwrap_or_default().to_string())
+        .collect();
+    let mut expected: Vec<String> = urls[..3].to_vec();
+    expected.push(s(&file).to_string());
+    expected.extend(urls[3..].iter().cloned());
+    assert_eq!(paths, expected, "{}", run.show());
+    for url in &urls {
+        assert_eq!(server.count(&url[url.rfind('/').unwrap_or(0)..]), 1);
+    }
+    Ok(())
+}

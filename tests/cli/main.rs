@@ -124,3 +124,5 @@ mod corpus_kill;
 mod corpus_export;
 
 mod corpus_search;
+
+mod corpus_stats;

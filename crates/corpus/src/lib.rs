@@ -48,7 +48,7 @@ mod store;
 
 pub use stats::{
     CiMethod, Estimate, GroupBy, GroupStats, StatsError, StatsFilters, StatsQuery, StatsReport,
-    TechniqueStats, BOOTSTRAP_MAX_ARTICLES, RESAMPLES, UNKNOWN,
+    TechniqueStats, BOOTSTRAP_BUDGET_ARTICLES, BOOTSTRAP_MAX_ARTICLES, RESAMPLES, UNKNOWN,
 };
 
 pub use error::CorpusError;

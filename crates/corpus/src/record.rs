@@ -8,19 +8,20 @@ use flate2::write::DeflateEncoder;
 use flate2::Compression;
 use unspin_document::{layers, Document};
 use unspin_writers::{
-    cited_sources, from_json, sourcing_of, summarize, to_json_line, to_wire, JsonClaim, JsonQuote,
-    JsonSource, JsonSpan,
+    sourcing_of, summarize, to_wire, JsonClaim, JsonDocument, JsonQuote, JsonSource,
+    JsonSpan,
 };
 
 /// The identity of an article in a corpus: a 128-bit hash (32 hex digits)
-/// of its text and, when it has one, its URL. The same page read twice has
-/// the same hash and is stored once; the same text at two URLs (a
-/// re-publication) is stored twice, so that copies can be found.
+/// of its text and, when it has one, its web (`http`, `https`) URL. The same
+/// page read twice, or the same file read from two paths, has the same hash
+/// and is stored once; the same text at two web addresses (a re-publication)
+/// is stored twice, so that copies can be found.
 pub fn content_hash(doc: &Document) -> String {
     let mut h = xxhash_rust::xxh3::Xxh3::new();
     h.update(doc.text().as_bytes());
     h.update(&[0]);
-    if let Some(url) = &doc.metadata.url {
+    if let Some(url) = doc.metadata.url.as_deref().filter(|u| is_web_url(u)) {
         h.update(url.as_bytes());
     }
     format!("{:032x}", h.digest128())
@@ -51,7 +52,9 @@ pub struct ArticleRecord {
     pub provenance: Provenance,
     /// Metadata, text and the derived counts.
     pub fields: ArticleFields,
-    /// The whole analysed document as compact unspin JSON, deflate-compressed.
+    /// The analysed document as compact unspin JSON without its text and
+    /// the spans' repeated text (both come back from the `text` column),
+    /// deflate-compressed: see [`decode_document`].
     pub document: Vec<u8>,
     /// The `technique` layer.
     pub spans: Vec<JsonSpan>,
@@ -95,19 +98,17 @@ impl ArticleRecord {
     /// When the document cannot be written as JSON (a non-finite number in an
     /// attribute).
     pub fn new(doc: &Document, provenance: Provenance) -> Result<ArticleRecord, String> {
-        let json = to_json_line(doc).map_err(|e| e.to_string())?;
-        let mut wire = to_wire(doc);
-        let spans = wire.layers.remove(layers::TECHNIQUE).unwrap_or_default();
+        let wire = to_wire(doc);
+        let spans = wire
+            .layers
+            .get(layers::TECHNIQUE)
+            .cloned()
+            .unwrap_or_default();
+        let document = encode_document(wire)?;
         let summary = summarize(doc);
-        let sourcing = sourcing_of(doc);
-        let (quotes, claims, s) = match sourcing {
-            Some(s) => (s.quotes, s.claims, s.summary),
+        let (quotes, claims, sources, s) = match sourcing_of(doc) {
+            Some(s) => (s.quotes, s.claims, s.sources, s.summary),
             None => Default::default(),
-        };
-        let sources = if provenance.sourcing {
-            cited_sources(doc)
-        } else {
-            Vec::new()
         };
         let m = &doc.metadata;
         let fields = ArticleFields {
@@ -136,13 +137,18 @@ impl ArticleRecord {
             doc_id: doc.id.clone(),
             provenance,
             fields,
-            document: compress(json.as_bytes()),
+            document,
             spans,
             quotes,
             sources,
             claims,
         })
     }
+}
+
+fn is_web_url(url: &str) -> bool {
+    let lower = url.get(..8).unwrap_or(url).to_ascii_lowercase();
+    lower.starts_with("http://") || lower.starts_with("https://")
 }
 
 /// The `YYYY-MM-DD` day of an ISO 8601 date or date-time, when it has one.
@@ -156,6 +162,19 @@ pub fn iso_date(published: &str) -> Option<String> {
     (ok && (1..=12).contains(&month) && (1..=31).contains(&dom)).then(|| day.to_string())
 }
 
+/// The stored form of a document: its wire form without the text, the
+/// spans' copies of it and the derived summaries, as JSON, compressed.
+fn encode_document(mut wire: JsonDocument) -> Result<Vec<u8>, String> {
+    wire.text = String::new();
+    wire.summary = Default::default();
+    wire.sourcing = None;
+    for span in wire.layers.values_mut().flatten() {
+        span.text = String::new();
+    }
+    let json = serde_json::to_vec(&wire).map_err(|e| e.to_string())?;
+    Ok(compress(&json))
+}
+
 fn compress(bytes: &[u8]) -> Vec<u8> {
     let mut enc = DeflateEncoder::new(Vec::with_capacity(bytes.len() / 4), Compression::fast());
     // Writing into a Vec cannot fail.
@@ -163,16 +182,35 @@ fn compress(bytes: &[u8]) -> Vec<u8> {
     enc.finish().unwrap_or_default()
 }
 
-/// Reads back a stored `document` column.
+/// Reads back a stored `document` column, given the article's `text`
+/// column.
 ///
 /// # Errors
-/// A message when the bytes are not a compressed unspin JSON document.
-pub fn decode_document(bytes: &[u8]) -> Result<Document, String> {
-    let mut json = String::new();
+/// A message when the bytes are not a stored document or its offsets do not
+/// fit `text`.
+pub fn decode_document(bytes: &[u8], text: &str) -> Result<Document, String> {
+    let mut json = Vec::new();
     DeflateDecoder::new(bytes)
-        .read_to_string(&mut json)
+        .read_to_end(&mut json)
         .map_err(|e| format!("not a compressed document: {e}"))?;
-    from_json(&json).map_err(|e| e.to_string())
+    let mut wire: JsonDocument = serde_json::from_slice(&json).map_err(|e| e.to_string())?;
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let byte = |c: usize| chars.get(c).map_or(text.len(), |&(b, _)| b);
+    for (layer, spans) in &mut wire.layers {
+        for span in spans {
+            if span.start > span.end || span.end > chars.len() {
+                return Err(format!(
+                    "layer {layer:?}: offsets {}..{} do not fit a text of {} code points",
+                    span.start,
+                    span.end,
+                    chars.len()
+                ));
+            }
+            span.text = text[byte(span.start)..byte(span.end)].to_string();
+        }
+    }
+    wire.text = text.to_string();
+    wire.into_document().map_err(|e| e.to_string())
 }
 
 #[cfg(test)]
@@ -194,6 +232,8 @@ mod tests {
         let a = Document::new("a", "Some text.");
         let mut b = Document::new("b", "Some text.");
         assert_eq!(content_hash(&a), content_hash(&b));
+        b.metadata.url = Some("/home/me/articles/a.md".into());
+        assert_eq!(content_hash(&a), content_hash(&b), "a path is not an identity");
         b.metadata.url = Some("https://example.org/x".into());
         assert_ne!(content_hash(&a), content_hash(&b));
         assert_eq!(content_hash(&a).len(), 32);
@@ -201,18 +241,18 @@ mod tests {
 
     #[test]
     fn record_round_trips_the_document() {
-        let mut doc = Document::new("a", "These corrupt traitors lie.");
+        let mut doc = Document::new("a", "\u{201c}These\u{201d} corrupt traitors lie.");
         doc.metadata.published = Some("2020-05-01".into());
-        doc.add_span(layers::TECHNIQUE, Span::new(6, 22, "Name_Calling,Labeling").unwrap())
+        doc.add_span(layers::TECHNIQUE, Span::new(12, 28, "Name_Calling,Labeling").unwrap())
             .unwrap();
         let r = ArticleRecord::new(&doc, Provenance::default()).unwrap();
         assert_eq!(r.spans.len(), 1);
         assert_eq!(r.spans[0].text, "corrupt traitors");
         assert_eq!(r.fields.words, 4);
         assert_eq!(r.fields.published_date.as_deref(), Some("2020-05-01"));
-        let back = decode_document(&r.document).unwrap();
-        assert_eq!(back.text(), doc.text());
-        assert_eq!(back.layer(layers::TECHNIQUE).len(), 1);
-        assert!(decode_document(b"junk").is_err());
+        let back = decode_document(&r.document, doc.text()).unwrap();
+        assert_eq!(back, doc);
+        assert!(decode_document(b"junk", "x").is_err());
+        assert!(decode_document(&r.document, "short").is_err());
     }
 }

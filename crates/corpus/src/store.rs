@@ -162,6 +162,10 @@ impl Corpus {
                 c.pragma_update(None, "journal_mode", "WAL")?;
             }
             c.pragma_update(None, "synchronous", "FULL")?;
+            // 64 MiB of page cache (the default is 2 MiB): the indexes of a
+            // large corpus stay in memory while articles are added.
+            c.pragma_update(None, "cache_size", -65_536)?;
+            c.pragma_update(None, "temp_store", "MEMORY")?;
             c.pragma_update(None, "foreign_keys", true)
         })();
         setup.map_err(|e| corpus.err(e, started))?;
@@ -307,6 +311,8 @@ impl Corpus {
                     continue;
                 }
                 let id = tx.last_insert_rowid();
+                tx.prepare_cached("INSERT INTO articles_fts (rowid, title, text) VALUES (?1, ?2, ?3)")?
+                    .execute(params![id, r.fields.title, r.fields.text])?;
                 let mut author = tx.prepare_cached(
                     "INSERT OR IGNORE INTO article_authors (article_id, position, author) VALUES (?1, ?2, ?3)",
                 )?;
@@ -411,7 +417,7 @@ impl Corpus {
         let row = self
             .conn
             .prepare_cached(
-                "SELECT source, content_hash, tier, model, added_at, analysed_at, document
+                "SELECT source, content_hash, tier, model, added_at, analysed_at, document, text
                  FROM articles WHERE id = ?1",
             )
             .and_then(|mut s| {
@@ -424,16 +430,18 @@ impl Corpus {
                         r.get::<_, String>(4)?,
                         r.get::<_, String>(5)?,
                         r.get::<_, Vec<u8>>(6)?,
+                        r.get::<_, String>(7)?,
                     ))
                 })
                 .optional()
             })
             .map_err(|e| self.err(e, started))?;
-        let Some((source, content_hash, tier, model, added_at, analysed_at, blob)) = row else {
+        let Some((source, content_hash, tier, model, added_at, analysed_at, blob, text)) = row
+        else {
             return Ok(None);
         };
         let document =
-            decode_document(&blob).map_err(|detail| CorpusError::BadRecord { id, detail })?;
+            decode_document(&blob, &text).map_err(|detail| CorpusError::BadRecord { id, detail })?;
         Ok(Some(StoredArticle {
             id,
             source,
@@ -536,6 +544,7 @@ fn insert_children(
         "INSERT INTO spans (article_id, technique, start, end, score, provenance, text)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     )?;
+    let mut span_fts = tx.prepare_cached("INSERT INTO spans_fts (rowid, text) VALUES (?1, ?2)")?;
     let mut per_technique = std::collections::BTreeMap::<&str, i64>::new();
     for s in &r.spans {
         *per_technique.entry(s.label.as_str()).or_default() += 1;
@@ -548,6 +557,7 @@ fn insert_children(
             s.provenance,
             s.text
         ])?;
+        span_fts.execute(params![tx.last_insert_rowid(), s.text])?;
     }
     let mut count = tx.prepare_cached(
         "INSERT INTO article_techniques (article_id, technique, spans) VALUES (?1, ?2, ?3)",
@@ -559,6 +569,8 @@ fn insert_children(
         "INSERT INTO quotes (article_id, quote_key, kind, speaker, speaker_kind, cue, medium,
             score, start, end, text) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
     )?;
+    let mut quote_fts =
+        tx.prepare_cached("INSERT INTO quotes_fts (rowid, text, speaker) VALUES (?1, ?2, ?3)")?;
     for q in &r.quotes {
         quote.execute(params![
             id,
@@ -573,6 +585,7 @@ fn insert_children(
             q.end as i64,
             q.text
         ])?;
+        quote_fts.execute(params![tx.last_insert_rowid(), q.text, q.speaker])?;
     }
     let mut source = tx.prepare_cached(
         "INSERT INTO sources (article_id, name, kind, mentions, roles, urls)

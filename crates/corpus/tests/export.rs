@@ -65,7 +65,7 @@ fn fixture(dir: &Path) -> Result<Corpus, Box<dyn std::error::Error>> {
     let mut c = Document::new("c", TEXT_C);
     c.metadata.site_name = Some("Ünïcode Times".into());
     c.metadata.published = Some("2017-01-05".into());
-    let s3 = span(&c, "shameful betrayal", "Loaded_Language", 1.0);
+    let s3 = span(&c, "shameful betrayal", "Loaded_Language", 0.3);
     c.add_span(layers::TECHNIQUE, s3)?;
     let records = [
         record(&a, "a.md"),
@@ -185,6 +185,10 @@ fn parquet_schema_matches_the_documented_columns_for_every_table() -> TestResult
             };
             assert!(ok, "{table}.{}: {:?}", col.name, field.data_type());
         }
+        assert_eq!(
+            schema.metadata().get("unspin.table").map(String::as_str),
+            Some(table.name())
+        );
         // No compressed document blob, and the article context on every other table.
         assert!(schema.field_with_name("document").is_err());
         if table != Table::Articles {
@@ -284,7 +288,8 @@ fn parquet_values_keep_nulls_lists_and_non_ascii_text() -> TestResult {
                 .to_vec()
         })
         .collect();
-    assert_eq!(scores, vec![0.75, 0.5, 1.0]);
+    // An f32 score comes out as its shortest decimal (0.3, not 0.30000001192092896).
+    assert_eq!(scores, vec![0.75, 0.5, 0.3]);
     // Offsets are code points into the article's text.
     let (starts, ends, texts) = (
         ints(&batches, "start"),
@@ -555,6 +560,37 @@ fn more_rows_than_one_batch_are_all_written_in_batches() -> TestResult {
     let mut out = Vec::new();
     corpus.export_to(&options, &mut out, &mut |_| {})?;
     assert_eq!(out.iter().filter(|&&b| b == b'\n').count(), SPANS);
+    Ok(())
+}
+
+/// Articles whose text alone exceeds the Parquet batch's byte budget
+/// (16 MiB: written after the third, then the fourth alone) come back
+/// whole, in order.
+#[test]
+fn long_texts_round_trip_through_parquet() -> TestResult {
+    let dir = tempfile::tempdir()?;
+    let mut corpus = Corpus::open(
+        &dir.path().join("long.db"),
+        Mode::Create,
+        Duration::from_secs(5),
+    )?;
+    let texts: Vec<String> = (0..4)
+        .map(|i| format!("Artikel {i} über Ünïcode. ").repeat(250_000))
+        .collect();
+    let records: Vec<ArticleRecord> = texts
+        .iter()
+        .enumerate()
+        .map(|(i, t)| record(&Document::new(format!("long{i}"), t.clone()), "long.txt"))
+        .collect();
+    corpus.insert(&records)?;
+    let path = dir.path().join("articles.parquet");
+    assert_eq!(
+        export(&corpus, Table::Articles, ExportFormat::Parquet, &path)?,
+        4
+    );
+    let (_, batches) = read_parquet(&path)?;
+    let back: Vec<Option<String>> = strings(&batches, "text");
+    assert_eq!(back, texts.into_iter().map(Some).collect::<Vec<_>>());
     Ok(())
 }
 

@@ -26,7 +26,13 @@ struct Fixture<'a> {
 fn record(id: usize, f: &Fixture<'_>) -> ArticleRecord {
     // Distinct texts, so that no two articles share a content hash.
     let text = (0..f.words)
-        .map(|i| if i == 0 { format!("a{id}") } else { "lorem".into() })
+        .map(|i| {
+            if i == 0 {
+                format!("a{id}")
+            } else {
+                "lorem".into()
+            }
+        })
         .collect::<Vec<_>>()
         .join(" ");
     let mut doc = Document::new(format!("a{id}"), text.clone());
@@ -37,8 +43,11 @@ fn record(id: usize, f: &Fixture<'_>) -> ArticleRecord {
     for &(label, n) in f.techniques {
         for _ in 0..n {
             let start = text.match_indices("lorem").nth(word - 1).unwrap().0;
-            doc.add_span(layers::TECHNIQUE, Span::new(start, start + 5, label).unwrap())
-                .unwrap();
+            doc.add_span(
+                layers::TECHNIQUE,
+                Span::new(start, start + 5, label).unwrap(),
+            )
+            .unwrap();
             word += 1;
         }
     }
@@ -118,7 +127,11 @@ fn fixture() -> (tempfile::TempDir, Corpus) {
             sourcing: Some((0.0, 0, 0, 0, 0)),
         },
     ];
-    let records: Vec<ArticleRecord> = articles.iter().enumerate().map(|(i, f)| record(i, f)).collect();
+    let records: Vec<ArticleRecord> = articles
+        .iter()
+        .enumerate()
+        .map(|(i, f)| record(i, f))
+        .collect();
     corpus_of(&records)
 }
 
@@ -323,7 +336,10 @@ fn filters_select_articles_and_columns() {
     assert_eq!(a.spans, 4);
     let share = a.techniques[0].article_share.unwrap();
     assert_eq!(share.value, 0.0);
-    assert!(share.high > 0.5, "0 of 3 articles is not evidence of absence: {share:?}");
+    assert!(
+        share.high > 0.5,
+        "0 of 3 articles is not evidence of absence: {share:?}"
+    );
 
     let r = by(StatsQuery::new(GroupBy::Outlet).min_articles(2));
     assert_eq!((names(&r), r.hidden_groups), (vec!["A", "B"], 1));
@@ -340,7 +356,13 @@ fn pattern(outlet: &str, n: usize, first_id: usize) -> Vec<ArticleRecord> {
                 authors: &[],
                 words: 40 + 20 * (i % 3),
                 techniques: patterns[i % 3],
-                sourcing: Some((0.1 * (i % 3) as f64, (i % 2) as i64, 1, 2, (i % 3 == 0) as i64)),
+                sourcing: Some((
+                    0.1 * (i % 3) as f64,
+                    (i % 2) as i64,
+                    1,
+                    2,
+                    (i % 3 == 0) as i64,
+                )),
             };
             record(first_id + i, &f)
         })
@@ -357,7 +379,11 @@ fn intervals_shrink_with_the_group_and_are_deterministic() {
     let q = StatsQuery::new(GroupBy::Outlet);
     let r = stats(&corpus, q.clone());
     assert_eq!(names(&r), ["delta", "boot", "mid", "small"]);
-    assert_eq!(r, corpus.stats(&q).unwrap(), "the same corpus gives the same intervals");
+    assert_eq!(
+        r,
+        corpus.stats(&q).unwrap(),
+        "the same corpus gives the same intervals"
+    );
 
     let rate = |g: &str| group(&r, g).spans_per_1k_words.unwrap();
     let ll_share = |g: &str| technique(group(&r, g), LL).article_share.unwrap();
@@ -366,7 +392,12 @@ fn intervals_shrink_with_the_group_and_are_deterministic() {
     for f in measures {
         // Same pattern, same estimate (up to the pattern's remainder).
         assert!((f("small").value - f("boot").value).abs() < 0.1 * f("boot").value.max(0.01));
-        assert!(f("small").width() > f("mid").width(), "{:?} {:?}", f("small"), f("mid"));
+        assert!(
+            f("small").width() > f("mid").width(),
+            "{:?} {:?}",
+            f("small"),
+            f("mid")
+        );
         assert!(f("mid").width() > 2.0 * f("boot").width());
     }
     assert_eq!(group(&r, "boot").ci_method, CiMethod::Bootstrap);
@@ -380,7 +411,11 @@ fn intervals_shrink_with_the_group_and_are_deterministic() {
     // (√spans), which would treat every span as independent.
     let boot = group(&r, "boot");
     let poisson_width = 2.0 * 1.96 * (boot.spans as f64).sqrt() / boot.words as f64 * 1000.0;
-    assert!(rate("boot").width() > poisson_width, "{:?} vs {poisson_width}", rate("boot"));
+    assert!(
+        rate("boot").width() > poisson_width,
+        "{:?} vs {poisson_width}",
+        rate("boot")
+    );
 }
 
 /// Times `stats --by outlet` and `--by month` on a generated corpus of
@@ -406,10 +441,8 @@ fn timing_on_100k_articles() {
     {
         let corpus = Corpus::open(&path, Mode::Create, Duration::from_secs(5)).unwrap();
         let c = corpus.connection();
-        c.execute_batch(
-            "DROP TRIGGER articles_fts_insert; DROP TRIGGER spans_fts_insert; BEGIN;",
-        )
-        .unwrap();
+        c.execute_batch("DROP TRIGGER articles_fts_insert; DROP TRIGGER spans_fts_insert; BEGIN;")
+            .unwrap();
         let mut state = 0x1234_5678_u64;
         let mut rnd = move || {
             state ^= state << 13;
@@ -473,7 +506,12 @@ fn timing_on_100k_articles() {
         c.execute_batch("COMMIT;").unwrap();
     }
     let corpus = Corpus::open(&path, Mode::ReadOnly, Duration::from_secs(5)).unwrap();
-    for by in [GroupBy::Outlet, GroupBy::Month, GroupBy::Author, GroupBy::Technique] {
+    for by in [
+        GroupBy::Outlet,
+        GroupBy::Month,
+        GroupBy::Author,
+        GroupBy::Technique,
+    ] {
         for round in 0..2 {
             let t = Instant::now();
             let r = corpus.stats(&StatsQuery::new(by)).unwrap();

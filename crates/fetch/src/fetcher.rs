@@ -246,7 +246,19 @@ impl Fetcher {
     /// robots.txt first, once per host).
     fn check_robots(&self, url: &Url) -> Result<(), FetchError> {
         let host = self.hosts.get(url);
-        let robots = self.robots(url, &host)?;
+        // A host that cannot be reached for its robots.txt cannot be reached
+        // for the page either: say so about the page.
+        let robots = self.robots(url, &host).map_err(|e| match e {
+            FetchError::Connect { reason, .. } => FetchError::Connect {
+                url: url.to_string(),
+                reason,
+            },
+            FetchError::Timeout { after, .. } => FetchError::Timeout {
+                url: url.to_string(),
+                after,
+            },
+            other => other,
+        })?;
         robots
             .check(url.as_str())
             .map_err(|reason| FetchError::Disallowed {
@@ -453,6 +465,10 @@ fn chain(e: &(dyn std::error::Error + 'static)) -> String {
     // little once the cause is known.
     if parts.len() > 1 && parts[0].starts_with("error sending request") {
         parts.remove(0);
+    }
+    // hyper-util's "client error (Connect)" only repeats the kind.
+    if parts.len() > 1 {
+        parts.retain(|p| !p.starts_with("client error ("));
     }
     parts.join(": ")
 }

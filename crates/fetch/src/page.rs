@@ -72,9 +72,11 @@ impl FetchedPage {
     /// its extension (else the host).
     ///
     /// # Errors
-    /// As the readers: an empty page, an HTML page without article text, a
-    /// page over `options.read.max_bytes`, …; WARC and JSON Lines (several
-    /// documents) are not read from a fetched page.
+    /// As the readers: an empty page, an HTML page without article text,
+    /// text that is binary, …; WARC and JSON Lines (several documents) are
+    /// not read from a fetched page. (The size limit is
+    /// [`FetchOptions::max_bytes`](crate::FetchOptions::max_bytes), applied
+    /// while fetching.)
     pub fn into_document(
         &self,
         format: InputFormat,
@@ -82,14 +84,8 @@ impl FetchedPage {
     ) -> Result<Document, ReadError> {
         let id = page_id(&self.final_url);
         let origin = Path::new(&self.final_url);
+        // The size limit was applied while fetching (to the bytes as sent).
         let bytes = self.body.as_bytes();
-        if bytes.len() as u64 > options.read.max_bytes {
-            return Err(ReadError::TooLarge {
-                path: origin.to_path_buf(),
-                size: bytes.len() as u64,
-                limit: options.read.max_bytes,
-            });
-        }
         let format = self.format(format);
         let mut doc = match format {
             InputFormat::Html => {

@@ -80,6 +80,8 @@ struct Tally {
     added: usize,
     known: usize,
     failed: usize,
+    /// Time spent writing to the database (in the writer thread).
+    storing: Duration,
 }
 
 /// Runs `unspin corpus add`.
@@ -172,7 +174,9 @@ pub fn run(args: &Args, ctx: &Context) -> anyhow::Result<Outcome> {
         let mut batch = Vec::new();
         let mut last_commit = Instant::now();
         let mut store = |batch: &mut Vec<ArticleRecord>, tally: &mut Tally| {
+            let t = Instant::now();
             let done = corpus.insert(batch);
+            tally.storing += t.elapsed();
             batch.clear();
             done.map(|d| {
                 tally.added += d.added;
@@ -217,6 +221,11 @@ pub fn run(args: &Args, ctx: &Context) -> anyhow::Result<Outcome> {
     progress.finish_and_clear();
     result?;
     let secs = started.elapsed().as_secs_f64();
+    tracing::info!(
+        seconds = secs,
+        storing_seconds = tally.storing.as_secs_f64(),
+        "done; the writer thread spent storing_seconds in SQLite"
+    );
     if !ctx.quiet {
         eprintln!(
             "{}: {} added, {} already stored, {} failed, in {:.1} s ({:.1} articles/s)",

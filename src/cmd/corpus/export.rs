@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
-use indicatif::{ProgressBar, ProgressStyle};
+use indicatif::{ProgressBar, ProgressState, ProgressStyle};
 use unspin_corpus::{Corpus, CorpusError, ExportFormat, ExportOptions, Mode, Table};
 
 use super::LockArgs;
@@ -24,7 +24,7 @@ Every table but articles also has its article's article_id, outlet, published_da
 that it can be analysed without a join.
 
 Types: integers int64, scores and shares float64 (double), text utf8 (string), sourcing and quoted \
-boolean, empty where the corpus has no value (null). articles.authors, sources.roles and \
+boolean; null where the corpus has no value (an empty field in CSV). articles.authors, sources.roles and \
 sources.urls are lists of strings in Parquet and JSON Lines, and JSON arrays written as text in \
 CSV (e.g. [\"Ann Lee\",\"Bo Ng\"]). Parquet files are Snappy-compressed and carry the Arrow schema.
 
@@ -225,9 +225,14 @@ fn progress_bar(
     let total = corpus.export_count(options.table, options.filter.as_deref())?;
     let bar = ProgressBar::new(total);
     if let Ok(style) =
-        ProgressStyle::with_template("{bar:30} {human_pos}/{human_len} rows, {per_sec}, eta {eta}")
+        ProgressStyle::with_template("{bar:30} {human_pos}/{human_len} rows, {rate}, eta {eta}")
     {
-        bar.set_style(style);
+        bar.set_style(style.with_key(
+            "rate",
+            |state: &ProgressState, w: &mut dyn std::fmt::Write| {
+                let _ = write!(w, "{:.0} rows/s", state.per_sec());
+            },
+        ));
     }
     bar.enable_steady_tick(Duration::from_millis(200));
     Ok(bar)

@@ -137,8 +137,9 @@ pub fn run(args: &Args, ctx: &Context) -> anyhow::Result<Outcome> {
             }
             if results.more && !ctx.quiet {
                 eprintln!(
-                    "note: the first {} hits; --limit 0 shows all, --count counts them",
-                    results.hits.len()
+                    "note: the first {} hit{}; --limit 0 shows all, --count counts them",
+                    results.hits.len(),
+                    if results.hits.len() == 1 { "" } else { "s" }
                 );
             }
         }
@@ -155,15 +156,16 @@ pub fn run(args: &Args, ctx: &Context) -> anyhow::Result<Outcome> {
                 write_hit(&mut out, hit, open, close, &show(hit.article_id))?;
             }
             let n = results.hits.len();
+            let plural = if n == 1 { "" } else { "s" };
             if n == 0 {
                 writeln!(out, "no hits")?;
             } else if results.more {
                 writeln!(
                     out,
-                    "the first {n} hits; --limit 0 shows all, --count counts them"
+                    "the first {n} hit{plural}; --limit 0 shows all, --count counts them"
                 )?;
             } else {
-                writeln!(out, "{n} hit{}", if n == 1 { "" } else { "s" })?;
+                writeln!(out, "{n} hit{plural}")?;
             }
         }
     }

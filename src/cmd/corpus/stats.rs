@@ -7,8 +7,8 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use unspin_corpus::{
-    Estimate, GroupBy, GroupStats, Mode, StatsQuery, StatsReport, BOOTSTRAP_MAX_ARTICLES, RESAMPLES,
-    UNKNOWN,
+    CiMethod, Estimate, GroupBy, GroupStats, Mode, StatsQuery, StatsReport, BOOTSTRAP_MAX_ARTICLES,
+    RESAMPLES, UNKNOWN,
 };
 
 use super::LockArgs;
@@ -34,7 +34,8 @@ the table shows each group's top three.
 Every rate and share has a 95 % confidence interval [low, high], with articles as the unit of \
 sampling: Wilson score intervals for shares of articles; for the other ratios a percentile \
 bootstrap over articles (1000 resamples, seeded: the same corpus gives the same numbers) in \
-groups of up to 500 articles and the delta method with articles as clusters above; each widened \
+groups of up to 500 articles (smallest first, up to 20,000 articles in all, to bound the time) \
+and the delta method with articles as clusters otherwise (ci_method says which); each widened \
 to at least the exact Poisson (counts) or Wilson (proportions) interval. A group of three \
 articles gets a wide interval: read overlapping intervals as no difference. See docs/corpus.md.
 
@@ -47,7 +48,7 @@ empty cell means undefined (no words, no sources, no claims).
 
 JSON: one object {\"by\", \"filters\": {\"outlets\", \"since\", \"until\", \"min_articles\"}, \
 \"techniques\": [labels], \"articles\", \"words\", \"undated_excluded\", \"confidence\": 0.95, \
-\"bootstrap_max_articles\", \"resamples\", \"hidden_groups\", \"groups\": [{\"group\", \"articles\", \
+\"bootstrap_max_articles\", \"bootstrap_budget_articles\", \"resamples\", \"hidden_groups\", \"groups\": [{\"group\", \"articles\", \
 \"words\", \"spans\", \"spans_per_1k_words\": E, \"techniques\": [{\"technique\", \"spans\", \
 \"articles\", \"spans_per_1k_words\": E, \"article_share\": E}], \"sourcing_articles\", \"quotes\", \
 \"quotation_share\": E, \"named_sources\", \"anonymous_sources\", \"named_source_share\": E, \
@@ -206,12 +207,15 @@ fn write_csv(out: &mut dyn Write, r: &StatsReport) -> std::io::Result<()> {
         row.extend(estimate_cells(g.quotation_share));
         row.extend([g.named_sources.to_string(), g.anonymous_sources.to_string()]);
         row.extend(estimate_cells(g.named_source_share));
-        row.extend([g.check_worthy_claims.to_string(), g.hedged_claims.to_string()]);
+        row.extend([
+            g.check_worthy_claims.to_string(),
+            g.hedged_claims.to_string(),
+        ]);
         row.extend(estimate_cells(g.hedged_claim_share));
         row.push(
             match g.ci_method {
-                unspin_corpus::CiMethod::Bootstrap => "bootstrap",
-                unspin_corpus::CiMethod::Analytical => "analytical",
+                CiMethod::Bootstrap => "bootstrap",
+                CiMethod::Analytical => "analytical",
             }
             .into(),
         );
@@ -221,7 +225,11 @@ fn write_csv(out: &mut dyn Write, r: &StatsReport) -> std::io::Result<()> {
 }
 
 fn estimate_header(name: &str) -> [String; 3] {
-    [name.to_string(), format!("{name}_low"), format!("{name}_high")]
+    [
+        name.to_string(),
+        format!("{name}_low"),
+        format!("{name}_high"),
+    ]
 }
 
 fn estimate_cells(e: Option<Estimate>) -> [String; 3] {
@@ -286,8 +294,8 @@ fn write_table(out: &mut dyn Write, r: &StatsReport) -> std::io::Result<()> {
     }
     writeln!(
         out,
-        "[low, high]: 95 % confidence interval (bootstrap over articles, {RESAMPLES} resamples, \
-         in groups of up to {BOOTSTRAP_MAX_ARTICLES} articles; delta method above)."
+        "[low, high]: 95 % confidence interval ({}).",
+        methods(r)
     )?;
     writeln!(
         out,
@@ -310,7 +318,8 @@ fn write_table(out: &mut dyn Write, r: &StatsReport) -> std::io::Result<()> {
     if r.hidden_groups > 0 {
         let n = r.hidden_groups;
         let min = r.filters.min_articles;
-        let plural = |n: u64, one: &'static str, many: &'static str| if n == 1 { one } else { many };
+        let plural =
+            |n: u64, one: &'static str, many: &'static str| if n == 1 { one } else { many };
         if r.by == GroupBy::Technique {
             writeln!(
                 out,
@@ -335,6 +344,27 @@ fn write_table(out: &mut dyn Write, r: &StatsReport) -> std::io::Result<()> {
         )?;
     }
     Ok(())
+}
+
+/// Which interval methods the groups used, in words.
+fn methods(r: &StatsReport) -> String {
+    let boot = r
+        .groups
+        .iter()
+        .filter(|g| g.ci_method == CiMethod::Bootstrap)
+        .count();
+    let bootstrap = format!("bootstrap over articles, {RESAMPLES} resamples");
+    let delta = "delta method with articles as clusters";
+    if boot == r.groups.len() {
+        bootstrap
+    } else if boot == 0 {
+        delta.to_string()
+    } else {
+        format!(
+            "{bootstrap}, in the {boot} smallest groups of up to {BOOTSTRAP_MAX_ARTICLES} articles; \
+             {delta} in the others"
+        )
+    }
 }
 
 /// A right-aligned (`true`) or left-aligned cell.

@@ -120,6 +120,10 @@ pub(crate) enum Decode {
     JsonList,
     /// Strings joined by commas (`sources.roles`).
     CommaList,
+    /// A score the analysis computed as a 32-bit float: exported as the
+    /// shortest decimal that gives the same 32-bit float (0.8, not
+    /// 0.800000011920929).
+    Score,
 }
 
 /// One column of an export.
@@ -168,6 +172,18 @@ const fn list(
         meaning,
         sql,
         decode,
+    }
+}
+
+/// A `score` column (`t.score`, never null).
+const fn score(meaning: &'static str) -> Column {
+    Column {
+        name: "score",
+        ty: ColumnType::Float64,
+        nullable: false,
+        meaning,
+        sql: "t.score",
+        decode: Decode::Score,
     }
 }
 
@@ -277,7 +293,7 @@ const SPANS: &[Column] = &concat::<5, 6, 11>(
             false,
             "Code point after the span.",
         ),
-        col("score", "t.score", Float64, false, "Confidence in [0, 1]."),
+        score("Confidence in [0, 1]."),
         col(
             "provenance",
             "t.provenance",
@@ -340,7 +356,7 @@ const QUOTES: &[Column] = &concat::<5, 10, 15>(
             true,
             "Where the quote appeared (an outlet, a blog), when given.",
         ),
-        col("score", "t.score", Float64, false, "Confidence in [0, 1]."),
+        score("Confidence in [0, 1]."),
         col(
             "start",
             "t.start",
@@ -374,13 +390,7 @@ const CLAIMS: &[Column] = &concat::<5, 7, 12>(
             false,
             "The claim's id inside its article (c1, c2, …), as in the JSON output.",
         ),
-        col(
-            "score",
-            "t.score",
-            Float64,
-            false,
-            "Check-worthiness in [0, 1] (at least 0.5: only check-worthy sentences are stored).",
-        ),
+        score("Check-worthiness in [0, 1] (at least 0.5: only check-worthy sentences are stored)."),
         col(
             "certainty",
             "t.certainty",

@@ -133,6 +133,26 @@ impl Corpus {
     /// writing fails, [`CorpusError::BadRecord`] for a stored value of the
     /// wrong type, an SQLite error. What was written to `out` before is then
     /// incomplete.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use unspin_corpus::{ArticleRecord, Corpus, ExportFormat, ExportOptions, Mode, Provenance, Table};
+    /// use unspin_document::{layers, Document, Span};
+    ///
+    /// let dir = tempfile::tempdir().unwrap();
+    /// let mut corpus = Corpus::open(&dir.path().join("news.db"), Mode::Create, Duration::from_secs(5))?;
+    /// let mut doc = Document::new("a", "These corrupt traitors lie.");
+    /// doc.add_span(layers::TECHNIQUE, Span::new(6, 22, "Name_Calling,Labeling").unwrap()).unwrap();
+    /// corpus.insert(&[ArticleRecord::new(&doc, Provenance::default()).unwrap()])?;
+    ///
+    /// let mut out = Vec::new();
+    /// let options = ExportOptions::new(Table::Spans, ExportFormat::Csv);
+    /// assert_eq!(corpus.export_to(&options, &mut out, &mut |_rows| {})?, 1);
+    /// let csv = String::from_utf8(out).unwrap();
+    /// assert!(csv.starts_with("id,article_id,outlet,published_date,url,technique,start,end,"));
+    /// assert!(csv.contains(",\"Name_Calling,Labeling\",6,22,1,,corrupt traitors\n"));
+    /// # Ok::<(), unspin_corpus::CorpusError>(())
+    /// ```
     pub fn export_to<W: Write + Send>(
         &self,
         options: &ExportOptions,
@@ -177,7 +197,7 @@ impl Corpus {
     ) -> Result<u64, CorpusError> {
         let invalid =
             |msg: String| CorpusError::Io(io::Error::new(io::ErrorKind::InvalidInput, msg));
-        let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+        let Some(name) = path.file_name() else {
             return Err(invalid(format!(
                 "\"{}\" is not a file name",
                 path.display()
@@ -195,7 +215,7 @@ impl Corpus {
             Some(d) if !d.as_os_str().is_empty() => d,
             _ => Path::new("."),
         };
-        let prefix = format!(".{name}.");
+        let prefix = format!(".{}.", name.to_string_lossy());
         let mut builder = tempfile::Builder::new();
         builder.prefix(&prefix).suffix(".partial");
         #[cfg(unix)]
@@ -324,6 +344,9 @@ fn decode<'a>(column: &Column, value: ValueRef<'a>) -> Result<Cell<'a>, String> 
     Ok(match (column.ty, value) {
         (_, ValueRef::Null) if column.nullable => Cell::Null,
         (ColumnType::Int64, ValueRef::Integer(v)) => Cell::Int(v),
+        (ColumnType::Float64, ValueRef::Real(v)) if column.decode == Decode::Score => {
+            Cell::Float(shortest_f32(v))
+        }
         (ColumnType::Float64, ValueRef::Real(v)) => Cell::Float(v),
         (ColumnType::Float64, ValueRef::Integer(v)) => Cell::Float(v as f64),
         (ColumnType::Boolean, ValueRef::Integer(v)) => Cell::Bool(v != 0),
@@ -350,7 +373,18 @@ fn decode_list(how: Decode, bytes: &[u8]) -> Result<Vec<String>, String> {
             .filter(|s| !s.is_empty())
             .map(str::to_string)
             .collect()),
-        Decode::Plain => Ok(vec![text_of(bytes).into_owned()]),
+        Decode::Plain | Decode::Score => Ok(vec![text_of(bytes).into_owned()]),
+    }
+}
+
+/// `v` as the shortest decimal that reads back as the same 32-bit float,
+/// when `v` is a 32-bit float widened (a score); else `v`.
+fn shortest_f32(v: f64) -> f64 {
+    let narrow = v as f32;
+    if narrow.is_finite() && f64::from(narrow) == v {
+        narrow.to_string().parse().unwrap_or(v)
+    } else {
+        v
     }
 }
 

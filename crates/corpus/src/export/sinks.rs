@@ -3,6 +3,7 @@
 //! Lines) is held in memory.
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 use std::io::{self, BufWriter, Write};
 use std::sync::Arc;
 
@@ -22,7 +23,7 @@ use crate::error::CorpusError;
 
 /// Parquet row groups are closed when their encoded size reaches this, so
 /// that the writer's memory stays bounded whatever the rows hold.
-const ROW_GROUP_BYTES: usize = 64 << 20;
+const ROW_GROUP_BYTES: usize = 32 << 20;
 
 /// A batch is also written when its text reaches this many bytes, so that
 /// long articles do not make a batch of `batch_rows` rows large.
@@ -185,7 +186,12 @@ impl<W: Write + Send> ParquetSink<W> {
         batch_rows: usize,
         metadata: Vec<(String, String)>,
     ) -> Result<ParquetSink<W>, CorpusError> {
-        let schema: SchemaRef = Arc::new(arrow_schema(columns));
+        // In the Arrow schema (pyarrow's `schema.metadata`) and in the
+        // Parquet footer (DuckDB's `parquet_kv_metadata`).
+        let schema: SchemaRef = Arc::new(
+            arrow_schema(columns)
+                .with_metadata(metadata.iter().cloned().collect::<HashMap<_, _>>()),
+        );
         let kv = metadata
             .into_iter()
             .map(|(k, v)| KeyValue::new(k, v))

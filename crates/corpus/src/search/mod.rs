@@ -211,6 +211,12 @@ impl Corpus {
             "SELECT {} {} ORDER BY {} LIMIT {limit}",
             plan.select, plan.from_where, plan.order
         );
+        // One read transaction: both steps see the same snapshot, even
+        // while `corpus add` or `reanalyze` writes (WAL).
+        let snapshot = self
+            .connection()
+            .unchecked_transaction()
+            .map_err(|e| self.err(e, started))?;
         let found = (|| -> rusqlite::Result<Vec<(i64, Option<f64>)>> {
             let mut stmt = self.connection().prepare(&sql)?;
             let rows = stmt.query_map(params_from_iter(plan.params.iter()), |r| {
@@ -230,6 +236,7 @@ impl Corpus {
                 .map_err(|e| self.query_error(e, &plan, started))?;
             hits.extend(hit);
         }
+        drop(snapshot);
         Ok(SearchResults { hits, more })
     }
 
@@ -395,7 +402,18 @@ fn plan(q: &SearchQuery) -> Result<Plan, CorpusError> {
     let list = |n: usize| vec!["?"; n].join(", ");
     match kind {
         HitKind::Span if !q.techniques.is_empty() => {
-            wheres.push(format!("s.technique IN ({})", list(q.techniques.len())));
+            // Listing by technique and outlet: start from the outlet's
+            // articles (`+` keeps SQLite off the technique index), which
+            // bounds the work by the outlet's size.
+            let hint = if fts.is_none() && !q.outlets.is_empty() {
+                "+"
+            } else {
+                ""
+            };
+            wheres.push(format!(
+                "{hint}s.technique IN ({})",
+                list(q.techniques.len())
+            ));
             params.extend(q.techniques.iter().cloned().map(Value::Text));
         }
         HitKind::Article if !q.techniques.is_empty() => {
@@ -438,9 +456,12 @@ fn plan(q: &SearchQuery) -> Result<Plan, CorpusError> {
     }
 
     // FROM: the index first, then the rows it indexes, then their article.
+    // Without a full-text query SQLite chooses the order (from the outlet
+    // or date index when those filters are more selective).
     let join_article = kind != HitKind::Article && article_filter;
     let article_join = if join_article {
-        format!(" CROSS JOIN articles a ON a.id = {alias}.article_id")
+        let join = if fts.is_some() { "CROSS JOIN" } else { "JOIN" };
+        format!(" {join} articles a ON a.id = {alias}.article_id")
     } else {
         String::new()
     };

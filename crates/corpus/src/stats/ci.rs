@@ -165,9 +165,15 @@ mod tests {
         assert_eq!(lo, 0.0);
         assert!((hi - 3.689).abs() < 1e-3);
         let (lo, hi) = poisson(1.0);
-        assert!((lo - 0.0253).abs() < 1e-3 && (hi - 5.572).abs() < 0.05, "{lo} {hi}");
+        assert!(
+            (lo - 0.0253).abs() < 1e-3 && (hi - 5.572).abs() < 0.05,
+            "{lo} {hi}"
+        );
         let (lo, hi) = poisson(10.0);
-        assert!((lo - 4.795).abs() < 0.05 && (hi - 18.39).abs() < 0.1, "{lo} {hi}");
+        assert!(
+            (lo - 4.795).abs() < 0.05 && (hi - 18.39).abs() < 0.1,
+            "{lo} {hi}"
+        );
     }
 
     #[test]
@@ -177,7 +183,10 @@ mod tests {
             s.add(x, x / 10.0);
         }
         let (lo, hi) = delta_ratio(3.0, s).unwrap();
-        assert!((lo - 0.1).abs() < 1e-6 && (hi - 0.1).abs() < 1e-6, "{lo} {hi}");
+        assert!(
+            (lo - 0.1).abs() < 1e-6 && (hi - 0.1).abs() < 1e-6,
+            "{lo} {hi}"
+        );
         assert!(delta_ratio(1.0, s).is_none());
     }
 

@@ -3,7 +3,7 @@
 
 use super::ci::{self, Bounds, RatioSums, SplitMix64};
 use super::load::Articles;
-use super::{CiMethod, Estimate, GroupStats, TechniqueStats, BOOTSTRAP_MAX_ARTICLES, RESAMPLES};
+use super::{CiMethod, Estimate, GroupStats, TechniqueStats, RESAMPLES};
 
 /// What to compute for a group.
 pub(crate) struct Spec<'a> {
@@ -15,6 +15,8 @@ pub(crate) struct Spec<'a> {
     pub columns: &'a [usize],
     /// The bootstrap's seed.
     pub seed: u64,
+    /// Bootstrap (true) or delta-method intervals.
+    pub bootstrap: bool,
 }
 
 /// The four fixed ratios a bootstrap resample measures, besides one rate
@@ -73,8 +75,8 @@ pub(crate) fn group(a: &Articles, members: &[u32], spec: &Spec<'_>) -> GroupStat
             u.num[HEDGED] = a.hedged[i];
             u.den[HEDGED] = a.check_worthy[i];
         }
-        for f in 0..FIXED {
-            sums[f].add(u.den[f], u.num[f]);
+        for (f, sum) in sums.iter_mut().enumerate() {
+            sum.add(u.den[f], u.num[f]);
         }
         for &(c, spans) in a.techniques(i) {
             let j = slot[c as usize];
@@ -99,7 +101,7 @@ pub(crate) fn group(a: &Articles, members: &[u32], spec: &Spec<'_>) -> GroupStat
         s.xx = sums[TOTAL].xx;
     }
 
-    let method = if n <= BOOTSTRAP_MAX_ARTICLES {
+    let method = if spec.bootstrap {
         CiMethod::Bootstrap
     } else {
         CiMethod::Analytical
@@ -139,7 +141,7 @@ pub(crate) fn group(a: &Articles, members: &[u32], spec: &Spec<'_>) -> GroupStat
         // a handful of articles without quotes from giving [0, 0]. It is
         // used where the resampling interval cannot be trusted: fewer than
         // QUOTED_FLOOR_BELOW articles, or an interval of zero width.
-        let degenerate = base[QUOTED].map_or(true, |(lo, hi)| hi - lo <= 0.0);
+        let degenerate = base[QUOTED].is_none_or(|(lo, hi)| hi - lo <= 0.0);
         let small = sourcing_articles < QUOTED_FLOOR_BELOW || degenerate;
         let floor = (small && den > 0.0 && w2_sourcing > 0.0)
             .then(|| {

@@ -59,7 +59,7 @@ impl Articles {
 pub(crate) type Groups = Vec<(String, Vec<u32>)>;
 
 /// The `WHERE` clause (without the keyword; `1` when there is no filter)
-/// and its parameters for the article filters of `q`. With `dated_only`
+/// and its parameters for the article filters of `q`. With `dated`
 /// false the date bounds are left out.
 pub(crate) fn article_filter(q: &StatsQuery, dated: bool) -> (String, Vec<String>) {
     let mut clauses = Vec::new();
@@ -236,8 +236,8 @@ fn load_techniques(conn: &Connection, a: &mut Articles, columns: &[&str]) -> rus
 /// Groups the articles of `a` by author; articles without one go to
 /// [`UNKNOWN`].
 fn load_authors(conn: &Connection, a: &Articles, groups: &mut GroupIndex) -> rusqlite::Result<()> {
-    let mut stmt =
-        conn.prepare("SELECT article_id, author FROM article_authors ORDER BY article_id, position")?;
+    let mut stmt = conn
+        .prepare("SELECT article_id, author FROM article_authors ORDER BY article_id, position")?;
     let mut rows = stmt.query([])?;
     let mut has_author = vec![false; a.len()];
     while let Some(r) = rows.next()? {

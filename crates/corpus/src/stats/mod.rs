@@ -19,7 +19,11 @@
 //!   bootstrap over articles ([`RESAMPLES`] resamples, seeded by the group's
 //!   name, so the same corpus gives the same numbers); for larger groups the
 //!   linearised (delta-method) variance of the ratio estimator with
-//!   articles as clusters, where the normal approximation holds.
+//!   articles as clusters, where the normal approximation holds. To bound
+//!   the time, the bootstrap goes to the smallest groups first and stops
+//!   once [`BOOTSTRAP_BUDGET_ARTICLES`] articles in all have been
+//!   resampled; the other groups get the delta method (each group says
+//!   which in [`GroupStats::ci_method`]).
 //! - Each is then widened to at least what the counts alone would give if
 //!   they were independent (the exact Poisson interval for a span count,
 //!   Wilson for a proportion of sources or claims, a Bernoulli bound for the
@@ -69,6 +73,11 @@ pub const BOOTSTRAP_MAX_ARTICLES: usize = 500;
 /// Bootstrap resamples per group.
 pub const RESAMPLES: usize = 1000;
 
+/// At most this many articles in all (summed over groups, smallest groups
+/// first) are bootstrapped in one report: `RESAMPLES` times as many draws,
+/// a fraction of a second.
+pub const BOOTSTRAP_BUDGET_ARTICLES: usize = 20_000;
+
 /// What the groups are.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -101,7 +110,10 @@ impl GroupBy {
 #[non_exhaustive]
 pub enum StatsError {
     /// A technique name that is not a PTC label.
-    #[error("unknown technique \"{given}\"; valid names (exact PTC labels, one per flag): {}", valid_techniques())]
+    #[error(
+        "unknown technique \"{given}\"; valid names (exact PTC labels, one per flag): {}",
+        valid_techniques()
+    )]
     UnknownTechnique {
         /// The name given.
         given: String,
@@ -141,6 +153,8 @@ pub struct StatsQuery {
     outlets: Vec<String>,
     since: Option<String>,
     until: Option<String>,
+    /// `since` and `until` as given, for messages.
+    given: (String, String),
     min_articles: u64,
 }
 
@@ -153,6 +167,7 @@ impl StatsQuery {
             outlets: Vec::new(),
             since: None,
             until: None,
+            given: Default::default(),
             min_articles: 1,
         }
     }
@@ -192,6 +207,7 @@ impl StatsQuery {
     /// [`StatsError::BadDate`] or [`StatsError::EmptyRange`].
     pub fn since(mut self, day: &str) -> Result<StatsQuery, StatsError> {
         self.since = Some(parse_day(day, false)?);
+        self.given.0 = day.trim().to_string();
         self.check_range()?;
         Ok(self)
     }
@@ -203,6 +219,7 @@ impl StatsQuery {
     /// [`StatsError::BadDate`] or [`StatsError::EmptyRange`].
     pub fn until(mut self, day: &str) -> Result<StatsQuery, StatsError> {
         self.until = Some(parse_day(day, true)?);
+        self.given.1 = day.trim().to_string();
         self.check_range()?;
         Ok(self)
     }
@@ -223,8 +240,8 @@ impl StatsQuery {
     fn check_range(&self) -> Result<(), StatsError> {
         match (&self.since, &self.until) {
             (Some(s), Some(u)) if s > u => Err(StatsError::EmptyRange {
-                since: s.clone(),
-                until: u.clone(),
+                since: self.given.0.clone(),
+                until: self.given.1.clone(),
             }),
             _ => Ok(()),
         }
@@ -264,6 +281,8 @@ fn parse_day(text: &str, end: bool) -> Result<String, StatsError> {
     if !(1..=12).contains(&month) {
         return Err(bad("the month must be 01 to 12"));
     }
+    // `is_multiple_of` is newer than the workspace's rust-version (1.80).
+    #[allow(clippy::manual_is_multiple_of)]
     let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
     let last = match month {
         2 if leap => 29,
@@ -311,7 +330,7 @@ impl Estimate {
 #[serde(rename_all = "lowercase")]
 pub enum CiMethod {
     /// Percentile bootstrap over articles (groups of up to
-    /// [`BOOTSTRAP_MAX_ARTICLES`]).
+    /// [`BOOTSTRAP_MAX_ARTICLES`], within [`BOOTSTRAP_BUDGET_ARTICLES`]).
     Bootstrap,
     /// Delta method with articles as clusters (larger groups).
     Analytical,
@@ -404,8 +423,10 @@ pub struct StatsReport {
     pub undated_excluded: u64,
     /// The confidence level of every interval (0.95).
     pub confidence: f64,
-    /// Groups of up to this many articles have bootstrap intervals.
+    /// Groups of up to this many articles have bootstrap intervals…
     pub bootstrap_max_articles: usize,
+    /// …until this many articles in all, smallest groups first.
+    pub bootstrap_budget_articles: usize,
     /// Bootstrap resamples.
     pub resamples: usize,
     /// The groups shown, most articles first.
@@ -452,6 +473,7 @@ impl Corpus {
                         labels: &labels,
                         columns: &columns,
                         seed: seed_of(label),
+                        bootstrap: everyone.len() <= BOOTSTRAP_MAX_ARTICLES,
                     };
                     let mut row = compute::group(&articles, &everyone, &spec);
                     let with: Vec<u32> = everyone
@@ -481,18 +503,26 @@ impl Corpus {
                     (key, row)
                 })
                 .collect(),
-            _ => groups
-                .iter()
-                .map(|(name, members)| {
-                    let spec = compute::Spec {
-                        name,
-                        labels: &labels,
-                        columns: &all_columns,
-                        seed: seed_of(name),
-                    };
-                    (members.len() as u64, compute::group(&articles, members, &spec))
-                })
-                .collect(),
+            _ => {
+                let bootstrapped = bootstrapped(&groups);
+                groups
+                    .iter()
+                    .zip(bootstrapped)
+                    .map(|((name, members), bootstrap)| {
+                        let spec = compute::Spec {
+                            name,
+                            labels: &labels,
+                            columns: &all_columns,
+                            seed: seed_of(name),
+                            bootstrap,
+                        };
+                        (
+                            members.len() as u64,
+                            compute::group(&articles, members, &spec),
+                        )
+                    })
+                    .collect()
+            }
         };
         let total = rows.len();
         rows.retain(|(key, _)| *key >= query.min_articles);
@@ -512,11 +542,34 @@ impl Corpus {
             undated_excluded,
             confidence: 0.95,
             bootstrap_max_articles: BOOTSTRAP_MAX_ARTICLES,
+            bootstrap_budget_articles: BOOTSTRAP_BUDGET_ARTICLES,
             resamples: RESAMPLES,
             groups: rows.into_iter().map(|(_, g)| g).collect(),
             hidden_groups,
         })
     }
+}
+
+/// Which groups get the bootstrap: those of up to
+/// [`BOOTSTRAP_MAX_ARTICLES`], smallest first (ties by name), while the
+/// articles bootstrapped stay within [`BOOTSTRAP_BUDGET_ARTICLES`].
+fn bootstrapped(groups: &load::Groups) -> Vec<bool> {
+    let mut order: Vec<usize> = (0..groups.len()).collect();
+    order.sort_by(|&a, &b| {
+        let (ga, gb) = (&groups[a], &groups[b]);
+        ga.1.len().cmp(&gb.1.len()).then_with(|| ga.0.cmp(&gb.0))
+    });
+    let mut chosen = vec![false; groups.len()];
+    let mut spent = 0;
+    for g in order {
+        let n = groups[g].1.len();
+        if n > BOOTSTRAP_MAX_ARTICLES || spent + n > BOOTSTRAP_BUDGET_ARTICLES {
+            break;
+        }
+        spent += n;
+        chosen[g] = true;
+    }
+    chosen
 }
 
 #[cfg(test)]
@@ -529,7 +582,15 @@ mod tests {
         assert_eq!(parse_day("2016-02", false).unwrap(), "2016-02-01");
         assert_eq!(parse_day("2016-02", true).unwrap(), "2016-02-31");
         assert_eq!(parse_day("2016-02-29", true).unwrap(), "2016-02-29");
-        for bad in ["2015-02-29", "2016-13", "2016-00-10", "16-02-01", "2016/02/01", "", "2016"] {
+        for bad in [
+            "2015-02-29",
+            "2016-13",
+            "2016-00-10",
+            "16-02-01",
+            "2016/02/01",
+            "",
+            "2016",
+        ] {
             assert!(
                 matches!(parse_day(bad, false), Err(StatsError::BadDate { .. })),
                 "{bad}"
@@ -544,6 +605,25 @@ mod tests {
     }
 
     #[test]
+    fn bootstrap_goes_to_the_smallest_groups_within_the_budget() {
+        let groups = |sizes: &[usize]| -> load::Groups {
+            sizes
+                .iter()
+                .enumerate()
+                .map(|(i, &n)| (format!("g{i:03}"), vec![0; n]))
+                .collect()
+        };
+        assert_eq!(
+            bootstrapped(&groups(&[10, 501, 30, 500])),
+            [true, false, true, true]
+        );
+        let even = bootstrapped(&groups(&[300; 100]));
+        let n = BOOTSTRAP_BUDGET_ARTICLES / 300;
+        assert_eq!(even.iter().filter(|b| **b).count(), n);
+        assert!(even[..n].iter().all(|b| *b), "ties go by name");
+    }
+
+    #[test]
     fn techniques_are_exact_labels() {
         let q = StatsQuery::new(GroupBy::Outlet)
             .technique("Name_Calling,Labeling")
@@ -555,7 +635,10 @@ mod tests {
             .technique("Name_Calling")
             .unwrap_err();
         let msg = e.to_string();
-        assert!(msg.contains("\"Name_Calling\"") && msg.contains("Loaded_Language"), "{msg}");
+        assert!(
+            msg.contains("\"Name_Calling\"") && msg.contains("Loaded_Language"),
+            "{msg}"
+        );
         assert_eq!(StatsQuery::new(GroupBy::Outlet).columns().len(), 14);
     }
 }
