@@ -148,3 +148,33 @@ fn several_urls_and_files_come_out_in_input_order() -> TestResult {
     }
     Ok(())
 }
+
+#[test]
+fn corpus_add_fetches_a_url_list_and_stores_the_final_url() -> TestResult {
+    let server = site();
+    let dir = tempfile::tempdir()?;
+    let urls = dir.path().join("urls.txt");
+    fs::write(
+        &urls,
+        format!(
+            "# pages to add\n{}\n\n{}\n{}\n",
+            server.url("/go"),
+            server.url("/missing.html"),
+            server.url("/private/article.html"),
+        ),
+    )?;
+    let db = dir.path().join("web.db");
+    let run = unspin(&["corpus", "add", s(&db), "--urls", s(&urls), "--rate-limit", "0"]);
+    run.assert_error(1, "404");
+    run.assert_stderr_has("robots.txt");
+    run.assert_stderr_has("1 added, 0 already stored, 2 failed");
+    let show = unspin(&["corpus", "show", s(&db), "1"]);
+    assert_exit!(show, 0);
+    let doc: Value = serde_json::from_str(&show.stdout)?;
+    assert_eq!(doc["metadata"]["url"], server.url("/article.html"));
+    assert_eq!(doc["source"], server.url("/go"));
+    // Again: the page is fetched again but not stored twice.
+    let again = unspin(&["corpus", "add", s(&db), "--urls", s(&urls), "--rate-limit", "0"]);
+    again.assert_stderr_has("0 added, 1 already stored, 2 failed");
+    Ok(())
+}

@@ -11,7 +11,7 @@
 //!           ├─ quotes               (quotes and their speakers)
 //!           ├─ sources              (cited sources)
 //!           └─ claims               (check-worthy claims)
-//! articles_fts, spans_fts, quotes_fts: full-text indexes kept in step by triggers
+//! articles_fts, spans_fts, quotes_fts: full-text indexes, written with their rows
 //! ```
 //!
 //! The analysis itself is not here: front ends run `unspin-analysis` and hand
