@@ -157,7 +157,7 @@ pub fn reconcile_in(
     }
     let mut all: Vec<Attribution> = rules.into_iter().chain(kept).collect();
     for a in &mut all {
-        finish_with(text, entities, &pairs, a);
+        finish_with(text, entities, pairs, a);
     }
     all.sort_by_key(|a| (a.content.start, a.content.end));
     all

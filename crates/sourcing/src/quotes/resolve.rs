@@ -142,7 +142,7 @@ pub(super) fn capitalise(w: &str) -> String {
 }
 
 pub(super) fn finish(ctx: &Ctx, a: &mut Attribution) {
-    finish_with(ctx.text, ctx.entities, &ctx.pairs, a);
+    finish_with(ctx.text, ctx.entities, ctx.pairs, a);
 }
 
 pub(super) fn finish_with(

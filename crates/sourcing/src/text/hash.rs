@@ -45,6 +45,11 @@ impl std::hash::Hasher for FxHasher {
     }
 }
 
+/// A hash map keyed by lexicon words, hashed with [`FxHasher`].
+pub type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
+/// A hash set of lexicon words, hashed with [`FxHasher`].
+pub type FastSet<K> = HashSet<K, BuildHasherDefault<FxHasher>>;
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -66,8 +71,3 @@ mod tests {
         }
     }
 }
-
-/// A hash map keyed by lexicon words, hashed with [`FxHasher`].
-pub type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
-/// A hash set of lexicon words, hashed with [`FxHasher`].
-pub type FastSet<K> = HashSet<K, BuildHasherDefault<FxHasher>>;
