@@ -44,9 +44,17 @@ fn main() {
         std::thread::available_parallelism().map_or(1, |p| p.get())
     );
 
-    let analyze = timed(&bin, &["analyze", "--tier", "fast", "--quiet", s(&input)], true);
+    let analyze = timed(
+        &bin,
+        &["analyze", "--tier", "fast", "--quiet", s(&input)],
+        true,
+    );
     let db = dir.path().join("bench.db");
-    let add = timed(&bin, &["corpus", "add", s(&db), s(&input), "--quiet"], false);
+    let add = timed(
+        &bin,
+        &["corpus", "add", s(&db), s(&input), "--quiet"],
+        false,
+    );
     println!(
         "  analyze --tier fast > /dev/null   {:>8.0} articles/s   {:>7.1} s",
         n as f64 / analyze,
@@ -67,11 +75,25 @@ fn main() {
 
     let db_s = s(&db);
     let queries: [(&str, Vec<&str>); 7] = [
-        ("stats --by outlet", vec!["corpus", "stats", db_s, "--by", "outlet"]),
-        ("stats --by month", vec!["corpus", "stats", db_s, "--by", "month"]),
+        (
+            "stats --by outlet",
+            vec!["corpus", "stats", db_s, "--by", "outlet"],
+        ),
+        (
+            "stats --by month",
+            vec!["corpus", "stats", db_s, "--by", "month"],
+        ),
         (
             "stats --by outlet --technique Loaded_Language",
-            vec!["corpus", "stats", db_s, "--by", "outlet", "--technique", "Loaded_Language"],
+            vec![
+                "corpus",
+                "stats",
+                db_s,
+                "--by",
+                "outlet",
+                "--technique",
+                "Loaded_Language",
+            ],
         ),
         ("search Assad", vec!["corpus", "search", db_s, "Assad"]),
         (
@@ -80,9 +102,19 @@ fn main() {
         ),
         (
             "search --technique Name_Calling,Labeling Trump",
-            vec!["corpus", "search", db_s, "Trump", "--technique", "Name_Calling,Labeling"],
+            vec![
+                "corpus",
+                "search",
+                db_s,
+                "Trump",
+                "--technique",
+                "Name_Calling,Labeling",
+            ],
         ),
-        ("search --speaker Obama", vec!["corpus", "search", db_s, "--speaker", "Obama"]),
+        (
+            "search --speaker Obama",
+            vec!["corpus", "search", db_s, "--speaker", "Obama"],
+        ),
     ];
     for (label, args) in &queries {
         let mut times: Vec<f64> = (0..3).map(|_| timed(&bin, args, true)).collect();
@@ -114,7 +146,10 @@ fn generate(news: &Path, n: usize, out: &Path) -> usize {
         let day = (i * 37 + variant * 11) % 2190;
         let (year, rest) = (2015 + day / 365, day % 365);
         let (month, dom) = (1 + rest / 31 % 12, 1 + rest % 28);
-        let text = format!("{base}\n\nEdition {variant} of this report, from desk {}.", i % 97);
+        let text = format!(
+            "{base}\n\nEdition {variant} of this report, from desk {}.",
+            i % 97
+        );
         bytes += text.len();
         let line = serde_json::json!({
             "id": format!("a{i}"),

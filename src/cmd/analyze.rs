@@ -1,20 +1,16 @@
 //! `unspin analyze`: run the pipeline on articles and write JSON, HTML or PTC lines.
 
-use std::collections::BTreeMap;
 use std::fs;
 use std::io::{self, IsTerminal, Write};
-use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc;
 
-use anyhow::{anyhow, Context as _};
+use anyhow::Context as _;
 use indicatif::{ProgressBar, ProgressStyle};
-use rayon::prelude::*;
 use unspin_analysis::{render, Analyzer, OutputFormat};
 use unspin_document::Document;
 
-use super::ingest::{self, IngestArgs, Item, Window};
+use super::ingest::{self, IngestArgs};
+use super::ordered::{run_in_order, Inputs};
 use super::{usage, Context, ModelArgs, Outcome};
 
 const AFTER_HELP: &str = "\
@@ -155,64 +151,36 @@ pub fn run(args: &Args, ctx: &Context) -> anyhow::Result<Outcome> {
     let known_total =
         (!sources.iter().any(|s| ingest::may_hold_several(s, format))).then_some(sources.len());
     let progress = progress_bar(known_total, ctx);
-    let stop = AtomicBool::new(false);
-    let window = Window::new(64 * rayon::current_num_threads().max(1));
-    let (item_tx, item_rx) = mpsc::sync_channel::<Item>(4 * rayon::current_num_threads().max(1));
-    let (tx, rx) = mpsc::channel::<(usize, String, anyhow::Result<Done>)>();
-
     let mut out = io::BufWriter::new(io::stdout().lock());
-    let counts = std::thread::scope(|scope| -> anyhow::Result<(usize, usize)> {
-        let (sources, analyzer, stop, settings, window, options) =
-            (&sources, &analyzer, &stop, &settings, &window, &options);
-        scope.spawn(move || {
-            ingest::produce(sources, first, format, options, window, stop, |item| {
-                item_tx.send(item).is_ok()
-            });
-        });
-        scope.spawn(move || {
-            item_rx.into_iter().par_bridge().for_each_with(tx, |tx, item| {
-                if stop.load(Ordering::Relaxed) {
-                    return;
+    let inputs = Inputs {
+        sources: &sources,
+        first,
+        format,
+        options: &options,
+    };
+    let mut doc_failures = 0;
+    let counts = run_in_order(
+        inputs,
+        |read| process(read.doc, &read.out_stem, &analyzer, &settings),
+        |done| {
+            let Some((origin, result)) = done else {
+                return Ok(());
+            };
+            progress.inc(1);
+            match result {
+                Ok(Done::Text(text)) => write_output(&mut out, &text)?,
+                Ok(Done::Written(path)) => {
+                    tracing::debug!(input = %origin, output = %path.display(), "written");
                 }
-                let Item { seq, origin, out_stem, doc, .. } = item;
-                let result = match doc {
-                    Err(e) => Err(anyhow::Error::new(e)),
-                    Ok(doc) => catch_unwind(AssertUnwindSafe(|| process(doc, &out_stem, analyzer, settings)))
-                        .unwrap_or_else(|_| Err(anyhow!("internal error while analysing this document (a bug: please report it)"))),
-                };
-                let _ = tx.send((seq, origin, result));
-            });
-        });
-        // Results arrive in any order; write them in input order.
-        let mut pending = BTreeMap::new();
-        let mut next = 0;
-        let mut doc_failures = 0;
-        for (i, origin, result) in rx {
-            pending.insert(i, (origin, result));
-            while let Some((origin, result)) = pending.remove(&next) {
-                next += 1;
-                window.advance(next);
-                progress.inc(1);
-                match result {
-                    Ok(Done::Text(text)) => {
-                        if let Err(e) = write_output(&mut out, &text) {
-                            stop.store(true, Ordering::Relaxed);
-                            return Err(e);
-                        }
-                    }
-                    Ok(Done::Written(path)) => {
-                        tracing::debug!(input = %origin, output = %path.display(), "written");
-                    }
-                    Err(e) => {
-                        doc_failures += 1;
-                        progress
-                            .suspend(|| super::print_error(&ingest::error_message(&origin, &e)));
-                    }
+                Err(e) => {
+                    doc_failures += 1;
+                    progress.suspend(|| super::print_error(&ingest::error_message(&origin, &e)));
                 }
             }
-        }
-        Ok((next, doc_failures))
-    });
+            Ok(())
+        },
+    )
+    .map(|documents| (documents, doc_failures));
     progress.finish_and_clear();
     let (documents, doc_failures) = counts?;
     failed += doc_failures;

@@ -9,6 +9,7 @@ pub mod eval;
 pub mod extract;
 pub mod ingest;
 pub mod neural;
+pub mod ordered;
 pub mod predict;
 pub mod serve;
 pub mod size;

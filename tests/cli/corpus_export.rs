@@ -15,19 +15,8 @@ const TABLES: [(&str, &str); 5] = [
 /// A corpus of the sample article and four unlabelled news articles, in
 /// `dir/news.db`, with its `corpus info --format json`.
 fn corpus(dir: &Path) -> Option<(PathBuf, Value)> {
-    let news = shared_dir("data/unlabeled-news")?;
-    let mut files: Vec<PathBuf> = fs::read_dir(news)
-        .ok()?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
-        .collect();
-    files.sort();
-    let db = dir.join("news.db");
-    let sample = sample();
-    let mut args = vec!["corpus", "add", "--quiet", s(&db), s(&sample)];
-    args.extend(files.iter().take(4).map(|p| s(p)));
-    let run = unspin(&args);
-    assert_exit!(run, 0);
+    news_files()?;
+    let db = add_sample_corpus(dir, 4);
     let run = unspin(&["corpus", "info", s(&db), "--format", "json"]);
     assert_exit!(run, 0);
     let info: Value = serde_json::from_str(&run.stdout).expect("info is JSON");

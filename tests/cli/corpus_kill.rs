@@ -34,13 +34,7 @@ impl Rng {
 }
 
 fn write_input(dir: &Path) -> Option<(PathBuf, BTreeSet<String>)> {
-    let news = shared_dir("data/unlabeled-news")?;
-    let mut files: Vec<PathBuf> = fs::read_dir(news)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
-        .collect();
-    files.sort();
+    let files = news_files()?;
     let mut ids = BTreeSet::new();
     let mut lines = String::new();
     for v in 0..VARIANTS {
@@ -97,7 +91,15 @@ fn killed_and_resumed_add_stores_every_article_exactly_once() {
     let mut rng = Rng(seed);
     let add = || {
         Command::new(env!("CARGO_BIN_EXE_unspin"))
-            .args(["corpus", "add", s(&db), s(&input), "--quiet", "--batch", "16"])
+            .args([
+                "corpus",
+                "add",
+                s(&db),
+                s(&input),
+                "--quiet",
+                "--batch",
+                "16",
+            ])
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
             .spawn()
@@ -130,11 +132,20 @@ fn killed_and_resumed_add_stores_every_article_exactly_once() {
             }
         }
         let now = articles(&db);
-        assert!(now >= stored, "committed articles were lost: {stored} -> {now}");
+        assert!(
+            now >= stored,
+            "committed articles were lost: {stored} -> {now}"
+        );
         stored = now;
-        eprintln!("kill {kills}: {stored} articles stored ({:.0?})", started.elapsed());
+        eprintln!(
+            "kill {kills}: {stored} articles stored ({:.0?})",
+            started.elapsed()
+        );
     }
-    assert!(stored < ids.len() as i64, "every article was stored before the last kill");
+    assert!(
+        stored < ids.len() as i64,
+        "every article was stored before the last kill"
+    );
     let out = add().wait_with_output().unwrap();
     assert!(
         out.status.success(),
@@ -157,8 +168,11 @@ fn killed_and_resumed_add_stores_every_article_exactly_once() {
         .unwrap();
     assert_eq!(check, "ok");
     for fts in ["articles_fts", "spans_fts", "quotes_fts"] {
-        conn.execute(&format!("INSERT INTO {fts}({fts}) VALUES ('integrity-check')"), [])
-            .unwrap_or_else(|e| panic!("{fts}: {e}"));
+        conn.execute(
+            &format!("INSERT INTO {fts}({fts}) VALUES ('integrity-check')"),
+            [],
+        )
+        .unwrap_or_else(|e| panic!("{fts}: {e}"));
     }
     // No half-written article: every count column matches its rows.
     for (column, table) in [("technique_spans", "spans"), ("quotes", "quotes")] {
@@ -172,7 +186,10 @@ fn killed_and_resumed_add_stores_every_article_exactly_once() {
                 |r| r.get(0),
             )
             .unwrap();
-        assert_eq!(bad, 0, "articles whose {column} differ from their {table} rows");
+        assert_eq!(
+            bad, 0,
+            "articles whose {column} differ from their {table} rows"
+        );
     }
     let spans: i64 = conn
         .query_row("SELECT count(*) FROM spans", [], |r| r.get(0))

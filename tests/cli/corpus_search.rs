@@ -9,21 +9,7 @@ use super::*;
 /// six unlabelled news articles.
 fn search_corpus() -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("news.db");
-    let sample_path = sample();
-    let mut inputs = vec![sample_path.to_str().unwrap().to_string()];
-    if let Some(news) = shared_dir("data/unlabeled-news") {
-        let mut files: Vec<PathBuf> = fs::read_dir(news)
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .filter(|p| p.extension().is_some_and(|e| e == "txt"))
-            .collect();
-        files.sort();
-        inputs.extend(files.iter().take(6).map(|f| s(f).to_string()));
-    }
-    let mut args = vec!["corpus", "add", "--quiet", s(&db)];
-    args.extend(inputs.iter().map(String::as_str));
-    assert_exit!(unspin(&args), 0);
+    let db = add_sample_corpus(dir.path(), 6);
     (dir, db)
 }
 

@@ -164,7 +164,15 @@ fn corpus_add_fetches_a_url_list_and_stores_the_final_url() -> TestResult {
         ),
     )?;
     let db = dir.path().join("web.db");
-    let run = unspin(&["corpus", "add", s(&db), "--urls", s(&urls), "--rate-limit", "0"]);
+    let run = unspin(&[
+        "corpus",
+        "add",
+        s(&db),
+        "--urls",
+        s(&urls),
+        "--rate-limit",
+        "0",
+    ]);
     run.assert_error(1, "404");
     run.assert_stderr_has("robots.txt");
     run.assert_stderr_has("1 added, 0 already stored, 2 failed");
@@ -174,7 +182,15 @@ fn corpus_add_fetches_a_url_list_and_stores_the_final_url() -> TestResult {
     assert_eq!(doc["metadata"]["url"], server.url("/article.html"));
     assert_eq!(doc["source"], server.url("/go"));
     // Again: the page is fetched again but not stored twice.
-    let again = unspin(&["corpus", "add", s(&db), "--urls", s(&urls), "--rate-limit", "0"]);
+    let again = unspin(&[
+        "corpus",
+        "add",
+        s(&db),
+        "--urls",
+        s(&urls),
+        "--rate-limit",
+        "0",
+    ]);
     again.assert_stderr_has("0 added, 1 already stored, 2 failed");
     Ok(())
 }

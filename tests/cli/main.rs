@@ -101,6 +101,32 @@ fn check_wire_document(doc: &Value) {
     assert!(checked > 0, "no spans at all");
 }
 
+/// The unlabelled news articles of `../shared/data/unlabeled-news`, sorted
+/// by name (`None`, after a visible SKIP, when `../shared` is absent).
+fn news_files() -> Option<Vec<PathBuf>> {
+    let news = shared_dir("data/unlabeled-news")?;
+    let mut files: Vec<PathBuf> = fs::read_dir(news)
+        .ok()?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
+        .collect();
+    files.sort();
+    Some(files)
+}
+
+/// `unspin corpus add --quiet DB` of the sample article and, when
+/// `../shared` is there, the first `n` unlabelled news articles, into
+/// `dir/news.db`.
+fn add_sample_corpus(dir: &Path, n: usize) -> PathBuf {
+    let db = dir.join("news.db");
+    let sample = sample();
+    let files = news_files().unwrap_or_default();
+    let mut args = vec!["corpus", "add", "--quiet", s(&db), s(&sample)];
+    args.extend(files.iter().take(n).map(|p| s(p)));
+    assert_exit!(unspin(&args), 0);
+    db
+}
+
 mod help;
 
 mod analyze;

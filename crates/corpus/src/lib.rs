@@ -53,11 +53,13 @@ pub use stats::{
 
 pub use error::CorpusError;
 pub use export::{Column, ColumnType, ExportFormat, ExportOptions, Table, DEFAULT_BATCH_ROWS};
+pub use record::{
+    content_hash, decode_document, iso_date, ArticleFields, ArticleRecord, Provenance,
+};
+pub use schema::{APPLICATION_ID, SCHEMA_VERSION};
 pub use search::{
     HitKind, SearchHit, SearchQuery, SearchResults, Snippet, DEFAULT_LIMIT, FTS5_SYNTAX,
 };
-pub use record::{content_hash, decode_document, iso_date, ArticleFields, ArticleRecord, Provenance};
-pub use schema::{APPLICATION_ID, SCHEMA_VERSION};
 pub use store::{
     now_utc, Corpus, CorpusInfo, Inserted, Mode, ModelCount, StoredArticle, DEFAULT_LOCK_TIMEOUT,
 };

@@ -1,7 +1,6 @@
 //! One analysed article as the rows it becomes in the store, built from the
 //! same wire types the JSON output uses (offsets in code points).
 
-
 use unspin_document::{layers, Document};
 use unspin_writers::{to_wire, JsonClaim, JsonDocument, JsonQuote, JsonSource, JsonSpan};
 
@@ -216,7 +215,10 @@ mod tests {
 
     #[test]
     fn dates() {
-        assert_eq!(iso_date("2016-02-24T10:00:00Z").as_deref(), Some("2016-02-24"));
+        assert_eq!(
+            iso_date("2016-02-24T10:00:00Z").as_deref(),
+            Some("2016-02-24")
+        );
         assert_eq!(iso_date("2016-02-24").as_deref(), Some("2016-02-24"));
         assert_eq!(iso_date("2016-13-24"), None);
         assert_eq!(iso_date("24 Feb 2016"), None);
@@ -229,7 +231,11 @@ mod tests {
         let mut b = Document::new("b", "Some text.");
         assert_eq!(content_hash(&a), content_hash(&b));
         b.metadata.url = Some("/home/me/articles/a.md".into());
-        assert_eq!(content_hash(&a), content_hash(&b), "a path is not an identity");
+        assert_eq!(
+            content_hash(&a),
+            content_hash(&b),
+            "a path is not an identity"
+        );
         b.metadata.url = Some("https://example.org/x".into());
         assert_ne!(content_hash(&a), content_hash(&b));
         assert_eq!(content_hash(&a).len(), 32);
@@ -239,8 +245,11 @@ mod tests {
     fn record_round_trips_the_document() {
         let mut doc = Document::new("a", "\u{201c}These\u{201d} corrupt traitors lie.");
         doc.metadata.published = Some("2020-05-01".into());
-        doc.add_span(layers::TECHNIQUE, Span::new(12, 28, "Name_Calling,Labeling").unwrap())
-            .unwrap();
+        doc.add_span(
+            layers::TECHNIQUE,
+            Span::new(12, 28, "Name_Calling,Labeling").unwrap(),
+        )
+        .unwrap();
         let r = ArticleRecord::new(&doc, Provenance::default()).unwrap();
         assert_eq!(r.spans.len(), 1);
         assert_eq!(r.spans[0].text, "corrupt traitors");

@@ -205,10 +205,14 @@ impl Corpus {
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(|e| CorpusError::from_sqlite(&path, e, started.elapsed()))?;
         // Another process may have created it while this one waited.
-        let (app_now, version_now, _) =
-            schema::marker(&tx).map_err(|e| CorpusError::from_sqlite(&path, e, started.elapsed()))?;
+        let (app_now, version_now, _) = schema::marker(&tx)
+            .map_err(|e| CorpusError::from_sqlite(&path, e, started.elapsed()))?;
         if app_now != APPLICATION_ID || version_now < SCHEMA_VERSION {
-            let from = if app_now == APPLICATION_ID { version_now } else { 0 };
+            let from = if app_now == APPLICATION_ID {
+                version_now
+            } else {
+                0
+            };
             schema::migrate(&tx, from)
                 .map_err(|e| CorpusError::from_sqlite(&path, e, started.elapsed()))?;
             if from == 0 {
@@ -311,8 +315,10 @@ impl Corpus {
                     continue;
                 }
                 let id = tx.last_insert_rowid();
-                tx.prepare_cached("INSERT INTO articles_fts (rowid, title, text) VALUES (?1, ?2, ?3)")?
-                    .execute(params![id, r.fields.title, r.fields.text])?;
+                tx.prepare_cached(
+                    "INSERT INTO articles_fts (rowid, title, text) VALUES (?1, ?2, ?3)",
+                )?
+                .execute(params![id, r.fields.title, r.fields.text])?;
                 let mut author = tx.prepare_cached(
                     "INSERT OR IGNORE INTO article_authors (article_id, position, author) VALUES (?1, ?2, ?3)",
                 )?;
@@ -440,8 +446,8 @@ impl Corpus {
         else {
             return Ok(None);
         };
-        let document =
-            decode_document(&blob, &text).map_err(|detail| CorpusError::BadRecord { id, detail })?;
+        let document = decode_document(&blob, &text)
+            .map_err(|detail| CorpusError::BadRecord { id, detail })?;
         Ok(Some(StoredArticle {
             id,
             source,

@@ -77,19 +77,27 @@ fn inserts_once_with_all_rows() {
 fn replacing_an_analysis_replaces_its_rows() {
     let dir = tempfile::tempdir().unwrap();
     let mut c = Corpus::open(&dir.path().join("c.db"), Mode::Create, WAIT).unwrap();
-    c.insert(&[record("a", "These traitors lie.", "X")]).unwrap();
+    c.insert(&[record("a", "These traitors lie.", "X")])
+        .unwrap();
     let mut plain = record("a", "These traitors lie.", "X");
     plain.spans.truncate(1);
     plain.fields.technique_spans = 1;
     plain.provenance.tier = "neural".into();
-    assert_eq!(c.replace_analysis(&[(1, plain), (7, record("z", "z", "z"))]).unwrap(), 1);
+    assert_eq!(
+        c.replace_analysis(&[(1, plain), (7, record("z", "z", "z"))])
+            .unwrap(),
+        1
+    );
     assert_eq!(count(&c, "SELECT count(*) FROM spans"), 1);
     assert_eq!(count(&c, "SELECT count(*) FROM article_techniques"), 1);
     assert_eq!(count(&c, "SELECT technique_spans FROM articles"), 1);
     assert_eq!(c.info().unwrap().models[0].tier, "neural");
     // FTS entries of the old spans went with them.
     assert_eq!(
-        count(&c, "SELECT count(*) FROM spans_fts WHERE spans_fts MATCH 'traitors'"),
+        count(
+            &c,
+            "SELECT count(*) FROM spans_fts WHERE spans_fts MATCH 'traitors'"
+        ),
         1
     );
     assert_eq!(c.article_ids(Some("outlet = 'X'")).unwrap(), [1]);
@@ -103,7 +111,8 @@ fn replacing_an_analysis_replaces_its_rows() {
 fn a_full_disk_keeps_what_was_committed() {
     let dir = tempfile::tempdir().unwrap();
     let mut c = Corpus::open(&dir.path().join("c.db"), Mode::Create, WAIT).unwrap();
-    c.insert(&[record("a", "These traitors lie.", "X")]).unwrap();
+    c.insert(&[record("a", "These traitors lie.", "X")])
+        .unwrap();
     // SQLite's own size limit stands in for a full disk: the same error code.
     let pages: i64 = count(&c, "PRAGMA page_count");
     c.connection()
@@ -129,7 +138,11 @@ fn bad_files_get_clear_errors() {
     assert!(!missing.exists(), "a read command must not create the file");
 
     let text = dir.path().join("notes.txt");
-    std::fs::write(&text, "just some notes, long enough to have a header ".repeat(20)).unwrap();
+    std::fs::write(
+        &text,
+        "just some notes, long enough to have a header ".repeat(20),
+    )
+    .unwrap();
     let err = Corpus::open(&text, Mode::Create, WAIT).unwrap_err();
     assert!(matches!(err, CorpusError::NotADatabase { .. }), "{err}");
 
@@ -163,7 +176,13 @@ fn a_damaged_file_is_reported_as_damaged() {
     let path = dir.path().join("c.db");
     let mut c = Corpus::open(&path, Mode::Create, WAIT).unwrap();
     let many: Vec<ArticleRecord> = (0..40)
-        .map(|i| record(&format!("a{i}"), &format!("These traitors lie {i}. {}", "x ".repeat(900)), "X"))
+        .map(|i| {
+            record(
+                &format!("a{i}"),
+                &format!("These traitors lie {i}. {}", "x ".repeat(900)),
+                "X",
+            )
+        })
         .collect();
     c.insert(&many).unwrap();
     // Closing the last connection checkpoints the write-ahead log into the file.
@@ -204,7 +223,10 @@ fn a_writer_waits_for_the_lock_then_says_so() {
     let mut c = Corpus::open(&path, Mode::ReadWrite, Duration::from_millis(200)).unwrap();
     let err = c.insert(&[record("a", "text", "X")]).unwrap_err();
     assert!(matches!(err, CorpusError::Locked { .. }), "{err}");
-    assert!(err.to_string().contains("locked by another process"), "{err}");
+    assert!(
+        err.to_string().contains("locked by another process"),
+        "{err}"
+    );
     // Readers are not blocked by the writer.
     let reader = Corpus::open(&path, Mode::ReadOnly, WAIT).unwrap();
     assert_eq!(reader.info().unwrap().articles, 0);

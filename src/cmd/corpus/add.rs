@@ -1,23 +1,21 @@
 //! `unspin corpus add`: read, analyse and store articles, skipping those
 //! already stored, in transactions that a crash cannot tear.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::HashSet;
 use std::io::{self, IsTerminal};
-use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{mpsc, Mutex};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use anyhow::anyhow;
 use indicatif::{ProgressBar, ProgressStyle};
-use rayon::prelude::*;
 use unspin_analysis::{Analyzer, Tier};
 use unspin_corpus::{content_hash, ArticleRecord, Mode, Provenance};
 use unspin_document::Document;
 
 use super::LockArgs;
-use crate::cmd::ingest::{self, IngestArgs, Item, Window};
+use crate::cmd::ingest::{self, IngestArgs};
+use crate::cmd::ordered::{run_in_order, Inputs};
 use crate::cmd::{print_error, usage, Context, ModelArgs, Outcome};
 
 const AFTER_HELP: &str = "\
@@ -116,17 +114,10 @@ pub fn run(args: &Args, ctx: &Context) -> anyhow::Result<Outcome> {
     }
     let format = args.ingest.input;
     let read_options = args.ingest.options();
-    let known_total = (!sources
-        .iter()
-        .any(|s| ingest::may_hold_several(s, format)))
-    .then_some(sources.len());
+    let known_total =
+        (!sources.iter().any(|s| ingest::may_hold_several(s, format))).then_some(sources.len());
     let progress = progress_bar(known_total, ctx);
     let started = Instant::now();
-    let stop = AtomicBool::new(false);
-    let threads = rayon::current_num_threads().max(1);
-    let window = Window::new(64 * threads);
-    let (item_tx, item_rx) = mpsc::sync_channel::<Item>(4 * threads);
-    let (tx, rx) = mpsc::channel::<(usize, String, anyhow::Result<Done>)>();
     let seen = Mutex::new(HashSet::new());
     let provenance = Provenance {
         source: String::new(),
@@ -134,64 +125,34 @@ pub fn run(args: &Args, ctx: &Context) -> anyhow::Result<Outcome> {
         model: analyzer.provenance().to_string(),
         sourcing: !args.no_sourcing,
     };
-
-    let result = std::thread::scope(|scope| -> anyhow::Result<()> {
-        let (sources, analyzer, stop, window, read_options) =
-            (&sources, &analyzer, &stop, &window, &read_options);
-        let (stored, seen, provenance) = (&stored, &seen, &provenance);
-        scope.spawn(move || {
-            ingest::produce(sources, None, format, read_options, window, stop, |item| {
-                item_tx.send(item).is_ok()
-            });
-        });
-        scope.spawn(move || {
-            item_rx.into_iter().par_bridge().for_each_with(tx, |tx, item| {
-                if stop.load(Ordering::Relaxed) {
-                    return;
-                }
-                let Item { seq, origin, format, doc, .. } = item;
-                let result = match doc {
-                    Err(e) => Err(anyhow::Error::new(e)),
-                    Ok(doc) => {
-                        let source = match format {
-                            Some(f) if f.is_multi() => format!("{origin}#{}", doc.id),
-                            _ => origin.clone(),
-                        };
-                        catch_unwind(AssertUnwindSafe(|| {
-                            analyse(doc, source, analyzer, stored, seen, provenance)
-                        }))
-                        .unwrap_or_else(|_| {
-                            Err(anyhow!("internal error while analysing this document (a bug: please report it)"))
-                        })
-                    }
-                };
-                let _ = tx.send((seq, origin, result));
-            });
-        });
-        // Store in input order, so that article ids follow the inputs.
-        let mut pending = BTreeMap::new();
-        let mut next = 0;
-        let mut batch = Vec::new();
-        let mut last_commit = Instant::now();
-        let mut store = |batch: &mut Vec<ArticleRecord>, tally: &mut Tally| {
-            let t = Instant::now();
-            let done = corpus.insert(batch);
-            tally.storing += t.elapsed();
-            batch.clear();
-            done.map(|d| {
-                tally.added += d.added;
-                tally.known += d.already_stored;
-            })
-        };
-        loop {
-            let received = rx.recv_timeout(Duration::from_millis(250));
-            let disconnected = matches!(received, Err(mpsc::RecvTimeoutError::Disconnected));
-            if let Ok((i, origin, result)) = received {
-                pending.insert(i, (origin, result));
-            }
-            while let Some((origin, result)) = pending.remove(&next) {
-                next += 1;
-                window.advance(next);
+    let inputs = Inputs {
+        sources: &sources,
+        first: None,
+        format: args.ingest.input,
+        options: &read_options,
+    };
+    // Store in input order, so that article ids follow the inputs; commit
+    // every --batch articles and at least once a second.
+    let mut batch = Vec::new();
+    let mut last_commit = Instant::now();
+    let mut store = |batch: &mut Vec<ArticleRecord>, tally: &mut Tally| -> anyhow::Result<()> {
+        let t = Instant::now();
+        let done = corpus.insert(batch);
+        tally.storing += t.elapsed();
+        batch.clear();
+        let done = done?;
+        tally.added += done.added;
+        tally.known += done.already_stored;
+        Ok(())
+    };
+    let result = run_in_order(
+        inputs,
+        |read| {
+            let source = read.source();
+            analyse(read.doc, source, &analyzer, &stored, &seen, &provenance)
+        },
+        |done| {
+            if let Some((origin, result)) = done {
                 progress.inc(1);
                 match result {
                     Ok(Done::Record(r)) => batch.push(*r),
@@ -203,21 +164,19 @@ pub fn run(args: &Args, ctx: &Context) -> anyhow::Result<Outcome> {
                 }
             }
             let due = batch.len() >= args.batch.max(1)
-                || (!batch.is_empty() && last_commit.elapsed() >= Duration::from_secs(1))
-                || (disconnected && !batch.is_empty());
+                || (!batch.is_empty() && last_commit.elapsed() >= Duration::from_secs(1));
             if due {
-                if let Err(e) = store(&mut batch, &mut tally) {
-                    stop.store(true, Ordering::Relaxed);
-                    return Err(e.into());
-                }
+                store(&mut batch, &mut tally)?;
                 last_commit = Instant::now();
-                progress.set_message(format!("{} added, {} already stored", tally.added, tally.known));
+                progress.set_message(format!(
+                    "{} added, {} already stored",
+                    tally.added, tally.known
+                ));
             }
-            if disconnected {
-                return Ok(());
-            }
-        }
-    });
+            Ok(())
+        },
+    )
+    .and_then(|_| store(&mut batch, &mut tally));
     progress.finish_and_clear();
     result?;
     let secs = started.elapsed().as_secs_f64();

@@ -10,9 +10,11 @@ use crate::cmd::{open_output, Context, Outcome};
 
 /// Arguments of `unspin corpus info`.
 #[derive(Debug, clap::Args)]
-#[command(after_help = "JSON fields: path, schema_version, created_at, articles, outlets, authors, \
+#[command(
+    after_help = "JSON fields: path, schema_version, created_at, articles, outlets, authors, \
 articles_without_outlet, first_published, last_published, articles_without_date, words, \
-technique_spans, quotes, sources, claims, models [{tier, model, sourcing, articles}], size_bytes.")]
+technique_spans, quotes, sources, claims, models [{tier, model, sourcing, articles}], size_bytes."
+)]
 pub struct Args {
     /// The corpus file.
     #[arg(value_name = "DB")]

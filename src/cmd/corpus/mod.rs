@@ -74,8 +74,8 @@ pub struct LockArgs {
 impl LockArgs {
     /// Opens the corpus at `path`.
     pub fn open(&self, path: &Path, mode: Mode) -> anyhow::Result<Corpus> {
-        let timeout = Duration::try_from_secs_f64(self.lock_timeout.max(0.0))
-            .unwrap_or(DEFAULT_LOCK_TIMEOUT);
+        let timeout =
+            Duration::try_from_secs_f64(self.lock_timeout.max(0.0)).unwrap_or(DEFAULT_LOCK_TIMEOUT);
         Ok(Corpus::open(path, mode, timeout)?)
     }
 }

@@ -12,13 +12,15 @@ use crate::cmd::{open_output, Context, Outcome};
 
 /// Arguments of `unspin corpus show`.
 #[derive(Debug, clap::Args)]
-#[command(after_help = "The JSON is the unspin JSON format of `unspin analyze` (docs/json-format.md), \
+#[command(
+    after_help = "The JSON is the unspin JSON format of `unspin analyze` (docs/json-format.md), \
 with the article's corpus id, source and content hash under metadata-like top-level fields \
 `corpus_id`, `source`, `content_hash`, `tier`, `model`, `added_at`, `analysed_at`.
 
 Examples:
   unspin corpus show news.db 12
-  unspin corpus show news.db 12 --format html > article12.html")]
+  unspin corpus show news.db 12 --format html > article12.html"
+)]
 pub struct Args {
     /// The corpus file.
     #[arg(value_name = "DB")]
