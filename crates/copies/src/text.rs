@@ -61,6 +61,25 @@ const BOILERPLATE_PHRASES: &[&str] = &[
     "image credit",
     "photo credit",
     "featured image",
+    "facebook",
+    "twitter",
+    "telegram",
+    "comment on",
+    "become a member",
+    "media inquiries",
+];
+
+/// Phrases of disclaimers and rights notices (lower case): boilerplate
+/// even in long paragraphs.
+const LEGAL_PHRASES: &[&str] = &[
+    "disclaimer",
+    "all rights reserved",
+    "fair use",
+    "copyrighted material",
+    "sole responsibility of the author",
+    "permission to cross-post",
+    "terms of use",
+    "privacy policy",
 ];
 
 /// Line prefixes that mark boilerplate (lower case).
@@ -106,6 +125,10 @@ pub fn paragraphs(text: &str, title: Option<&str>) -> Vec<Paragraph> {
 /// Whether one line reads as boilerplate rather than article text.
 pub fn is_boilerplate(line: &str) -> bool {
     let lower = line.trim().to_lowercase();
+    if LEGAL_PHRASES.iter().any(|p| lower.contains(p)) {
+        // Disclaimers and rights notices run long.
+        return word_count(&lower) <= 160;
+    }
     if BOILERPLATE_PHRASES.iter().any(|p| lower.contains(p)) {
         // Long lines that merely mention a phrase ("... the newsletter said")
         // are text; boilerplate lines are short.

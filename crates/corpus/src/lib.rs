@@ -10,7 +10,9 @@
 //!           ├─ spans                (technique spans, code-point offsets)
 //!           ├─ quotes               (quotes and their speakers)
 //!           ├─ sources              (cited sources)
-//!           └─ claims               (check-worthy claims)
+//!           ├─ claims               (check-worthy claims)
+//!           ├─ copy_signatures      (MinHash signature of the body, for copies)
+//!           └─ copy_links           (confirmed copy and partial re-use pairs)
 //! articles_fts, spans_fts, quotes_fts: full-text indexes, written with their rows
 //! ```
 //!
@@ -38,6 +40,7 @@
 //! ```
 #![deny(missing_docs)]
 
+mod copies;
 mod error;
 mod export;
 mod record;
@@ -47,10 +50,12 @@ mod stats;
 mod store;
 
 pub use stats::{
-    CiMethod, Estimate, GroupBy, GroupStats, StatsError, StatsFilters, StatsQuery, StatsReport,
+    CiMethod, CopiedFrom, Estimate, GroupBy, GroupStats, StatsError, StatsFilters, StatsQuery, StatsReport,
     TechniqueStats, BOOTSTRAP_BUDGET_ARTICLES, BOOTSTRAP_MAX_ARTICLES, RESAMPLES, UNKNOWN,
 };
 
+pub use copies::clusters::{ClusterMember, CopyCluster, CopyRole, Role};
+pub use copies::link::LinkReport;
 pub use error::CorpusError;
 pub use export::{Column, ColumnType, ExportFormat, ExportOptions, Table, DEFAULT_BATCH_ROWS};
 pub use record::{

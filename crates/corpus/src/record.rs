@@ -56,6 +56,9 @@ pub struct ArticleRecord {
     pub sources: Vec<JsonSource>,
     /// The check-worthy claims.
     pub claims: Vec<JsonClaim>,
+    /// The body's MinHash signature for copy detection (`None`: no body
+    /// text to compare) and the body's word count.
+    pub copy_signature: (Option<Vec<u8>>, i64),
 }
 
 /// The scalar columns of an `articles` row (see `docs/corpus.md`).
@@ -126,7 +129,13 @@ impl ArticleRecord {
             hedged_claims: s.hedged_claims as i64,
             text: doc.text().to_string(),
         };
+        let body = unspin_copies::Body::new(doc.text(), m.title.as_deref());
+        let copy_signature = (
+            body.signature().map(|s| s.to_bytes()),
+            body.words as i64,
+        );
         Ok(ArticleRecord {
+            copy_signature,
             content_hash: content_hash(doc),
             doc_id: doc.id.clone(),
             provenance,

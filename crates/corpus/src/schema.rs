@@ -11,10 +11,10 @@ use rusqlite::{Connection, Transaction};
 pub const APPLICATION_ID: i32 = 0x756e_7370;
 
 /// The schema version this build writes (and the newest it reads).
-pub const SCHEMA_VERSION: i64 = 1;
+pub const SCHEMA_VERSION: i64 = 2;
 
 /// Migration steps: `MIGRATIONS[n - 1]` turns version `n - 1` into `n`.
-const MIGRATIONS: [&str; SCHEMA_VERSION as usize] = [V1];
+const MIGRATIONS: [&str; SCHEMA_VERSION as usize] = [V1, V2];
 
 /// Version 1: articles with their metadata, text and analysed document;
 /// technique spans (and their count per article and technique), quotes,
@@ -158,6 +158,34 @@ CREATE VIRTUAL TABLE quotes_fts USING fts5(text, speaker, content='quotes', cont
 CREATE TRIGGER quotes_fts_delete AFTER DELETE ON quotes BEGIN
     INSERT INTO quotes_fts(quotes_fts, rowid, text, speaker) VALUES ('delete', old.id, old.text, old.speaker);
 END;
+"#;
+
+/// Version 2: copies and syndication. Each article's MinHash signature
+/// (computed when it is added; articles of a version-1 corpus get theirs
+/// the next time copies are linked) and whether it has been compared with
+/// the rest of the corpus yet; the confirmed copy and partial re-use links
+/// between articles (`a < b`). Clusters and their origins are derived from
+/// the links when asked for.
+const V2: &str = r#"
+CREATE TABLE copy_signatures (
+    article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+    version    INTEGER NOT NULL,
+    body_words INTEGER NOT NULL,
+    signature  BLOB,
+    linked     INTEGER NOT NULL DEFAULT 0
+) STRICT;
+CREATE INDEX copy_signatures_unlinked ON copy_signatures(article_id) WHERE linked = 0;
+
+CREATE TABLE copy_links (
+    a          INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    b          INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    relation   TEXT NOT NULL CHECK (relation IN ('copy', 'partial')),
+    similarity REAL NOT NULL,
+    a_in_b     REAL NOT NULL,
+    b_in_a     REAL NOT NULL,
+    PRIMARY KEY (a, b)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX copy_links_b ON copy_links(b);
 "#;
 
 /// The file's `application_id` and `user_version`, and whether it has

@@ -238,6 +238,11 @@ impl Corpus {
         &self.conn
     }
 
+    /// The connection, for writes of the other modules (copies).
+    pub(crate) fn conn_mut(&mut self) -> &mut Connection {
+        &mut self.conn
+    }
+
     /// Turns an SQLite error into a [`CorpusError`] about this corpus.
     pub fn err(&self, e: rusqlite::Error, started: Instant) -> CorpusError {
         CorpusError::from_sqlite(&self.path, e, started.elapsed().min(self.lock_timeout))
@@ -326,6 +331,16 @@ impl Corpus {
                     author.execute(params![id, i as i64, a])?;
                 }
                 insert_children(&tx, id, r)?;
+                tx.prepare_cached(
+                    "INSERT INTO copy_signatures (article_id, version, body_words, signature)
+                     VALUES (?1, ?2, ?3, ?4)",
+                )?
+                .execute(params![
+                    id,
+                    unspin_copies::signature::SIGNATURE_VERSION,
+                    r.copy_signature.1,
+                    r.copy_signature.0
+                ])?;
                 done.added += 1;
             }
             tx.commit()?;

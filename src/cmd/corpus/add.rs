@@ -28,6 +28,9 @@ skipped before it is analysed, so running the same command again after an interr
 where it stopped. Articles are committed in small transactions: killing the process at any moment \
 loses no committed article and leaves no half-written one.
 
+After adding, the new articles are compared with the corpus for copies and re-publications \
+(see `unspin corpus copies`); --no-copies leaves that for later.
+
 A document that cannot be read or analysed is reported (error: \"PATH\": reason) and skipped; \
 the exit status is then 1.
 
@@ -53,6 +56,10 @@ pub struct Args {
     /// Skip the sourcing layers (quotes, sources, hedges, claims): techniques only.
     #[arg(long)]
     no_sourcing: bool,
+    /// Do not compare the new articles with the corpus for copies now (`unspin corpus copies`
+    /// does it later).
+    #[arg(long)]
+    no_copies: bool,
     /// Commit at least every N articles (and at least once a second).
     #[arg(long, value_name = "N", default_value_t = 256)]
     batch: usize,
@@ -180,6 +187,9 @@ pub fn run(args: &Args, ctx: &Context) -> anyhow::Result<Outcome> {
     progress.finish_and_clear();
     result?;
     let secs = started.elapsed().as_secs_f64();
+    if !args.no_copies {
+        super::copies::link_pending(&mut corpus, ctx)?;
+    }
     tracing::info!(
         seconds = secs,
         storing_seconds = tally.storing.as_secs_f64(),

@@ -3,6 +3,7 @@
 //! subcommand.
 
 pub mod add;
+pub mod copies;
 pub mod export;
 pub mod info;
 pub mod reanalyze;
@@ -31,7 +32,8 @@ Examples:
   unspin corpus search news.db '\"cease-fire\" AND Assad' --technique Name_Calling,Labeling
   unspin corpus show news.db 12 --format html > article12.html
   unspin corpus export news.db --table spans --format parquet --output spans.parquet
-  unspin corpus reanalyze news.db --tier neural --where \"outlet = 'Global Research'\"";
+  unspin corpus reanalyze news.db --tier neural --where \"outlet = 'Global Research'\"
+  unspin corpus copies news.db --format html --output copies.html";
 
 /// Arguments of `unspin corpus`.
 #[derive(Debug, clap::Args)]
@@ -60,6 +62,9 @@ enum Command {
     Export(export::Args),
     /// Analyse stored articles again with another tier or model, without re-reading the inputs.
     Reanalyze(reanalyze::Args),
+    /// Clusters of re-published articles: origin, copies, partial re-uses and what each copy
+    /// changed.
+    Copies(copies::Args),
 }
 
 /// `--lock-timeout`, shared by every subcommand.
@@ -90,5 +95,6 @@ pub fn run(args: &Args, ctx: &Context) -> anyhow::Result<Outcome> {
         Command::Show(a) => show::run(a, ctx),
         Command::Export(a) => export::run(a, ctx),
         Command::Reanalyze(a) => reanalyze::run(a, ctx),
+        Command::Copies(a) => copies::run(a, ctx),
     }
 }

@@ -43,8 +43,13 @@ CSV: one row per group with every number: group, articles, words, spans, spans_p
 (+ _low, _high), for each technique T: T:spans, T:articles, T:spans_per_1k_words (+ _low, _high), \
 T:article_share (+ _low, _high); then sourcing_articles, quotes, quotation_share (+ _low, _high), \
 named_sources, anonymous_sources, named_source_share (+ _low, _high), check_worthy_claims, \
-hedged_claims, hedged_claim_share (+ _low, _high), ci_method. Shares are fractions in [0, 1]; an \
-empty cell means undefined (no words, no sources, no claims).
+hedged_claims, hedged_claim_share (+ _low, _high), copies, copy_share (+ _low, _high), copied_from \
+(\"Outlet:N|Outlet:N\"), ci_method. Shares are fractions in [0, 1]; an empty cell means undefined \
+(no words, no sources, no claims).
+
+Copies: articles that re-publish another article of the corpus (role copy in `unspin corpus \
+copies`), their share of the group, and the outlets whose articles they re-publish most; the \
+table shows them with --by outlet.
 
 JSON: one object {\"by\", \"filters\": {\"outlets\", \"since\", \"until\", \"min_articles\"}, \
 \"techniques\": [labels], \"articles\", \"words\", \"undated_excluded\", \"confidence\": 0.95, \
@@ -52,8 +57,8 @@ JSON: one object {\"by\", \"filters\": {\"outlets\", \"since\", \"until\", \"min
 \"words\", \"spans\", \"spans_per_1k_words\": E, \"techniques\": [{\"technique\", \"spans\", \
 \"articles\", \"spans_per_1k_words\": E, \"article_share\": E}], \"sourcing_articles\", \"quotes\", \
 \"quotation_share\": E, \"named_sources\", \"anonymous_sources\", \"named_source_share\": E, \
-\"check_worthy_claims\", \"hedged_claims\", \"hedged_claim_share\": E, \"ci_method\": \
-\"bootstrap\"|\"analytical\"}]}, where E is {\"value\", \"low\", \"high\"} or null when undefined.
+\"check_worthy_claims\", \"hedged_claims\", \"hedged_claim_share\": E, \"copies\", \"copy_share\": E, \
+\"copied_from\": [{\"outlet\", \"copies\"}], \"ci_method\": \"bootstrap\"|\"analytical\"}]}, where E is {\"value\", \"low\", \"high\"} or null when undefined.
 
 Examples:
   unspin corpus stats news.db --by outlet
@@ -187,6 +192,9 @@ fn write_csv(out: &mut dyn Write, r: &StatsReport) -> std::io::Result<()> {
     header.extend(estimate_header("named_source_share"));
     header.extend(["check_worthy_claims".into(), "hedged_claims".into()]);
     header.extend(estimate_header("hedged_claim_share"));
+    header.push("copies".into());
+    header.extend(estimate_header("copy_share"));
+    header.push("copied_from".into());
     header.push("ci_method".into());
     csv_line(out, &header)?;
     for g in &r.groups {
@@ -212,6 +220,9 @@ fn write_csv(out: &mut dyn Write, r: &StatsReport) -> std::io::Result<()> {
             g.hedged_claims.to_string(),
         ]);
         row.extend(estimate_cells(g.hedged_claim_share));
+        row.push(g.copies.to_string());
+        row.extend(estimate_cells(g.copy_share));
+        row.push(copied_from(g, "|"));
         row.push(
             match g.ci_method {
                 CiMethod::Bootstrap => "bootstrap",
@@ -393,6 +404,11 @@ fn group_rows(r: &StatsReport) -> (Vec<Cell>, Vec<Vec<Cell>>) {
         header.push(("TOP TECHNIQUES (spans/1k words)".into(), false));
     }
     header.extend(sourcing_header());
+    let copies = r.by == GroupBy::Outlet;
+    if copies {
+        header.push(("COPIES".into(), false));
+        header.push(("COPIED FROM".into(), false));
+    }
     let rows = r
         .groups
         .iter()
@@ -412,6 +428,10 @@ fn group_rows(r: &StatsReport) -> (Vec<Cell>, Vec<Vec<Cell>>) {
                 row.push((top_techniques(g), false));
             }
             row.extend(sourcing_cells(g));
+            if copies {
+                row.push((percent(g.copy_share), false));
+                row.push((copied_from(g, ", "), false));
+            }
             row
         })
         .collect();
@@ -468,6 +488,15 @@ fn sourcing_cells(g: &GroupStats) -> [Cell; 3] {
 }
 
 /// The three techniques with the highest rate in the group.
+/// "Outlet:N" for each outlet the group's copies re-publish, joined by `sep`.
+fn copied_from(g: &GroupStats, sep: &str) -> String {
+    g.copied_from
+        .iter()
+        .map(|c| format!("{}:{}", c.outlet, c.copies))
+        .collect::<Vec<_>>()
+        .join(sep)
+}
+
 fn top_techniques(g: &GroupStats) -> String {
     let mut found: Vec<_> = g
         .techniques

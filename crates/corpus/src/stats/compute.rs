@@ -167,6 +167,9 @@ pub(crate) fn group(a: &Articles, members: &[u32], spec: &Spec<'_>) -> GroupStat
         check_worthy_claims: sums[HEDGED].x as u64,
         hedged_claims: sums[HEDGED].y as u64,
         hedged_claim_share: share(sums[HEDGED].y, sums[HEDGED].x, base[HEDGED]),
+        copies: 0,
+        copy_share: None,
+        copied_from: Vec::new(),
         ci_method: method,
     }
 }
@@ -184,7 +187,7 @@ fn rate(spans: f64, words: f64, base: Option<Bounds>) -> Option<Estimate> {
 
 /// A proportion `k / n` of counts: `base` widened to at least the Wilson
 /// interval of `k` in `n`.
-fn share(k: f64, n: f64, base: Option<Bounds>) -> Option<Estimate> {
+pub(crate) fn share(k: f64, n: f64, base: Option<Bounds>) -> Option<Estimate> {
     if n <= 0.0 {
         return None;
     }

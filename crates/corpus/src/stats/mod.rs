@@ -53,6 +53,7 @@
 
 mod ci;
 mod compute;
+mod copies;
 mod load;
 
 use std::time::Instant;
@@ -389,9 +390,30 @@ pub struct GroupStats {
     pub hedged_claims: u64,
     /// Hedged / check-worthy claims.
     pub hedged_claim_share: Option<Estimate>,
+    /// Articles that re-publish another article of the corpus (role `copy`
+    /// in `corpus copies`); 0 when grouping by technique.
+    pub copies: u64,
+    /// Copies / articles, with its Wilson interval.
+    pub copy_share: Option<Estimate>,
+    /// The outlets whose articles this group's copies re-publish, most
+    /// copied first (at most [`COPIED_FROM_SHOWN`]).
+    pub copied_from: Vec<CopiedFrom>,
     /// How the ratio intervals were computed.
     pub ci_method: CiMethod,
 }
+
+/// An outlet a group copies from, and how many of the group's copies
+/// re-publish it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CopiedFrom {
+    /// The origin's outlet ([`UNKNOWN`] when it has none).
+    pub outlet: String,
+    /// Copies of its articles in the group.
+    pub copies: u64,
+}
+
+/// Outlets listed in [`GroupStats::copied_from`].
+pub const COPIED_FROM_SHOWN: usize = 3;
 
 /// The filters a report was made with.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -524,6 +546,9 @@ impl Corpus {
                     .collect()
             }
         };
+        if query.by != GroupBy::Technique {
+            copies::add_copy_stats(self, &articles, &groups, &mut rows)?;
+        }
         let total = rows.len();
         rows.retain(|(key, _)| *key >= query.min_articles);
         let hidden_groups = (total - rows.len()) as u64;

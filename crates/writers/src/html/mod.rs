@@ -28,7 +28,7 @@ const QUOTE_CHARS: usize = 400;
 /// input: every input renders).
 #[derive(Debug, thiserror::Error)]
 #[error("could not render the HTML report: {0}")]
-pub struct HtmlError(#[source] minijinja::Error);
+pub struct HtmlError(#[source] pub(crate) minijinja::Error);
 
 /// Renders `doc` as one standalone HTML page.
 ///
@@ -95,16 +95,16 @@ struct Report<'a> {
 
 /// A piece of text covered by the same set of spans throughout.
 #[derive(Serialize)]
-struct Segment<'a> {
-    text: &'a str,
+pub(crate) struct Segment<'a> {
+    pub(crate) text: &'a str,
     /// CSS classes (colour class, plus `multi` when spans overlap here);
     /// `None` when no span covers the piece.
-    class: Option<String>,
+    pub(crate) class: Option<String>,
     /// One line per covering span: technique name, score, explanation.
-    tooltip: String,
+    pub(crate) tooltip: String,
     /// The tooltip of the quote covering the piece (kind, speaker, cue);
     /// `None` outside quotes.
-    quote: Option<String>,
+    pub(crate) quote: Option<String>,
 }
 
 /// The "Evidence trail" section.
@@ -162,7 +162,7 @@ struct ClaimPiece<'a> {
 }
 
 #[derive(Serialize)]
-struct Style {
+pub(crate) struct Style {
     class: String,
     color: &'static str,
 }
@@ -222,19 +222,6 @@ impl<'a> Report<'a> {
             .map(|range| segments(doc.text(), range, &spans, &quotes))
             .collect();
 
-        let mut styles: Vec<Style> = TECHNIQUES
-            .iter()
-            .enumerate()
-            .map(|(i, t)| Style {
-                class: format!("t{i}"),
-                color: t.color,
-            })
-            .collect();
-        styles.push(Style {
-            class: UNKNOWN_CLASS.to_string(),
-            color: FALLBACK_COLOR,
-        });
-
         let (found, absent) = legend(&summary.techniques);
         Report {
             title,
@@ -245,7 +232,7 @@ impl<'a> Report<'a> {
             url_is_link,
             summary_line,
             paragraphs,
-            styles,
+            styles: styles(),
             found,
             absent,
             evidence: evidence(doc),
@@ -291,7 +278,7 @@ fn shown_cue(cue: Option<&str>) -> Option<&str> {
 }
 
 /// At most `max` characters of `text`, with "…" when cut.
-fn shorten(text: &str, max: usize) -> String {
+pub(crate) fn shorten(text: &str, max: usize) -> String {
     let text = text.trim();
     match text.char_indices().nth(max) {
         Some((cut, _)) => format!("{}…", text[..cut].trim_end()),
@@ -459,19 +446,36 @@ fn quote_tooltip(q: &Span) -> String {
 
 /// Only http(s) URLs become links; anything else (`javascript:`, a path) is
 /// shown as text.
-fn is_web_url(url: &str) -> bool {
+pub(crate) fn is_web_url(url: &str) -> bool {
     let lower = url.trim_start().to_ascii_lowercase();
     lower.starts_with("https://") || lower.starts_with("http://")
 }
 
-fn class_of(label: &str) -> String {
+/// The CSS colour class of every taxonomy technique, and of unknown labels.
+pub(crate) fn styles() -> Vec<Style> {
+    let mut styles: Vec<Style> = TECHNIQUES
+        .iter()
+        .enumerate()
+        .map(|(i, t)| Style {
+            class: format!("t{i}"),
+            color: t.color,
+        })
+        .collect();
+    styles.push(Style {
+        class: UNKNOWN_CLASS.to_string(),
+        color: FALLBACK_COLOR,
+    });
+    styles
+}
+
+pub(crate) fn class_of(label: &str) -> String {
     match TECHNIQUES.iter().position(|t| t.label == label) {
         Some(i) => format!("t{i}"),
         None => UNKNOWN_CLASS.to_string(),
     }
 }
 
-fn name_of(label: &str) -> &str {
+pub(crate) fn name_of(label: &str) -> &str {
     by_label(label).map_or(label, |t| t.name)
 }
 
@@ -540,7 +544,7 @@ fn paragraphs(text: &str) -> Vec<(usize, usize)> {
 
 /// Cuts the paragraph `start..end` at every technique span and quote
 /// boundary inside it.
-fn segments<'a>(
+pub(crate) fn segments<'a>(
     text: &'a str,
     (start, end): (usize, usize),
     spans: &[&Span],
