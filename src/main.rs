@@ -46,6 +46,8 @@ Examples:
   Analyse a collection into a corpus file, then compare outlets:
     unspin corpus add news.db articles/ crawl.warc.gz
     unspin corpus stats news.db --by outlet
+  What a re-publisher changed, side by side:
+    unspin compare original.html copy.html --format html --output diff.html
 
 Exit status: 0 on success, 1 when anything failed (in a batch, after all other inputs \
 were processed), 2 for command-line errors.";
@@ -85,6 +87,9 @@ enum Command {
     /// Analyse collections into a corpus file (SQLite) and ask it questions: statistics per
     /// outlet, author or month, full-text search, exports.
     Corpus(cmd::corpus::Args),
+    /// Compare two articles: is one a copy of the other, and what did the copy change
+    /// (headline, paragraphs, boilerplate, techniques)? JSON or a side-by-side HTML page.
+    Compare(cmd::compare::Args),
 }
 
 fn main() -> ExitCode {
@@ -106,6 +111,7 @@ fn main() -> ExitCode {
         Command::Train(args) => cmd::train::run(&args, &ctx),
         Command::Serve(args) => cmd::serve::run(&args, &ctx),
         Command::Corpus(args) => cmd::corpus::run(&args, &ctx),
+        Command::Compare(args) => cmd::compare::run(&args, &ctx),
     };
     match result {
         Ok(cmd::Outcome::Success) => ExitCode::SUCCESS,

@@ -4,6 +4,7 @@
 
 pub mod analyze;
 pub mod attribution;
+pub mod compare;
 pub mod corpus;
 pub mod eval;
 pub mod extract;

@@ -152,3 +152,7 @@ mod corpus_export;
 mod corpus_search;
 
 mod corpus_stats;
+
+mod compare;
+
+mod corpus_copies;

@@ -375,14 +375,13 @@ fn technique_difference(
             .entry((span.label.clone(), normalized(other.span_text(span))))
             .or_default() += 1;
     }
-    let index = doc.char_index();
     let mut out = Vec::new();
     for span in doc.layer(layers::TECHNIQUE) {
         let key = (span.label.clone(), normalized(doc.span_text(span)));
         match theirs.get_mut(&key) {
             Some(n) if *n > 0 => *n -= 1,
             _ => {
-                let byte = index.to_byte(span.start()).unwrap_or(0);
+                let byte = span.start(); // spans are byte offsets
                 let location = paras
                     .iter()
                     .find(|p| p.start <= byte && byte < p.end.max(p.start + 1))

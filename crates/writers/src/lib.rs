@@ -21,6 +21,9 @@
 //!   spans highlighted in their taxonomy colours and, when the document has
 //!   the sourcing layers, an "Evidence trail" section (sources, quotes,
 //!   check-worthy claims), rendered from a template with HTML auto-escaping.
+//! * **Comparisons** ([`Comparison`], for `unspin compare`): how two articles
+//!   relate and what the copy changed (from `unspin-copies`), as JSON or a
+//!   side-by-side HTML page with word-level differences ([`word_diff`]).
 //!
 //! Writers read layers and span attributes only through the contract of
 //! `unspin-document` ([`layers`](unspin_document::layers) names and typed
@@ -53,12 +56,16 @@
 //! ```
 #![deny(missing_docs)]
 
+mod compare;
+mod copies;
 mod html;
 mod json;
 mod ptc;
 mod sourcing;
 mod summary;
 
+pub use compare::{word_diff, Comparison, WordDiff, WORD_DIFF_MAX_CELLS};
+pub use copies::copies_html;
 pub use html::{to_html, HtmlError};
 pub use json::{
     from_json, to_json, to_json_line, to_wire, JsonDocument, JsonError, JsonMetadata, JsonSpan,

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 use minijinja::{AutoEscape, Environment, UndefinedBehavior};
 use serde::Serialize;
-use unspin_document::{attrs, layers, Document, Span};
+use unspin_document::{attrs, layers, Document, Metadata, Span};
 use unspin_taxonomy::{by_label, FALLBACK_COLOR, TECHNIQUES};
 
 use crate::sourcing::{self, JsonSourcing};
@@ -185,14 +185,7 @@ impl<'a> Report<'a> {
             .filter(|t| !t.trim().is_empty())
             .unwrap_or(&doc.id);
         let byline = (!m.authors.is_empty()).then(|| format!("By {}", m.authors.join(", ")));
-        let mut meta = Vec::new();
-        meta.extend(m.published.clone());
-        meta.extend(m.site_name.clone());
-        meta.extend(
-            m.original_source
-                .as_ref()
-                .map(|s| format!("Originally published by {s}")),
-        );
+        let meta = meta_items(m);
         let url = m.url.as_deref();
         let url_is_link = url.is_some_and(is_web_url);
 
@@ -238,6 +231,19 @@ impl<'a> Report<'a> {
             evidence: evidence(doc),
         }
     }
+}
+
+/// The header's metadata items: date, site, original source.
+pub(crate) fn meta_items(m: &Metadata) -> Vec<String> {
+    let mut meta = Vec::new();
+    meta.extend(m.published.clone());
+    meta.extend(m.site_name.clone());
+    meta.extend(
+        m.original_source
+            .as_ref()
+            .map(|s| format!("Originally published by {s}")),
+    );
+    meta
 }
 
 /// A source or quote kind label for people: `news_outlet` → "news outlet".
