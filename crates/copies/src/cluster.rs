@@ -53,9 +53,9 @@ pub fn clusters(links: &[Link]) -> Vec<Vec<i64>> {
         }
     }
     let mut groups: HashMap<usize, Vec<i64>> = HashMap::new();
-    for i in 0..ids.len() {
+    for (i, &id) in ids.iter().enumerate() {
         let r = root(&mut parent, i);
-        groups.entry(r).or_default().push(ids[i]);
+        groups.entry(r).or_default().push(id);
     }
     let mut out: Vec<Vec<i64>> = groups
         .into_values()

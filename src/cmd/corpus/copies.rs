@@ -75,10 +75,24 @@ pub fn run(args: &Args, ctx: &Context) -> anyhow::Result<Outcome> {
     if !(0.0..=1.0).contains(&args.min_similarity) {
         return usage("--min-similarity takes a number from 0 to 1");
     }
-    let mut corpus = args.lock.open(&args.db, Mode::ReadWrite)?;
-    if corpus.unlinked_articles()? > 0 {
-        link_pending(&mut corpus, ctx)?;
+    // Read-only unless some articles still have to be compared (or the
+    // file needs the schema upgrade that brings copies).
+    if !args.db.exists() {
+        return Err(unspin_corpus::CorpusError::Missing {
+            path: args.db.clone(),
+        }
+        .into());
     }
+    let corpus = match args.lock.open(&args.db, Mode::ReadOnly) {
+        Ok(c) if c.unlinked_articles()? == 0 => c,
+        _ => {
+            let mut c = args.lock.open(&args.db, Mode::ReadWrite)?;
+            if c.unlinked_articles()? > 0 {
+                link_pending(&mut c, ctx)?;
+            }
+            c
+        }
+    };
     let clusters = corpus.copy_clusters(args.min_similarity, !args.no_changes)?;
     let mut out = open_output(args.output.as_deref())?;
     match args.format {

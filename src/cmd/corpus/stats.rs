@@ -130,10 +130,18 @@ enum Format {
 }
 
 /// Runs `unspin corpus stats`.
-pub fn run(args: &Args, _ctx: &Context) -> anyhow::Result<Outcome> {
+pub fn run(args: &Args, ctx: &Context) -> anyhow::Result<Outcome> {
     let query = query(args)?;
     let corpus = args.lock.open(&args.db, Mode::ReadOnly)?;
     let report = corpus.stats(&query)?;
+    let unlinked = corpus.unlinked_articles()?;
+    if unlinked > 0 && query.by() != GroupBy::Technique && !ctx.quiet {
+        eprintln!(
+            "note: {unlinked} article(s) not yet compared for copies count as not copies; \
+             `unspin corpus copies {}` compares them",
+            args.db.display()
+        );
+    }
     let mut out = open_output(args.output.as_deref())?;
     match args.format {
         Format::Json => writeln!(out, "{}", serde_json::to_string_pretty(&report)?)?,

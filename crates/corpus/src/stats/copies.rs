@@ -35,11 +35,11 @@ pub(crate) fn add_copy_stats(
             .prepare_cached("SELECT coalesce(outlet, ?2) FROM articles WHERE id = ?1")
             .map_err(|e| corpus.err(e, started))?;
         for r in roles.values().filter(|r| r.role == Role::Copy) {
-            if !outlet_of.contains_key(&r.origin) {
+            if let std::collections::hash_map::Entry::Vacant(slot) = outlet_of.entry(r.origin) {
                 let outlet: String = stmt
                     .query_row(rusqlite::params![r.origin, UNKNOWN], |row| row.get(0))
                     .map_err(|e| corpus.err(e, started))?;
-                outlet_of.insert(r.origin, outlet);
+                slot.insert(outlet);
             }
         }
     }
