@@ -10,7 +10,7 @@
 use std::collections::{HashMap, HashSet};
 
 use serde::Serialize;
-use unspin_document::{layers, Document};
+use unspin_document::{layers, Document, Span};
 
 use crate::text::{normalized, paragraphs, Paragraph, ParagraphKind};
 
@@ -283,9 +283,13 @@ pub struct Changes {
     pub boilerplate_added: Vec<String>,
     /// Boilerplate lines only in the origin.
     pub boilerplate_removed: Vec<String>,
-    /// Technique spans in the copy and not in the origin.
+    /// Technique spans in the copy's changed paragraphs (headline, edited,
+    /// added) and not in the origin's counterpart. Paragraphs kept word for
+    /// word are not compared: a span difference there comes from the model
+    /// reading another context, not from the copy.
     pub techniques_added: Vec<TechniqueChange>,
-    /// Technique spans in the origin and not in the copy.
+    /// Technique spans in the origin's changed paragraphs (headline, edited,
+    /// removed) and not in the copy's counterpart.
     pub techniques_dropped: Vec<TechniqueChange>,
 }
 
@@ -358,40 +362,66 @@ pub fn changes_from(origin: &Document, copy: &Document, al: &ParagraphAlignment)
             _ => {}
         }
     }
-    out.techniques_added = technique_difference(copy, &al.copy, origin);
-    out.techniques_dropped = technique_difference(origin, &al.origin, copy);
+    let spans_o = spans_by_paragraph(origin, &al.origin);
+    let spans_c = spans_by_paragraph(copy, &al.copy);
+    for row in &al.rows {
+        if row.status == RowStatus::Same {
+            // The same words: a difference in spans here would be the
+            // model reading another context, not something the copy did.
+            continue;
+        }
+        let os: &[&Span] = row.origin.map_or(&[], |i| &spans_o[i]);
+        let cs: &[&Span] = row.copy.map_or(&[], |i| &spans_c[i]);
+        let kind_o = row
+            .origin
+            .map_or(ParagraphKind::Body, |i| al.origin[i].kind);
+        let kind_c = row.copy.map_or(ParagraphKind::Body, |i| al.copy[i].kind);
+        out.techniques_added
+            .extend(technique_difference(copy, cs, origin, os, kind_c));
+        out.techniques_dropped
+            .extend(technique_difference(origin, os, copy, cs, kind_o));
+    }
     out
 }
 
-/// Technique spans of `doc` whose (technique, words) pair `other` lacks.
+/// The technique spans of `doc` grouped by the paragraph their first byte
+/// falls in (spans outside every paragraph are left out).
+fn spans_by_paragraph<'d>(doc: &'d Document, paras: &[Paragraph]) -> Vec<Vec<&'d Span>> {
+    let mut out: Vec<Vec<&Span>> = vec![Vec::new(); paras.len()];
+    for span in doc.layer(layers::TECHNIQUE) {
+        let at = paras.partition_point(|p| p.end <= span.start());
+        if at < paras.len() && paras[at].start <= span.start() {
+            out[at].push(span);
+        }
+    }
+    out
+}
+
+/// The spans of `mine` (in `doc`) whose (technique, words) pair is not
+/// among `theirs` (in `other`), as changes located in a `location` paragraph.
 fn technique_difference(
     doc: &Document,
-    paras: &[Paragraph],
+    mine: &[&Span],
     other: &Document,
+    theirs: &[&Span],
+    location: ParagraphKind,
 ) -> Vec<TechniqueChange> {
-    let mut theirs: HashMap<(String, String), usize> = HashMap::new();
-    for span in other.layer(layers::TECHNIQUE) {
-        *theirs
-            .entry((span.label.clone(), normalized(other.span_text(span))))
+    let mut left: HashMap<(&str, String), usize> = HashMap::new();
+    for span in theirs {
+        *left
+            .entry((span.label.as_str(), normalized(other.span_text(span))))
             .or_default() += 1;
     }
     let mut out = Vec::new();
-    for span in doc.layer(layers::TECHNIQUE) {
-        let key = (span.label.clone(), normalized(doc.span_text(span)));
-        match theirs.get_mut(&key) {
+    for span in mine {
+        let key = (span.label.as_str(), normalized(doc.span_text(span)));
+        match left.get_mut(&key) {
             Some(n) if *n > 0 => *n -= 1,
-            _ => {
-                let byte = span.start(); // spans are byte offsets
-                let location = paras
-                    .iter()
-                    .find(|p| p.start <= byte && byte < p.end.max(p.start + 1))
-                    .map_or(ParagraphKind::Body, |p| p.kind);
-                out.push(TechniqueChange {
-                    technique: span.label.clone(),
-                    text: doc.span_text(span).to_string(),
-                    location,
-                });
-            }
+            _ => out.push(TechniqueChange {
+                technique: span.label.clone(),
+                text: doc.span_text(span).to_string(),
+                location,
+            }),
         }
     }
     out
@@ -400,7 +430,6 @@ fn technique_difference(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use unspin_document::Span;
 
     const ORIGIN: &str = "Ceasefire Collapses\n\nBy Jane Doe\n\n\
         The ceasefire agreed last week collapsed on Monday after new strikes hit the city.\n\n\
@@ -442,6 +471,34 @@ mod tests {
         assert_eq!(ch.techniques_added[0].text, "Sabotage");
         assert_eq!(ch.techniques_added[0].location, ParagraphKind::Headline);
         assert!(ch.techniques_dropped.is_empty());
+    }
+
+    #[test]
+    fn spans_in_unchanged_paragraphs_are_not_compared() {
+        let origin = doc(ORIGIN, "Ceasefire Collapses");
+        let mut copy = doc(ORIGIN, "Ceasefire Collapses");
+        // A model that reads the copy's context differently marks "blamed"
+        // in a paragraph the copy kept word for word: not a change.
+        let at = ORIGIN.find("blamed").unwrap();
+        copy.add_span(
+            layers::TECHNIQUE,
+            Span::new(at, at + 6, "Loaded_Language").unwrap(),
+        )
+        .unwrap();
+        assert!(changes(&origin, &copy).is_empty());
+        // In an edited paragraph it is one.
+        let edited = ORIGIN.replace("each other", "the other side");
+        let mut copy = doc(&edited, "Ceasefire Collapses");
+        let at = edited.find("blamed").unwrap();
+        copy.add_span(
+            layers::TECHNIQUE,
+            Span::new(at, at + 6, "Loaded_Language").unwrap(),
+        )
+        .unwrap();
+        let ch = changes(&origin, &copy);
+        assert_eq!(ch.paragraphs_edited.len(), 1);
+        assert_eq!(ch.techniques_added.len(), 1);
+        assert_eq!(ch.techniques_added[0].location, ParagraphKind::Body);
     }
 
     #[test]
