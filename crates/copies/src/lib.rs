@@ -5,7 +5,7 @@
 //!
 //! ```text
 //! text ─► text::paragraphs ─► signature::Body (5-word shingles of body paragraphs)
-//!      ─► Signature (MinHash, 126 values) ─► lsh::LshIndex (42 bands × 3 rows): candidate pairs
+//!      ─► Signature (MinHash, 126 values) ─► lsh::LshIndex (63 bands × 2 rows): candidate pairs
 //!      ─► align::align: copy | partial | unrelated ─► cluster::clusters (copy links)
 //!      ─► origin::choose_origin (original_source, date, containment)
 //!      ─► diff::changes (headline, paragraphs, boilerplate, technique spans)

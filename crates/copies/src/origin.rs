@@ -2,7 +2,8 @@
 //!
 //! In order: an explicit pointer ("originally published at X", a `Source:`
 //! line or a canonical link) from one member to another; then the earliest
-//! publication date; then the member whose text contains the others'.
+//! publication date; then the member whose text contains the others'
+//! (when one clearly does); else the article stored first.
 
 use serde::Serialize;
 
@@ -14,9 +15,17 @@ pub enum Basis {
     OriginalSource,
     /// It was published first.
     Date,
-    /// Its text contains the others' the most (ties: the first stored).
+    /// Its text contains the others' clearly more than any other member's
+    /// does (by [`CONTAINMENT_MARGIN`]).
     Containment,
+    /// Nothing above decided (identical or equally edited texts, no dates):
+    /// the article stored first in the corpus (or given first).
+    FirstStored,
 }
+
+/// How much more (as a mean share of the other members' bodies) the origin
+/// chosen by containment must contain than the runner-up.
+pub const CONTAINMENT_MARGIN: f64 = 0.1;
 
 impl Basis {
     /// The name used in output (`original_source`, `date`, `containment`).
@@ -25,6 +34,7 @@ impl Basis {
             Basis::OriginalSource => "original_source",
             Basis::Date => "date",
             Basis::Containment => "containment",
+            Basis::FirstStored => "first_stored",
         }
     }
 }
@@ -92,25 +102,23 @@ pub fn choose_origin(members: &[Member], contains: &dyn Fn(usize, usize) -> f64)
             return (firsts[0], Basis::Date);
         }
     }
-    // 3. The member that contains the others.
+    // 3. The member that clearly contains the others; 4. the first stored.
+    let n = members.len();
     let score = |y: usize| -> f64 {
-        (0..members.len())
-            .filter(|&x| x != y)
-            .map(|x| contains(x, y))
-            .sum::<f64>()
+        (0..n).filter(|&x| x != y).map(|x| contains(x, y)).sum::<f64>() / (n - 1) as f64
     };
-    let mut best = 0;
-    let mut best_score = f64::NEG_INFINITY;
-    for y in 0..members.len() {
-        let s = score(y);
-        if s > best_score + 1e-9
-            || ((s - best_score).abs() <= 1e-9 && members[y].id < members[best].id)
-        {
-            best = y;
-            best_score = s;
-        }
+    let scores: Vec<f64> = (0..n).map(score).collect();
+    let best = scores.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let leaders: Vec<usize> = (0..n)
+        .filter(|&y| scores[y] > best - CONTAINMENT_MARGIN)
+        .collect();
+    let first = |among: &[usize]| among.iter().copied().min_by_key(|&i| members[i].id).unwrap_or(0);
+    if leaders.len() == 1 {
+        (leaders[0], Basis::Containment)
+    } else {
+        let all: Vec<usize> = (0..n).collect();
+        (first(&all), Basis::FirstStored)
     }
-    (best, Basis::Containment)
 }
 
 /// Undated members sort last.
@@ -240,6 +248,9 @@ mod tests {
         // Member 0's body is all in member 1's; member 1's is half in 0's.
         let contains = |x: usize, _y: usize| if x == 0 { 1.0 } else { 0.5 };
         assert_eq!(choose_origin(&undated, &contains), (1, Basis::Containment));
+        // Identical bodies: the first stored.
+        let undated = [member(7, "A", None, None), member(3, "B", None, None)];
+        assert_eq!(choose_origin(&undated, &|_, _| 1.0), (1, Basis::FirstStored));
     }
 
     #[test]

@@ -14,7 +14,7 @@
 
 use xxhash_rust::xxh3::xxh3_64;
 
-use crate::text::{paragraphs, words, ParagraphKind};
+use crate::text::{paragraphs, ParagraphKind};
 
 /// Words per shingle.
 pub const SHINGLE_WORDS: usize = 5;
@@ -38,22 +38,46 @@ pub struct Body {
 impl Body {
     /// The body of `text` (headline and boilerplate lines left out).
     pub fn new(text: &str, title: Option<&str>) -> Body {
-        let mut sequence = Vec::new();
+        let mut sequence = Vec::with_capacity(text.len() / 6);
         let mut total = 0;
-        let mut buf: Vec<String> = Vec::new();
+        // A paragraph's words as `text::words` gives them, joined by single
+        // spaces, and where each word ends: a shingle is then one slice of
+        // `joined`, hashed without building a string for it. (Same bytes as
+        // joining the words of `text::words`; tests/signature_stability.rs
+        // holds the two to each other.)
+        let mut joined = String::new();
+        let mut spans: Vec<(usize, usize)> = Vec::new();
         for p in paragraphs(text, title) {
             if p.kind != ParagraphKind::Body {
                 continue;
             }
-            buf.clear();
-            buf.extend(words(&text[p.start..p.end]));
-            total += buf.len();
-            if buf.len() < SHINGLE_WORDS {
-                sequence.push(shingle_hash(&buf));
+            joined.clear();
+            spans.clear();
+            for w in text[p.start..p.end]
+                .split(|c: char| !c.is_alphanumeric())
+                .filter(|w| !w.is_empty())
+            {
+                if !joined.is_empty() {
+                    joined.push(' ');
+                }
+                let start = joined.len();
+                if w.is_ascii() {
+                    joined.push_str(w);
+                    joined[start..].make_ascii_lowercase();
+                } else {
+                    joined.push_str(&w.to_lowercase());
+                }
+                spans.push((start, joined.len()));
+            }
+            total += spans.len();
+            let bytes = joined.as_bytes();
+            if spans.len() < SHINGLE_WORDS {
+                sequence.push(xxh3_64(bytes));
                 continue;
             }
-            for window in buf.windows(SHINGLE_WORDS) {
-                sequence.push(shingle_hash(window));
+            for i in 0..=spans.len() - SHINGLE_WORDS {
+                let (from, to) = (spans[i].0, spans[i + SHINGLE_WORDS - 1].1);
+                sequence.push(xxh3_64(&bytes[from..to]));
             }
         }
         let mut set = sequence.clone();
@@ -81,37 +105,28 @@ impl Body {
         if self.set.is_empty() {
             return None;
         }
-        let family = family();
+        let (mul, add) = family();
         let mut mins = [u32::MAX; HASHES];
         for &h in &self.set {
-            for (m, (a, b)) in mins.iter_mut().zip(family.iter()) {
-                let v = (a.wrapping_mul(h).wrapping_add(*b) >> 32) as u32;
-                if v < *m {
-                    *m = v;
-                }
+            // Index loop over fixed-size arrays: the compiler vectorises it.
+            for j in 0..HASHES {
+                let v = (mul[j].wrapping_mul(h).wrapping_add(add[j]) >> 32) as u32;
+                mins[j] = mins[j].min(v);
             }
         }
         Some(Signature(mins.to_vec()))
     }
 }
 
-/// XXH3-64 of words joined by single spaces.
-fn shingle_hash(words: &[String]) -> u64 {
-    let mut joined = String::with_capacity(words.iter().map(|w| w.len() + 1).sum());
-    for (i, w) in words.iter().enumerate() {
-        if i > 0 {
-            joined.push(' ');
-        }
-        joined.push_str(w);
-    }
-    xxh3_64(joined.as_bytes())
-}
-
 /// The multiply-shift hash family: `HASHES` pairs `(a, b)`, `a` odd,
-/// from SplitMix64 over a fixed seed (computed once).
-fn family() -> &'static [(u64, u64); HASHES] {
-    static FAMILY: std::sync::OnceLock<[(u64, u64); HASHES]> = std::sync::OnceLock::new();
-    FAMILY.get_or_init(make_family)
+/// from SplitMix64 over a fixed seed (computed once), as two arrays.
+fn family() -> &'static ([u64; HASHES], [u64; HASHES]) {
+    static FAMILY: std::sync::OnceLock<([u64; HASHES], [u64; HASHES])> =
+        std::sync::OnceLock::new();
+    FAMILY.get_or_init(|| {
+        let pairs = make_family();
+        (pairs.map(|(a, _)| a), pairs.map(|(_, b)| b))
+    })
 }
 
 fn make_family() -> [(u64, u64); HASHES] {

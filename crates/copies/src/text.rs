@@ -61,13 +61,30 @@ const BOILERPLATE_PHRASES: &[&str] = &[
     "image credit",
     "photo credit",
     "featured image",
-    "facebook",
-    "twitter",
-    "telegram",
-    "comment on",
     "become a member",
     "media inquiries",
+    // Seen in the copy evaluation (crates/copies/evaluation): cross-posting
+    // footers and site chrome shared by unrelated PTC and news articles.
+    "original source of this article",
+    "posted with permission",
+    "(photo:",
+    "take our poll",
+    "story continues below",
+    "article continues below",
+    "completing this poll",
+    "this field is for validation",
+    "opt out at any",
+    "advertisement has not loaded",
+    "terms of service",
 ];
+
+/// Phrases of share and comment lines (lower case): boilerplate only in
+/// lines of at most [`SOCIAL_LINE_WORDS`] words, so that "he said on
+/// Twitter that ..." stays text.
+const SOCIAL_PHRASES: &[&str] = &["facebook", "twitter", "telegram", "comment on", "whatsapp"];
+
+/// The longest line a [`SOCIAL_PHRASES`] phrase makes boilerplate.
+const SOCIAL_LINE_WORDS: usize = 12;
 
 /// Phrases of disclaimers and rights notices (lower case): boilerplate
 /// even in long paragraphs.
@@ -85,6 +102,7 @@ const LEGAL_PHRASES: &[&str] = &[
 /// Line prefixes that mark boilerplate (lower case).
 const BOILERPLATE_PREFIXES: &[&str] = &[
     "source:", "sources:", "photo:", "image:", "credit:", "related:", "tags:", "update:",
+    "articles by:", "posted on ", "posted by ",
 ];
 
 /// Lines shorter than this many words are boilerplate unless they end a
@@ -109,7 +127,11 @@ pub fn paragraphs(text: &str, title: Option<&str>) -> Vec<Paragraph> {
         let lead = line.len() - line.trim_start().len();
         let start = start + lead;
         let end = start + trimmed.len();
-        let kind = if !seen_headline && title.as_deref() == Some(normalized(trimmed).as_str()) {
+        let kind = if !seen_headline
+            && title
+                .as_deref()
+                .is_some_and(|t| t == normalized(trimmed).as_str())
+        {
             seen_headline = true;
             ParagraphKind::Headline
         } else if is_boilerplate(trimmed) {
@@ -127,12 +149,20 @@ pub fn is_boilerplate(line: &str) -> bool {
     let lower = line.trim().to_lowercase();
     if LEGAL_PHRASES.iter().any(|p| lower.contains(p)) {
         // Disclaimers and rights notices run long.
-        return word_count(&lower) <= 160;
+        return word_count(&lower) <= 250;
+    }
+    let words = word_count(&lower);
+    if words > 40 {
+        // Past every limit below (a shortcut: the rules below all say no).
+        return false;
+    }
+    if words <= SOCIAL_LINE_WORDS && SOCIAL_PHRASES.iter().any(|p| lower.contains(p)) {
+        return true;
     }
     if BOILERPLATE_PHRASES.iter().any(|p| lower.contains(p)) {
         // Long lines that merely mention a phrase ("... the newsletter said")
         // are text; boilerplate lines are short.
-        return word_count(&lower) <= 40;
+        return words <= 40;
     }
     if BOILERPLATE_PREFIXES.iter().any(|p| lower.starts_with(p)) && word_count(&lower) <= 25 {
         return true;
@@ -206,5 +236,10 @@ mod tests {
         assert!(!is_boilerplate("History forgotten."));
         assert!(is_boilerplate("Region: Middle East & North Africa"));
         assert!(is_boilerplate("Theme: US NATO War Agenda"));
+        assert!(is_boilerplate("Comment on Global Research Articles on our Facebook page"));
+        assert!(!is_boilerplate(
+            "The minister said on Twitter that the talks in Geneva had failed and that new \
+             strikes would follow within days."
+        ));
     }
 }

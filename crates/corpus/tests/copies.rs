@@ -118,3 +118,34 @@ fn a_version_1_corpus_gets_signatures_after_migrating() {
     assert_eq!(clusters[0].origin, 1);
     assert_eq!(clusters[0].members[0].basis.as_str(), "original_source");
 }
+
+#[test]
+fn a_partial_re_use_is_listed_beside_its_source_not_in_a_cluster() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut c = Corpus::open(&dir.path().join("p.db"), Mode::Create, WAIT).unwrap();
+    let long = "The report, which runs to more than two hundred pages and was prepared over eighteen \
+months by a panel of independent experts from four countries, concludes that the ceasefire failed \
+because neither side had been given any reason to believe the other would keep its word, and it \
+recommends that observers be stationed in every district before any new agreement is signed.";
+    let source = format!("{STORY}\n{long}\n");
+    let commentary = "Commentators in the capital were quick to draw their own conclusions from the \
+document, and several members of parliament demanded a debate before the summer recess began.\n\n\
+Opposition leaders said the government had ignored warnings for months and should now explain why \
+it had supported an agreement that so many people had expected to fail from the very start.\n";
+    let reuse = format!("{long}\n\n{commentary}");
+    c.insert(&[
+        record("reuser", &reuse, "Daily Opinion", "2020-04-02", None),
+        record("source", &source, "Wire", "2020-04-01", None),
+    ])
+    .unwrap();
+    let report = link(&mut c);
+    assert_eq!((report.copies, report.partials), (0, 1));
+    let clusters = c.copy_clusters(0.0, true).unwrap();
+    assert_eq!(clusters.len(), 1);
+    let m = &clusters[0].members;
+    assert_eq!((m[0].id, m[0].role, m[0].basis.as_str()), (2, Role::Origin, "date"));
+    assert_eq!((m[1].id, m[1].role), (1, Role::Partial));
+    assert!(m[1].changes.is_none(), "changes are for copies only");
+    // A partial re-user is not a copy in the statistics.
+    assert_eq!(c.copy_roles().unwrap()[&1].role, Role::Partial);
+}

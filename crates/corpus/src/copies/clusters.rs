@@ -128,18 +128,28 @@ impl Corpus {
         };
         let similarity = |x: i64, y: i64| by_pair.get(&(x.min(y), x.max(y))).map(|l| l.similarity);
         let mut groups = clusters(&links);
-        // Partial re-uses of articles in no cluster form a cluster of their own.
+        let mut meta_cache: HashMap<i64, (Member, String, Option<String>)> = HashMap::new();
+        // A partial re-use between articles in no cluster: the re-used
+        // article (by pointer or date, else the one more of which is found
+        // in the other) heads a cluster of its own.
         let clustered: HashSet<i64> = groups.iter().flatten().copied().collect();
-        let mut solo: BTreeMap<i64, ()> = BTreeMap::new();
+        let mut solo: BTreeMap<i64, Basis> = BTreeMap::new();
         for l in links.iter().filter(|l| l.relation == Relation::Partial) {
-            if !clustered.contains(&l.a) && !clustered.contains(&l.b) {
-                solo.insert(l.a.min(l.b), ());
+            if clustered.contains(&l.a) || clustered.contains(&l.b) {
+                continue;
             }
+            self.load_member(l.a, &mut meta_cache)?;
+            self.load_member(l.b, &mut meta_cache)?;
+            let pair = [l.a, l.b];
+            let members = [meta_cache[&l.a].0.clone(), meta_cache[&l.b].0.clone()];
+            // `choose_origin` prefers the member that contains the other; the
+            // source of a re-use is the one contained: swap the arguments.
+            let (at, basis) = choose_origin(&members, &|x, y| contains(pair[y], pair[x]));
+            solo.entry(pair[at]).or_insert(basis);
         }
-        groups.extend(solo.into_keys().map(|id| vec![id]));
+        groups.extend(solo.keys().map(|&id| vec![id]));
         groups.sort_unstable_by_key(|g| g[0]);
 
-        let mut meta_cache: HashMap<i64, (Member, String, Option<String>)> = HashMap::new();
         let mut out = Vec::with_capacity(groups.len());
         for (n, group) in groups.iter().enumerate() {
             for &id in group {
@@ -147,7 +157,7 @@ impl Corpus {
             }
             let members: Vec<Member> = group.iter().map(|id| meta_cache[id].0.clone()).collect();
             let (origin_at, basis) = if group.len() == 1 {
-                (0, Basis::Containment)
+                (0, solo.get(&group[0]).copied().unwrap_or(Basis::FirstStored))
             } else {
                 choose_origin(&members, &|x, y| contains(group[x], group[y]))
             };

@@ -6,7 +6,7 @@
 //! large corpus costs in proportion to what is added. The LSH index itself
 //! is rebuilt in memory from the stored signatures at each run:
 //! [`unspin_copies::lsh::BYTES_PER_ARTICLE`] bytes an article plus the
-//! signatures (504 bytes and a hash-map entry an article), about 130 MB
+//! signatures (504 bytes and a hash-map entry an article), about 160 MB
 //! for 100,000 articles.
 
 use std::collections::{HashMap, HashSet};
@@ -22,13 +22,6 @@ use crate::store::Corpus;
 
 /// Articles compared per transaction.
 const CHUNK: usize = 4096;
-/// At most this many candidates an article are aligned, the most similar
-/// by signature first.
-pub const MAX_CANDIDATES: usize = 64;
-/// Candidates whose signatures agree in fewer than this share of positions
-/// (an estimate of the Jaccard similarity) are not aligned: partial re-use
-/// of a third of an article already estimates about 0.2.
-pub const MIN_ESTIMATE: f64 = 0.1;
 
 /// What one linking run did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
@@ -93,20 +86,12 @@ impl Corpus {
                 let Some(sig) = signatures.get(&x) else {
                     continue;
                 };
-                let mut near: Vec<(f64, i64)> = index
-                    .candidates(sig)
-                    .into_iter()
-                    .filter(|&c| c != x && (c < x || !pending.contains(&c)))
-                    .filter_map(|c| {
-                        let estimate = all.get(&c)?.estimated_jaccard(sig);
-                        (estimate >= MIN_ESTIMATE).then_some((estimate, c))
-                    })
-                    .collect();
-                // A story re-run by hundreds of outlets: its closest versions
-                // are enough to join the cluster.
-                near.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-                near.truncate(MAX_CANDIDATES);
-                pairs.extend(near.into_iter().map(|(_, c)| (c.min(x), c.max(x))));
+                let near = index.near(
+                    sig,
+                    |c| c != x && (c < x || !pending.contains(&c)),
+                    |c| all.get(&c),
+                );
+                pairs.extend(near.into_iter().map(|c| (c.min(x), c.max(x))));
             }
             pairs.sort_unstable();
             pairs.dedup();
