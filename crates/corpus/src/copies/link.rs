@@ -74,6 +74,9 @@ impl Corpus {
             signed: self.sign_missing()?,
             ..LinkReport::default()
         };
+        if self.unlinked_articles()? == 0 {
+            return Ok(report);
+        }
         let started = Instant::now();
         let (index, all, unlinked) = self.load_index().map_err(|e| self.err(e, started))?;
         let signatures = &all;
