@@ -10,7 +10,6 @@
 
 use std::ops::Range;
 
-use minijinja::{AutoEscape, Environment, UndefinedBehavior};
 use serde::Serialize;
 use unspin_copies::diff::changes_from;
 use unspin_copies::{
@@ -192,14 +191,7 @@ impl<'a> Comparison<'a> {
     /// # Errors
     /// Only if the built-in template fails to render, which the tests rule out.
     pub fn to_html(&self) -> Result<String, HtmlError> {
-        let mut env = Environment::new();
-        env.set_auto_escape_callback(|_| AutoEscape::Html);
-        env.set_undefined_behavior(UndefinedBehavior::Strict);
-        env.add_template(TEMPLATE_NAME, TEMPLATE)
-            .map_err(HtmlError)?;
-        let page = self.page();
-        let template = env.get_template(TEMPLATE_NAME).map_err(HtmlError)?;
-        template.render(page).map_err(HtmlError)
+        crate::html::render(TEMPLATE_NAME, TEMPLATE, self.page(), true)
     }
 
     fn origin_text(&self, i: usize) -> &'a str {

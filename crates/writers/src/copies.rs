@@ -1,7 +1,6 @@
 //! The HTML page of `unspin corpus copies`: every cluster of copies with its
 //! origin, members and what each copy changed.
 
-use minijinja::{AutoEscape, Environment, UndefinedBehavior};
 use serde::Serialize;
 
 use crate::HtmlError;
@@ -16,15 +15,13 @@ const TEMPLATE: &str = include_str!("../templates/copies.html");
 /// # Errors
 /// When the template cannot render the data (a field it needs is missing).
 pub fn copies_html(corpus: &str, clusters: &impl Serialize) -> Result<String, HtmlError> {
-    let mut env = Environment::new();
-    env.set_auto_escape_callback(|_| AutoEscape::Html);
-    env.set_undefined_behavior(UndefinedBehavior::Chainable);
-    env.add_template(TEMPLATE_NAME, TEMPLATE)
-        .map_err(HtmlError)?;
-    let template = env.get_template(TEMPLATE_NAME).map_err(HtmlError)?;
-    template
-        .render(minijinja::context! { corpus => corpus, clusters => clusters })
-        .map_err(HtmlError)
+    // Origins have no `changes`: undefined values read as empty.
+    crate::html::render(
+        TEMPLATE_NAME,
+        TEMPLATE,
+        minijinja::context! { corpus => corpus, clusters => clusters },
+        false,
+    )
 }
 
 #[cfg(test)]

@@ -66,13 +66,28 @@ pub struct HtmlError(#[source] pub(crate) minijinja::Error);
 /// assert!(html.contains("This &lt;b&gt;<mark class=\"t8\""));
 /// ```
 pub fn to_html(doc: &Document) -> Result<String, HtmlError> {
+    render(TEMPLATE_NAME, TEMPLATE, Report::new(doc), true)
+}
+
+/// Renders the built-in template `source` (called `name`) with `context`,
+/// with HTML auto-escaping forced on; `strict` makes any use of an
+/// undefined value an error (else it is empty).
+pub(crate) fn render(
+    name: &'static str,
+    source: &'static str,
+    context: impl Serialize,
+    strict: bool,
+) -> Result<String, HtmlError> {
     let mut env = Environment::new();
     env.set_auto_escape_callback(|_| AutoEscape::Html);
-    env.set_undefined_behavior(UndefinedBehavior::Strict);
-    env.add_template(TEMPLATE_NAME, TEMPLATE)
-        .map_err(HtmlError)?;
-    let template = env.get_template(TEMPLATE_NAME).map_err(HtmlError)?;
-    template.render(Report::new(doc)).map_err(HtmlError)
+    env.set_undefined_behavior(if strict {
+        UndefinedBehavior::Strict
+    } else {
+        UndefinedBehavior::Chainable
+    });
+    env.add_template(name, source).map_err(HtmlError)?;
+    let template = env.get_template(name).map_err(HtmlError)?;
+    template.render(context).map_err(HtmlError)
 }
 
 /// Everything the template shows, as plain data.
