@@ -22,7 +22,9 @@ same event that share a quote are neither.
 
 The origin of a cluster is, in order: the member another names as its original source \
 (\"originally published at X\", a Source: line, a canonical link), the one published first, the \
-one whose text contains the others. Each member's \"basis\" says which decided. Articles added \
+one whose text clearly contains the others (a trimmed copy is inside its origin), else the one \
+stored first. Each member's \"basis\" (original_source, date, containment, first_stored) says \
+which decided: only the first two are reliable; the text alone often cannot tell. Articles added \
 before copies were tracked (or with --no-copies) are compared first.
 
 JSON Lines, one cluster a line:
