@@ -104,8 +104,15 @@ fn the_sample_is_a_copy_of_its_counterpunch_original() {
     );
     assert_eq!(changes["paragraphs_removed"].as_array().unwrap().len(), 0);
     // The Global Research disclaimer is boilerplate, not a paragraph the copy wrote.
-    assert_eq!(changes["paragraphs_added"].as_array().unwrap().len(), 0, "{changes}");
-    assert!(added.iter().any(|l| l.starts_with("Disclaimer")), "{added:?}");
+    assert_eq!(
+        changes["paragraphs_added"].as_array().unwrap().len(),
+        0,
+        "{changes}"
+    );
+    assert!(
+        added.iter().any(|l| l.starts_with("Disclaimer")),
+        "{added:?}"
+    );
 
     // The table and the HTML page say the same.
     let table = unspin(&["corpus", "copies", s(&db)]);

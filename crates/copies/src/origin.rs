@@ -105,14 +105,24 @@ pub fn choose_origin(members: &[Member], contains: &dyn Fn(usize, usize) -> f64)
     // 3. The member that clearly contains the others; 4. the first stored.
     let n = members.len();
     let score = |y: usize| -> f64 {
-        (0..n).filter(|&x| x != y).map(|x| contains(x, y)).sum::<f64>() / (n - 1) as f64
+        (0..n)
+            .filter(|&x| x != y)
+            .map(|x| contains(x, y))
+            .sum::<f64>()
+            / (n - 1) as f64
     };
     let scores: Vec<f64> = (0..n).map(score).collect();
     let best = scores.iter().copied().fold(f64::NEG_INFINITY, f64::max);
     let leaders: Vec<usize> = (0..n)
         .filter(|&y| scores[y] > best - CONTAINMENT_MARGIN)
         .collect();
-    let first = |among: &[usize]| among.iter().copied().min_by_key(|&i| members[i].id).unwrap_or(0);
+    let first = |among: &[usize]| {
+        among
+            .iter()
+            .copied()
+            .min_by_key(|&i| members[i].id)
+            .unwrap_or(0)
+    };
     if leaders.len() == 1 {
         (leaders[0], Basis::Containment)
     } else {
@@ -250,7 +260,10 @@ mod tests {
         assert_eq!(choose_origin(&undated, &contains), (1, Basis::Containment));
         // Identical bodies: the first stored.
         let undated = [member(7, "A", None, None), member(3, "B", None, None)];
-        assert_eq!(choose_origin(&undated, &|_, _| 1.0), (1, Basis::FirstStored));
+        assert_eq!(
+            choose_origin(&undated, &|_, _| 1.0),
+            (1, Basis::FirstStored)
+        );
     }
 
     #[test]

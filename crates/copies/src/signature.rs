@@ -121,8 +121,7 @@ impl Body {
 /// The multiply-shift hash family: `HASHES` pairs `(a, b)`, `a` odd,
 /// from SplitMix64 over a fixed seed (computed once), as two arrays.
 fn family() -> &'static ([u64; HASHES], [u64; HASHES]) {
-    static FAMILY: std::sync::OnceLock<([u64; HASHES], [u64; HASHES])> =
-        std::sync::OnceLock::new();
+    static FAMILY: std::sync::OnceLock<([u64; HASHES], [u64; HASHES])> = std::sync::OnceLock::new();
     FAMILY.get_or_init(|| {
         let pairs = make_family();
         (pairs.map(|(a, _)| a), pairs.map(|(_, b)| b))

@@ -101,8 +101,17 @@ const LEGAL_PHRASES: &[&str] = &[
 
 /// Line prefixes that mark boilerplate (lower case).
 const BOILERPLATE_PREFIXES: &[&str] = &[
-    "source:", "sources:", "photo:", "image:", "credit:", "related:", "tags:", "update:",
-    "articles by:", "posted on ", "posted by ",
+    "source:",
+    "sources:",
+    "photo:",
+    "image:",
+    "credit:",
+    "related:",
+    "tags:",
+    "update:",
+    "articles by:",
+    "posted on ",
+    "posted by ",
 ];
 
 /// Lines shorter than this many words are boilerplate unless they end a
@@ -236,7 +245,9 @@ mod tests {
         assert!(!is_boilerplate("History forgotten."));
         assert!(is_boilerplate("Region: Middle East & North Africa"));
         assert!(is_boilerplate("Theme: US NATO War Agenda"));
-        assert!(is_boilerplate("Comment on Global Research Articles on our Facebook page"));
+        assert!(is_boilerplate(
+            "Comment on Global Research Articles on our Facebook page"
+        ));
         assert!(!is_boilerplate(
             "The minister said on Twitter that the talks in Geneva had failed and that new \
              strikes would follow within days."

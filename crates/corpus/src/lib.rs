@@ -50,8 +50,9 @@ mod stats;
 mod store;
 
 pub use stats::{
-    CiMethod, CopiedFrom, Estimate, GroupBy, GroupStats, StatsError, StatsFilters, StatsQuery, StatsReport,
-    TechniqueStats, BOOTSTRAP_BUDGET_ARTICLES, BOOTSTRAP_MAX_ARTICLES, RESAMPLES, UNKNOWN,
+    CiMethod, CopiedFrom, Estimate, GroupBy, GroupStats, StatsError, StatsFilters, StatsQuery,
+    StatsReport, TechniqueStats, BOOTSTRAP_BUDGET_ARTICLES, BOOTSTRAP_MAX_ARTICLES, RESAMPLES,
+    UNKNOWN,
 };
 
 pub use copies::clusters::{ClusterMember, CopyCluster, CopyRole, Role};

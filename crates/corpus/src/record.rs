@@ -130,10 +130,7 @@ impl ArticleRecord {
             text: doc.text().to_string(),
         };
         let body = unspin_copies::Body::new(doc.text(), m.title.as_deref());
-        let copy_signature = (
-            body.signature().map(|s| s.to_bytes()),
-            body.words as i64,
-        );
+        let copy_signature = (body.signature().map(|s| s.to_bytes()), body.words as i64);
         Ok(ArticleRecord {
             copy_signature,
             content_hash: content_hash(doc),

@@ -123,12 +123,14 @@ fn a_version_1_corpus_gets_signatures_after_migrating() {
 fn a_partial_re_use_is_listed_beside_its_source_not_in_a_cluster() {
     let dir = tempfile::tempdir().unwrap();
     let mut c = Corpus::open(&dir.path().join("p.db"), Mode::Create, WAIT).unwrap();
-    let long = "The report, which runs to more than two hundred pages and was prepared over eighteen \
+    let long =
+        "The report, which runs to more than two hundred pages and was prepared over eighteen \
 months by a panel of independent experts from four countries, concludes that the ceasefire failed \
 because neither side had been given any reason to believe the other would keep its word, and it \
 recommends that observers be stationed in every district before any new agreement is signed.";
     let source = format!("{STORY}\n{long}\n");
-    let commentary = "Commentators in the capital were quick to draw their own conclusions from the \
+    let commentary =
+        "Commentators in the capital were quick to draw their own conclusions from the \
 document, and several members of parliament demanded a debate before the summer recess began.\n\n\
 Opposition leaders said the government had ignored warnings for months and should now explain why \
 it had supported an agreement that so many people had expected to fail from the very start.\n";
@@ -143,7 +145,10 @@ it had supported an agreement that so many people had expected to fail from the 
     let clusters = c.copy_clusters(0.0, true).unwrap();
     assert_eq!(clusters.len(), 1);
     let m = &clusters[0].members;
-    assert_eq!((m[0].id, m[0].role, m[0].basis.as_str()), (2, Role::Origin, "date"));
+    assert_eq!(
+        (m[0].id, m[0].role, m[0].basis.as_str()),
+        (2, Role::Origin, "date")
+    );
     assert_eq!((m[1].id, m[1].role), (1, Role::Partial));
     assert!(m[1].changes.is_none(), "changes are for copies only");
     // A partial re-user is not a copy in the statistics.

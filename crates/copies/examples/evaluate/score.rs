@@ -298,14 +298,15 @@ pub fn score(set: &LabelledSet, det: &Detection, judged: &[Judged]) -> Report {
         0.0
     };
     // Origins: per predicted cluster, the majority true cluster's origin.
-    let mut origin_rows: Vec<OriginRow> = ["original_source", "date", "containment", "first_stored"]
-        .iter()
-        .map(|b| OriginRow {
-            basis: b,
-            clusters: 0,
-            correct: 0,
-        })
-        .collect();
+    let mut origin_rows: Vec<OriginRow> =
+        ["original_source", "date", "containment", "first_stored"]
+            .iter()
+            .map(|b| OriginRow {
+                basis: b,
+                clusters: 0,
+                correct: 0,
+            })
+            .collect();
     let mut containment_ties = 0;
     for (c, &(origin, basis)) in det.clusters.iter().zip(&det.origins) {
         let mut by_truth: HashMap<usize, usize> = HashMap::new();

@@ -157,7 +157,10 @@ impl Corpus {
             }
             let members: Vec<Member> = group.iter().map(|id| meta_cache[id].0.clone()).collect();
             let (origin_at, basis) = if group.len() == 1 {
-                (0, solo.get(&group[0]).copied().unwrap_or(Basis::FirstStored))
+                (
+                    0,
+                    solo.get(&group[0]).copied().unwrap_or(Basis::FirstStored),
+                )
             } else {
                 choose_origin(&members, &|x, y| contains(group[x], group[y]))
             };
