@@ -20,7 +20,11 @@ highlighted. The same analysis is available as an HTTP API (JSON in, JSON out):
        -d '{\"text\": \"These corrupt traitors will destroy our great nation!\"}'
 
 Endpoints: POST /api/analyze, GET /api/health, GET /api/techniques, GET /api/openapi.json \
-(documented in docs/server.md).
+(documented in docs/server.md). With --corpus DB, a read-only JSON API over a corpus file under \
+/api/corpus/ (overview, outlets, timeline, spans, search, articles, copies, compare, export):
+
+  unspin serve --corpus news.db
+  curl -s 'localhost:8080/api/corpus/outlets?sort=spans_per_1k_words&per_page=10'
 
 Tiers: the server runs the --tier chosen (default: neural when this binary carries its weights) \
 and, without --model, the other tier from the binary's embedded models too; a request picks one \
@@ -57,6 +61,9 @@ pub struct Args {
     #[arg(long, value_name = "N",
           value_parser = clap::value_parser!(u32).range(1..).map(|n| n as usize))]
     workers: Option<usize>,
+    /// A corpus file (`unspin corpus add`) to serve read-only under /api/corpus/.
+    #[arg(long, value_name = "DB")]
+    corpus: Option<std::path::PathBuf>,
     #[command(flatten)]
     model: ModelArgs,
 }
@@ -69,7 +76,18 @@ pub fn run(args: &Args, _ctx: &Context) -> anyhow::Result<Outcome> {
         max_concurrent: args.max_concurrent,
         workers: args.workers.unwrap_or_else(unspin_server::default_workers),
     };
-    let app = App::with_tiers(Analyzer::load_tiers(&args.model.options(true))?, limits)?;
+    // The corpus is checked before the models load: a wrong path fails at once.
+    let corpus = match &args.corpus {
+        Some(path) => Some(
+            unspin_server::CorpusDb::open(path)
+                .with_context(|| format!("cannot serve the corpus \"{}\"", path.display()))?,
+        ),
+        None => None,
+    };
+    let mut app = App::with_tiers(Analyzer::load_tiers(&args.model.options(true))?, limits)?;
+    if let Some(db) = corpus {
+        app = app.with_corpus(db);
+    }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .worker_threads(2)

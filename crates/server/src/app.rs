@@ -61,6 +61,8 @@ const REPORT_CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; base-ur
 #[derive(Clone)]
 pub struct App {
     inner: Arc<Inner>,
+    /// The corpus served under `/api/corpus/` (`unspin serve --corpus`).
+    corpus: Option<crate::corpus::CorpusDb>,
 }
 
 struct Inner {
@@ -111,6 +113,7 @@ impl App {
                 limits,
                 started: Instant::now(),
             }),
+            corpus: None,
         }
     }
 
@@ -125,6 +128,12 @@ impl App {
             ..AnalysisOptions::default()
         };
         Ok(App::new(Analyzer::new(&options)?, limits))
+    }
+
+    /// This application with the corpus API over `db` (`/api/corpus/…`).
+    pub fn with_corpus(mut self, db: crate::corpus::CorpusDb) -> App {
+        self.corpus = Some(db);
+        self
     }
 
     /// The names of the tiers served, the default first.
@@ -162,6 +171,9 @@ impl App {
             .fallback(not_found)
             .method_not_allowed_fallback(method_not_allowed)
             .with_state(self.clone());
+        if let Some(db) = &self.corpus {
+            router = router.merge(crate::corpus::router(db.clone()));
+        }
         for (name, value) in security_headers {
             // `if_not_present`: the HTML report sets its own, stricter CSP.
             router = router.layer(SetResponseHeaderLayer::if_not_present(

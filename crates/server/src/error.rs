@@ -66,6 +66,9 @@ pub enum ApiError {
     /// No such route (`404 not_found`).
     #[error("no such endpoint: {0}")]
     NotFound(String),
+    /// No such article or outlet in the corpus (`404 not_found`).
+    #[error("{0}")]
+    Missing(String),
     /// The route exists but not for this method (`405 method_not_allowed`).
     #[error("method {method} is not allowed here")]
     MethodNotAllowed {
@@ -91,7 +94,7 @@ impl ApiError {
             ApiError::Overloaded { .. } | ApiError::Timeout { .. } => {
                 StatusCode::SERVICE_UNAVAILABLE
             }
-            ApiError::NotFound(_) => StatusCode::NOT_FOUND,
+            ApiError::NotFound(_) | ApiError::Missing(_) => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -108,7 +111,7 @@ impl ApiError {
             ApiError::UnsupportedMediaType { .. } => "unsupported_media_type",
             ApiError::Overloaded { .. } => "overloaded",
             ApiError::Timeout { .. } => "timeout",
-            ApiError::NotFound(_) => "not_found",
+            ApiError::NotFound(_) | ApiError::Missing(_) => "not_found",
             ApiError::MethodNotAllowed { .. } => "method_not_allowed",
             ApiError::Internal(_) => "internal",
         }

@@ -17,6 +17,7 @@
 //! | `GET /api/techniques` | the 14 techniques: label, name, definition, example, colour |
 //! | `GET /api/openapi.json` | the OpenAPI 3.1 document of the above |
 //! | `GET /` | the web page (`/app.js`, `/app.css`, `/sample.txt`) |
+//! | `GET /api/corpus/…` | with [`App::with_corpus`] ([`CorpusDb`], `unspin serve --corpus DB`): a read-only JSON API over a corpus file (overview, outlets, timeline, spans, search, articles, copies, compare, export; `docs/server.md`, *Corpus API*) |
 //!
 //! Errors are JSON, `{"error": CODE, "message": …}` ([`ApiError`]): 400 for
 //! malformed JSON, invalid fields or a tier the server does not run, 413 past
@@ -47,6 +48,7 @@
 mod app;
 mod assets;
 mod config;
+mod corpus;
 mod error;
 mod html_input;
 
@@ -57,6 +59,7 @@ pub use assets::{APP_CSS, APP_JS, INDEX_HTML, OPENAPI_JSON, SAMPLE_ARTICLE};
 pub use config::{
     default_workers, Limits, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_CONCURRENT, DEFAULT_TIMEOUT,
 };
+pub use corpus::{CorpusDb, DEFAULT_PER_PAGE, MAX_PER_PAGE, MAX_SEARCH_DEPTH};
 pub use error::ApiError;
 pub use html_input::{check_html_depth, MAX_HTML_DEPTH};
 

@@ -7,6 +7,7 @@
 //! 503, 500) and `tiers`.
 
 mod analyze;
+mod corpus;
 mod limits;
 mod pages;
 mod tiers;

@@ -147,6 +147,17 @@ async fn openapi_matches_the_router_and_the_responses() {
         "/api/health",
         "/api/openapi.json",
         "/api/techniques",
+        // The corpus API (`serve --corpus`), checked in `corpus.rs`.
+        "/api/corpus/overview",
+        "/api/corpus/outlets",
+        "/api/corpus/outlets/{outlet}",
+        "/api/corpus/timeline",
+        "/api/corpus/spans",
+        "/api/corpus/search",
+        "/api/corpus/articles/{id}",
+        "/api/corpus/copies",
+        "/api/corpus/compare",
+        "/api/corpus/export",
     ]
     .iter()
     .map(|s| s.to_string())
@@ -156,7 +167,7 @@ async fn openapi_matches_the_router_and_the_responses() {
     // is one the handler returns (the tests above produce each of them).
     for path in &paths {
         let methods = spec["paths"][path].as_object().cloned().unwrap_or_default();
-        if methods.contains_key("get") {
+        if methods.contains_key("get") && !path.starts_with("/api/corpus/") {
             assert_eq!(get(&router, path).await.status, StatusCode::OK, "{path}");
         }
     }
