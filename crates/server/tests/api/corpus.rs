@@ -66,7 +66,10 @@ fn fixture() -> Vec<Fixture> {
             // A copy with one paragraph edited.
             format!(
                 "Geneva Truce In Ruins\n\nBy Staff\n\n{}",
-                STORY.replace("Diplomats said", "Western diplomats in Geneva told reporters")
+                STORY.replace(
+                    "Diplomats said",
+                    "Western diplomats in Geneva told reporters"
+                )
             ),
             Some("Mirror"),
             Some("2016-01-12"),
