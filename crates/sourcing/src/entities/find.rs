@@ -43,23 +43,129 @@ pub(super) fn headline_ranges(doc: &Document, pairs: &[QuotePair]) -> Vec<(usize
         .collect();
     // Quoted title-case headlines ("To Defeat ISIS, Create a Sunni State").
     let text = doc.text();
+    if pairs.is_empty() {
+        return out;
+    }
+    // Word counts come from prefix sums over the text's words, so that
+    // nested or long quotes cost no more than their ends (issue 19).
+    let runs = WordRuns::new(text);
     for q in pairs {
-        let inner = &text[q.inner.clone()];
-        let words: Vec<&str> = inner
-            .split_whitespace()
-            .filter(|w| w.chars().any(char::is_alphabetic))
-            .collect();
-        let caps = words.iter().filter(|w| cap(w)).count();
+        let (words, caps) = runs.count(text, q.inner.start, q.inner.end);
         let before = text[..q.open].trim_end();
         let titled = before.ends_with('(')
             || ["titled", "entitled", "headlined"]
                 .iter()
                 .any(|w| ends_with_ignore_ascii_case(before, w));
-        if (words.len() >= 3 && caps * 10 >= words.len() * 6) || titled {
+        if (words >= 3 && caps * 10 >= words * 6) || titled {
             out.push((q.inner.start, q.inner.end));
         }
     }
     out
+}
+
+/// The whitespace-separated words of a text with prefix counts of those
+/// that have a letter and of those that also are capitalised.
+struct WordRuns {
+    /// Byte ranges of the maximal runs of non-whitespace characters.
+    runs: Vec<(usize, usize)>,
+    /// `words[k]`: runs among the first `k` that contain a letter.
+    words: Vec<usize>,
+    /// `caps[k]`: runs among the first `k` that contain a letter and are capitalised.
+    caps: Vec<usize>,
+}
+
+/// Whether `w` counts as a word and whether it is capitalised.
+fn word_and_cap(w: &str) -> (bool, bool) {
+    let word = w.chars().any(char::is_alphabetic);
+    (word, word && cap(w))
+}
+
+impl WordRuns {
+    fn new(text: &str) -> WordRuns {
+        let mut runs = Vec::new();
+        let mut start = None;
+        for (i, c) in text.char_indices() {
+            match (c.is_whitespace(), start) {
+                (true, Some(s)) => {
+                    runs.push((s, i));
+                    start = None;
+                }
+                (false, None) => start = Some(i),
+                _ => {}
+            }
+        }
+        if let Some(s) = start {
+            runs.push((s, text.len()));
+        }
+        let mut words = Vec::with_capacity(runs.len() + 1);
+        let mut caps = Vec::with_capacity(runs.len() + 1);
+        let (mut nw, mut nc) = (0, 0);
+        words.push(0);
+        caps.push(0);
+        for &(s, e) in &runs {
+            let (w, c) = word_and_cap(&text[s..e]);
+            nw += usize::from(w);
+            nc += usize::from(c);
+            words.push(nw);
+            caps.push(nc);
+        }
+        WordRuns { runs, words, caps }
+    }
+
+    /// What `text[a..b].split_whitespace()` would give: the number of
+    /// words with a letter and how many of them are capitalised.
+    fn count(&self, text: &str, a: usize, b: usize) -> (usize, usize) {
+        if a >= b {
+            return (0, 0);
+        }
+        let lo = self.runs.partition_point(|r| r.1 <= a);
+        let hi = self.runs.partition_point(|r| r.0 < b);
+        if lo >= hi {
+            return (0, 0);
+        }
+        let (mut words, mut caps) = (0, 0);
+        // Runs cut by the range's ends are judged on their clipped text.
+        let mut add = |k: usize| {
+            let (s, e) = self.runs[k];
+            let (w, c) = word_and_cap(&text[s.max(a)..e.min(b)]);
+            words += usize::from(w);
+            caps += usize::from(c);
+        };
+        add(lo);
+        if hi - 1 > lo {
+            add(hi - 1);
+        }
+        if hi - 1 > lo + 1 {
+            words += self.words[hi - 1] - self.words[lo + 1];
+            caps += self.caps[hi - 1] - self.caps[lo + 1];
+        }
+        (words, caps)
+    }
+}
+
+/// For each token, whether some range of `ranges` holds it (one sweep over
+/// the ranges sorted by start, instead of every range for every token).
+fn inside_any(toks: &[Token], ranges: &[(usize, usize)]) -> Vec<bool> {
+    let mut sorted = ranges.to_vec();
+    sorted.sort_unstable();
+    let tokens_sorted = toks.windows(2).all(|w| w[0].start <= w[1].start);
+    if !tokens_sorted {
+        return toks
+            .iter()
+            .map(|t| ranges.iter().any(|&(s, e)| t.start >= s && t.end <= e))
+            .collect();
+    }
+    let mut next = 0;
+    let mut max_end: Option<usize> = None;
+    toks.iter()
+        .map(|t| {
+            while next < sorted.len() && sorted[next].0 <= t.start {
+                max_end = max_end.max(Some(sorted[next].1));
+                next += 1;
+            }
+            max_end.is_some_and(|e| t.end <= e)
+        })
+        .collect()
 }
 
 /// [`find_entities`] over `text`'s `toks`, with the byte offsets where
@@ -97,10 +203,7 @@ pub(super) fn find_entities_tokens(
                 "(" | "[" | "\"" | "'" | "\u{201c}" | "\u{2018}" | "." | "\u{2026}"
             );
     }
-    let headline = toks
-        .iter()
-        .map(|t| headlines.iter().any(|&(s, e)| t.start >= s && t.end <= e))
-        .collect();
+    let headline = inside_any(toks, headlines);
     let ctx = Ctx {
         text,
         toks,

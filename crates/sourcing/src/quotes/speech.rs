@@ -43,15 +43,31 @@ pub(super) fn direct_attributions(ctx: &Ctx, out: &mut Vec<Attribution>) {
         .filter(|q| q.close.is_some() && !q.scare && !q.inner.is_empty())
         .collect();
     // Only outermost pairs.
+    // A pair is nested when one opened earlier ends at or after it: one
+    // sweep by opening offset with the furthest end so far (issue 19).
+    let spans: Vec<(usize, usize)> = pairs.iter().map(|q| (q.open, q.outer(text).end)).collect();
+    let mut order: Vec<usize> = (0..spans.len()).collect();
+    order.sort_by_key(|&i| spans[i].0);
+    let mut keep = vec![false; spans.len()];
+    let mut furthest: Option<usize> = None;
+    let mut k = 0;
+    while k < order.len() {
+        let open = spans[order[k]].0;
+        let mut j = k;
+        while j < order.len() && spans[order[j]].0 == open {
+            keep[order[j]] = !furthest.is_some_and(|m| m >= spans[order[j]].1);
+            j += 1;
+        }
+        for &i in &order[k..j] {
+            furthest = furthest.max(Some(spans[i].1));
+        }
+        k = j;
+    }
     let top: Vec<&QuotePair> = pairs
         .iter()
-        .copied()
-        .filter(|q| {
-            let o = q.outer(text);
-            !pairs
-                .iter()
-                .any(|p| p.open < q.open && p.outer(text).end >= o.end)
-        })
+        .zip(&keep)
+        .filter(|(_, &keep)| keep)
+        .map(|(q, _)| *q)
         .collect();
     for (idx, q) in top.iter().enumerate() {
         if consumed.contains(&idx) {

@@ -57,6 +57,44 @@ pub(crate) fn count_occurrences(hay: &str, needle: &str) -> usize {
     memchr::memmem::find_iter(hay.as_bytes(), needle.as_bytes()).count()
 }
 
+/// Texts up to this many bytes count repetitions by scanning; longer ones
+/// build a suffix table once, so that each span costs time in its own
+/// length instead of the article's (issue 19: linear time).
+const SCAN_LIMIT: usize = 16 * 1024;
+
+/// `min(count_occurrences(text, needle), 4)` answered from a suffix table of
+/// `text`: the bucketed repetition feature needs no more than "4 or more".
+fn capped_occurrences(table: &suffix::SuffixTable, needle: &str) -> usize {
+    const CAP: usize = 4;
+    if needle.trim().is_empty() {
+        return 0;
+    }
+    // Every (possibly overlapping) occurrence, in suffix order.
+    let hits = table.positions(needle);
+    let m = needle.len();
+    // Leftmost-greedy non-overlapping matching (what `memmem::find_iter`
+    // does) skips at most `m - 1` occurrences per match, so `c` occurrences
+    // give at least `c / m` non-overlapping ones.
+    if hits.len() >= CAP * m {
+        return CAP;
+    }
+    let mut starts: Vec<u32> = hits.to_vec();
+    starts.sort_unstable();
+    let mut count = 0;
+    let mut next_free = 0usize;
+    for &p in &starts {
+        let p = p as usize;
+        if p >= next_free {
+            count += 1;
+            if count == CAP {
+                break;
+            }
+            next_free = p + m;
+        }
+    }
+    count
+}
+
 /// Per-document data for TC features, computed once.
 pub struct TcContext<'a> {
     /// Tokens of the document.
@@ -65,6 +103,8 @@ pub struct TcContext<'a> {
     lower_text: String,
     /// Cue lists matched by each sentence, computed when first asked.
     sentence_lexicons: Vec<std::cell::OnceCell<u32>>,
+    /// Suffix table of `lower_text`, built when first asked (long texts only).
+    suffixes: std::cell::OnceCell<suffix::SuffixTable<'static, 'static>>,
 }
 
 impl<'a> TcContext<'a> {
@@ -83,7 +123,21 @@ impl<'a> TcContext<'a> {
             toks,
             lower_text,
             sentence_lexicons,
+            suffixes: std::cell::OnceCell::new(),
         }
+    }
+
+    /// How often `needle` (lower-cased like the text) occurs in the text,
+    /// without overlaps, counted up to 4 (the repetition feature's top bucket).
+    fn repetitions(&self, needle: &str) -> usize {
+        let n = self.lower_text.len();
+        if n <= SCAN_LIMIT || u32::try_from(n).is_err() {
+            return count_occurrences(&self.lower_text, needle).min(4);
+        }
+        let table = self
+            .suffixes
+            .get_or_init(|| suffix::SuffixTable::new(self.lower_text.clone()));
+        capped_occurrences(table, needle)
     }
 
     /// Cue lists matched anywhere in sentence `s` (words as split on
@@ -188,7 +242,7 @@ pub(crate) fn tc_features(ctx: &TcContext, start: usize, end: usize, sink: &mut 
         sink.feat(if k == 1 { "next1" } else { "next2" }, &after);
     }
     // repetition in the article
-    let reps = count_occurrences(&ctx.lower_text, &span_lower);
+    let reps = ctx.repetitions(&span_lower);
     let rep = match reps {
         0 | 1 => "1",
         2 => "2",
