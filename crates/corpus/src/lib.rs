@@ -59,8 +59,8 @@ pub use stats::{
 pub use copies::clusters::{ClusterMember, CopyCluster, CopyRole, Role};
 pub use copies::link::LinkReport;
 pub use error::CorpusError;
-pub use outlet::NameCount;
 pub use export::{Column, ColumnType, ExportFormat, ExportOptions, Table, DEFAULT_BATCH_ROWS};
+pub use outlet::NameCount;
 pub use record::{
     content_hash, decode_document, iso_date, ArticleFields, ArticleRecord, Provenance,
 };

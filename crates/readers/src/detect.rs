@@ -383,14 +383,16 @@ fn open_stream(
     let io_err = |e: io::Error| ReadError::io(name, e);
     let (head, reader) = sniff(reader).map_err(io_err)?;
     let gzip = head.starts_with(&[0x1f, 0x8b]);
-    let (head, reader) = if gzip {
-        let decoder: Box<dyn Read + Send> = Box::new(flate2::read::MultiGzDecoder::new(reader));
-        sniff(decoder).map_err(|e| ReadError::UnsupportedFormat {
+    // A .warc.gz is read member by member (see warc/members.rs); only the head is inflated here.
+    let warc_gz = format == InputFormat::Warc || name.to_string_lossy().ends_with(".warc.gz");
+    let head = match gzip.then(|| crate::warc::gunzip_head(&head, SNIFF_BYTES)) {
+        None => head,
+        Some(Ok(plain)) => plain,
+        Some(Err(_)) if warc_gz => Vec::new(),
+        Some(Err(e)) => Err(ReadError::UnsupportedFormat {
             path: name.to_path_buf(),
             reason: format!("truncated or corrupt gzip data ({e})"),
-        })?
-    } else {
-        (head, reader)
+        })?,
     };
     let format = match format {
         InputFormat::Auto => detect_format(is_file.then_some(name), &head),
@@ -404,11 +406,18 @@ fn open_stream(
             ),
         });
     }
+    let reader: Box<dyn Read + Send> = match gzip && format != InputFormat::Warc {
+        true => Box::new(flate2::read::MultiGzDecoder::new(reader)),
+        false => reader,
+    };
     let buffered =
         || -> Box<dyn BufRead + Send> { Box::new(BufReader::with_capacity(256 * 1024, reader)) };
     match format {
         InputFormat::Warc => {
-            let warc = WarcDocuments::new(name, buffered(), gzip, options.clone());
+            let warc = match gzip {
+                true => WarcDocuments::gzip_members(name, buffered(), options.clone()),
+                false => WarcDocuments::new(name, buffered(), false, options.clone()),
+            };
             return Ok(Documents {
                 format,
                 inner: Inner::Warc(Box::new(warc)),

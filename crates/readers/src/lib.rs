@@ -92,4 +92,7 @@ pub use ptc::{
 };
 pub use split::{split_ids, VALIDATION_FRACTION, VALIDATION_SEED};
 pub use text::{read_text, read_text_path, MAX_TITLE_CHARS};
-pub use warc::{SkipCounts, WarcDocuments, WarcError, WarcErrorKind, MAX_HEADER_BYTES};
+pub use warc::{
+    Resumed, SkipCounts, Skipped, WarcDocuments, WarcError, WarcErrorKind, MAX_HEADER_BYTES,
+    MAX_SCAN_BYTES,
+};
