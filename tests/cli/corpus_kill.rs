@@ -142,9 +142,21 @@ fn killed_and_resumed_add_stores_every_article_exactly_once() {
             started.elapsed()
         );
     }
+    // The last kill left work for the resumed run: articles to store, or
+    // (after them) articles to compare for copies.
+    let unlinked: i64 = Connection::open(&db)
+        .unwrap()
+        .query_row(
+            "SELECT (SELECT count(*) FROM copy_signatures WHERE linked = 0)
+                  + (SELECT count(*) FROM articles a WHERE NOT EXISTS
+                        (SELECT 1 FROM copy_signatures c WHERE c.article_id = a.id))",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
     assert!(
-        stored < ids.len() as i64,
-        "every article was stored before the last kill"
+        stored < ids.len() as i64 || unlinked > 0,
+        "every article was stored and compared before the last kill"
     );
     let out = add().wait_with_output().unwrap();
     assert!(
@@ -162,6 +174,16 @@ fn killed_and_resumed_add_stores_every_article_exactly_once() {
         .collect::<Result<_, _>>()
         .unwrap();
     assert_eq!(stored_ids.len(), ids.len(), "each article exactly once");
+    // Linking copies, killed too, finished: every article has its signature
+    // and was compared.
+    let (signed, linked): (i64, i64) = conn
+        .query_row(
+            "SELECT count(*), coalesce(sum(linked), 0) FROM copy_signatures",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!((signed, linked), (ids.len() as i64, ids.len() as i64));
     assert_eq!(stored_ids.into_iter().collect::<BTreeSet<_>>(), ids);
     let check: String = conn
         .query_row("PRAGMA integrity_check", [], |r| r.get(0))
