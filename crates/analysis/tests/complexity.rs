@@ -108,7 +108,6 @@ fn many_one_word_paragraphs() {
 }
 
 #[test]
-#[ignore = "super-linear: sourcing quotes/resolve.rs quote_kind and finish_with scan every quote pair and entity per attribution; issue 19"]
 fn balanced_quotation_marks() {
     assert_linear("balanced quotes", 600, |n| {
         "\"Lies,\" he said. \u{201c}Lies!\u{201d} she said, \"all lies.\" ".repeat(n)
@@ -116,7 +115,6 @@ fn balanced_quotation_marks() {
 }
 
 #[test]
-#[ignore = "super-linear: sourcing quotes/resolve.rs quote_kind and finish_with scan every quote pair and entity per attribution; issue 19"]
 fn unbalanced_quotation_marks() {
     assert_linear("unbalanced quotes", 1_000, |n| {
         "\u{201c}Lies, \"he said \u{201c}lies ".repeat(n)
@@ -124,7 +122,6 @@ fn unbalanced_quotation_marks() {
 }
 
 #[test]
-#[ignore = "super-linear: Markdown links grow 2.6x per doubling at 150 KB, step not yet found; issue 19"]
 fn many_links() {
     assert_linear("Markdown links", 1_000, |n| {
         (0..n)
@@ -134,7 +131,6 @@ fn many_links() {
 }
 
 #[test]
-#[ignore = "super-linear: sourcing quotes/resolve.rs quote_kind and finish_with scan every quote pair and entity per attribution; issue 19"]
 fn only_punctuation() {
     assert_linear("only punctuation", 4_000, |n| {
         "!?.,;:-\"'()[]\u{201c}\u{201d}…".repeat(n / 2)

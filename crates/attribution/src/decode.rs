@@ -78,6 +78,19 @@ fn segments(text: &str, tokens: &[Token], tags: &[Tag], emissions: &[f32]) -> Ve
     out
 }
 
+/// The segments of `sorted` (in token order, disjoint) that may lie within
+/// `max_gap` tokens of `s`, with the index of the first: a binary search
+/// instead of a scan, so that a text of many quotes stays linear.
+fn within_gap<'a, 's>(
+    sorted: &'a [&'s Segment],
+    s: &Segment,
+    max_gap: usize,
+) -> (usize, &'a [&'s Segment]) {
+    let lo = sorted.partition_point(|c| c.last + 1 + max_gap < s.first);
+    let hi = sorted.partition_point(|c| c.first <= s.last + 1 + max_gap);
+    (lo, &sorted[lo..hi.max(lo)])
+}
+
 fn gap(a: &Segment, b: &Segment) -> usize {
     if a.last < b.first {
         b.first - a.last - 1
@@ -108,8 +121,10 @@ pub(crate) fn attributions(
     let segs = segments(text, tokens, tags, emissions);
     let cues: Vec<&Segment> = segs.iter().filter(|s| s.role == 2).collect();
     let nearest_cue = |s: &Segment| -> Option<usize> {
-        cues.iter()
+        let (lo, near) = within_gap(&cues, s, MAX_CONTENT_GAP);
+        near.iter()
             .enumerate()
+            .map(|(k, c)| (lo + k, c))
             .filter(|(_, c)| gap(s, c) <= MAX_CONTENT_GAP)
             .map(|(k, c)| {
                 let sentence = sentence_of[c.first];
@@ -129,14 +144,17 @@ pub(crate) fn attributions(
         }
     }
     // A source may serve two cues ("X said ... and added ...").
+    let source_segs: Vec<&Segment> = segs.iter().filter(|s| s.role == 1).collect();
     let sources: Vec<Option<&Segment>> = cues
         .iter()
         .map(|cue| {
             let sentence = sentence_of[cue.first];
-            segs.iter()
+            within_gap(&source_segs, cue, MAX_SOURCE_GAP)
+                .1
+                .iter()
+                .copied()
                 .filter(|s| {
-                    s.role == 1
-                        && gap(s, cue) <= MAX_SOURCE_GAP
+                    gap(s, cue) <= MAX_SOURCE_GAP
                         && (sentence_of[s.first] == sentence || sentence_of[s.last] == sentence)
                 })
                 .min_by_key(|s| {

@@ -13,6 +13,7 @@ use crate::hedges::{Certainty, CertaintyMarker};
 use crate::text::context::SourcingContext;
 use crate::text::lower::Lowered;
 use crate::text::ranges::overlaps;
+use crate::text::sweep::Sweep;
 use crate::{Attribution, ByteRange, Document, Entity};
 use std::collections::HashSet;
 use unspin_document::{attrs, layers, Span};
@@ -92,6 +93,8 @@ fn claims_of(
     quoted_zones.extend(spans(layers::BLOCKQUOTE));
     // The document's lower-case words only matter when looking for actors
     // without entities.
+    let mut skip = Sweep::new(skip);
+    let mut quoted_zones = Sweep::new(quoted_zones);
     let all = entities.is_empty().then(|| toks_of(&(0..text.len())));
     let lower_words: HashSet<&str> = all
         .iter()
@@ -106,10 +109,15 @@ fn claims_of(
     // Marker indices by marker start, to find those of a sentence quickly.
     let mut markers_by_start: Vec<usize> = (0..markers.len()).collect();
     markers_by_start.sort_by_key(|&i| markers[i].range.start);
+    let mut attributed: Vec<ByteRange> = attributions
+        .iter()
+        .flat_map(|a| a.cue.iter().chain(a.source.iter()).cloned())
+        .collect();
+    attributed.sort_by_key(|r| (r.start, r.end));
     let cx = Context {
         lower_words,
         entities: by_start,
-        attributions,
+        attributed,
         markers,
     };
     let mut out = Vec::new();
@@ -118,6 +126,7 @@ fn claims_of(
             continue;
         }
         if skip
+            .around(&range)
             .iter()
             .any(|b| b.start <= range.start && range.start < b.end)
         {
@@ -149,7 +158,7 @@ fn claims_of(
             ClaimCertainty::Hedged
         };
         let len = range.end - range.start;
-        let quoted = quoted_zones.iter().any(|z| {
+        let quoted = quoted_zones.around(&range).iter().any(|z| {
             overlaps(z, &range) && 2 * (z.end.min(range.end) - z.start.max(range.start)) >= len
         });
         out.push(Claim {

@@ -9,7 +9,8 @@ use crate::claims::lexicon::OPINION_MARKERS;
 use crate::claims::quantities::scan;
 use crate::claims::types::Quantity;
 use crate::hedges::CertaintyMarker;
-use crate::{Attribution, ByteRange, Entity};
+use crate::text::sweep::Sweep;
+use crate::{ByteRange, Entity};
 use std::collections::HashSet;
 use unspin_segment::TokenKind;
 
@@ -53,7 +54,8 @@ pub(super) struct Context<'a> {
     pub(super) lower_words: HashSet<&'a str>,
     /// The entities, sorted by start.
     pub(super) entities: Vec<&'a Entity>,
-    pub(super) attributions: &'a [Attribution],
+    /// The attributions' cue and source ranges, sorted by start.
+    pub(super) attributed: Vec<ByteRange>,
     pub(super) markers: &'a [CertaintyMarker],
 }
 
@@ -83,11 +85,6 @@ pub(super) fn score_sentence(
         score += 0.15;
     }
     // A named actor doing something.
-    let in_marker = |abs: usize| {
-        marker_idx
-            .iter()
-            .any(|&m| cx.markers[m].range.contains(&abs))
-    };
     let actor = if !cx.entities.is_empty() {
         // Entities inside the sentence start in it.
         let first = cx.entities.partition_point(|e| e.range.start < range.start);
@@ -97,16 +94,21 @@ pub(super) fn score_sentence(
             .filter(|e| contains(range, &e.range))
             .map(|e| {
                 let end_rel = e.range.end - range.start;
-                let k = t
-                    .toks
-                    .iter()
-                    .position(|tk| tk.start >= end_rel)
-                    .unwrap_or(t.toks.len());
+                let k = t.toks.partition_point(|tk| tk.start < end_rel);
                 verb_follows(t, k)
             })
             .max()
             .unwrap_or(0)
     } else {
+        // Tokens come in order, so the markers are swept, not scanned.
+        let mut markers = Sweep::new(
+            marker_idx
+                .iter()
+                .map(|&m| cx.markers[m].range.clone())
+                .collect(),
+        );
+        let mut in_marker =
+            |abs: usize| markers.around(&(abs..abs)).iter().any(|r| r.contains(&abs));
         (0..t.toks.len())
             .map(|i| {
                 if t.toks[i].kind != TokenKind::Word || !t.is_capitalised(i) {
@@ -134,10 +136,12 @@ pub(super) fn score_sentence(
         1 => 0.15,
         _ => 0.0,
     };
-    let attributed = cx.attributions.iter().any(|a| {
-        a.cue.as_ref().is_some_and(|c| contains(range, c))
-            || a.source.as_ref().is_some_and(|c| contains(range, c))
-    }) || (0..t.toks.len()).any(|i| lexicons().cues.find(t, i).is_some());
+    let first = cx.attributed.partition_point(|r| r.start < range.start);
+    let attributed = cx.attributed[first..]
+        .iter()
+        .take_while(|r| r.start <= range.end)
+        .any(|r| contains(range, r))
+        || (0..t.toks.len()).any(|i| lexicons().cues.find(t, i).is_some());
     if attributed {
         score += 0.10;
     }

@@ -370,7 +370,8 @@ pub(super) fn block_attributions(ctx: &Ctx, out: &mut Vec<Attribution>) {
                         .parts
                         .iter()
                         .find(|p| {
-                            ctx.entities
+                            ctx.lookup
+                                .entities_touching(p)
                                 .iter()
                                 .any(|e| e.kind == EntityKind::Person && overlaps(&e.range, p))
                         })

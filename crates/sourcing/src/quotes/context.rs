@@ -2,6 +2,7 @@
 //! and their lower-cased forms, sentences, quotation pairs, block quotes,
 //! entities) and its word-level helpers (cue words, speaker phrases).
 
+use crate::quotes::lookup::Lookup;
 use crate::quotes::words::word_sets;
 use crate::quotes::words::NEGATIONS;
 use crate::quotes::words::PRONOUNS_GROUP;
@@ -10,7 +11,6 @@ use crate::text::context::SourcingContext;
 use crate::text::cues::Cue;
 use crate::text::lower::Lowered;
 use crate::text::marks::QuotePair;
-use crate::text::ranges::overlaps;
 use crate::{ByteRange, Entity};
 use unspin_segment::{Token, TokenKind};
 
@@ -38,7 +38,8 @@ pub(super) struct Ctx<'a> {
     pub(super) entities: &'a [Entity],
     pub(super) pairs: &'a [QuotePair],
     pub(super) blocks: &'a [ByteRange],
-    pub(super) boilerplate: &'a [ByteRange],
+    /// Range lookups over the entities, pairs and blocks above.
+    pub(super) lookup: Lookup<'a>,
 }
 
 /// A possessive-free lower-case word: "he's" → "he".
@@ -58,7 +59,13 @@ impl<'a> Ctx<'a> {
             entities,
             pairs: &cx.pairs,
             blocks: &cx.blockquotes,
-            boilerplate: &cx.boilerplate,
+            lookup: Lookup::new(
+                cx.text,
+                entities,
+                &cx.pairs,
+                &cx.blockquotes,
+                &cx.boilerplate,
+            ),
         }
     }
 
@@ -75,16 +82,18 @@ impl<'a> Ctx<'a> {
     }
 
     pub(super) fn in_block(&self, r: &ByteRange) -> bool {
-        self.blocks.iter().any(|b| overlaps(b, r))
+        self.lookup.in_block(r)
     }
     pub(super) fn in_boilerplate(&self, r: &ByteRange) -> bool {
-        self.boilerplate.iter().any(|b| overlaps(b, r))
+        self.lookup.in_boilerplate(r)
     }
 
     /// The entity whose last word is token `i`.
     pub(super) fn entity_ending_at(&self, i: usize) -> Option<&Entity> {
         let t = self.toks.get(i)?;
-        self.entities
+        self.lookup
+            .entities()
+            .touching(t.start, t.end)
             .iter()
             .find(|e| e.range.end > t.start && e.range.end <= t.end && e.range.start <= t.start)
     }
@@ -92,7 +101,11 @@ impl<'a> Ctx<'a> {
     /// The entity starting at token `i`.
     pub(super) fn entity_starting_at(&self, i: usize) -> Option<&Entity> {
         let t = self.toks.get(i)?;
-        self.entities.iter().find(|e| e.range.start == t.start)
+        self.lookup
+            .entities()
+            .starting_in(t.start, t.start)
+            .iter()
+            .find(|e| e.range.start == t.start)
     }
 
     /// A speaker noun phrase ending at token `i` (inclusive), walking back

@@ -29,6 +29,7 @@
 
 mod block;
 mod context;
+mod lookup;
 mod reconcile;
 mod resolve;
 mod speech;

@@ -1,10 +1,13 @@
 //! The rules' attributions, merged with the trained tagger's, and the
 //! `quote`, `speaker` and `cue` spans built from them.
 
+use std::collections::BTreeSet;
+
 use crate::quotes::block::block_attributions;
 use crate::quotes::context::Ctx;
 use crate::quotes::context::MERGED_NEURAL_PROVENANCE;
 use crate::quotes::context::MERGED_PROVENANCE;
+use crate::quotes::lookup::Lookup;
 use crate::quotes::resolve::finish;
 use crate::quotes::resolve::finish_with;
 use crate::quotes::speech::direct_attributions;
@@ -74,6 +77,7 @@ pub fn reconcile_in(
             && text.is_char_boundary(r.start)
             && text.is_char_boundary(r.end)
     };
+    let lookup = Lookup::new(text, entities, pairs, blocks, &cx.boilerplate);
     let mut rules: Vec<Attribution> = rules.into_iter().filter(|a| valid(&a.content)).collect();
     let attributed_blocks: Vec<ByteRange> = blocks
         .iter()
@@ -85,6 +89,16 @@ pub fn reconcile_in(
         .cloned()
         .collect();
     let mut kept: Vec<Attribution> = Vec::new();
+    // Rules by current content start, and removed ones, so that each tagged
+    // attribution looks at the rules near it only and absorbing one is not
+    // a shift of the whole list (issue 19: linear time on many quotes).
+    let mut alive = vec![true; rules.len()];
+    let mut by_start: BTreeSet<(usize, usize)> = rules
+        .iter()
+        .enumerate()
+        .map(|(k, r)| (r.content.start, k))
+        .collect();
+    let mut longest = rules.iter().map(|r| r.content.len()).max().unwrap_or(0);
     for t in tagged {
         if !valid(&t.content) || t.content.is_empty() {
             continue;
@@ -92,11 +106,16 @@ pub fn reconcile_in(
         // In running text the tagger's spans win (it learnt where contents,
         // cues and speakers start and end); the rules fill what it lacks. A
         // block quote's rule attribution wins whole.
-        let mut hits = rules
-            .iter()
-            .enumerate()
-            .filter(|(_, r)| overlaps(&r.content, &t.content))
-            .map(|(k, r)| (k, r.kind == QuoteKind::Block));
+        let lo = t.content.start.saturating_sub(longest);
+        let mut near: Vec<usize> = by_start
+            .range((lo, 0)..(t.content.end, 0))
+            .map(|&(_, k)| k)
+            .filter(|&k| overlaps(&rules[k].content, &t.content))
+            .collect();
+        near.sort_unstable();
+        let mut hits = near
+            .into_iter()
+            .map(|k| (k, rules[k].kind == QuoteKind::Block));
         if let Some((k, block)) = hits.next() {
             let absorbed: Vec<usize> = hits
                 .filter(|&(j, b)| {
@@ -115,7 +134,10 @@ pub fn reconcile_in(
                     r.cue = t.cue.clone();
                 }
             } else {
+                by_start.remove(&(r.content.start, k));
                 r.content = t.content.clone();
+                by_start.insert((r.content.start, k));
+                longest = longest.max(r.content.len());
                 if t.cue.as_ref().is_some_and(valid) {
                     r.cue = t.cue.clone();
                 }
@@ -129,21 +151,16 @@ pub fn reconcile_in(
                     MERGED_PROVENANCE
                 };
             }
-            for j in absorbed.into_iter().rev() {
-                rules.remove(j);
+            for j in absorbed {
+                alive[j] = false;
+                by_start.remove(&(rules[j].content.start, j));
             }
             continue;
         }
         if attributed_blocks.iter().any(|b| overlaps(b, &t.content)) {
             continue;
         }
-        let scare_only = pairs.iter().any(|p| {
-            p.scare && {
-                let o = p.outer(text);
-                t.content.start >= o.start && t.content.end <= o.end
-            }
-        });
-        if scare_only {
+        if lookup.inside_scare_quote(&t.content) {
             continue;
         }
         let mut t = t;
@@ -155,9 +172,14 @@ pub fn reconcile_in(
         }
         kept.push(t);
     }
-    let mut all: Vec<Attribution> = rules.into_iter().chain(kept).collect();
+    let mut all: Vec<Attribution> = rules
+        .into_iter()
+        .zip(alive)
+        .filter_map(|(r, alive)| alive.then_some(r))
+        .chain(kept)
+        .collect();
     for a in &mut all {
-        finish_with(text, entities, pairs, a);
+        finish_with(text, &lookup, a);
     }
     all.sort_by_key(|a| (a.content.start, a.content.end));
     all

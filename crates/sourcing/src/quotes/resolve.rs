@@ -5,39 +5,28 @@
 use crate::entities::{is_person_descriptor, is_title_word};
 use crate::quotes::context::base_word;
 use crate::quotes::context::Ctx;
+use crate::quotes::lookup::Lookup;
 use crate::quotes::words::word_sets;
 use crate::quotes::words::PRONOUNS_GROUP;
 use crate::quotes::words::PRONOUNS_PERSON;
-use crate::text::marks::QuotePair;
 use crate::text::ranges::ceil_boundary;
 use crate::text::ranges::floor_boundary;
 use crate::text::ranges::overlaps;
 use crate::text::ranges::within;
-use crate::{Attribution, ByteRange, Entity, EntityKind, QuoteKind, SourceKind};
+use crate::{Attribution, ByteRange, EntityKind, QuoteKind, SourceKind};
 
 // --- Resolution and reconciliation ----------------------------------------
-
-pub(super) fn last_entity_before(
-    entities: &[Entity],
-    at: usize,
-    pred: impl Fn(&Entity) -> bool,
-) -> Option<&Entity> {
-    entities
-        .iter()
-        .filter(|e| e.range.end <= at && e.score >= 0.4)
-        .filter(|e| pred(e))
-        .last()
-}
 
 /// Resolves the speaker written at `source` to (name, kind).
 pub(super) fn resolve(
     text: &str,
-    entities: &[Entity],
+    lookup: &Lookup,
     source: &ByteRange,
 ) -> (Option<String>, Option<SourceKind>) {
     let written = text[source.clone()].trim();
     // An entity inside the source.
-    if let Some(e) = entities
+    if let Some(e) = lookup
+        .entities_touching(source)
         .iter()
         .filter(|e| within(&e.range, source) || within(source, &e.range))
         .max_by_key(|e| e.range.len())
@@ -54,23 +43,24 @@ pub(super) fn resolve(
     let lower = base_word(&lower).to_string();
     let words: Vec<&str> = lower.split_whitespace().collect();
     if words.len() == 1 && PRONOUNS_PERSON.contains(&words[0]) {
-        let e = last_entity_before(entities, source.start, |e| e.kind == EntityKind::Person);
+        let e = lookup.last_entity_before(source.start, |e| e.kind == EntityKind::Person);
         return (
             e.map(|e| text[e.range.clone()].to_string()),
             Some(SourceKind::Person),
         );
     }
     if words.len() == 1 && PRONOUNS_GROUP.contains(&words[0]) {
-        let e = last_entity_before(entities, source.start, |e| {
-            matches!(
-                e.kind,
-                EntityKind::NewsOutlet
-                    | EntityKind::Government
-                    | EntityKind::ThinkTank
-                    | EntityKind::Organisation
-            ) && e.score >= 0.5
-        })
-        .filter(|e| source.start - e.range.end < 400);
+        let e = lookup
+            .last_entity_before(source.start, |e| {
+                matches!(
+                    e.kind,
+                    EntityKind::NewsOutlet
+                        | EntityKind::Government
+                        | EntityKind::ThinkTank
+                        | EntityKind::Organisation
+                ) && e.score >= 0.5
+            })
+            .filter(|e| source.start - e.range.end < 400);
         return match e {
             Some(e) => {
                 let name = text[e.range.clone()].to_string();
@@ -90,17 +80,18 @@ pub(super) fn resolve(
             "newspaper" | "paper" | "outlet" | "network" | "broadcaster"
         )
     {
-        let e = last_entity_before(entities, source.start, |e| e.kind == EntityKind::NewsOutlet);
+        let e = lookup.last_entity_before(source.start, |e| e.kind == EntityKind::NewsOutlet);
         return (
             e.map(|e| text[e.range.clone()].to_string()),
             Some(SourceKind::NewsOutlet),
         );
     }
     if definite && (is_person_descriptor(head) || is_title_word(&capitalise(head))) {
-        let e = last_entity_before(entities, source.start, |e| {
-            e.kind == EntityKind::Person && text[e.range.clone()].to_lowercase().contains(head)
-        })
-        .or_else(|| last_entity_before(entities, source.start, |e| e.kind == EntityKind::Person));
+        let e = lookup
+            .last_entity_before(source.start, |e| {
+                e.kind == EntityKind::Person && text[e.range.clone()].to_lowercase().contains(head)
+            })
+            .or_else(|| lookup.last_entity_before(source.start, |e| e.kind == EntityKind::Person));
         return (
             e.map(|e| text[e.range.clone()].to_string()),
             Some(SourceKind::Person),
@@ -142,21 +133,16 @@ pub(super) fn capitalise(w: &str) -> String {
 }
 
 pub(super) fn finish(ctx: &Ctx, a: &mut Attribution) {
-    finish_with(ctx.text, ctx.entities, ctx.pairs, a);
+    finish_with(ctx.text, &ctx.lookup, a);
 }
 
-pub(super) fn finish_with(
-    text: &str,
-    entities: &[Entity],
-    pairs: &[QuotePair],
-    a: &mut Attribution,
-) {
+pub(super) fn finish_with(text: &str, lookup: &Lookup, a: &mut Attribution) {
     if a.kind != QuoteKind::Block {
-        a.kind = quote_kind(text, pairs, &a.content, a.kind);
+        a.kind = quote_kind(lookup, &a.content, a.kind);
     }
     if a.speaker.is_none() || a.speaker_kind.is_none() {
         if let Some(s) = a.source.clone() {
-            let (name, kind) = resolve(text, entities, &s);
+            let (name, kind) = resolve(text, lookup, &s);
             if a.speaker.is_none() {
                 a.speaker = name;
             }
@@ -170,12 +156,16 @@ pub(super) fn finish_with(
         // attribution's sentence other than the speaker.
         let lo = a.cue.as_ref().map_or(a.content.start, |c| c.start);
         let window = floor_boundary(text, lo.saturating_sub(0))..ceil_boundary(text, lo + 80);
-        let outlet = entities.iter().find(|e| {
-            e.kind == EntityKind::NewsOutlet
-                && within(&e.range, &window)
-                && !a.source.as_ref().is_some_and(|s| overlaps(s, &e.range))
-                && !overlaps(&e.range, &a.content)
-        });
+        let outlet = lookup
+            .entities()
+            .starting_in(window.start, window.end)
+            .iter()
+            .find(|e| {
+                e.kind == EntityKind::NewsOutlet
+                    && within(&e.range, &window)
+                    && !a.source.as_ref().is_some_and(|s| overlaps(s, &e.range))
+                    && !overlaps(&e.range, &a.content)
+            });
         if let Some(e) = outlet {
             let pre = text[floor_boundary(text, e.range.start.saturating_sub(25))..e.range.start]
                 .to_lowercase();
@@ -192,21 +182,16 @@ pub(super) fn finish_with(
 
 /// Direct when the content lies inside quotation marks, mixed when partly,
 /// otherwise `default`.
-pub(super) fn quote_kind(
-    text: &str,
-    pairs: &[QuotePair],
-    content: &ByteRange,
-    default: QuoteKind,
-) -> QuoteKind {
-    let speech: Vec<&QuotePair> = pairs.iter().filter(|p| !p.scare && p.depth == 1).collect();
+pub(super) fn quote_kind(lookup: &Lookup, content: &ByteRange, default: QuoteKind) -> QuoteKind {
     let inside = |at: usize| {
-        speech
+        lookup
+            .speech_touching(at, at)
             .iter()
             .any(|p| at >= p.inner.start && at <= p.inner.end)
     };
     let mut covered = 0usize;
-    for p in &speech {
-        let o = p.outer(text);
+    for p in lookup.speech_touching(content.start, content.end) {
+        let o = &p.outer;
         covered += o
             .end
             .min(content.end)

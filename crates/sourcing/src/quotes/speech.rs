@@ -10,6 +10,7 @@ use crate::text::cues::Cue;
 use crate::text::marks::QuotePair;
 use crate::text::ranges::overlaps;
 use crate::text::ranges::trim_range;
+use crate::text::sweep::Sweep;
 use crate::{Attribution, ByteRange, QuoteKind};
 use unspin_segment::TokenKind;
 
@@ -36,7 +37,6 @@ pub(super) fn is_title_pair(ctx: &Ctx, q: &QuotePair) -> bool {
 pub(super) fn direct_attributions(ctx: &Ctx, out: &mut Vec<Attribution>) {
     let text = ctx.text;
     let sents = &ctx.sents;
-    let mut consumed: Vec<usize> = Vec::new();
     let pairs: Vec<&QuotePair> = ctx
         .pairs
         .iter()
@@ -69,8 +69,9 @@ pub(super) fn direct_attributions(ctx: &Ctx, out: &mut Vec<Attribution>) {
         .filter(|(_, &keep)| keep)
         .map(|(q, _)| *q)
         .collect();
+    let mut consumed = vec![false; top.len()];
     for (idx, q) in top.iter().enumerate() {
-        if consumed.contains(&idx) {
+        if consumed[idx] {
             continue;
         }
         let outer = q.outer(text);
@@ -124,15 +125,13 @@ pub(super) fn direct_attributions(ctx: &Ctx, out: &mut Vec<Attribution>) {
                 j += 1;
             }
             if let Some(t) = ctx.toks.get(j) {
-                if let Some((pi, p)) = top
-                    .iter()
-                    .enumerate()
-                    .skip(idx + 1)
-                    .find(|(_, p)| p.open == t.start)
-                {
+                // `top` is sorted by opening mark: the next quote opening
+                // at `t` is found by binary search (issue 19).
+                let pi = top.partition_point(|p| p.open < t.start).max(idx + 1);
+                if let Some(p) = top.get(pi).filter(|p| p.open == t.start) {
                     if !text[outer.end..p.open].contains('\n') {
                         content = content.start..p.inner.end;
-                        consumed.push(pi);
+                        consumed[pi] = true;
                     }
                 }
             }
@@ -191,7 +190,7 @@ pub(super) fn direct_attributions(ctx: &Ctx, out: &mut Vec<Attribution>) {
                 let gap = &text[outer.end..p.open];
                 if gap.trim().is_empty() && !gap.contains('\n') {
                     content = content.start..p.inner.end;
-                    consumed.push(idx + 1);
+                    consumed[idx + 1] = true;
                 }
             }
             out.push(Attribution {
@@ -222,11 +221,25 @@ pub(super) fn strip_final_punct(text: &str, r: ByteRange) -> ByteRange {
 
 pub(super) fn indirect_attributions(ctx: &Ctx, out: &mut Vec<Attribution>) {
     let text = ctx.text;
+    // Sentences come in order: the attributions found before are swept;
+    // those added here (short, inside their sentence) are looked up by
+    // start, so that a text of many quotes stays linear (issue 19).
+    let before = out.len();
+    let mut earlier = Sweep::new(out.iter().map(|a| a.content.clone()).collect());
     for sent in ctx.sents.iter().cloned() {
         if ctx.in_block(&sent) || ctx.in_boilerplate(&sent) {
             continue;
         }
-        if out.iter().any(|a| overlaps(&a.content, &sent)) {
+        let added = &out[before..];
+        let longest = added.iter().map(|a| a.content.len()).max().unwrap_or(0);
+        let first = added.partition_point(|a| a.content.start + longest < sent.start);
+        let sorted = added
+            .windows(2)
+            .all(|w| w[0].content.start <= w[1].content.start);
+        let candidates = if sorted { &added[first..] } else { added };
+        if earlier.around(&sent).iter().any(|c| overlaps(c, &sent))
+            || candidates.iter().any(|a| overlaps(&a.content, &sent))
+        {
             continue;
         }
         // A lead-in to a block quote ends with ':' and is handled there.

@@ -158,6 +158,10 @@ pub(crate) struct OpenMark {
     pub(crate) double: bool,
 }
 
+/// How many quotation marks may be open at once; an opening mark beyond
+/// that is ignored. Real quotations nest two or three deep.
+const MAX_OPEN_MARKS: usize = 8;
+
 /// Pairs the quotation marks of `text`, in order of their opening marks.
 ///
 /// Never panics; every range lies on character boundaries inside `text`.
@@ -239,6 +243,9 @@ pub fn quotation_spans(text: &str) -> Vec<QuotePair> {
             (_, m) => m,
         };
         match action {
+            // Deeper nesting is not quotation but unbalanced marks; ignoring
+            // them keeps the stack, and the work per mark, bounded.
+            Mark::Open if stack.len() >= MAX_OPEN_MARKS => {}
             Mark::Open => stack.push(OpenMark {
                 pos: i,
                 len,

@@ -14,3 +14,4 @@ pub mod lexicon;
 pub mod lower;
 pub mod marks;
 pub mod ranges;
+pub mod sweep;
