@@ -2,9 +2,10 @@
 //!
 //! Generates a corpus of 100,000 articles (`UNSPIN_CORPUS_ARTICLES` to
 //! change it) from the 400 unlabelled news articles of
-//! `../shared/data/unlabeled-news`: each article is repeated with a variant
-//! line appended, and given a made-up outlet (40, of very different sizes),
-//! author and publication date (2015–2020). It then runs, with the release
+//! `../shared/data/unlabeled-news` (`unspin_testkit::generate`): each
+//! article is repeated with a variant line appended, and given a made-up
+//! outlet (40, of very different sizes), author and publication date
+//! (2015–2020). It then runs, with the release
 //! binary and all cores, in the same run:
 //!
 //! - `unspin analyze --tier fast INPUT > /dev/null` (the peer: analysis alone)
@@ -21,12 +22,9 @@
 //! Not a test: nothing here asserts a time.
 
 use std::fs;
-use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Instant;
-
-const OUTLETS: usize = 40;
 
 fn main() {
     let Some(news) = unspin_testkit::shared_dir("data/unlabeled-news") else {
@@ -40,7 +38,7 @@ fn main() {
     let dir = tempfile::tempdir().expect("a temporary folder");
     let input = dir.path().join("corpus.jsonl");
     let started = Instant::now();
-    let bytes = generate(&news, n, &input);
+    let bytes = unspin_testkit::generate(&news, n, &input).expect("the generated corpus");
     println!(
         "corpus bench: {n} articles, {:.0} MB of text, generated in {:.1} s; {} threads",
         bytes as f64 / 1e6,
@@ -125,48 +123,6 @@ fn main() {
         times.sort_by(f64::total_cmp);
         println!("  {label:<50} {:>7.3} s (median of 3)", times[1]);
     }
-}
-
-/// Writes `n` articles as JSON Lines; returns the bytes of text written.
-fn generate(news: &Path, n: usize, out: &Path) -> usize {
-    let mut files: Vec<PathBuf> = fs::read_dir(news)
-        .expect("the unlabelled news folder")
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
-        .collect();
-    files.sort();
-    let texts: Vec<String> = files
-        .iter()
-        .filter_map(|p| fs::read_to_string(p).ok())
-        .collect();
-    let mut w = BufWriter::new(fs::File::create(out).expect("the input file"));
-    let mut bytes = 0;
-    for i in 0..n {
-        let base = &texts[i % texts.len()];
-        let variant = i / texts.len();
-        // Outlet sizes follow roughly 1/k: a few large outlets, many small.
-        let u = ((i as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 11) as f64 / (1u64 << 53) as f64;
-        let outlet = ((OUTLETS as f64).powf(u) as usize).min(OUTLETS) - 1;
-        let day = (i * 37 + variant * 11) % 2190;
-        let (year, rest) = (2015 + day / 365, day % 365);
-        let (month, dom) = (1 + rest / 31 % 12, 1 + rest % 28);
-        let text = format!(
-            "{base}\n\nEdition {variant} of this report, from desk {}.",
-            i % 97
-        );
-        bytes += text.len();
-        let line = serde_json::json!({
-            "id": format!("a{i}"),
-            "text": text,
-            "url": format!("https://outlet{outlet}.example/{year}/{i}"),
-            "site_name": format!("Outlet {outlet}"),
-            "authors": [format!("Writer {}", i % 500)],
-            "published": format!("{year}-{month:02}-{dom:02}"),
-        });
-        writeln!(w, "{line}").expect("writing the input");
-    }
-    w.flush().expect("writing the input");
-    bytes
 }
 
 /// Runs the binary and returns the wall-clock seconds it took.

@@ -52,15 +52,15 @@ mod store;
 
 pub use stats::{
     CiMethod, CopiedFrom, Estimate, GroupBy, GroupStats, StatsError, StatsFilters, StatsQuery,
-    StatsReport, TechniqueStats, BOOTSTRAP_BUDGET_ARTICLES, BOOTSTRAP_MAX_ARTICLES, RESAMPLES,
-    UNKNOWN,
+    StatsReport, StatsSnapshot, TechniqueStats, BOOTSTRAP_BUDGET_ARTICLES, BOOTSTRAP_MAX_ARTICLES,
+    RESAMPLES, UNKNOWN,
 };
 
 pub use copies::clusters::{ClusterMember, CopyCluster, CopyRole, Role};
 pub use copies::link::LinkReport;
 pub use error::CorpusError;
 pub use export::{Column, ColumnType, ExportFormat, ExportOptions, Table, DEFAULT_BATCH_ROWS};
-pub use outlet::NameCount;
+pub use outlet::{NameCount, OutletNames};
 pub use record::{
     content_hash, decode_document, iso_date, ArticleFields, ArticleRecord, Provenance,
 };
@@ -68,6 +68,7 @@ pub use schema::{APPLICATION_ID, SCHEMA_VERSION};
 pub use search::{
     HitKind, SearchHit, SearchQuery, SearchResults, Snippet, DEFAULT_LIMIT, FTS5_SYNTAX,
 };
+pub use stats::external;
 pub use store::{
     now_utc, Corpus, CorpusInfo, Inserted, Mode, ModelCount, StoredArticle, DEFAULT_LOCK_TIMEOUT,
 };

@@ -831,8 +831,18 @@
     ui.exportJson.addEventListener('click', () => exportAs('json'));
   }
 
+  /** Shows the link to the corpus dashboard when this server has one (`serve --corpus`). */
+  async function loadCorpusLink() {
+    try {
+      const response = await fetch('/corpus', { method: 'HEAD' });
+      document.getElementById('corpus-link').hidden = !response.ok;
+    } catch (_) {
+      // No dashboard: the link stays hidden.
+    }
+  }
+
   wire();
-  Promise.all([loadTechniques(), loadHealth()]).then(() => {
+  Promise.all([loadTechniques(), loadHealth(), loadCorpusLink()]).then(() => {
     document.documentElement.dataset.ready = 'true';
   });
 })();

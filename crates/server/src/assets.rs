@@ -27,6 +27,18 @@ pub const APP_JS: &str = include_str!("../assets/app.js");
 pub const APP_CSS: &str = include_str!("../assets/app.css");
 /// The OpenAPI 3.1 document of the API.
 pub const OPENAPI_JSON: &str = include_str!("../assets/openapi.json");
+/// The corpus dashboard's HTML (`/corpus`, served with `--corpus` only).
+pub const CORPUS_HTML: &str = include_str!("../assets/corpus.html");
+/// The corpus dashboard's script.
+pub const CORPUS_JS: &str = include_str!("../assets/corpus.js");
+/// The dashboard's copies, comparison and search views.
+pub const CORPUS_COPIES_JS: &str = include_str!("../assets/corpus-copies.js");
+/// The corpus dashboard's stylesheet (on top of `app.css`, whose variables
+/// and components it shares).
+pub const CORPUS_CSS: &str = include_str!("../assets/corpus.css");
+/// The dashboard's SVG charts (line chart with confidence bands, bar chart
+/// with error bars): our own code, no library.
+pub const CHARTS_JS: &str = include_str!("../assets/charts.js");
 /// The sample article the page offers to load.
 pub const SAMPLE_ARTICLE: &str = include_str!("../../../examples/syria-ceasefire-opinion.md");
 
@@ -51,6 +63,26 @@ pub(crate) async fn app_js() -> Response {
 
 pub(crate) async fn app_css() -> Response {
     asset("text/css; charset=utf-8", APP_CSS)
+}
+
+pub(crate) async fn corpus_page() -> Response {
+    asset("text/html; charset=utf-8", CORPUS_HTML)
+}
+
+pub(crate) async fn corpus_js() -> Response {
+    asset("text/javascript; charset=utf-8", CORPUS_JS)
+}
+
+pub(crate) async fn corpus_copies_js() -> Response {
+    asset("text/javascript; charset=utf-8", CORPUS_COPIES_JS)
+}
+
+pub(crate) async fn corpus_css() -> Response {
+    asset("text/css; charset=utf-8", CORPUS_CSS)
+}
+
+pub(crate) async fn charts_js() -> Response {
+    asset("text/javascript; charset=utf-8", CHARTS_JS)
 }
 
 pub(crate) async fn sample() -> Response {

@@ -1,6 +1,7 @@
 //! Test support shared by unspin's test suites, benches and examples: where
 //! the repository and the shared data folder are, the sample article, a tiny
-//! hand-made PTC corpus, code point ranges, and the switch for slow tests.
+//! hand-made PTC corpus, code point ranges, the switch for slow tests, and a
+//! large generated news corpus for benchmarks ([`generate`]).
 //!
 //! A **dev-dependency only** (`publish = false`): no library crate of unspin
 //! depends on it, so nothing here reaches the binary. It depends on no other
@@ -51,8 +52,10 @@
 use std::path::{Path, PathBuf};
 
 mod corpus;
+mod generate;
 
 pub use corpus::{write_corpus, Article, CORPUS};
+pub use generate::{generate, outlet_of, OUTLETS};
 
 /// The result type of a test that uses `?`.
 pub type TestResult = Result<(), Box<dyn std::error::Error>>;

@@ -4,10 +4,14 @@
 //! Every request opens its own read-only connection on a blocking thread
 //! (SQLite connections are not `Sync`, and opening one costs well under a
 //! millisecond), so requests never share a transaction and the file is never
-//! written. Lists are paginated (`page`, `per_page` ≤ 500, default 50, with
+//! written. What does not depend on a request's parameters (every article's
+//! statistics inputs, the copy clusters, outlets' speakers and sources, the
+//! overview) is computed once per version of the file and kept ([`cache`]);
+//! opening the corpus starts computing it in the background. Lists are paginated (`page`, `per_page` ≤ 500, default 50, with
 //! `total`); bad parameters are `400 invalid_request` naming the parameter;
 //! unknown ids `404 not_found`.
 
+mod cache;
 mod params;
 mod routes;
 
@@ -26,10 +30,12 @@ pub use params::{DEFAULT_PER_PAGE, MAX_PER_PAGE, MAX_SEARCH_DEPTH};
 /// How long a request waits for another process's write lock.
 const LOCK_TIMEOUT: Duration = Duration::from_secs(5);
 
-/// A corpus file served read-only. Cloning is cheap.
+/// A corpus file served read-only. Cloning is cheap (clones share the
+/// cache).
 #[derive(Debug, Clone)]
 pub struct CorpusDb {
     path: Arc<PathBuf>,
+    cache: Arc<cache::Cache>,
 }
 
 impl CorpusDb {
@@ -42,9 +48,22 @@ impl CorpusDb {
     pub fn open(path: &Path) -> Result<CorpusDb, CorpusError> {
         let corpus = Corpus::open(path, Mode::ReadOnly, LOCK_TIMEOUT)?;
         corpus.info()?;
-        Ok(CorpusDb {
+        let db = CorpusDb {
             path: Arc::new(path.to_path_buf()),
-        })
+            cache: Arc::new(cache::Cache::new()),
+        };
+        // Fill the cache in the background, so that the first requests find
+        // it ready (they wait for it otherwise); a failure here is met again,
+        // and reported, by the request that retries it.
+        let warm = db.clone();
+        let _ = std::thread::Builder::new()
+            .name("corpus-cache".into())
+            .spawn(move || {
+                if let Ok(corpus) = Corpus::open(&warm.path, Mode::ReadOnly, LOCK_TIMEOUT) {
+                    let _ = warm.cache.snapshot(&corpus, LOCK_TIMEOUT);
+                }
+            });
+        Ok(db)
     }
 
     /// The corpus file.
@@ -65,6 +84,23 @@ impl CorpusDb {
         })
         .await
         .map_err(|_| ApiError::Internal("the corpus query failed unexpectedly".into()))?
+    }
+}
+
+impl CorpusDb {
+    /// Runs `work` on a blocking thread with a fresh read-only connection
+    /// and the snapshot of the file's current version.
+    pub(crate) async fn run_cached<T, F>(&self, work: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Corpus, &cache::Snapshot) -> Result<T, ApiError> + Send + 'static,
+    {
+        let cache = self.cache.clone();
+        self.run(move |corpus| {
+            let snapshot = cache.snapshot(corpus, LOCK_TIMEOUT)?;
+            work(corpus, &snapshot)
+        })
+        .await
     }
 }
 
@@ -91,5 +127,11 @@ pub(crate) fn router(db: CorpusDb) -> Router {
         .route("/api/corpus/copies", get(routes::copies))
         .route("/api/corpus/compare", get(routes::compare))
         .route("/api/corpus/export", get(routes::export))
+        // The dashboard page (served only with a corpus).
+        .route("/corpus", get(crate::assets::corpus_page))
+        .route("/corpus.js", get(crate::assets::corpus_js))
+        .route("/corpus-copies.js", get(crate::assets::corpus_copies_js))
+        .route("/corpus.css", get(crate::assets::corpus_css))
+        .route("/charts.js", get(crate::assets::charts_js))
         .with_state(db)
 }

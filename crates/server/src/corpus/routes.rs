@@ -11,8 +11,8 @@ use serde::Serialize;
 use serde_json::{json, Value};
 use unspin_analysis::{render, OutputFormat};
 use unspin_corpus::{
-    Corpus, ExportFormat, ExportOptions, GroupBy, GroupStats, HitKind, SearchQuery, StatsQuery,
-    Table, UNKNOWN,
+    CopyCluster, Corpus, ExportFormat, ExportOptions, GroupBy, GroupStats, HitKind, SearchQuery,
+    StatsQuery, StatsReport, Table, UNKNOWN,
 };
 use unspin_writers::Comparison;
 
@@ -56,14 +56,10 @@ fn to_value<T: Serialize>(x: &T) -> Result<Value, ApiError> {
     serde_json::to_value(x).map_err(|e| ApiError::Internal(e.to_string()))
 }
 
-fn stats(corpus: &Corpus, q: &StatsQuery) -> Result<unspin_corpus::StatsReport, ApiError> {
-    corpus.stats(q).map_err(corpus_error)
-}
-
-/// The corpus-wide technique mix: spans, articles and rates per technique.
-fn technique_mix(corpus: &Corpus, q: StatsQuery) -> Result<Vec<Value>, ApiError> {
-    let report = stats(corpus, &q.min_articles(0))?;
-    Ok(report
+/// The corpus-wide technique mix: spans, articles and rates per technique,
+/// from the report by technique over every article.
+fn technique_mix(report: &StatsReport) -> Vec<Value> {
+    report
         .groups
         .iter()
         .filter_map(|g| g.techniques.first())
@@ -71,7 +67,7 @@ fn technique_mix(corpus: &Corpus, q: StatsQuery) -> Result<Vec<Value>, ApiError>
             json!({"technique": t.technique, "spans": t.spans, "articles": t.articles,
                    "spans_per_1k_words": t.spans_per_1k_words, "article_share": t.article_share})
         })
-        .collect())
+        .collect()
 }
 
 /// `GET /api/corpus/overview`.
@@ -79,9 +75,13 @@ pub(crate) async fn overview(State(db): State<CorpusDb>, RawQuery(q): RawQuery) 
     answer(
         async {
             Params::parse(q.as_deref(), &[])?;
-            db.run(|corpus| {
+            db.run_cached(|corpus, cached| {
+                // The same for every request while the file does not change.
+                if let Some(v) = cached.overview.get() {
+                    return Ok(v.clone());
+                }
                 let info = corpus.info().map_err(corpus_error)?;
-                let all = stats(corpus, &StatsQuery::new(GroupBy::Outlet).min_articles(0))?;
+                let all = cached.report(&StatsQuery::new(GroupBy::Outlet).min_articles(0));
                 let mut v = to_value(&info)?;
                 // The server's file path is not the client's business: its name.
                 v["path"] = json!(corpus.path().file_name().map(|n| n.to_string_lossy()));
@@ -94,9 +94,8 @@ pub(crate) async fn overview(State(db): State<CorpusDb>, RawQuery(q): RawQuery) 
                 } else {
                     None
                 });
-                v["techniques"] =
-                    json!(technique_mix(corpus, StatsQuery::new(GroupBy::Technique))?);
-                Ok(v)
+                v["techniques"] = json!(technique_mix(&cached.by_technique()));
+                Ok(cached.overview.get_or_init(|| v).clone())
             })
             .await
         }
@@ -186,8 +185,8 @@ pub(crate) async fn outlets(State(db): State<CorpusDb>, RawQuery(q): RawQuery) -
             let default_order = if sort == "outlet" { "asc" } else { "desc" };
             let desc = p.choice("order", &["asc", "desc"], default_order)? == "desc";
             let page = p.page()?;
-            db.run(move |corpus| {
-                let report = stats(corpus, &query)?;
+            db.run_cached(move |_, cached| {
+                let report = cached.report(&query);
                 let mut groups = report.groups.clone();
                 if sort == "outlet" {
                     groups.sort_by_key(|g| g.group.to_lowercase());
@@ -234,25 +233,23 @@ pub(crate) async fn outlet(
     answer(
         async {
             Params::parse(q.as_deref(), &[])?;
-            db.run(move |corpus| {
+            db.run_cached(move |corpus, cached| {
                 if corpus.outlet_articles(&name).map_err(corpus_error)? == 0 {
                     return Err(ApiError::Missing(format!(
                         "no outlet {name:?} in this corpus"
                     )));
                 }
-                let report = stats(
-                    corpus,
+                let report = cached.report(
                     &StatsQuery::new(GroupBy::Outlet)
                         .outlet(&name)
                         .min_articles(0),
-                )?;
-                let Some(group) = report.groups.into_iter().next() else {
+                );
+                let Some(group) = report.groups.first().cloned() else {
                     return Err(ApiError::Missing(format!(
                         "no outlet {name:?} in this corpus"
                     )));
                 };
-                let corpus_avg =
-                    stats(corpus, &StatsQuery::new(GroupBy::Technique).min_articles(0))?;
+                let corpus_avg = cached.by_technique();
                 let profile: Vec<Value> = group
                     .techniques
                     .iter()
@@ -271,20 +268,17 @@ pub(crate) async fn outlet(
                                       "article_share": c.article_share}))})
                     })
                     .collect();
-                let speakers = corpus
-                    .outlet_speakers(&name, TOP_NAMES)
-                    .map_err(corpus_error)?;
-                let sources = corpus
-                    .outlet_sources(&name, TOP_NAMES)
-                    .map_err(corpus_error)?;
+                let names = cached.names(corpus)?;
+                let speakers = names.speakers(&name, TOP_NAMES);
+                let sources = names.sources(&name, TOP_NAMES);
                 let wanted = |o: &Option<String>| match o {
                     Some(o) => o.eq_ignore_ascii_case(&name),
                     None => name == UNKNOWN,
                 };
-                let clusters: Vec<Value> = corpus
-                    .copy_clusters(0.0, false)
-                    .map_err(corpus_error)?
-                    .into_iter()
+                let clusters: Vec<Value> = cached
+                    .stats
+                    .clusters()
+                    .iter()
                     .filter(|c| c.members.iter().any(|m| wanted(&m.outlet)))
                     .map(|c| {
                         json!({"cluster": c.cluster, "origin": c.origin,
@@ -334,7 +328,7 @@ pub(crate) async fn timeline(State(db): State<CorpusDb>, RawQuery(q): RawQuery) 
                 base = base.technique(t).map_err(|e| bad("technique", e))?;
             }
             base = dates.apply(base)?;
-            db.run(move |corpus| {
+            db.run_cached(move |_, cached| {
                 // One statistics run per outlet (or one over the whole corpus).
                 let runs: Vec<(Option<String>, StatsQuery)> = if outlets.is_empty() {
                     vec![(None, base.clone())]
@@ -346,7 +340,7 @@ pub(crate) async fn timeline(State(db): State<CorpusDb>, RawQuery(q): RawQuery) 
                 };
                 let mut series = Vec::new();
                 for (outlet, query) in runs {
-                    let report = stats(corpus, &query)?;
+                    let report = cached.report(&query);
                     let mut months: Vec<&GroupStats> = report.groups.iter().collect();
                     months.sort_by(|a, b| a.group.cmp(&b.group));
                     let lines: Vec<Option<&str>> = if techniques.is_empty() {
@@ -528,7 +522,17 @@ pub(crate) async fn copies(State(db): State<CorpusDb>, RawQuery(q): RawQuery) ->
             let p = Params::parse(q.as_deref(), &["min_similarity", "page", "per_page"])?;
             let min = p.fraction("min_similarity", 0.0)?;
             let page = p.page()?;
-            db.run(move |corpus| {
+            db.run_cached(move |corpus, cached| {
+                // Every link counts at 0: the cached clusters.
+                if min <= 0.0 {
+                    let clusters = cached.stats.clusters();
+                    let items: Vec<&CopyCluster> = clusters
+                        .iter()
+                        .skip(page.offset())
+                        .take(page.per_page)
+                        .collect();
+                    return Ok(paged(page, clusters.len(), to_value(&items)?));
+                }
                 let clusters = corpus.copy_clusters(min, false).map_err(corpus_error)?;
                 Ok(paged(
                     page,
@@ -584,7 +588,7 @@ pub(crate) async fn export(State(db): State<CorpusDb>, RawQuery(q): RawQuery) ->
     let result = async {
         let p = Params::parse(
             q.as_deref(),
-            &["table", "format", "outlet", "since", "until"],
+            &["table", "format", "outlet", "since", "until", "technique"],
         )?;
         let table_name = p.choice(
             "table",
@@ -617,6 +621,21 @@ pub(crate) async fn export(State(db): State<CorpusDb>, RawQuery(q): RawQuery) ->
         }
         if let Some(u) = &dates.until_day {
             conditions.push(format!("published_date <= {}", sql_text(u)));
+        }
+        // `technique` (exact labels, checked): the spans table keeps the
+        // spans of those techniques; the other tables the rows of articles
+        // with at least one such span. The export evaluates the filter in a
+        // subquery over `articles` for each row `t` of the table, so the
+        // spans' own technique is read through `t` (a rowid lookup per row).
+        let techniques = p.techniques()?;
+        if !techniques.is_empty() {
+            let list: Vec<String> = techniques.iter().map(|t| sql_text(t)).collect();
+            let list = list.join(", ");
+            conditions.push(if table_name == "spans" {
+                format!("id = t.article_id AND t.technique IN ({list})")
+            } else {
+                format!("id IN (SELECT article_id FROM spans WHERE technique IN ({list}))")
+            });
         }
         let mut options = ExportOptions::new(table, format);
         options.filter = (!conditions.is_empty()).then(|| conditions.join(" AND "));

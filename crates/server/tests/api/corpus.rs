@@ -486,3 +486,230 @@ fn a_file_that_is_not_a_corpus_is_refused() -> TestResult {
     assert!(err.unwrap_or_default().contains("does not exist"));
     Ok(())
 }
+
+/// `export` with `technique`: the spans table keeps the spans of those
+/// techniques (the rows `/api/corpus/spans` counts for the same filters);
+/// another table keeps the rows of the articles having such a span.
+#[tokio::test]
+async fn export_filters_by_technique() -> TestResult {
+    let dir = tempfile::tempdir()?;
+    let path = build(dir.path());
+    let router = corpus_router(&path);
+    let rows = |reply: Reply| reply.text().lines().filter(|l| !l.is_empty()).count();
+    for filters in [
+        "technique=Loaded_Language",
+        "technique=Loaded_Language&outlet=Wire",
+        "technique=Loaded_Language&technique=Slogans",
+        "technique=Name_Calling%2CLabeling&since=2016-02",
+    ] {
+        let listed = ok_json(&router, &format!("/api/corpus/spans?{filters}")).await;
+        let url = format!("/api/corpus/export?table=spans&format=jsonl&{filters}");
+        let exported = get(&router, &url).await;
+        assert_eq!(exported.status, StatusCode::OK, "{url}");
+        let wanted: Vec<String> = filters
+            .split('&')
+            .filter_map(|kv| kv.strip_prefix("technique="))
+            .map(|t| t.replace("%2C", ","))
+            .collect();
+        for line in exported.text().lines() {
+            let row: Value = serde_json::from_str(line)?;
+            assert!(
+                wanted.iter().any(|t| row["technique"] == t.as_str()),
+                "{filters}: {line}"
+            );
+        }
+        assert_eq!(
+            Some(rows(exported) as u64),
+            listed["total"].as_u64(),
+            "{filters}"
+        );
+    }
+    // Articles with a Name calling span: the first Wire story and the hostile one.
+    let articles = get(
+        &router,
+        "/api/corpus/export?table=articles&format=jsonl&technique=Name_Calling%2CLabeling",
+    )
+    .await;
+    assert_eq!(rows(articles), 2);
+    let message = get(
+        &router,
+        "/api/corpus/export?table=spans&technique=Name_Calling",
+    )
+    .await
+    .expect_error(StatusCode::BAD_REQUEST, "invalid_request");
+    assert!(message.contains("\"technique\""), "{message}");
+    Ok(())
+}
+
+/// The dashboard (`/corpus`) is served with a corpus only, under the page's
+/// strict policy, and its scripts never turn data into markup nor load
+/// anything from elsewhere.
+#[tokio::test]
+async fn the_dashboard_is_served_with_a_corpus_only() -> TestResult {
+    let dir = tempfile::tempdir()?;
+    let path = build(dir.path());
+    let router = corpus_router(&path);
+    for (p, kind) in [
+        ("/corpus", "text/html"),
+        ("/corpus.js", "text/javascript"),
+        ("/corpus-copies.js", "text/javascript"),
+        ("/corpus.css", "text/css"),
+        ("/charts.js", "text/javascript"),
+    ] {
+        let reply = get(&router, p).await;
+        assert_eq!(reply.status, StatusCode::OK, "{p}");
+        assert!(reply.header(header::CONTENT_TYPE).starts_with(kind), "{p}");
+        let csp = reply.header(header::CONTENT_SECURITY_POLICY);
+        assert!(csp.contains("script-src 'self'"), "{p}: {csp}");
+        assert!(csp.contains("connect-src 'self'"), "{p}: {csp}");
+    }
+    let page = get(&router, "/corpus?view=outlets&sort=articles")
+        .await
+        .text();
+    assert!(page.contains("<script src=\"/corpus.js\" defer></script>"));
+    for p in [
+        "/corpus",
+        "/corpus.js",
+        "/corpus-copies.js",
+        "/corpus.css",
+        "/charts.js",
+    ] {
+        get(&router_without_corpus(), p)
+            .await
+            .expect_error(StatusCode::NOT_FOUND, "not_found");
+    }
+    for (name, script) in [
+        ("corpus.js", unspin_server::CORPUS_JS),
+        ("corpus-copies.js", unspin_server::CORPUS_COPIES_JS),
+        ("charts.js", unspin_server::CHARTS_JS),
+    ] {
+        let code: String = script
+            .lines()
+            .filter(|l| !l.trim_start().starts_with("//"))
+            .collect::<Vec<_>>()
+            .join("\n");
+        for forbidden in [
+            "innerHTML",
+            "outerHTML",
+            "insertAdjacentHTML",
+            "document.write",
+            "eval(",
+            "new Function",
+            "DOMParser",
+            "createContextualFragment",
+        ] {
+            assert!(!code.contains(forbidden), "{name} uses {forbidden}");
+        }
+    }
+    for asset in [
+        unspin_server::CORPUS_HTML,
+        unspin_server::CORPUS_CSS,
+        unspin_server::CORPUS_JS,
+        unspin_server::CORPUS_COPIES_JS,
+        // The SVG namespace is a name, not a request.
+        &unspin_server::CHARTS_JS.replace("'http://www.w3.org/2000/svg'", "NS"),
+    ] {
+        for e in ["http://", "https://", "//cdn", "@import"] {
+            assert!(!asset.contains(e), "a dashboard asset refers to {e}");
+        }
+    }
+    Ok(())
+}
+
+/// What the server computes once per version of the file (statistics
+/// inputs, copy clusters, outlets' speakers, the overview) is recomputed
+/// when another process writes the file, and when the file is replaced.
+#[tokio::test]
+async fn cached_answers_follow_writes_and_a_replaced_file() -> TestResult {
+    let dir = tempfile::tempdir()?;
+    let path = build(dir.path());
+    let router = corpus_router(&path);
+    let articles = |v: &Value| v["articles"].as_u64().unwrap_or(0);
+    let wire_articles = |v: &Value| {
+        v["items"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|g| g["group"] == "Wire")
+            .map_or(0, |g| g["articles"].as_u64().unwrap_or(0))
+    };
+    assert_eq!(articles(&ok_json(&router, "/api/corpus/overview").await), 5);
+    assert_eq!(
+        wire_articles(&ok_json(&router, "/api/corpus/outlets").await),
+        2
+    );
+    let page = ok_json(&router, "/api/corpus/outlets/Wire").await;
+    assert_eq!(page["stats"]["articles"], 2);
+    let before = ok_json(&router, "/api/corpus/timeline?outlet=Wire").await;
+
+    // Another process adds a Wire article (quoting a new speaker) while the
+    // server runs.
+    let mut doc = Document::new(
+        "late",
+        "\"The talks will resume,\" said Maria Lopez, the mediator, on Monday.\n",
+    );
+    doc.metadata.site_name = Some("Wire".into());
+    doc.metadata.published = Some("2016-03-01".into());
+    Analyzer::new(&AnalysisOptions {
+        tier: Some(Tier::Fast),
+        ..AnalysisOptions::default()
+    })?
+    .analyze(&mut doc)?;
+    let record = ArticleRecord::new(
+        &doc,
+        Provenance {
+            source: "late.txt".into(),
+            tier: "fast".into(),
+            model: "test".into(),
+            sourcing: true,
+        },
+    )?;
+    let mut writer = Corpus::open(&path, Mode::Create, Duration::from_secs(5))?;
+    assert_eq!(writer.insert(&[record])?.added, 1);
+    drop(writer);
+
+    assert_eq!(articles(&ok_json(&router, "/api/corpus/overview").await), 6);
+    assert_eq!(
+        wire_articles(&ok_json(&router, "/api/corpus/outlets").await),
+        3
+    );
+    let page = ok_json(&router, "/api/corpus/outlets/Wire").await;
+    assert_eq!(page["stats"]["articles"], 3);
+    let speakers = ok_json(&router, "/api/corpus/outlets/Wire").await["speakers"].clone();
+    let quoted = sql_i64(
+        &path,
+        "SELECT count(*) FROM quotes q JOIN articles a ON a.id = q.article_id
+         WHERE a.outlet = 'Wire' AND q.speaker IS NOT NULL AND q.speaker <> ''",
+    );
+    let listed: u64 = speakers
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|s| s["count"].as_u64().unwrap_or(0))
+        .sum();
+    assert_eq!(listed as i64, quoted, "{speakers}");
+    let after = ok_json(&router, "/api/corpus/timeline?outlet=Wire").await;
+    assert_ne!(before["series"], after["series"], "March is drawn now");
+
+    // The file replaced by another corpus (a new inode): its numbers.
+    let other = tempfile::tempdir()?;
+    let replacement = build(other.path());
+    std::fs::rename(&replacement, &path)?;
+    for suffix in ["-wal", "-shm"] {
+        let mut from = replacement.clone().into_os_string();
+        from.push(suffix);
+        let mut to = path.clone().into_os_string();
+        to.push(suffix);
+        if std::path::Path::new(&from).exists() {
+            std::fs::rename(&from, &to)?;
+        } else {
+            let _ = std::fs::remove_file(&to);
+        }
+    }
+    assert_eq!(articles(&ok_json(&router, "/api/corpus/overview").await), 5);
+    assert_eq!(
+        wire_articles(&ok_json(&router, "/api/corpus/outlets").await),
+        2
+    );
+    Ok(())
+}
