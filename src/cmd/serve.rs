@@ -20,10 +20,12 @@ highlighted. The same analysis is available as an HTTP API (JSON in, JSON out):
        -d '{\"text\": \"These corrupt traitors will destroy our great nation!\"}'
 
 Endpoints: POST /api/analyze, GET /api/health, GET /api/techniques, GET /api/openapi.json \
-(documented in docs/server.md). With --corpus DB, a read-only JSON API over a corpus file under \
-/api/corpus/ (overview, outlets, timeline, spans, search, articles, copies, compare, export):
+(documented in docs/server.md). With --corpus DB, a research dashboard over a corpus file at \
+/corpus (overview, outlets, techniques over time, techniques explorer, copies, search, exports) \
+and the read-only JSON API behind it under /api/corpus/ (overview, outlets, timeline, spans, \
+search, articles, copies, compare, export):
 
-  unspin serve --corpus news.db
+  unspin serve --corpus news.db          # then open http://127.0.0.1:8080/corpus
   curl -s 'localhost:8080/api/corpus/outlets?sort=spans_per_1k_words&per_page=10'
 
 Tiers: the server runs the --tier chosen (default: neural when this binary carries its weights) \
@@ -61,7 +63,8 @@ pub struct Args {
     #[arg(long, value_name = "N",
           value_parser = clap::value_parser!(u32).range(1..).map(|n| n as usize))]
     workers: Option<usize>,
-    /// A corpus file (`unspin corpus add`) to serve read-only under /api/corpus/.
+    /// A corpus file (`unspin corpus add`) to serve read-only: the dashboard at /corpus and its
+    /// JSON API under /api/corpus/.
     #[arg(long, value_name = "DB")]
     corpus: Option<std::path::PathBuf>,
     #[command(flatten)]

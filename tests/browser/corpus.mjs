@@ -15,35 +15,17 @@
 // Screenshots: $UNSPIN_E2E_ARTIFACTS (default target/browser-artifacts)/corpus-*.png.
 // Exit status 0 when every check passes, 1 otherwise.
 
-import { readFileSync, mkdirSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { artifacts, check, fail, failures, launch, loopbackBase, root } from './harness.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const root = resolve(here, '..', '..');
-const base = process.argv[2];
-if (!base || !/^http:\/\/(127\.0\.0\.1|localhost|\[::1\]):\d+\/?$/.test(base)) {
-  console.error('usage: node corpus.mjs http://127.0.0.1:PORT/  (a loopback unspin serve --corpus)');
-  process.exit(2);
-}
+const base = loopbackBase('corpus.mjs', 'unspin serve --corpus');
 const origin = new URL(base).origin;
-const artifacts = process.env.UNSPIN_E2E_ARTIFACTS || join(root, 'target', 'browser-artifacts');
-mkdirSync(artifacts, { recursive: true });
 // The fixture's hostile article (tests/browser_corpus.rs).
 const HOSTILE_OUTLET = '<img src=x onerror=alert(2)> Gazette';
 const HOSTILE_TITLE = '<img src=x onerror=alert(1)> Shocking <b>news</b>';
 const HOSTILE_AUTHOR = '<img src=x onerror=alert(5)> Mallory';
 
-let failures = 0;
-function check(condition, what, detail) {
-  if (condition) {
-    console.log(`ok - ${what}`);
-  } else {
-    failures += 1;
-    console.log(`not ok - ${what}${detail === undefined ? '' : `: ${detail}`}`);
-  }
-}
 
 async function api(path) {
   const r = await fetch(new URL(path, base));
@@ -54,14 +36,7 @@ async function api(path) {
 const MONTH = /^\d{4}-\d{2}$/;
 const close = (a, b) => Math.abs(Number(a) - Number(b)) < 1e-6 * Math.max(1, Math.abs(Number(b)));
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  headless: true,
-  args: [
-    '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync',
-  ],
-});
+const browser = await launch();
 
 const seen = { dialogs: [], errors: [], console: [], requests: [] };
 async function openContext(options) {
@@ -324,8 +299,7 @@ try {
   check(seen.console.length === 0, 'no console error', seen.console.join(' | '));
   check(seen.dialogs.length === 0, 'no dialog opened (no injected script ran)', seen.dialogs.join(' | '));
 } catch (e) {
-  failures += 1;
-  console.log(`not ok - the test itself failed: ${e.stack || e}`);
+  fail(`the test itself failed: ${e.stack || e}`);
   try {
     const pages = browser.contexts().flatMap((c) => c.pages());
     if (pages.length) await pages[pages.length - 1].screenshot({ path: join(artifacts, 'corpus-failure.png') });
@@ -333,5 +307,5 @@ try {
 } finally {
   await browser.close();
 }
-console.log(failures === 0 ? 'all corpus dashboard checks passed' : `${failures} corpus dashboard check(s) failed`);
-process.exit(failures === 0 ? 0 : 1);
+console.log(failures() === 0 ? 'all corpus dashboard checks passed' : `${failures()} corpus dashboard check(s) failed`);
+process.exit(failures() === 0 ? 0 : 1);

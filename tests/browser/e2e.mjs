@@ -15,21 +15,12 @@
 // evidence trail), failure.png when a check fails.
 // Exit status 0 when every check passes, 1 otherwise.
 
-import { readFileSync, mkdirSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { artifacts, check, fail, failures, launch, loopbackBase, root } from './harness.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const root = resolve(here, '..', '..');
-const base = process.argv[2];
-if (!base || !/^http:\/\/(127\.0\.0\.1|localhost|\[::1\]):\d+\/?$/.test(base)) {
-  console.error('usage: node e2e.mjs http://127.0.0.1:PORT/  (a loopback unspin serve)');
-  process.exit(2);
-}
+const base = loopbackBase('e2e.mjs', 'unspin serve');
 const origin = new URL(base).origin;
-const artifacts = process.env.UNSPIN_E2E_ARTIFACTS || join(root, 'target', 'browser-artifacts');
-mkdirSync(artifacts, { recursive: true });
 const sample = readFileSync(join(root, 'examples', 'syria-ceasefire-opinion.md'), 'utf8');
 
 const HOSTILE_TEXT = [
@@ -45,26 +36,10 @@ const HOSTILE_HTML = '<html><head><title>T</title><script>window.__pwned = 4</sc
   '<img src=x onerror="window.__pwned = 5"><a href="javascript:window.__pwned = 6">link</a></p>' +
   '<p>&lt;script&gt;alert(1)&lt;/script&gt; is text here.</p></body></html>';
 
-let failures = 0;
-function check(condition, what, detail) {
-  if (condition) {
-    console.log(`ok - ${what}`);
-  } else {
-    failures += 1;
-    console.log(`not ok - ${what}${detail === undefined ? '' : `: ${detail}`}`);
-  }
-}
 
 // Playwright gives every launch a fresh, temporary profile (its own
 // --user-data-dir), deleted on close.
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  headless: true,
-  args: [
-    '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync',
-  ],
-});
+const browser = await launch();
 
 /** A page that records dialogs, page errors and every request's URL. */
 async function openPage(options) {
@@ -248,8 +223,7 @@ try {
   await desktop();
   await phone();
 } catch (e) {
-  failures += 1;
-  console.log(`not ok - the test itself failed: ${e.stack || e}`);
+  fail(`the test itself failed: ${e.stack || e}`);
   try {
     const pages = browser.contexts().flatMap((c) => c.pages());
     if (pages.length) await pages[pages.length - 1].screenshot({ path: join(artifacts, 'failure.png') });
@@ -257,5 +231,5 @@ try {
 } finally {
   await browser.close();
 }
-console.log(failures === 0 ? 'all browser checks passed' : `${failures} browser check(s) failed`);
-process.exit(failures === 0 ? 0 : 1);
+console.log(failures() === 0 ? 'all browser checks passed' : `${failures()} browser check(s) failed`);
+process.exit(failures() === 0 ? 0 : 1);
