@@ -76,12 +76,13 @@ impl Request {
         .into_iter()
         .filter_map(|(k, v)| v.map(|v| (k, v)))
         .collect();
-        match given.len() {
-            1 => {
-                let (kind, value) = given.into_iter().next().expect("one");
-                Ok(Request { kind, value, id })
-            }
-            0 => Err(Failure::Type(
+        match given.as_slice() {
+            [(kind, value)] => Ok(Request {
+                kind: *kind,
+                value: value.clone(),
+                id,
+            }),
+            [] => Err(Failure::Type(
                 "missing the article: give text, html=, markdown= or url=".into(),
             )),
             _ => Err(Failure::Type(format!(

@@ -70,5 +70,6 @@ pub use search::{
 };
 pub use stats::external;
 pub use store::{
-    now_utc, Corpus, CorpusInfo, Inserted, Mode, ModelCount, StoredArticle, DEFAULT_LOCK_TIMEOUT,
+    now_utc, wal_path, Corpus, CorpusInfo, Inserted, Mode, ModelCount, StoredArticle,
+    DEFAULT_LOCK_TIMEOUT,
 };

@@ -657,7 +657,8 @@ fn is_query_error(e: &rusqlite::Error) -> bool {
     matches!(e.sqlite_error_code(), Some(rusqlite::ErrorCode::Unknown))
 }
 
-fn wal_path(path: &Path) -> PathBuf {
+/// The write-ahead log beside corpus file `path` (`PATH-wal`).
+pub fn wal_path(path: &Path) -> PathBuf {
     let mut name = path.as_os_str().to_owned();
     name.push("-wal");
     PathBuf::from(name)

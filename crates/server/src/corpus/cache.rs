@@ -47,12 +47,6 @@ fn file_state(path: &Path) -> Option<FileState> {
     Some((m.ino(), m.size(), mtime))
 }
 
-fn wal_path(path: &Path) -> std::path::PathBuf {
-    let mut name = path.as_os_str().to_owned();
-    name.push("-wal");
-    name.into()
-}
-
 /// What is cached for one version of the file.
 pub(crate) struct Snapshot {
     version: Version,
@@ -148,7 +142,7 @@ impl Cache {
         Ok(Version {
             data_version,
             db: file_state(path),
-            wal: file_state(&wal_path(path)),
+            wal: file_state(&unspin_corpus::wal_path(path)),
         })
     }
 
