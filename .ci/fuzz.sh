@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
-# Bounded fuzzing of the readers (html, markdown, warc) and of the whole
-# analysis (analyze: `unspin analyze --tier fast` with sourcing) for CI.
+# Bounded fuzzing of the readers (html, markdown, warc), of the whole
+# analysis (analyze: `unspin analyze --tier fast` with sourcing) and of the
+# HTTP API (http: requests to the router of `unspin serve`, in-process) for CI.
 #
 # Budget: UNSPIN_FUZZ_BUDGET seconds in all (default 170, under 3 minutes),
 # building included. Needs neither nightly nor cargo-fuzz:
 #   1. libFuzzer: the cargo-fuzz targets in fuzz/ built on the stable
 #      toolchain with coverage instrumentation and no sanitizer (what
 #      `cargo fuzz build -s none` does), each run for an equal share of the
-#      time left. A cold instrumented build takes about 2-3 minutes on 2 cores, so
+#      time left (the http target is built second; when it cannot be built
+#      in time, the other four run alone). A cold instrumented build takes
+#      about 2-3 minutes on 2 cores, more with the http target, so
 #      this engine is used when its binaries are already built (a warm
 #      machine) or when UNSPIN_FUZZ_ENGINE=libfuzzer asks for it (give it a
 #      larger UNSPIN_FUZZ_BUDGET, e.g. 420).
@@ -16,7 +19,9 @@
 #      reuses what `cargo test` built: call this script after the tests.
 #   3. when nothing can be built in time, it says so and exits 0: tooling
 #      problems do not fail CI. A crash found by either engine does (exit 1),
-#      with the input saved under fuzz/artifacts/<target>/.
+#      with the input saved under fuzz/artifacts/<target>/ (once minimised
+#      and fixed, keep it in fuzz/regressions/<target>/: both engines replay
+#      that directory before fuzzing).
 # Developers with nightly can also run `cargo +nightly fuzz run markdown`.
 set -u
 cd "$(dirname "$0")/.."
@@ -29,7 +34,7 @@ main_target=${CARGO_TARGET_DIR:-$PWD/target}
 # Instrumented builds go to their own directory.
 fuzz_target=${UNSPIN_FUZZ_TARGET_DIR:-$main_target/fuzz}
 host=$(rustc -vV 2>/dev/null | sed -n 's/^host: //p')
-targets=(html markdown warc analyze)
+targets=(html markdown warc analyze http)
 
 run_libfuzzer() {
   local flags="-Cpasses=sancov-module -Cllvm-args=-sanitizer-coverage-level=4"
@@ -46,9 +51,19 @@ run_libfuzzer() {
   echo "ci-fuzz: building the libFuzzer targets (at most ${build_time}s)"
   # --target keeps RUSTFLAGS away from build scripts and proc macros.
   if ! RUSTFLAGS="$flags" CARGO_TARGET_DIR=$fuzz_target timeout "$build_time" cargo build --quiet --release \
-      --manifest-path "$manifest" --target "$host" --features libfuzzer --bin html --bin markdown --bin warc --bin analyze; then
+      --manifest-path "$manifest" --target "$host" --no-default-features --features libfuzzer \
+      --bin html --bin markdown --bin warc --bin analyze; then
     echo "ci-fuzz: libFuzzer build failed or ran out of time"
     return 2
+  fi
+  # The http target brings the server and its HTTP stack: built second, so
+  # that when it does not build in time the four others still run.
+  build_time=$(( $(left) - 45 ))
+  if (( build_time <= 20 )) || ! RUSTFLAGS="$flags" CARGO_TARGET_DIR=$fuzz_target timeout "$build_time" \
+      cargo build --quiet --release --manifest-path "$manifest" --target "$host" \
+      --features libfuzzer,http --bin http; then
+    echo "ci-fuzz: the http target failed to build or ran out of time; fuzzing the other targets"
+    targets=(html markdown warc analyze)
   fi
   local per=$(( ($(left) - 5) / ${#targets[@]} ))
   (( per >= 5 )) || return 2
@@ -56,7 +71,8 @@ run_libfuzzer() {
   for t in "${targets[@]}"; do
     local work
     work=$(mktemp -d)
-    cp fuzz/corpus/"$t"/* "$work"/ 2>/dev/null
+    # The seeds, and the inputs that once crashed (replayed first).
+    cp fuzz/corpus/"$t"/* fuzz/regressions/"$t"/* "$work"/ 2>/dev/null
     mkdir -p fuzz/artifacts/"$t"
     echo "ci-fuzz: $t for ${per}s"
     timeout $((per + 15)) "$bin/$t" "$work" -max_total_time="$per" -max_len=65536 \
@@ -76,7 +92,7 @@ run_smoke() {
   (( build_time > 10 )) || return 2
   echo "ci-fuzz: building the stable smoke loop (at most ${build_time}s)"
   if ! CARGO_TARGET_DIR=$main_target timeout "$build_time" cargo build --quiet --profile test \
-      --manifest-path "$manifest" --no-default-features --bin smoke; then
+      --manifest-path "$manifest" --no-default-features --features http --bin smoke; then
     echo "ci-fuzz: smoke build failed or ran out of time"
     return 2
   fi

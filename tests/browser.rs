@@ -8,8 +8,16 @@
 //! `tests/browser/node_modules` (run `npm ci --prefix tests/browser`). Set
 //! `UNSPIN_REQUIRE_BROWSER=1` to make a missing tool a failure instead.
 //!
+//! The script also checks the warning banner (JSON 1.2 `warnings`): a German
+//! text shows "Not analysed" and no "no techniques found" claim, "Analyse as
+//! English anyway" re-posts it with `force_language: "en"` and shows a
+//! result with a `technique` layer, a short English line shows "Read with
+//! care", the English sample shows no banner.
+//!
 //! Screenshots land in `target/browser-artifacts/` (`report.png`,
-//! `popover.png`, `report-phone.png`, `popover-phone.png`).
+//! `popover.png`, `report-phone.png`, `popover-phone.png`,
+//! `warning-not-analysed.png`, `warning-read-with-care.png`,
+//! `warning-phone.png`).
 
 mod browser_support;
 
@@ -22,8 +30,14 @@ fn web_page_end_to_end_in_headless_chromium() {
     };
     let (_server, url) = start_server::<&str>(&[]);
     let report = run_script("e2e.mjs", &url, &chromium);
+    for shot in ["report.png", "warning-not-analysed.png"] {
+        assert!(
+            artifacts().join(shot).is_file(),
+            "no screenshot {shot}\n{report}"
+        );
+    }
     assert!(
-        artifacts().join("report.png").is_file(),
-        "no screenshot\n{report}"
+        report.contains("ok - a German text shows the warning banner"),
+        "the warning checks did not run\n{report}"
     );
 }

@@ -1,5 +1,6 @@
-//! Fuzz target bodies for the unspin readers and the whole analysis, shared
-//! by the libFuzzer targets (`fuzz_targets/`) and the stable `smoke` loop.
+//! Fuzz target bodies for the unspin readers, the whole analysis and the
+//! HTTP API, shared by the libFuzzer targets (`fuzz_targets/`) and the stable
+//! `smoke` loop.
 //!
 //! Each reader body feeds arbitrary bytes to a reader and checks what it
 //! returns: no panic (the fuzzer's own oracle), every span inside the text on
@@ -7,7 +8,12 @@
 //! the source. The `analyze` body runs the whole pipeline of `unspin analyze
 //! --tier fast` (sentences, the fast technique tier, sourcing) on what the
 //! readers make of the bytes and writes the result in every output format.
-//! A violated invariant panics, which the fuzzer reports as a crash.
+//! The `http` body sends the bytes, as one HTTP request, to the router of
+//! `unspin serve` in-process and checks the status and the error shape.
+//! A violated invariant panics, which the fuzzer reports as a crash; an
+//! input that once did belongs in `fuzz/regressions/<target>/`, which the
+//! tests replay (`cargo test --manifest-path fuzz/Cargo.toml
+//! --no-default-features --features http --lib`).
 #![deny(missing_docs)]
 
 use std::sync::OnceLock;
@@ -122,6 +128,10 @@ fn analyzer() -> &'static Analyzer {
         let options = AnalysisOptions {
             tier: Some(Tier::Fast),
             sourcing: true,
+            // Every stage runs on every input: without it, most mutated
+            // inputs would be judged garbled or not English and skip the
+            // technique and sourcing stages (the judging still runs).
+            force_english: true,
             ..AnalysisOptions::default()
         };
         Analyzer::new(&options).expect("the embedded fast tier loads")
@@ -150,6 +160,39 @@ pub fn analyze(data: &[u8]) {
         for format in OutputFormat::ALL {
             if let Err(e) = render(&doc, format) {
                 panic!("cannot write {format}: {e:?}");
+            }
+        }
+    }
+}
+
+#[cfg(feature = "http")]
+mod http;
+#[cfg(feature = "http")]
+pub use http::{http, http_status};
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    /// Inputs the fuzzers found, replayed: each must hold the invariants.
+    #[test]
+    fn regressions() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("regressions");
+        for target in ["html", "markdown", "warc", "analyze", "http"] {
+            let Ok(entries) = std::fs::read_dir(dir.join(target)) else {
+                continue;
+            };
+            for entry in entries.flatten() {
+                let data = std::fs::read(entry.path()).expect("a regression input");
+                match target {
+                    "html" => super::html(&data),
+                    "markdown" => super::markdown(&data),
+                    "warc" => super::warc(&data),
+                    "analyze" => super::analyze(&data),
+                    #[cfg(feature = "http")]
+                    "http" => super::http(&data),
+                    _ => eprintln!("skipped {}: no http feature", entry.path().display()),
+                }
             }
         }
     }

@@ -89,7 +89,19 @@ fn options(
     threshold: Option<f32>,
     allow_fallback: bool,
     model: Option<PathBuf>,
+    force_language: Option<&str>,
 ) -> Result<AnalysisOptions, Failure> {
+    let force_english = match force_language.map(|l| l.trim().to_ascii_lowercase()) {
+        None => false,
+        Some(l) if matches!(l.as_str(), "en" | "eng" | "english") => true,
+        Some(_) => {
+            return Err(Failure::Value(format!(
+                "force_language={:?}: unspin's models and rules are English-only, so the only \
+                 language it can be forced to is \"en\"",
+                force_language.unwrap_or_default()
+            )))
+        }
+    };
     let tier = match tier {
         None => None,
         Some(t) => Some(
@@ -120,6 +132,7 @@ fn options(
         sourcing,
         allow_fallback,
         model,
+        force_english,
     })
 }
 
@@ -138,7 +151,7 @@ pub struct PyAnalyzer {
 #[pymethods]
 impl PyAnalyzer {
     #[new]
-    #[pyo3(signature = (tier="neural", precision=None, threads=None, *, sourcing=true, threshold=None, allow_fallback=false, model=None))]
+    #[pyo3(signature = (tier="neural", precision=None, threads=None, *, sourcing=true, threshold=None, allow_fallback=false, model=None, force_language=None))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
@@ -149,8 +162,17 @@ impl PyAnalyzer {
         threshold: Option<f32>,
         allow_fallback: bool,
         model: Option<PathBuf>,
+        force_language: Option<&str>,
     ) -> PyResult<PyAnalyzer> {
-        let options = options(tier, precision, sourcing, threshold, allow_fallback, model)?;
+        let options = options(
+            tier,
+            precision,
+            sourcing,
+            threshold,
+            allow_fallback,
+            model,
+            force_language,
+        )?;
         if threads == Some(0) {
             return Err(Failure::Value("threads must be at least 1".into()).into());
         }

@@ -261,6 +261,7 @@ fn documents(
         value: "value".into(),
     };
     let mut techniques = MapBuilder::new(Some(names), StringBuilder::new(), Int64Builder::new());
+    let mut not_analysed = StringBuilder::new();
     let mut error = StringBuilder::new();
     for (row, result) in rows.iter().zip(results) {
         id.append_value(&row.id);
@@ -286,6 +287,7 @@ fn documents(
                 }
                 // Cannot fail: keys and values were appended in pairs.
                 let _ = techniques.append(true);
+                not_analysed.append_option(f.not_analysed.as_deref());
                 error.append_null();
             }
             Ok(RowOut::Spans(_)) | Err(_) => {
@@ -294,6 +296,7 @@ fn documents(
                 }
                 share.append_null();
                 let _ = techniques.append(false);
+                not_analysed.append_null();
                 match result {
                     Err(message) => error.append_value(message),
                     Ok(_) => error.append_value("internal error (a bug: please report it)"),
@@ -312,6 +315,7 @@ fn documents(
         }
     }
     columns.push(("techniques", Arc::new(techniques.finish())));
+    columns.push(("not_analysed", Arc::new(not_analysed.finish())));
     columns.push(("error", Arc::new(error.finish())));
     columns
 }

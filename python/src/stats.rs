@@ -4,7 +4,10 @@
 //!
 //! A row is the tuple `(words, technique_spans, sourcing, quotes,
 //! quotation_share, named_sources, anonymous_sources, check_worthy_claims,
-//! hedged_claims, [(technique, spans), ...])`; results are the JSON of the
+//! hedged_claims, [(technique, spans), ...], not_analysed)`, where
+//! `not_analysed` is `None` for an article whose techniques were analysed
+//! and else why not (`"language"`, `"garbled"`: the corpus column of that
+//! name; such an article is counted apart); results are the JSON of the
 //! command's `GroupStats` objects.
 
 use pyo3::exceptions::PyValueError;
@@ -24,6 +27,7 @@ type Row = (
     u64,
     u64,
     Vec<(String, u64)>,
+    Option<String>,
 );
 
 fn article(row: Row) -> ExternalArticle {
@@ -38,6 +42,7 @@ fn article(row: Row) -> ExternalArticle {
         check_worthy_claims,
         hedged_claims,
         techniques,
+        not_analysed,
     ) = row;
     ExternalArticle {
         words,
@@ -49,6 +54,7 @@ fn article(row: Row) -> ExternalArticle {
         anonymous_sources,
         check_worthy_claims,
         hedged_claims,
+        not_analysed,
         techniques,
     }
 }
@@ -107,7 +113,7 @@ pub fn corpus_technique_rows(
     .map_err(PyValueError::new_err)
 }
 
-/// Which of the groups `(name, articles)` get bootstrap intervals.
+/// Which of the groups `(name, analysed articles)` get bootstrap intervals.
 #[pyfunction]
 pub fn corpus_bootstrapped(sizes: Vec<(String, usize)>) -> Vec<bool> {
     external::bootstrapped(&sizes)

@@ -33,6 +33,7 @@ DOCUMENTS = pa.schema(
         ("check_worthy_claims", pa.int64()),
         ("hedged_claims", pa.int64()),
         ("techniques", pa.map_(pa.utf8(), pa.int64())),
+        ("not_analysed", pa.utf8()),
         ("error", pa.utf8()),
     ]
 )

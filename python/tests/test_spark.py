@@ -60,6 +60,20 @@ def unspin_bin() -> str:
     pytest.skip("no unspin binary")
 
 
+SET_APART = [
+    "Die Regierung hat am Montag in Berlin einen neuen Plan für die Versorgung der Familien "
+    "vorgestellt. Nach Ansicht der Opposition wird der Plan an der Lage der Menschen, die seit "
+    "vielen Monaten auf Hilfe warten, kaum etwas ändern. Die Ministerin sagte, man werde die "
+    "Mittel im kommenden Jahr deutlich erhöhen und die Anträge schneller bearbeiten.",
+    "Der Stadtrat hat am Abend beschlossen, die Gebühren für Kindergärten im nächsten Jahr nicht "
+    "zu erhöhen. Die Bürgermeisterin erklärte, die Stadt könne sich diese Entlastung leisten, "
+    "weil die Steuereinnahmen höher als erwartet ausgefallen seien. Kritiker warnen jedoch vor "
+    "neuen Schulden in den kommenden Jahren.",
+    "| 2016 | 12.4 | 33.1 | 45.0 | 7.25 |\n| 2017 | 13.9 | 31.7 | 44.2 | 8.10 |\n"
+    "| 2018 | 15.2 | 30.3 | 43.9 | 9.05 |\n| 2019 | 16.8 | 29.0 | 42.1 | 9.90 |",
+]
+
+
 def make_articles() -> list:
     """>= 1,000 distinct articles from the unlabelled news: each article, then variants
     (without its first paragraph; its first half), with outlets and dates for most."""
@@ -77,6 +91,9 @@ def make_articles() -> list:
             if variant and variant not in seen:
                 seen.add(variant)
                 texts.append(variant)
+    # Inputs unspin cannot judge, which the statistics count apart: two German
+    # articles and a table of numbers (our own texts).
+    texts += SET_APART
     articles = [{
         "id": f"a{i:05d}",
         "text": text,
@@ -159,11 +176,11 @@ def corpus_rows(db: Path) -> list:
     for r in con.execute(
             "SELECT id, outlet, published_date, words, technique_spans, sourcing, quotes, "
             "quotation_share, named_sources, anonymous_sources, check_worthy_claims, "
-            "hedged_claims FROM articles ORDER BY id"):
+            "hedged_claims, not_analysed FROM articles ORDER BY id"):
         rows.append(dict(zip(
             ["id", "outlet", "published_date", "words", "technique_spans", "sourcing", "quotes",
              "quotation_share", "named_sources", "anonymous_sources", "check_worthy_claims",
-             "hedged_claims"], r), techniques=tech.get(r[0], {})))
+             "hedged_claims", "not_analysed"], r), techniques=tech.get(r[0], {})))
     con.close()
     return rows
 
@@ -188,12 +205,18 @@ def test_stats_equal_corpus_stats_on_the_corpus_rows(corpus, by):
         for r in rows:
             key = r["outlet"] if by == "outlet" else (r["published_date"] or "")[:7]
             members.setdefault(key if key and key.strip() else S.UNKNOWN, []).append(r)
-        boot = S.bootstrapped({g: len(m) for g, m in members.items()})
+        boot = S.bootstrapped({g: sum(r["not_analysed"] is None for r in m)
+                               for g, m in members.items()})
         groups = [(len(m), S.group_stats(m, g, by=by, bootstrap=boot[g]))
                   for g, m in members.items()]
-    ours = S.report(by, groups, articles=len(rows), words=sum(r["words"] for r in rows))
+    analysed = [r for r in rows if r["not_analysed"] is None]
+    ours = S.report(by, groups, articles=len(analysed), words=sum(r["words"] for r in analysed),
+                    not_analysed=S.set_apart(rows))
     cli = cli_stats(corpus, by)
     assert_same_report(cli, ours)
+    # The German articles and the table are counted apart, not as "0 techniques".
+    assert (cli["not_analysed"], cli["other_language"], cli["garbled"]) == (3, 2, 1)
+    assert cli["articles"] == len(rows) - 3
     methods = {g["ci_method"] for g in cli["groups"]}
     assert methods == ({"analytical"} if by == "technique" else {"bootstrap"}), methods
 
@@ -294,6 +317,10 @@ def test_spark_documents_equal_the_cli_summaries(spark_docs, cli_docs):
         assert r["words"] == doc["summary"]["words"], doc_id
         assert r["technique_spans"] == doc["summary"]["technique_spans"], doc_id
         assert dict(r["techniques"] or {}) == doc["summary"]["techniques"], doc_id
+        skipped = [w["code"] for w in doc["warnings"] if "technique" in w["skipped_layers"]]
+        assert r["not_analysed"] == (skipped[0] if skipped else None), doc_id
+        if skipped:
+            continue
         s = doc["sourcing"]["summary"]
         for key in ("quotes", "named_sources", "anonymous_sources", "claims",
                     "check_worthy_claims", "hedged_claims"):
@@ -308,6 +335,7 @@ def test_spark_stats_equal_corpus_stats(spark_docs, corpus, by):
     cli = cli_stats(corpus, by)
     ours = us.stats(spark_docs, by=by)
     assert ours["articles"] == cli["articles"] >= MIN_ARTICLES
+    assert ours["not_analysed"] == cli["not_analysed"] == 3
     assert_same_report(cli, ours)
 
 
@@ -338,7 +366,8 @@ def test_spark_output_schema_is_as_documented(spark, spark_docs, frame, tmp_path
         ("id", "string"), ("words", "bigint"), ("technique_spans", "bigint"),
         ("quotes", "bigint"), ("quotation_share", "double"), ("named_sources", "bigint"),
         ("anonymous_sources", "bigint"), ("claims", "bigint"), ("check_worthy_claims", "bigint"),
-        ("hedged_claims", "bigint"), ("techniques", "map<string,bigint>"), ("error", "string"),
+        ("hedged_claims", "bigint"), ("techniques", "map<string,bigint>"),
+        ("not_analysed", "string"), ("error", "string"),
         ("outlet", "string"), ("published", "string")]
     spans.write.parquet(str(tmp_path / "spans"))
     table = pq.read_table(tmp_path / "spans")

@@ -49,7 +49,7 @@ class Analyzer(_native.Analyzer):
     """The analysis, loaded once and reused: models, pipeline and a pool of ``threads`` threads.
 
     ``Analyzer(tier="neural", precision=None, threads=None, *, sourcing=True, threshold=None,
-    allow_fallback=False)``
+    allow_fallback=False, model=None, force_language=None)``
 
     - ``tier``: ``"neural"`` (a fine-tuned MiniLM encoder blended with the fast tier; a few
       articles a second per core) or ``"fast"`` (linear models; hundreds of articles a second).
@@ -66,6 +66,10 @@ class Analyzer(_native.Analyzer):
     - ``model``: a model file to use instead of the embedded one (``unspin --model``): a fast
       model written by ``unspin train``, or with ``tier="neural"`` a ``neural.safetensors`` with
       its ``tokenizer.json`` beside it.
+    - ``force_language``: ``"en"`` analyses every text as English (``--force-language en``).
+      Without it, a text in another language or mostly not letters gets a ``warnings`` entry
+      and no technique or sourcing layers (the models are English-only); see
+      ``docs/json-format.md``.
 
     Raises :class:`ModelError` when a model cannot load, ``ValueError`` for an unknown tier or
     precision or a threshold outside 0 to 1.
@@ -87,8 +91,9 @@ class Analyzer(_native.Analyzer):
 
         Returns the unspin JSON document (``docs/json-format.md``) as a dict: ``schema_version``,
         ``id`` (``id``, default ``"document"``; a URL's page name), ``text``, ``metadata``,
-        ``layers`` (``technique``, ``sentence``, ``quote``, ... spans with code-point offsets),
-        ``summary`` and ``sourcing``.
+        ``warnings`` (another language, too short, garbled: check it before reading an absent
+        layer as "nothing found"), ``layers`` (``technique``, ``sentence``, ``quote``, ... spans
+        with code-point offsets), ``summary`` and ``sourcing``.
 
         Raises :class:`InputError` when the article cannot be read, :class:`UnspinError` when
         the analysis fails, ``TypeError`` when no article or several are given.
@@ -214,17 +219,24 @@ def _take(pending: Any) -> List[Any]:
         gc.enable()
 
 
-_shared: Dict[Tuple[str, bool, Optional[float]], Analyzer] = {}
+_shared: Dict[Tuple[str, bool, Optional[float], Optional[str]], Analyzer] = {}
 _shared_lock = threading.Lock()
 
 
-def _analyzer(tier: str, sourcing: bool, threshold: Optional[float]) -> Analyzer:
+def _analyzer(
+    tier: str, sourcing: bool, threshold: Optional[float], force_language: Optional[str]
+) -> Analyzer:
     """The process's shared analyzer for these settings (loaded on first use)."""
-    key = (tier, bool(sourcing), threshold)
+    key = (tier, bool(sourcing), threshold, force_language)
     with _shared_lock:
         analyzer = _shared.get(key)
         if analyzer is None:
-            analyzer = Analyzer(tier, sourcing=bool(sourcing), threshold=threshold)
+            analyzer = Analyzer(
+                tier,
+                sourcing=bool(sourcing),
+                threshold=threshold,
+                force_language=force_language,
+            )
             _shared[key] = analyzer
         return analyzer
 
@@ -239,11 +251,13 @@ def analyze(
     sourcing: bool = True,
     threshold: Optional[float] = None,
     id: Optional[str] = None,
+    force_language: Optional[str] = None,
 ) -> Dict[str, Any]:
     """Analyses one article: exactly the JSON of ``unspin analyze --format json`` as a dict.
 
     Give exactly one of ``text`` (plain text), ``markdown=``, ``html=`` or ``url=``; see
-    :meth:`Analyzer.analyze`. The models for each (``tier``, ``sourcing``, ``threshold``) are
+    :meth:`Analyzer.analyze`. The models for each (``tier``, ``sourcing``, ``threshold``,
+    ``force_language``) are
     loaded on the first call and kept; for many articles, use :class:`Analyzer` and
     :meth:`Analyzer.analyze_many`.
 
@@ -251,7 +265,7 @@ def analyze(
     :class:`UnspinError` (the analysis failed), ``ValueError`` (unknown tier, threshold outside
     0 to 1), ``TypeError`` (no article or several).
     """
-    return _analyzer(tier, sourcing, threshold).analyze(
+    return _analyzer(tier, sourcing, threshold, force_language).analyze(
         text, html=html, markdown=markdown, url=url, id=id
     )
 

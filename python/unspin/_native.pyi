@@ -23,6 +23,7 @@ class Analyzer:
         threshold: Optional[float] = None,
         allow_fallback: bool = False,
         model: Optional[Union[str, PathLike[str]]] = None,
+        force_language: Optional[str] = None,
     ) -> "Analyzer": ...
     @property
     def tier(self) -> str:
@@ -108,7 +109,9 @@ def techniques() -> List[dict]:
 # quotation_share, named_sources, anonymous_sources, check_worthy_claims,
 # hedged_claims, [(technique, spans), ...])`, in corpus order.
 
-_StatsRow = Tuple[int, int, bool, int, float, int, int, int, int, List[Tuple[str, int]]]
+_StatsRow = Tuple[
+    int, int, bool, int, float, int, int, int, int, List[Tuple[str, int]], Optional[str]
+]
 
 def corpus_group_stats(
     by: str, name: str, rows: List[_StatsRow], techniques: List[str], bootstrap: bool
@@ -119,7 +122,7 @@ def corpus_technique_rows(rows: List[_StatsRow], techniques: List[str]) -> str:
     """JSON list of `[articles with the technique, group statistics]` per technique."""
 
 def corpus_bootstrapped(sizes: List[Tuple[str, int]]) -> List[bool]:
-    """Which of the groups `(name, articles)` get bootstrap intervals."""
+    """Which of the groups `(name, analysed articles)` get bootstrap intervals."""
 
 def corpus_stats_seed(by: str, name: str) -> int:
     """The bootstrap seed of group `name` in a report grouped `by`."""

@@ -44,7 +44,7 @@ SPANS_SCHEMA = "id string, technique string, start long, `end` long, score float
 DOCUMENTS_SCHEMA = (
     "id string, words long, technique_spans long, quotes long, quotation_share double, "
     "named_sources long, anonymous_sources long, claims long, check_worthy_claims long, "
-    "hedged_claims long, techniques map<string,long>, error string"
+    "hedged_claims long, techniques map<string,long>, not_analysed string, error string"
 )
 
 #: Input columns copied to every output row of their article when present.
@@ -143,7 +143,9 @@ def analyze(df: Any, text_col: str = "text", id_col: str = "id", tier: str = "fa
     points of the analysed text). ``output="documents"``: one row per input
     row (``id, words, technique_spans, quotes, quotation_share,
     named_sources, anonymous_sources, claims, check_worthy_claims,
-    hedged_claims, techniques, error``; ``error`` is null unless that row
+    hedged_claims, techniques, not_analysed, error``; ``not_analysed`` is
+    null unless the techniques were not analysed (``language``,
+    ``garbled``: then the counts mean nothing); ``error`` is null unless that row
     failed, and then the other columns are null). The columns named in ``keep`` (default: those of
     :data:`PASSTHROUGH` that ``df`` has, e.g. ``outlet`` and ``published``)
     are copied to each output row of their article.
@@ -261,6 +263,10 @@ def stats(documents: Any, by: str = "outlet", techniques: Optional[Sequence[str]
         cols.append(F.col("sourcing").cast("boolean").alias("sourcing"))
     else:
         cols.append(F.lit(True).alias("sourcing"))
+    # Articles whose techniques were not analysed are counted apart.
+    reason = (F.col("not_analysed").cast("string") if "not_analysed" in names
+              else F.lit(None).cast("string"))
+    cols.append(reason.alias("not_analysed"))
     unknown = F.lit(S.UNKNOWN)
 
     def blank_to_unknown(c):
@@ -279,14 +285,20 @@ def stats(documents: Any, by: str = "outlet", techniques: Optional[Sequence[str]
     else:
         keyed = df.select(F.lit("").alias("_group"), *cols)
 
-    totals = df.agg(F.count(F.lit(1)).alias("n"),
-                    F.sum(F.coalesce(F.col("words").cast("double"), F.lit(0.0))).alias("w")
+    analysed = reason.isNull()
+    totals = df.agg(F.sum(F.when(analysed, 1).otherwise(0)).alias("n"),
+                    F.sum(F.when(analysed, F.coalesce(F.col("words").cast("double"),
+                                                      F.lit(0.0)))).alias("w"),
+                    F.sum(F.when(~analysed, 1).otherwise(0)).alias("apart"),
+                    F.sum(F.when(reason == "language", 1).otherwise(0)).alias("language"),
+                    F.sum(F.when(reason == "garbled", 1).otherwise(0)).alias("garbled"),
                     ).collect()[0]
     # Which groups get the bootstrap depends on every group's size: decided
     # on the driver, as the corpus decides it over the whole report.
     boot: Dict[str, Any] = {}
     if by != "technique":
-        sizes = {r["_group"]: r["count"] for r in keyed.groupBy("_group").count().collect()}
+        sizes = {r["_group"]: int(r["n"] or 0) for r in keyed.groupBy("_group").agg(
+            F.sum(F.when(F.col("not_analysed").isNull(), 1).otherwise(0)).alias("n")).collect()}
         boot = S.bootstrapped(sizes)
     by_name = by
 
@@ -312,7 +324,10 @@ def stats(documents: Any, by: str = "outlet", techniques: Optional[Sequence[str]
     result = keyed.groupBy("_group").applyInPandas(per_group, "key long, row string").collect()
     # The exact sum the corpus makes (in article order) only matters past 2^53 words.
     return S.report(by, [(r["key"], json.loads(r["row"])) for r in result],
-                    articles=int(totals["n"]), words=float(totals["w"] or 0.0),
+                    articles=int(totals["n"] or 0), words=float(totals["w"] or 0.0),
+                    not_analysed={"not_analysed": int(totals["apart"] or 0),
+                                  "other_language": int(totals["language"] or 0),
+                                  "garbled": int(totals["garbled"] or 0)},
                     techniques=labels, outlets=list(outlets), since=s_day, until=u_day,
                     min_articles=min_articles, undated_excluded=undated_excluded)
 

@@ -13,6 +13,12 @@ corpus's only when its articles come in the same order as in the corpus
 (the order they were added: :func:`group_stats` takes them in the order
 given).
 
+Articles whose techniques were not analysed (``not_analysed`` set:
+``"language"``, ``"garbled"``, the corpus column and the ``documents``
+output column of that name) are counted apart, as the corpus does: they are
+in no number of their group but its ``not_analysed``, ``other_language`` and
+``garbled`` counts (see :func:`set_apart`).
+
 Not computed here: ``copies``, ``copy_share`` and ``copied_from`` (copy
 detection compares articles with each other in the corpus); they are
 ``None``.
@@ -38,6 +44,8 @@ __all__ = [
     "iso_date",
     "parse_day",
     "report",
+    "set_apart",
+    "shown",
 ]
 
 #: The 14 PTC technique labels, in taxonomy order (the report's columns).
@@ -63,7 +71,7 @@ BOOTSTRAP_BUDGET_ARTICLES = 20_000
 #: ``words``, ``technique_spans``, ``quotes``, ``quotation_share``,
 #: ``named_sources``, ``anonymous_sources``, ``check_worthy_claims``,
 #: ``hedged_claims``, ``techniques`` (label → spans) and optionally
-#: ``sourcing`` (default true)).
+#: ``sourcing`` (default true) and ``not_analysed`` (default None: analysed)).
 Article = Mapping[str, Any]
 
 
@@ -102,8 +110,41 @@ def _rows(articles: Sequence[Article]) -> list:
             int(_num(a, "named_sources")), int(_num(a, "anonymous_sources")),
             int(_num(a, "check_worthy_claims")), int(_num(a, "hedged_claims")),
             [(str(k), max(int(v), 0)) for k, v in items if v is not None],
+            _reason(a.get("not_analysed")),
         ))
     return out
+
+
+def _reason(v: Any) -> Optional[str]:
+    """A ``not_analysed`` value: None (analysed) or the reason."""
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return None
+    v = str(v).strip()
+    return v or None
+
+
+def set_apart(articles: Iterable[Article]) -> Dict[str, int]:
+    """How many of ``articles`` are counted apart (techniques not analysed),
+    as the report's ``not_analysed``, ``other_language`` and ``garbled``."""
+    counts = {"not_analysed": 0, "other_language": 0, "garbled": 0}
+    for a in articles:
+        r = _reason(a.get("not_analysed"))
+        if r is None:
+            continue
+        counts["not_analysed"] += 1
+        if r == "language":
+            counts["other_language"] += 1
+        elif r == "garbled":
+            counts["garbled"] += 1
+    return counts
+
+
+def shown(by: str, key: int, row: Mapping[str, Any], min_articles: int) -> bool:
+    """Whether a group is shown at ``min_articles`` (as the corpus decides):
+    its key (analysed articles; by technique: articles with it) reaches it,
+    or, at the default of 1, it has articles set apart."""
+    return key >= min_articles or (
+        by != "technique" and min_articles <= 1 and int(row.get("not_analysed") or 0) > 0)
 
 
 def _no_copies(row: Dict[str, Any]) -> Dict[str, Any]:
@@ -152,7 +193,8 @@ def _columns(techniques: Optional[Sequence[str]]) -> List[str]:
 
 def bootstrapped(sizes: Mapping[str, int]) -> Dict[str, bool]:
     """Which groups get the bootstrap (as in the corpus: those of up to 500
-    articles, smallest first, within 20,000 articles in all)."""
+    articles, smallest first, within 20,000 articles in all); ``sizes``
+    counts each group's *analysed* articles (``not_analysed`` null)."""
     names = list(sizes)
     chosen = _native().corpus_bootstrapped([(g, int(sizes[g])) for g in names])
     return dict(zip(names, chosen))
@@ -204,13 +246,18 @@ def parse_day(text: str, end: bool) -> str:
 def report(by: str, rows: Iterable[Tuple[int, Dict[str, Any]]], *, articles: int, words: float,
            techniques: Optional[Sequence[str]] = None, outlets: Sequence[str] = (),
            since: Optional[str] = None, until: Optional[str] = None, min_articles: int = 1,
-           undated_excluded: int = 0) -> Dict[str, Any]:
+           undated_excluded: int = 0, not_analysed: Optional[Mapping[str, int]] = None
+           ) -> Dict[str, Any]:
     """The whole report (the CLI's JSON object) from ``(key, row)`` pairs:
-    groups with ``key < min_articles`` are hidden, the rest sorted by key
-    (descending), then name."""
-    rows = list(rows)
-    shown = [(k, r) for k, r in rows if k >= min_articles]
-    shown.sort(key=lambda kr: (-kr[0], kr[1]["group"].encode("utf-8")))
+    groups hidden by ``min_articles`` (see :func:`shown`) left out, the
+    rest sorted by key (descending), then name. For groups other than
+    techniques the key is the row's ``articles`` (its analysed articles),
+    whatever was given. ``articles`` and ``words`` count the analysed
+    articles; ``not_analysed`` is :func:`set_apart` of all selected ones."""
+    rows = [(k if by == "technique" else int(r["articles"]), r) for k, r in rows]
+    visible = [(k, r) for k, r in rows if shown(by, k, r, min_articles)]
+    visible.sort(key=lambda kr: (-kr[0], kr[1]["group"].encode("utf-8")))
+    apart = dict(not_analysed or {})
     return {
         "by": by,
         "filters": {"outlets": list(outlets), "since": since, "until": until,
@@ -218,11 +265,14 @@ def report(by: str, rows: Iterable[Tuple[int, Dict[str, Any]]], *, articles: int
         "techniques": _columns(techniques),
         "articles": articles,
         "words": int(words),
+        "not_analysed": int(apart.get("not_analysed", 0)),
+        "other_language": int(apart.get("other_language", 0)),
+        "garbled": int(apart.get("garbled", 0)),
         "undated_excluded": undated_excluded,
         "confidence": 0.95,
         "bootstrap_max_articles": BOOTSTRAP_MAX_ARTICLES,
         "bootstrap_budget_articles": BOOTSTRAP_BUDGET_ARTICLES,
         "resamples": RESAMPLES,
-        "groups": [r for _, r in shown],
-        "hidden_groups": len(rows) - len(shown),
+        "groups": [r for _, r in visible],
+        "hidden_groups": len(rows) - len(visible),
     }

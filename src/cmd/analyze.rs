@@ -100,6 +100,10 @@ impl Format {
 enum Done {
     /// Rendered output for standard output.
     Text(String),
+    /// An analysed document for standard output as JSON (pretty or one
+    /// line), written straight from the document without an output-sized
+    /// string in between.
+    Json(Box<Document>, bool),
     /// Written to this file.
     Written(PathBuf),
 }
@@ -169,6 +173,7 @@ pub fn run(args: &Args, ctx: &Context) -> anyhow::Result<Outcome> {
             progress.inc(1);
             match result {
                 Ok(Done::Text(text)) => write_output(&mut out, &text)?,
+                Ok(Done::Json(doc, pretty)) => write_json(&mut out, &doc, pretty)?,
                 Ok(Done::Written(path)) => {
                     tracing::debug!(input = %origin, output = %path.display(), "written");
                 }
@@ -205,18 +210,38 @@ fn process(
     analyzer
         .analyze(&mut doc)
         .with_context(|| format!("document {:?}", doc.id))?;
+    for warning in doc.warnings.iter().filter(|w| w.skips_analysis()) {
+        tracing::warn!(document = %doc.id, code = %warning.code, "not analysed: {}", warning.message);
+    }
     let json_lines = settings.several && settings.output_dir.is_none();
-    let text = render(&doc, settings.format.output(json_lines))?;
+    let format = settings.format.output(json_lines);
+    let json = matches!(format, OutputFormat::Json | OutputFormat::JsonLine);
     match settings.output_dir {
-        None => Ok(Done::Text(text)),
+        None if json => Ok(Done::Json(Box::new(doc), format == OutputFormat::Json)),
+        None => Ok(Done::Text(render(&doc, format)?)),
         Some(dir) => {
             let extension = settings.format.output(false).extension();
             let path = dir.join(format!("{out_stem}.{extension}"));
-            fs::write(&path, ensure_newline(text))
-                .with_context(|| format!("cannot write \"{}\"", path.display()))?;
+            let written = if json {
+                fs::File::create(&path)
+                    .map_err(anyhow::Error::from)
+                    .and_then(|f| write_json(&mut io::BufWriter::new(f), &doc, true))
+            } else {
+                fs::write(&path, ensure_newline(render(&doc, format)?)).map_err(Into::into)
+            };
+            written.with_context(|| format!("cannot write \"{}\"", path.display()))?;
             Ok(Done::Written(path))
         }
     }
+}
+
+/// Writes `doc` as JSON straight from the document, then a line break, and
+/// flushes.
+fn write_json(out: &mut impl Write, doc: &Document, pretty: bool) -> anyhow::Result<()> {
+    unspin_writers::write_json(doc, &mut *out, pretty)?;
+    out.write_all(b"\n")?;
+    out.flush()?;
+    Ok(())
 }
 
 fn ensure_newline(mut text: String) -> String {

@@ -120,6 +120,29 @@ pub struct ModelArgs {
     /// the provenance of the spans concerned, instead of failing.
     #[arg(long)]
     pub allow_fallback: bool,
+    /// Analyse every text as English (the only value: en). Without it, a text in another
+    /// language, or mostly not letters (a table, mis-decoded bytes), gets a warning and no
+    /// techniques, quotes, sources or claims, because the models and rules are English-only
+    /// and an empty result would read as a clean article.
+    #[arg(long, value_name = "LANG", value_parser = parse_forced_language)]
+    pub force_language: Option<ForcedLanguage>,
+}
+
+/// The one language `--force-language` accepts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ForcedLanguage {
+    /// English.
+    English,
+}
+
+fn parse_forced_language(s: &str) -> Result<ForcedLanguage, String> {
+    match s.trim().to_ascii_lowercase().as_str() {
+        "en" | "eng" | "english" => Ok(ForcedLanguage::English),
+        _ => Err(format!(
+            "{s:?}: unspin's models and rules are English-only, so the only language it can be \
+             forced to is en"
+        )),
+    }
 }
 
 /// Numeric precision of the neural tier's encoder.
@@ -148,6 +171,7 @@ impl ModelArgs {
             },
             sourcing,
             allow_fallback: self.allow_fallback,
+            force_english: self.force_language == Some(ForcedLanguage::English),
         }
     }
 }

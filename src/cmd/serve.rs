@@ -36,7 +36,7 @@ with \"tier\" (default: the --tier one). A tier that cannot load is an error unl
 The server binds to 127.0.0.1 (this machine only) unless --host says otherwise, makes no \
 outbound network requests, and answers 413 past --max-body, 503 at once when --max-concurrent \
 analyses are already admitted, and 503 past --timeout. --port 0 picks a free port; the address \
-is printed on standard output. Stop it with Ctrl-C.";
+is printed on standard output. Stop it with Ctrl-C or SIGTERM: it stops accepting connections, lets requests in progress finish for up to --drain-timeout seconds, then cancels the analyses still running (answered 503 shutting_down), logs how many, and exits 0. An analysis whose request timed out or whose client went away is cancelled too, freeing its worker.";
 
 /// Arguments of `unspin serve`.
 #[derive(Debug, clap::Args)]
@@ -63,6 +63,10 @@ pub struct Args {
     #[arg(long, value_name = "N",
           value_parser = clap::value_parser!(u32).range(1..).map(|n| n as usize))]
     workers: Option<usize>,
+    /// On Ctrl-C or SIGTERM, how long requests in progress may take to finish before their
+    /// analyses are cancelled, in seconds.
+    #[arg(long, default_value_t = 10.0, value_name = "SECONDS", value_parser = parse_seconds)]
+    drain_timeout: f64,
     /// A corpus file (`unspin corpus add`) to serve read-only: the dashboard at /corpus and its
     /// JSON API under /api/corpus/.
     #[arg(long, value_name = "DB")]
@@ -99,7 +103,8 @@ pub fn run(args: &Args, _ctx: &Context) -> anyhow::Result<Outcome> {
         .thread_name("unspin-serve")
         .build()
         .context("cannot start the async runtime")?;
-    runtime.block_on(async {
+    let drain = Duration::from_secs_f64(args.drain_timeout);
+    let outcome = runtime.block_on(async {
         let addr = SocketAddr::new(args.host, args.port);
         let listener = tokio::net::TcpListener::bind(addr)
             .await
@@ -128,12 +133,20 @@ pub fn run(args: &Args, _ctx: &Context) -> anyhow::Result<Outcome> {
         )?;
         out.flush()?;
         drop(out);
-        unspin_server::serve(listener, &app, shutdown_signal())
+        let drained = unspin_server::serve_with_drain(listener, &app, shutdown_signal(), drain)
             .await
             .context("the server stopped")?;
-        tracing::info!("stopped");
+        tracing::info!(
+            cancelled = drained.cancelled,
+            clean = drained.clean,
+            "stopped: {} request(s) cancelled at the drain deadline",
+            drained.cancelled
+        );
         Ok(Outcome::Success)
-    })
+    });
+    // Cancelled analyses stop at their next check; do not wait on a straggler.
+    runtime.shutdown_timeout(Duration::from_secs(1));
+    outcome
 }
 
 /// Completes on Ctrl-C, or on SIGTERM on Unix.
@@ -158,7 +171,7 @@ async fn shutdown_signal() {
         () = ctrl_c => {}
         () = terminate => {}
     }
-    tracing::info!("shutting down: finishing requests in progress");
+    tracing::info!("shutdown signal received");
 }
 
 fn parse_seconds(s: &str) -> Result<f64, String> {

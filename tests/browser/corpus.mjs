@@ -10,7 +10,10 @@
 // Checks: every view renders; charts have the API's series and points;
 // filters change the URL and the data, and reloading the URL restores the
 // view; outlet → passages → article scrolls to and highlights the span;
-// exports download the API's rows; hostile markup stays text; no request
+// exports download the API's rows; hostile markup stays text; an article's
+// warnings (JSON 1.2) show as the single-article page's banner, and a stored
+// article whose techniques were not analysed (a language warning, injected
+// into the API's answer with page.route) says so instead of "none"; no request
 // leaves the origin; no JavaScript error; no horizontal scrolling at 390 px.
 // Screenshots: $UNSPIN_E2E_ARTIFACTS (default target/browser-artifacts)/corpus-*.png.
 // Exit status 0 when every check passes, 1 otherwise.
@@ -52,6 +55,29 @@ async function openContext(options) {
 /** Waits until the dashboard shows `view` (rendered, not loading). */
 async function ready(page, view) {
   await page.waitForSelector(`html[data-state="ready"][data-view="${view}"]`, { timeout: 15000 });
+}
+
+/**
+ * Checks the article view's warning banner against the API's `warnings` for
+ * the article shown; returns them.
+ */
+async function checkBanner(page, what) {
+  const id = query(page).get('id');
+  const doc = await api(`/api/corpus/articles/${encodeURIComponent(id)}`);
+  const warnings = Array.isArray(doc.warnings) ? doc.warnings : [];
+  const banner = page.locator('#article-warnings');
+  if (warnings.length === 0) {
+    check(await banner.count() === 0, `${what}: no warning banner (the API gives none)`);
+    return warnings;
+  }
+  const skipping = warnings.some((w) => (w.skipped_layers || []).length > 0);
+  const heading = await page.textContent('#article-warnings-heading');
+  check(heading === (skipping ? 'Not analysed' : 'Read with care'), `${what}: the banner's heading fits its warnings`, heading);
+  check(await banner.getAttribute('role') === (skipping ? 'alert' : 'status'), `${what}: the banner is an ${skipping ? 'alert' : 'status'}`);
+  const items = await page.locator('#article-warnings li').allTextContents();
+  check(items.length === warnings.length && items.every((t, i) => t === warnings[i].message),
+    `${what}: the banner shows each warning's message as text`, items.join(' | '));
+  return warnings;
 }
 
 function query(page) {
@@ -150,7 +176,37 @@ async function desktop() {
     return r.top >= 0 && r.bottom <= window.innerHeight;
   });
   check(inView, 'the span is scrolled into view');
+  await checkBanner(page, 'the article');
   await shot(page, 'article');
+
+  // A stored article whose techniques were set aside (a language warning,
+  // injected into the API's answer): the banner says so, nothing says none.
+  const articleUrl = page.url();
+  const articleId = query(page).get('id');
+  const german = {
+    code: 'language',
+    message: 'This text is in German, not English. No techniques were looked for. Use --force-language en to analyse it anyway.',
+    skipped_layers: ['technique', 'entity', 'quote', 'speaker', 'cue', 'source', 'hedge', 'claim'],
+    language: 'deu',
+  };
+  await page.route(`**/api/corpus/articles/${articleId}`, async (route) => {
+    const response = await route.fetch();
+    const body = await response.json();
+    body.warnings = [german];
+    delete body.layers.technique;
+    await route.fulfill({ response, json: body });
+  });
+  await page.goto(articleUrl.replace(/&start=\d+&end=\d+/, ''));
+  await ready(page, 'article');
+  check(await page.textContent('#article-warnings-heading') === 'Not analysed', 'a set-aside article shows "Not analysed"');
+  check(await page.getAttribute('#article-warnings', 'role') === 'alert', 'the "Not analysed" banner is an alert');
+  check(await page.textContent('#article-warnings li') === german.message, 'its message is shown as text');
+  check(await page.getAttribute('.corpus-article', 'data-techniques') === 'not-analysed', 'the article knows techniques were not analysed');
+  check(/not looked for/i.test(await page.textContent('.mini-legend')), 'its technique list says they were not looked for');
+  check(await page.locator('.corpus-article mark').count() === 0, 'no passage is highlighted');
+  check((await page.textContent('#article-warnings')).includes(`--where "id = ${articleId}"`), 'the banner names the reanalyse command for this article');
+  await shot(page, 'article-not-analysed');
+  await page.unroute(`**/api/corpus/articles/${articleId}`);
 
   // Over time: series and points as the API's; filters in the URL; raw counts; hover.
   await page.click('.dash-nav a[data-view="timeline"]');
@@ -258,6 +314,7 @@ async function desktop() {
   check(await page.textContent('.article-title') === HOSTILE_TITLE, 'its title is shown as text, markup and all');
   check((await page.textContent('.doc-meta')).includes(HOSTILE_OUTLET), 'its outlet is shown as text');
   check((await page.textContent('.doc-meta')).includes(HOSTILE_AUTHOR), 'its author is shown as text');
+  await checkBanner(page, 'the hostile article');
   const created = await page.locator('#view img, #view b, #view script, #view iframe, .dash-nav img').count();
   check(created === 0, 'no element was created from corpus content', `${created} elements`);
   await page.click('.doc-meta .outlet-link');

@@ -12,7 +12,14 @@
 // Screenshots go to $UNSPIN_E2E_ARTIFACTS (default target/browser-artifacts):
 // report.png and popover.png (desktop), report-phone.png and
 // popover-phone.png (phone), evidence.png and evidence-phone.png (the
-// evidence trail), failure.png when a check fails.
+// evidence trail), warning-*.png (the warning banner: German text, a short
+// line, on a phone), failure.png when a check fails.
+//
+// Warnings (JSON 1.2): the English sample shows no banner; a German text
+// shows "Not analysed" and nowhere claims that no technique was found;
+// "Analyse as English anyway" re-posts it with force_language "en" and
+// shows a result with a technique layer and no language warning; a short
+// English line shows "Read with care".
 // Exit status 0 when every check passes, 1 otherwise.
 
 import { readFileSync } from 'node:fs';
@@ -30,6 +37,17 @@ const HOSTILE_TEXT = [
   'Click <a href="javascript:window.__pwned = 3">here</a> &lt;b&gt;not bold&lt;/b&gt; <iframe src="https://example.com/"></iframe>',
   'Everyone knows it. Everyone knows the truth. The shameful, disgraceful cowards lied again and again.',
 ].join('\n');
+
+// A German text of our own (no third-party data): reliably not English.
+const GERMAN = [
+  'Der Stadtrat hat am Dienstag beschlossen, die alte Brücke über den Fluss im nächsten Frühjahr zu erneuern.',
+  'Die Arbeiten sollen etwa acht Monate dauern, und während dieser Zeit wird der Verkehr über eine Umleitung im Norden der Stadt geführt.',
+  'Viele Anwohner begrüßen die Entscheidung, weil die Brücke seit Jahren in einem schlechten Zustand ist.',
+  'Einige Geschäftsleute in der Innenstadt befürchten jedoch, dass weniger Kunden kommen werden, solange die Straße gesperrt bleibt.',
+].join(' ');
+const SHORT_ENGLISH = 'These corrupt traitors will destroy our great nation!';
+/** What the page must not say where techniques were not looked for. */
+const NOTHING_FOUND = /no technique|not found in this text|no passages|none found|no quotes|no source is named|no sentence makes/i;
 
 const HOSTILE_HTML = '<html><head><title>T</title><script>window.__pwned = 4</script></head><body>' +
   '<h1>Hostile page</h1><p>These corrupt traitors will destroy our great nation! ' +
@@ -59,7 +77,7 @@ async function analyze(page, text, kind = 'text') {
   await page.fill('#article', text);
   await page.click('#analyze');
   await page.waitForFunction(
-    () => /^(Analysed|[0-9]{3} )/.test(document.getElementById('message').textContent)
+    () => /^(Analysed|Not analysed|[0-9]{3} )/.test(document.getElementById('message').textContent)
       || document.getElementById('message').classList.contains('error'),
     null,
     { timeout: 30000 },
@@ -71,6 +89,7 @@ async function desktop() {
   const { context, page, seen } = await openPage({ viewport: { width: 1366, height: 900 } });
   const message = await analyze(page, sample);
   check(/^Analysed/.test(message), 'the sample article is analysed', message);
+  check(await page.locator('#warnings').isHidden(), 'the English sample shows no warning banner');
   const marks = await page.locator('#article-text mark').count();
   check(marks > 0, 'highlighted passages appear', `${marks} marks`);
   const tiers = await page.locator('#tier option').evaluateAll((os) => os.map((o) => o.value));
@@ -149,7 +168,7 @@ async function desktop() {
   const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export-json')]);
   const path = await download.path();
   const exported = JSON.parse(readFileSync(path, 'utf8'));
-  check(exported.schema_version === '1.1' && exported.text === reference.text
+  check(exported.schema_version === '1.2' && exported.text === reference.text
     && Array.isArray(exported.sourcing && exported.sourcing.quotes), 'Export JSON downloads the documented JSON', download.suggestedFilename());
   const [report] = await Promise.all([page.waitForEvent('download'), page.click('#export-html')]);
   const html = readFileSync(await report.path(), 'utf8');
@@ -192,6 +211,87 @@ async function desktop() {
   await context.close();
 }
 
+/** The warning banner (JSON 1.2 `warnings`) and "Analyse as English anyway". */
+async function warnings() {
+  const { context, page, seen } = await openPage({ acceptDownloads: true, viewport: { width: 1366, height: 900 } });
+  await page.selectOption('#tier', 'fast');
+
+  // German: not analysed, and nothing says no technique was found.
+  const german = await analyze(page, GERMAN);
+  check(/^Not analysed/.test(german), 'a German text is not analysed', german);
+  check(await page.locator('#warnings').isVisible(), 'a German text shows the warning banner');
+  check(await page.textContent('#warnings-heading') === 'Not analysed', 'the banner says "Not analysed"',
+    await page.textContent('#warnings-heading'));
+  check(await page.getAttribute('#warnings', 'role') === 'alert', 'the "Not analysed" banner is an alert');
+  const api = await (await fetch(new URL('/api/analyze', base), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ text: GERMAN, tier: 'fast' }),
+  })).json();
+  const items = await page.locator('#warnings-list li').allTextContents();
+  check(items.length === api.warnings.length && items.every((t, i) => t === api.warnings[i].message),
+    'the banner shows each warning\'s message as text', items.join(' | '));
+  check(await page.locator('#warnings-list li[data-code="language"]').count() === 1, 'the warning is the language one');
+  check(await page.locator('#warnings-list :not(li):not(code)').count() === 0, 'the messages are text, no markup');
+  check(await page.getAttribute('#results', 'data-techniques') === 'not-analysed', 'the result knows techniques were not analysed');
+  const shown = await page.locator('#results').innerText();
+  check(!NOTHING_FOUND.test(shown), 'nothing on the result claims no technique (or source) was found',
+    (shown.match(NOTHING_FOUND) || [''])[0]);
+  check(/not looked for/i.test(await page.locator('#legend-list').innerText()), 'the technique list says techniques were not looked for');
+  check(/not looked for/i.test(await page.locator('#chart').innerText()), 'the chart says techniques were not looked for');
+  check(await page.locator('#evidence').isVisible() && await page.locator('#evidence-skipped').isVisible()
+    && await page.locator('#evidence-body').isHidden(), 'the evidence trail says sources and claims were not looked for');
+  check(await page.locator('#legend-absent-box').isHidden(), 'no "Not found in this text" list');
+  check(await page.locator('#article-text mark').count() === 0, 'no passage is highlighted');
+  check(await page.locator('#force-english').isVisible(), 'the banner offers "Analyse as English anyway"');
+  await page.screenshot({ path: join(artifacts, 'warning-not-analysed.png') });
+
+  // Analyse as English anyway: the same input with force_language "en".
+  const posted = [];
+  page.on('request', (r) => { if (r.url().endsWith('/api/analyze')) posted.push(r.postDataJSON()); });
+  await page.fill('#article', 'Something else typed since: the button must not send this.');
+  await page.click('#force-english');
+  await page.waitForFunction(() => /^Analysed/.test(document.getElementById('message').textContent)
+    || document.getElementById('message').classList.contains('error'), null, { timeout: 30000 });
+  const forced = await page.textContent('#message');
+  check(/^Analysed .* as English/.test(forced), 'the text is analysed as English', forced);
+  const sent = posted[posted.length - 1] || {};
+  check(sent.force_language === 'en' && sent.text === GERMAN && sent.tier === 'fast',
+    'the button re-posts the same input with force_language "en"', JSON.stringify(sent).slice(0, 120));
+  check(await page.locator('#warnings-list li[data-code="language"]').count() === 0
+    && (await page.locator('#warnings').isHidden() || await page.textContent('#warnings-heading') === 'Read with care'),
+    'no language banner after forcing English');
+  check(await page.getAttribute('#results', 'data-techniques') === 'analysed', 'techniques were analysed');
+  check(!/not looked for/i.test(await page.locator('#results').innerText()), 'nothing says "not looked for" any more');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export-json')]);
+  const exported = JSON.parse(readFileSync(await download.path(), 'utf8'));
+  check(Array.isArray(exported.layers.technique) && !exported.warnings.some((w) => w.code === 'language'),
+    'the forced result has a technique layer and no language warning (export)', JSON.stringify(exported.warnings));
+
+  // A short English line: analysed, read with care, nothing to force.
+  const short = await analyze(page, SHORT_ENGLISH);
+  check(/^Analysed/.test(short), 'a short English line is analysed', short);
+  check(await page.locator('#warnings').isVisible() && await page.textContent('#warnings-heading') === 'Read with care',
+    'a short English line shows "Read with care"', await page.textContent('#warnings-heading'));
+  check(await page.getAttribute('#warnings', 'role') === 'status', 'the "Read with care" banner is a status');
+  check(await page.locator('#warnings-list li[data-code="too_short"]').count() === 1, 'the warning is too_short');
+  check(await page.locator('#force-english').isHidden(), 'no "Analyse as English anyway" for English text');
+  check(await page.getAttribute('#results', 'data-techniques') === 'analysed', 'a short line is analysed for techniques');
+  await page.screenshot({ path: join(artifacts, 'warning-read-with-care.png') });
+  check(seen.errors.length === 0, 'no JavaScript error around the warnings', seen.errors.join(' | '));
+  await context.close();
+
+  // On a phone the banner fits the width.
+  const phone = await openPage({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
+  await phone.page.selectOption('#tier', 'fast');
+  await analyze(phone.page, GERMAN);
+  await phone.page.locator('#warnings').scrollIntoViewIfNeeded();
+  const overflow = await phone.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  check(overflow <= 0 && await phone.page.locator('#warnings').isVisible(), 'the banner fits a phone', `${overflow}px too wide`);
+  await phone.page.screenshot({ path: join(artifacts, 'warning-phone.png') });
+  await phone.context.close();
+}
+
 async function phone() {
   const { context, page, seen } = await openPage({
     viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true,
@@ -221,6 +321,7 @@ async function phone() {
 
 try {
   await desktop();
+  await warnings();
   await phone();
 } catch (e) {
   fail(`the test itself failed: ${e.stack || e}`);

@@ -41,7 +41,7 @@ fn add_is_idempotent_and_resumes() {
     first.assert_stderr_has("1 added, 0 already stored, 0 failed");
     let after_one = info(&db);
     assert_eq!(after_one["articles"], 1);
-    assert_eq!(after_one["schema_version"], 2);
+    assert_eq!(after_one["schema_version"], 3);
     assert!(after_one["technique_spans"].as_i64().unwrap() > 0);
     assert!(after_one["quotes"].as_i64().unwrap() > 0, "{after_one}");
 

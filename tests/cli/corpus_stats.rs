@@ -297,3 +297,125 @@ fn bad_flags_are_clear_errors() {
     let missing = db.with_file_name("missing.db");
     stats(&missing, &["--by", "outlet"]).assert_error(1, "does not exist");
 }
+
+/// A German article of our own (the analysis skips its techniques).
+const GERMAN: &str = "Die Regierung hat am Montag in Berlin einen neuen Plan für die \
+Versorgung der Familien vorgestellt. Nach Ansicht der Opposition wird der Plan an der Lage der \
+Menschen, die seit vielen Monaten auf Hilfe warten, kaum etwas ändern. Die Ministerin sagte, man \
+werde die Mittel im kommenden Jahr deutlich erhöhen und die Anträge schneller bearbeiten. Kritiker \
+bezweifeln jedoch, dass die Verwaltung dafür genug Personal hat.\n";
+
+/// `groups` without the counts of articles set apart.
+fn without_apart(groups: &Value) -> Value {
+    let mut g = groups.clone();
+    for row in g.as_array_mut().unwrap() {
+        let m = row.as_object_mut().unwrap();
+        for key in ["not_analysed", "other_language", "garbled"] {
+            assert!(m.remove(key).is_some(), "{key} in every group");
+        }
+    }
+    g
+}
+
+#[test]
+fn a_german_article_is_counted_apart_and_changes_no_rate() {
+    let (dir, db) = stats_corpus();
+    let before = report(&db, &["--by", "month"]);
+    assert_eq!(before["not_analysed"], 0);
+    let german = dir.path().join("regierung.txt");
+    fs::write(&german, GERMAN).unwrap();
+    let add = unspin(&["corpus", "add", s(&db), s(&german)]);
+    assert_exit!(add, 0);
+    add.assert_stderr_has("1 of them stored without techniques");
+
+    let after = report(&db, &["--by", "month"]);
+    assert_eq!(
+        (&after["articles"], &after["words"]),
+        (&before["articles"], &before["words"])
+    );
+    assert_eq!(
+        (
+            &after["not_analysed"],
+            &after["other_language"],
+            &after["garbled"]
+        ),
+        (
+            &serde_json::json!(1),
+            &serde_json::json!(1),
+            &serde_json::json!(0)
+        )
+    );
+    // Every rate, share and interval is the one without it; the undated
+    // group says it set one apart.
+    assert_eq!(
+        without_apart(&after["groups"]),
+        without_apart(&before["groups"])
+    );
+    let unknown = after["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["group"] == "(unknown)")
+        .expect("an undated group");
+    assert_eq!(
+        (&unknown["not_analysed"], &unknown["other_language"]),
+        (&serde_json::json!(1), &serde_json::json!(1))
+    );
+
+    // CSV and table say so too.
+    let csv = stats(&db, &["--by", "month", "--format", "csv"]);
+    assert_exit!(csv, 0);
+    let rows = csv_rows(&csv.stdout);
+    let col = rows[0]
+        .iter()
+        .position(|h| h == "not_analysed")
+        .expect("column");
+    assert_eq!(rows[0][col + 1..col + 3], ["other_language", "garbled"]);
+    let total: u64 = rows[1..]
+        .iter()
+        .map(|r| r[col].parse::<u64>().unwrap())
+        .sum();
+    assert_eq!(total, 1);
+    let table = stats(&db, &["--by", "month"]);
+    assert_exit!(table, 0);
+    assert!(table.stdout.contains("NOT ANALYSED"), "{}", table.stdout);
+    assert!(
+        table
+            .stdout
+            .contains("1 article not analysed (1 in another language)"),
+        "{}",
+        table.stdout
+    );
+
+    // `corpus info` counts it by reason; `corpus show` keeps its warning.
+    let i = info(&db);
+    assert_eq!(
+        i["not_analysed"],
+        serde_json::json!([{"reason": "language", "articles": 1}])
+    );
+    let id = i["articles"].as_i64().unwrap().to_string();
+    let show = unspin(&["corpus", "show", s(&db), &id]);
+    assert_exit!(show, 0);
+    let doc: Value = serde_json::from_str(&show.stdout).unwrap();
+    assert_eq!(doc["warnings"][0]["code"], "language");
+    assert!(doc["layers"].get("technique").is_none());
+
+    // Forced to English, it is analysed and counted again.
+    let re = unspin(&[
+        "corpus",
+        "reanalyze",
+        s(&db),
+        "--force-language",
+        "en",
+        "--where",
+        "not_analysed IS NOT NULL",
+    ]);
+    assert_exit!(re, 0);
+    let forced = report(&db, &["--by", "month"]);
+    assert_eq!(forced["not_analysed"], 0);
+    assert_eq!(
+        forced["articles"].as_u64().unwrap(),
+        before["articles"].as_u64().unwrap() + 1
+    );
+    assert_eq!(info(&db)["not_analysed"], serde_json::json!([]));
+}

@@ -21,6 +21,10 @@ pub struct Analyzer {
     pipeline: Pipeline,
     provenance: String,
     fallbacks: Vec<Fallback>,
+    /// The layers skipped for a text [`judge`](crate::judge) says unspin
+    /// cannot judge; `None`: every text is analysed, unjudged.
+    english_only: Option<Vec<&'static str>>,
+    force_english: bool,
 }
 
 impl std::fmt::Debug for Analyzer {
@@ -57,7 +61,9 @@ impl Analyzer {
         let tier = options.resolved_tier();
         let (detector, precision, mut fallbacks) = load_detector(tier, options, capabilities)?;
         let mut stages: Vec<Box<dyn Stage>> = vec![Box::new(SentenceStage), detector.stage()];
+        let mut english_only = vec![layers::TECHNIQUE];
         if options.sourcing {
+            english_only.extend(layers::SOURCING);
             let (stage, fallback) = load_sourcing(tier, precision, options.allow_fallback)?;
             fallbacks.extend(fallback);
             stages.push(Box::new(stage));
@@ -73,11 +79,14 @@ impl Analyzer {
             pipeline,
             provenance,
             fallbacks,
+            english_only: Some(english_only),
+            force_english: options.force_english,
         })
     }
 
     /// An analyzer running a pipeline of your own as `tier` (for tests and
-    /// experiments); `provenance` names it. It has no detector:
+    /// experiments); `provenance` names it. Its texts are not judged first
+    /// (no language warnings, nothing skipped). It has no detector:
     /// [`detect`](Analyzer::detect) and [`classify`](Analyzer::classify)
     /// return [`AnalysisError::NoDetector`].
     pub fn from_pipeline(
@@ -91,6 +100,8 @@ impl Analyzer {
             pipeline,
             provenance: provenance.into(),
             fallbacks: Vec::new(),
+            english_only: None,
+            force_english: false,
         }
     }
 
@@ -150,14 +161,54 @@ impl Analyzer {
     /// something that ran in place of what was asked for (an allowed
     /// fallback) say so in their provenance.
     ///
+    /// The text is [judged](crate::judge) first and the warnings replace
+    /// `doc.warnings`: a text in another language or mostly not letters
+    /// gets its sentences only, and its warning lists the layers skipped
+    /// (unless [`force_english`](AnalysisOptions::force_english)).
+    ///
     /// # Errors
     /// When a stage fails on this document.
     pub fn analyze(&self, doc: &mut Document) -> Result<(), AnalysisError> {
+        self.analyze_forcing(doc, self.force_english)
+    }
+
+    /// [`analyze`](Analyzer::analyze), forcing English (or not) for this
+    /// document whatever the options said: for a server whose requests
+    /// may each ask for `force_language`.
+    ///
+    /// # Errors
+    /// When a stage fails on this document.
+    pub fn analyze_forcing(
+        &self,
+        doc: &mut Document,
+        force_english: bool,
+    ) -> Result<(), AnalysisError> {
+        if !self.judge(doc, force_english) {
+            return SentenceStage.process(doc).map_err(AnalysisError::Stage);
+        }
         self.pipeline.run(doc).map_err(AnalysisError::Stage)?;
         for fallback in &self.fallbacks {
             mark_fallback(doc, fallback, self.detector.as_ref())?;
         }
         Ok(())
+    }
+
+    /// [`analyze`](Analyzer::analyze) under a cancellation token: the
+    /// pipeline stops between stages, and the neural tier between encoder
+    /// windows, once `token` is cancelled (from another thread), and the
+    /// result is then [`StageError::Cancelled`](unspin_pipeline::StageError::Cancelled)
+    /// (inside [`AnalysisError::Stage`]); `doc` is then partly analysed.
+    /// A token cancelled before the call runs nothing.
+    ///
+    /// # Errors
+    /// When a stage fails on this document, or the token is cancelled.
+    pub fn analyze_with(
+        &self,
+        doc: &mut Document,
+        token: &unspin_pipeline::Cancel,
+    ) -> Result<(), AnalysisError> {
+        token.check().map_err(|e| AnalysisError::Stage(e.into()))?;
+        unspin_pipeline::cancel::scope(token, || self.analyze(doc))
     }
 
     /// Analyses a document that was analysed before (read back from JSON or
@@ -176,6 +227,28 @@ impl Analyzer {
             doc.remove_layer(layer);
         }
         self.analyze(doc)
+    }
+
+    /// Sets `doc.warnings` from [`judge`](crate::judge); `false` when the
+    /// English-only layers must be skipped.
+    fn judge(&self, doc: &mut Document, force_english: bool) -> bool {
+        let Some(english_only) = &self.english_only else {
+            doc.warnings.clear();
+            return true;
+        };
+        doc.warnings = crate::judge(
+            doc.text(),
+            doc.metadata.language.as_deref(),
+            english_only,
+            force_english,
+        );
+        !doc.warnings.iter().any(|w| w.skips_analysis())
+    }
+
+    /// Whether every text is analysed as English
+    /// ([`force_english`](AnalysisOptions::force_english)).
+    pub fn forces_english(&self) -> bool {
+        self.force_english
     }
 
     /// The tier this analyzer runs.

@@ -57,6 +57,7 @@
 mod analyzer;
 mod detector;
 mod error;
+pub mod judge;
 mod load;
 mod options;
 mod render;
@@ -65,6 +66,7 @@ mod tagger;
 pub use analyzer::Analyzer;
 pub use detector::Detector;
 pub use error::{error_chain, AnalysisError};
+pub use judge::judge;
 pub use load::{resolve_precision, sourcing_stage, sourcing_stage_with, Fallback};
 pub use options::{AnalysisOptions, Capabilities, Precision, Tier, UnknownTier};
 pub use render::{render, OutputFormat, UnknownFormat};

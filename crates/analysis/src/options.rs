@@ -136,6 +136,11 @@ pub struct AnalysisOptions {
     /// the nearest thing instead and report it in the provenance, rather than
     /// failing. Off by default: nothing falls back silently.
     pub allow_fallback: bool,
+    /// Analyse every text as English, whatever its language or letters
+    /// look like (`--force-language en`). Off: a text in another language
+    /// or mostly not letters gets a warning and no English-only layers
+    /// (see [`judge`](crate::judge)).
+    pub force_english: bool,
 }
 
 impl Default for AnalysisOptions {
@@ -147,6 +152,7 @@ impl Default for AnalysisOptions {
             precision: Precision::F32,
             sourcing: true,
             allow_fallback: false,
+            force_english: false,
         }
     }
 }

@@ -62,7 +62,7 @@ pub use error::CorpusError;
 pub use export::{Column, ColumnType, ExportFormat, ExportOptions, Table, DEFAULT_BATCH_ROWS};
 pub use outlet::{NameCount, OutletNames};
 pub use record::{
-    content_hash, decode_document, iso_date, ArticleFields, ArticleRecord, Provenance,
+    content_hash, decode_document, iso_date, not_analysed, ArticleFields, ArticleRecord, Provenance,
 };
 pub use schema::{APPLICATION_ID, SCHEMA_VERSION};
 pub use search::{
@@ -70,6 +70,6 @@ pub use search::{
 };
 pub use stats::external;
 pub use store::{
-    now_utc, wal_path, Corpus, CorpusInfo, Inserted, Mode, ModelCount, StoredArticle,
-    DEFAULT_LOCK_TIMEOUT,
+    now_utc, wal_path, Corpus, CorpusInfo, Inserted, Mode, ModelCount, NotAnalysedCount,
+    StoredArticle, DEFAULT_LOCK_TIMEOUT,
 };

@@ -1,7 +1,7 @@
 //! One analysed article as the rows it becomes in the store, built from the
 //! same wire types the JSON output uses (offsets in code points).
 
-use unspin_document::{layers, Document};
+use unspin_document::{layers, Document, Warning};
 use unspin_writers::{to_wire, JsonClaim, JsonDocument, JsonQuote, JsonSource, JsonSpan};
 
 /// The identity of an article in a corpus: a 128-bit hash (32 hex digits)
@@ -83,7 +83,23 @@ pub struct ArticleFields {
     pub claims: i64,
     pub check_worthy_claims: i64,
     pub hedged_claims: i64,
+    /// The document's warnings as the JSON array of the wire format (`[]`
+    /// when none).
+    pub warnings: String,
+    /// See [`not_analysed`]: `None` when the techniques were analysed.
+    pub not_analysed: Option<String>,
     pub text: String,
+}
+
+/// Why an article's techniques were not analysed: the code of the first
+/// warning that skipped the `technique` layer (`language`, `garbled`), or
+/// `None` when they were analysed. Such an article must not count as one
+/// without techniques.
+pub fn not_analysed(warnings: &[Warning]) -> Option<String> {
+    warnings
+        .iter()
+        .find(|w| w.skipped_layers.iter().any(|l| l == layers::TECHNIQUE))
+        .map(|w| w.code.name().to_string())
 }
 
 impl ArticleRecord {
@@ -127,6 +143,8 @@ impl ArticleRecord {
             claims: s.claims as i64,
             check_worthy_claims: s.check_worthy_claims as i64,
             hedged_claims: s.hedged_claims as i64,
+            warnings: serde_json::to_string(&doc.warnings).map_err(|e| e.to_string())?,
+            not_analysed: not_analysed(&doc.warnings),
             text: doc.text().to_string(),
         };
         let body = unspin_copies::Body::new(doc.text(), m.title.as_deref());
@@ -264,6 +282,31 @@ mod tests {
         let back = decode_document(&r.document, doc.text()).unwrap();
         assert_eq!(back, doc);
         assert!(decode_document(b"junk", "x").is_err());
+        assert_eq!(
+            (r.fields.warnings.as_str(), r.fields.not_analysed),
+            ("[]", None)
+        );
         assert!(decode_document(&r.document, "short").is_err());
+    }
+
+    #[test]
+    fn warnings_are_kept_and_a_skipped_technique_layer_is_not_analysed() {
+        let mut doc = Document::new("de", "Die Regierung hat heute den Plan vorgestellt.");
+        doc.warnings.push(Warning {
+            code: unspin_document::WarningCode::Language,
+            message: "German".into(),
+            skipped_layers: vec![layers::TECHNIQUE.to_string()],
+            language: Some("deu".into()),
+        });
+        let r = ArticleRecord::new(&doc, Provenance::default()).unwrap();
+        assert_eq!(r.fields.not_analysed.as_deref(), Some("language"));
+        assert!(r.fields.warnings.contains("\"code\":\"language\""));
+        let back = decode_document(&r.document, doc.text()).unwrap();
+        assert_eq!(back.warnings, doc.warnings);
+        // A warning that skipped nothing leaves the article analysed.
+        doc.warnings[0].code = unspin_document::WarningCode::TooShort;
+        doc.warnings[0].skipped_layers.clear();
+        let r = ArticleRecord::new(&doc, Provenance::default()).unwrap();
+        assert_eq!(r.fields.not_analysed, None);
     }
 }

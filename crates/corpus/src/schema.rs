@@ -11,10 +11,10 @@ use rusqlite::{Connection, Transaction};
 pub const APPLICATION_ID: i32 = 0x756e_7370;
 
 /// The schema version this build writes (and the newest it reads).
-pub const SCHEMA_VERSION: i64 = 2;
+pub const SCHEMA_VERSION: i64 = 3;
 
 /// Migration steps: `MIGRATIONS[n - 1]` turns version `n - 1` into `n`.
-const MIGRATIONS: [&str; SCHEMA_VERSION as usize] = [V1, V2];
+const MIGRATIONS: [&str; SCHEMA_VERSION as usize] = [V1, V2, V3];
 
 /// Version 1: articles with their metadata, text and analysed document;
 /// technique spans (and their count per article and technique), quotes,
@@ -188,6 +188,24 @@ CREATE TABLE copy_links (
 CREATE INDEX copy_links_b ON copy_links(b);
 "#;
 
+/// Version 3: document warnings. Each article's `warnings` (the JSON
+/// array of the wire format's `warnings`, `[]` when none) and
+/// `not_analysed`: `NULL` when its techniques were analysed, else the code
+/// of the warning that set the technique layer aside (`language`,
+/// `garbled`), so that statistics count such articles apart instead of as
+/// articles without techniques. Articles of an older corpus get `[]` and
+/// `NULL` (they were analysed before texts were judged; `corpus reanalyze`
+/// judges them). The statistics index gains `not_analysed`.
+const V3: &str = r#"
+ALTER TABLE articles ADD COLUMN warnings TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE articles ADD COLUMN not_analysed TEXT;
+DROP INDEX articles_stats;
+CREATE INDEX articles_stats ON articles(id, outlet, published_date, words, technique_spans,
+    sourcing, quotes, quotation_share, named_sources, anonymous_sources, check_worthy_claims,
+    hedged_claims, not_analysed);
+CREATE INDEX articles_not_analysed ON articles(not_analysed) WHERE not_analysed IS NOT NULL;
+"#;
+
 /// The file's `application_id` and `user_version`, and whether it has
 /// any table at all (an empty file or a new database has none).
 pub(crate) fn marker(conn: &Connection) -> rusqlite::Result<(i32, i64, bool)> {
@@ -250,5 +268,104 @@ mod tests {
             )
             .unwrap();
         assert_eq!(hits, 0);
+    }
+
+    /// A version-2 corpus, made by the version-2 schema (the first two
+    /// migrations) with one article as version 2 stored it, upgrades in
+    /// place when opened for writing: its article is kept, analysed, without
+    /// warnings, and a reanalysis that sets it aside is stored.
+    #[test]
+    fn a_version_2_corpus_upgrades_in_place() {
+        use crate::{ArticleRecord, Corpus, GroupBy, Mode, Provenance, StatsQuery};
+        use std::time::Duration;
+        use unspin_document::{layers, Document, Span, Warning, WarningCode};
+
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("v2.db");
+        {
+            let mut conn = Connection::open(&path).unwrap();
+            let tx = conn.transaction().unwrap();
+            for (n, step) in MIGRATIONS[..2].iter().enumerate() {
+                tx.execute_batch(step).unwrap();
+                tx.pragma_update(None, "user_version", n as i64 + 1)
+                    .unwrap();
+            }
+            tx.pragma_update(None, "application_id", APPLICATION_ID)
+                .unwrap();
+            let mut doc = Document::new("old", "These corrupt traitors lie to you.");
+            doc.add_span(
+                layers::TECHNIQUE,
+                Span::new(6, 22, "Name_Calling,Labeling").unwrap(),
+            )
+            .unwrap();
+            let r = ArticleRecord::new(&doc, Provenance::default()).unwrap();
+            tx.execute(
+                "INSERT INTO articles (content_hash, doc_id, source, outlet, words,
+                    technique_spans, quotes, quotation_share, named_sources, anonymous_sources,
+                    claims, check_worthy_claims, hedged_claims, sourcing, tier, model,
+                    analysed_at, added_at, text, document)
+                 VALUES (?1, 'old', 'old.txt', 'Daily', 6, 1, 0, 0, 0, 0, 0, 0, 0, 0, 'fast',
+                    'm', 't', 't', ?2, ?3)",
+                rusqlite::params![r.content_hash, r.fields.text, r.document],
+            )
+            .unwrap();
+            tx.execute_batch(
+                "INSERT INTO article_techniques VALUES (1, 'Name_Calling,Labeling', 1);
+                 INSERT INTO copy_signatures (article_id, version, body_words) VALUES (1, 1, 6);",
+            )
+            .unwrap();
+            tx.commit().unwrap();
+        }
+        let wait = Duration::from_secs(5);
+        // Read-only opening does not upgrade; it says how.
+        let e = Corpus::open(&path, Mode::ReadOnly, wait).unwrap_err();
+        assert!(e.to_string().contains("needs an upgrade"), "{e}");
+        let mut c = Corpus::open(&path, Mode::ReadWrite, wait).unwrap();
+        let info = c.info().unwrap();
+        assert_eq!((info.schema_version, info.articles), (3, 1));
+        assert!(info.not_analysed.is_empty());
+        let (warnings, not_analysed): (String, Option<String>) = c
+            .connection()
+            .query_row("SELECT warnings, not_analysed FROM articles", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .unwrap();
+        assert_eq!((warnings.as_str(), not_analysed), ("[]", None));
+        let q = StatsQuery::new(GroupBy::Outlet);
+        let report = c.stats(&q).unwrap();
+        assert_eq!((report.articles, report.not_analysed), (1, 0));
+        assert_eq!(report.groups[0].spans, 1);
+        // The statistics index covers the new column.
+        let plan: String = c
+            .connection()
+            .query_row(
+                "EXPLAIN QUERY PLAN SELECT id, outlet, not_analysed FROM articles ORDER BY id",
+                [],
+                |r| r.get(3),
+            )
+            .unwrap();
+        assert!(plan.contains("COVERING INDEX"), "{plan}");
+
+        // Reanalysed as another language: stored, and counted apart.
+        let mut doc = c.article(1).unwrap().unwrap().document;
+        doc.remove_layer(layers::TECHNIQUE);
+        doc.warnings.push(Warning {
+            code: WarningCode::Language,
+            message: "German".into(),
+            skipped_layers: vec![layers::TECHNIQUE.into()],
+            language: Some("deu".into()),
+        });
+        let r = ArticleRecord::new(&doc, Provenance::default()).unwrap();
+        assert_eq!(c.replace_analysis(&[(1, r)]).unwrap(), 1);
+        let report = c.stats(&q).unwrap();
+        assert_eq!(
+            (report.articles, report.not_analysed, report.other_language),
+            (0, 1, 1)
+        );
+        assert_eq!(
+            c.article(1).unwrap().unwrap().document.warnings,
+            doc.warnings
+        );
+        assert_eq!(c.info().unwrap().not_analysed[0].reason, "language");
     }
 }

@@ -80,6 +80,11 @@ pub struct CorpusInfo {
     pub sources: i64,
     /// Check-worthy claims stored.
     pub claims: i64,
+    /// Articles whose techniques were not analysed (a warning set them
+    /// aside: another language, garbled text), by reason (the warning's
+    /// code, e.g. `language`, `garbled`), most first; `corpus stats` counts
+    /// them apart.
+    pub not_analysed: Vec<NotAnalysedCount>,
     /// Which tier and models analysed how many articles.
     pub models: Vec<ModelCount>,
     /// Size of the database file and its write-ahead log, in bytes.
@@ -95,6 +100,16 @@ pub struct ModelCount {
     pub model: String,
     /// Whether the sourcing layers were computed.
     pub sourcing: bool,
+    /// Articles.
+    pub articles: i64,
+}
+
+/// Articles not analysed for one reason.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct NotAnalysedCount {
+    /// The code of the warning that set the techniques aside (`language`,
+    /// `garbled`).
+    pub reason: String,
     /// Articles.
     pub articles: i64,
 }
@@ -281,9 +296,11 @@ impl Corpus {
                         authors, outlet, published, published_date, original_source, language,
                         words, technique_spans, quotes, quotation_share, named_sources,
                         anonymous_sources, claims, check_worthy_claims, hedged_claims, sourcing,
-                        tier, model, analysed_at, added_at, text, document)
+                        tier, model, analysed_at, added_at, text, document, warnings,
+                        not_analysed)
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,
-                        ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?25, ?26, ?27)
+                        ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?25, ?26, ?27, ?28,
+                        ?29)
                      ON CONFLICT(content_hash) DO NOTHING",
                 )?
                 .execute(params![
@@ -314,6 +331,8 @@ impl Corpus {
                     now,
                     r.fields.text,
                     r.document,
+                    r.fields.warnings,
+                    r.fields.not_analysed,
                 ])?;
                 if stored == 0 {
                     done.already_stored += 1;
@@ -370,7 +389,8 @@ impl Corpus {
                         "UPDATE articles SET technique_spans = ?2, quotes = ?3, quotation_share = ?4,
                         named_sources = ?5, anonymous_sources = ?6, claims = ?7,
                         check_worthy_claims = ?8, hedged_claims = ?9, sourcing = ?10, tier = ?11,
-                        model = ?12, analysed_at = ?13, document = ?14
+                        model = ?12, analysed_at = ?13, document = ?14, warnings = ?15,
+                        not_analysed = ?16
                      WHERE id = ?1",
                     )?
                     .execute(params![
@@ -388,6 +408,8 @@ impl Corpus {
                         r.provenance.model,
                         now,
                         r.document,
+                        r.fields.warnings,
+                        r.fields.not_analysed,
                     ])?;
                 if changed == 0 {
                     continue;
@@ -503,6 +525,18 @@ impl Corpus {
                     })
                 })?
                 .collect::<rusqlite::Result<Vec<_>>>()?;
+            let mut stmt = c.prepare(
+                "SELECT not_analysed, count(*) FROM articles WHERE not_analysed IS NOT NULL
+                 GROUP BY not_analysed ORDER BY count(*) DESC, not_analysed",
+            )?;
+            let not_analysed = stmt
+                .query_map([], |r| {
+                    Ok(NotAnalysedCount {
+                        reason: r.get(0)?,
+                        articles: r.get(1)?,
+                    })
+                })?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
             let created_at = c
                 .query_row(
                     "SELECT value FROM corpus_info WHERE key = 'created_at'",
@@ -530,6 +564,7 @@ impl Corpus {
                 quotes: count("SELECT count(*) FROM quotes")?,
                 sources: count("SELECT count(*) FROM sources")?,
                 claims: count("SELECT count(*) FROM claims")?,
+                not_analysed,
                 models,
                 size_bytes: 0,
             })

@@ -104,12 +104,22 @@ fn a_version_1_corpus_gets_signatures_after_migrating() {
         // Make it look like a corpus written before copies existed.
         c.connection()
             .execute_batch(
-                "DROP TABLE copy_links; DROP TABLE copy_signatures; PRAGMA user_version = 1;",
+                "DROP TABLE copy_links; DROP TABLE copy_signatures;
+                 DROP INDEX articles_not_analysed; DROP INDEX articles_stats;
+                 ALTER TABLE articles DROP COLUMN warnings;
+                 ALTER TABLE articles DROP COLUMN not_analysed;
+                 CREATE INDEX articles_stats ON articles(id, outlet, published_date, words,
+                    technique_spans, sourcing, quotes, quotation_share, named_sources,
+                    anonymous_sources, check_worthy_claims, hedged_claims);
+                 PRAGMA user_version = 1;",
             )
             .unwrap();
     }
     let mut c = Corpus::open(&path, Mode::ReadWrite, WAIT).unwrap();
-    assert_eq!(c.info().unwrap().schema_version, 2);
+    assert_eq!(
+        c.info().unwrap().schema_version,
+        unspin_corpus::SCHEMA_VERSION
+    );
     assert_eq!(c.unlinked_articles().unwrap(), 2);
     let report = link(&mut c);
     assert_eq!((report.signed, report.compared, report.copies), (2, 2, 1));

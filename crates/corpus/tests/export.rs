@@ -18,7 +18,7 @@ use unspin_corpus::{
     ArticleRecord, ColumnType, Corpus, CorpusError, ExportFormat, ExportOptions, Mode, Provenance,
     Table,
 };
-use unspin_document::{layers, Document, Span};
+use unspin_document::{layers, Document, Span, Warning, WarningCode};
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
 
@@ -61,7 +61,13 @@ fn fixture(dir: &Path) -> Result<Corpus, Box<dyn std::error::Error>> {
     let s2 = span(&a, "corrupt traitors", "Name_Calling,Labeling", 0.5).with_provenance("fast");
     a.add_span(layers::TECHNIQUE, s1)?;
     a.add_span(layers::TECHNIQUE, s2)?;
-    let b = Document::new("b", TEXT_B);
+    let mut b = Document::new("b", TEXT_B);
+    b.warnings.push(Warning {
+        code: WarningCode::Garbled,
+        message: "Not prose.".into(),
+        skipped_layers: vec![layers::TECHNIQUE.into()],
+        language: None,
+    });
     let mut c = Document::new("c", TEXT_C);
     c.metadata.site_name = Some("Ünïcode Times".into());
     c.metadata.published = Some("2017-01-05".into());
@@ -380,6 +386,15 @@ fn csv_quotes_commas_quotes_and_line_breaks() -> TestResult {
     assert_eq!(field(1, "outlet"), "", "NULL is an empty field");
     assert_eq!(field(0, "sourcing"), "true");
     assert_eq!(field(0, "technique_spans"), "2");
+    assert_eq!(field(0, "not_analysed"), "", "analysed: NULL");
+    assert_eq!(field(0, "warnings"), "[]");
+    assert_eq!(field(1, "not_analysed"), "garbled");
+    let warnings: Value = serde_json::from_str(&field(1, "warnings"))?;
+    assert_eq!(warnings[0]["code"], "garbled");
+    assert_eq!(
+        warnings[0]["skipped_layers"],
+        serde_json::json!(["technique"])
+    );
     assert_eq!(field(2, "text"), TEXT_C);
     // The raw file really quotes: the text's line break is inside a quoted field.
     let raw = std::fs::read_to_string(&path)?;
@@ -457,6 +472,11 @@ fn jsonl_is_one_typed_object_per_row() -> TestResult {
         Some(true)
     );
     assert_eq!(lines[1]["outlet"], Value::Null);
+    assert_eq!(lines[0]["not_analysed"], Value::Null);
+    assert_eq!(lines[1]["not_analysed"], "garbled");
+    assert!(lines[1]["warnings"]
+        .as_str()
+        .is_some_and(|w| w.contains("\"garbled\"")));
     assert_eq!(lines[1]["authors"], serde_json::json!([]));
     assert_eq!(lines[2]["outlet"], "Ünïcode Times");
     assert!(lines[0].get("document").is_none());

@@ -7,7 +7,7 @@ use unspin_corpus::{
     ArticleRecord, CiMethod, Corpus, Estimate, GroupBy, GroupStats, Mode, Provenance, StatsQuery,
     StatsReport, UNKNOWN,
 };
-use unspin_document::{layers, Document, Span};
+use unspin_document::{layers, Document, Span, Warning, WarningCode};
 
 /// One fixture article.
 struct Fixture<'a> {
@@ -542,4 +542,184 @@ fn unspin_taxonomy_labels() -> Vec<&'static str> {
         "Thought-terminating_Cliches",
         "Whataboutism,Straw_Men,Red_Herring",
     ]
+}
+
+/// An article the analysis set aside: `code` (`language`, `garbled`) with
+/// the technique and sourcing layers skipped, as `Analyzer::analyze` leaves
+/// a German or garbled text.
+fn set_aside(id: &str, text: &str, outlet: &str, code: WarningCode) -> ArticleRecord {
+    let mut doc = Document::new(id, text);
+    doc.metadata.site_name = Some(outlet.into());
+    doc.metadata.published = Some("2016-01-15".into());
+    doc.metadata.authors = vec!["Ann".into()];
+    doc.warnings.push(Warning {
+        code,
+        message: "set aside".into(),
+        skipped_layers: vec![layers::TECHNIQUE.into(), "quote".into()],
+        language: (code == WarningCode::Language).then(|| "deu".into()),
+    });
+    let mut r = ArticleRecord::new(&doc, Provenance::default()).unwrap();
+    r.provenance.sourcing = true;
+    r
+}
+
+const GERMAN: &str = "Die Regierung hat am Montag einen neuen Plan vorgestellt, der nach Ansicht \
+der Opposition nichts an der Lage der Familien ändern wird, die seit Monaten auf Hilfe warten.";
+
+#[test]
+fn articles_not_analysed_are_counted_apart_and_change_no_rate() {
+    let (_dir, plain) = fixture();
+    let before = plain.stats(&StatsQuery::new(GroupBy::Outlet)).unwrap();
+    // The same six articles with three set aside: a German one in A, one
+    // in an outlet of German articles only, a garbled one in B.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("c.db");
+    let mut corpus = Corpus::open(&path, Mode::Create, Duration::from_secs(5)).unwrap();
+    let rows = plain.connection();
+    let mut stmt = rows.prepare("SELECT id FROM articles ORDER BY id").unwrap();
+    let ids: Vec<i64> = stmt
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(ids.len(), 6);
+    drop(stmt);
+    // Re-create the fixture's records in order, with the set-aside ones in
+    // between (the bootstrap draws by position among analysed articles).
+    let mut records = Vec::new();
+    for id in ids {
+        let a = plain.article(id).unwrap().unwrap();
+        let mut r = ArticleRecord::new(&a.document, Provenance::default()).unwrap();
+        let sourced: bool = plain
+            .connection()
+            .query_row("SELECT sourcing FROM articles WHERE id = ?1", [id], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        let (share, named, anon, cw, hedged): (f64, i64, i64, i64, i64) = plain
+            .connection()
+            .query_row(
+                "SELECT quotation_share, named_sources, anonymous_sources, check_worthy_claims,
+                    hedged_claims FROM articles WHERE id = ?1",
+                [id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+            )
+            .unwrap();
+        r.provenance.sourcing = sourced;
+        r.fields.quotation_share = share;
+        r.fields.named_sources = named;
+        r.fields.anonymous_sources = anon;
+        r.fields.check_worthy_claims = cw;
+        r.fields.hedged_claims = hedged;
+        records.push(r);
+        if id == 1 {
+            records.push(set_aside("de1", GERMAN, "A", WarningCode::Language));
+            records.push(set_aside(
+                "de2",
+                &format!("{GERMAN} Zweiter Artikel."),
+                "Z",
+                WarningCode::Language,
+            ));
+        }
+        if id == 4 {
+            records.push(set_aside(
+                "g1",
+                "| 12 | 34 | 56 | 78 | 90 | 12 | 34 | 56 | 78 |",
+                "B",
+                WarningCode::Garbled,
+            ));
+        }
+    }
+    corpus.insert(&records).unwrap();
+
+    let r = stats(&corpus, StatsQuery::new(GroupBy::Outlet));
+    // Hand counts: the six analysed articles as before, three apart.
+    assert_eq!((r.articles, r.words), (6, 600));
+    assert_eq!((r.not_analysed, r.other_language, r.garbled), (3, 2, 1));
+    assert_eq!(names(&r), ["A", "B", UNKNOWN, "Z"]);
+    for g in &before.groups {
+        let mut after = group(&r, &g.group).clone();
+        let apart = match g.group.as_str() {
+            "A" => (1, 1, 0),
+            "B" => (1, 0, 1),
+            _ => (0, 0, 0),
+        };
+        assert_eq!(
+            (after.not_analysed, after.other_language, after.garbled),
+            apart,
+            "{}",
+            g.group
+        );
+        // Every number and interval is the one without them.
+        (after.not_analysed, after.other_language, after.garbled) = (0, 0, 0);
+        assert_eq!(&after, g, "{}", g.group);
+    }
+    let a = group(&r, "A");
+    assert_eq!((a.articles, a.words, a.spans), (3, 400, 4));
+    value(a.spans_per_1k_words, 10.0);
+    value(technique(a, LL).article_share, 2.0 / 3.0);
+    assert_eq!(a.sourcing_articles, 3);
+    // A group of set-aside articles only: shown, with nothing to rate.
+    let z = group(&r, "Z");
+    assert_eq!(
+        (z.articles, z.words, z.not_analysed, z.other_language),
+        (0, 0, 1, 1)
+    );
+    assert_eq!(z.spans_per_1k_words, None);
+    assert_eq!(technique(z, LL).article_share, None);
+    assert_eq!(z.copy_share, None);
+    // --min-articles 2 hides it (and the one-article groups).
+    let r2 = stats(&corpus, StatsQuery::new(GroupBy::Outlet).min_articles(2));
+    assert_eq!(names(&r2), ["A", "B"]);
+    assert_eq!(r2.hidden_groups, 2);
+
+    // By author and month: the German ones (by Ann, January) are apart.
+    let by_author = stats(&corpus, StatsQuery::new(GroupBy::Author));
+    let ann = group(&by_author, "Ann");
+    assert_eq!(
+        (
+            ann.articles,
+            ann.not_analysed,
+            ann.other_language,
+            ann.garbled
+        ),
+        (2, 3, 2, 1)
+    );
+    let by_month = stats(&corpus, StatsQuery::new(GroupBy::Month));
+    let jan = group(&by_month, "2016-01");
+    assert_eq!(
+        (jan.articles, jan.words, jan.spans, jan.not_analysed),
+        (2, 300, 4, 3)
+    );
+    value(jan.spans_per_1k_words, 4000.0 / 300.0);
+
+    // By technique: rates over the six analysed articles.
+    let q = StatsQuery::new(GroupBy::Technique).technique(LL).unwrap();
+    let t = stats(&corpus, q.clone());
+    let before_t = plain.stats(&q).unwrap();
+    assert_eq!((t.articles, t.not_analysed), (6, 3));
+    let mut row = t.groups[0].clone();
+    assert_eq!(row.not_analysed, 3);
+    (row.not_analysed, row.other_language, row.garbled) = (0, 0, 0);
+    assert_eq!(row, before_t.groups[0]);
+
+    // The snapshot gives the same reports.
+    let snap = corpus.stats_snapshot().unwrap();
+    for q in [
+        StatsQuery::new(GroupBy::Outlet),
+        StatsQuery::new(GroupBy::Author),
+        StatsQuery::new(GroupBy::Outlet).min_articles(2),
+        q,
+    ] {
+        assert_eq!(snap.stats(&q), corpus.stats(&q).unwrap());
+    }
+
+    // `corpus info` counts them by reason.
+    let info = corpus.info().unwrap();
+    let reasons: Vec<(&str, i64)> = info
+        .not_analysed
+        .iter()
+        .map(|n| (n.reason.as_str(), n.articles))
+        .collect();
+    assert_eq!(reasons, [("language", 2), ("garbled", 1)]);
 }

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::{Alignment, CharIndex, Span, SpanError};
+use crate::{Alignment, CharIndex, Span, SpanError, Warning};
 
 /// What is known about an article besides its text.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -51,6 +51,10 @@ pub struct Document {
     /// clean their input (HTML, Markdown); `None` when the text is the input.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub alignment: Option<Alignment>,
+    /// What a reader must know before trusting the analysis (another
+    /// language, too short, garbled), in the order found; empty when none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<Warning>,
 }
 
 impl Document {
@@ -62,6 +66,7 @@ impl Document {
             metadata: Metadata::default(),
             layers: BTreeMap::new(),
             alignment: None,
+            warnings: Vec::new(),
         }
     }
 

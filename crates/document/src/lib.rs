@@ -30,9 +30,11 @@ mod document;
 pub mod layers;
 mod offsets;
 mod span;
+pub mod warnings;
 
 pub use alignment::{Alignment, Piece};
 pub use attrs::{AttrKey, AttrValue};
 pub use document::{Document, DocumentError, Metadata};
 pub use offsets::CharIndex;
 pub use span::{Span, SpanError};
+pub use warnings::{Warning, WarningCode};

@@ -97,22 +97,36 @@ impl Windows<'_> {
     /// workspace per thread) and gives `f` each window's first piece index
     /// and its pieces' final hidden states (`[CLS]`/`[SEP]` left out), in
     /// window order.
+    ///
+    /// Cancellation: the calling thread's current token
+    /// ([`unspin_pipeline::cancel::current`], set by the pipeline runner)
+    /// is read here, on the dispatching thread, and moved into the rayon
+    /// closures (worker threads do not see the caller's thread-local). Each
+    /// window checks it before its forward pass; once it is cancelled the
+    /// remaining windows are skipped and the result is empty, which the
+    /// runner then discards (it checks the token after every stage).
     pub fn run<T: Send>(&self, ids: &[u32], f: impl Fn(usize, &[f32]) -> T + Sync) -> Vec<T> {
         let n = ids.len();
         let h = self.encoder.config.hidden;
         let body = self.window.saturating_sub(2).max(1);
-        window_starts(self.window, self.stride, n)
+        let token = unspin_pipeline::cancel::current();
+        let cancelled = || token.as_ref().is_some_and(|t| t.is_cancelled());
+        let outs: Option<Vec<T>> = window_starts(self.window, self.stride, n)
             .par_iter()
             .map_init(Workspace::default, |ws, &a| {
+                if cancelled() {
+                    return None;
+                }
                 let b = (a + body).min(n);
                 let mut win = Vec::with_capacity(b - a + 2);
                 win.push(self.cls);
                 win.extend_from_slice(&ids[a..b]);
                 win.push(self.sep);
                 let hidden = self.encoder.forward(&win, ws);
-                f(a, &hidden[h..(b - a + 1) * h])
+                Some(f(a, &hidden[h..(b - a + 1) * h]))
             })
-            .collect()
+            .collect();
+        outs.unwrap_or_default()
     }
 }
 
@@ -487,5 +501,29 @@ impl NeuralModel {
             meta.insert("config".to_string(), c.clone());
         }
         map.to_int8_bytes(meta)
+    }
+}
+
+#[cfg(test)]
+mod cancel_tests {
+    use unspin_pipeline::cancel::{self, Cancel};
+
+    use super::NeuralModel;
+
+    /// A cancelled current token skips every encoder window.
+    #[test]
+    fn a_cancelled_token_skips_the_windows() {
+        let Ok(model) = NeuralModel::embedded() else {
+            eprintln!("skipped: this build has no embedded neural weights");
+            return;
+        };
+        let text = "These corrupt traitors will destroy our great nation! ".repeat(200);
+        let token = Cancel::new();
+        token.cancel();
+        let enc = cancel::scope(&token, || model.encode(&text)).unwrap();
+        assert_eq!(enc.windows, 0);
+        assert!(enc.piece_probs.iter().all(|&p| p == 0.0));
+        let enc = model.encode("A short text.").unwrap();
+        assert_eq!(enc.windows, 1);
     }
 }

@@ -23,9 +23,17 @@
 //! pipe.run(&mut doc).unwrap();
 //! assert_eq!(doc.layer("whole").len(), 1);
 //! ```
+//!
+//! Work can be cancelled cooperatively: [`Pipeline::run_with`] runs under a
+//! [`Cancel`] token and stops between stages (and inside stages that check,
+//! see [`cancel`]) with [`StageError::Cancelled`] once the token is cancelled.
 #![deny(missing_docs)]
 
+pub mod cancel;
+
 use std::error::Error;
+
+pub use cancel::{Cancel, Cancelled};
 
 use unspin_document::{Document, DocumentError, SpanError};
 
@@ -69,6 +77,16 @@ pub enum StageError {
     /// the underlying error).
     #[error("{0}")]
     Other(String),
+    /// The run's [`Cancel`] token was cancelled; the document is partly
+    /// analysed and should be thrown away.
+    #[error("the analysis was cancelled")]
+    Cancelled,
+}
+
+impl From<Cancelled> for StageError {
+    fn from(_: Cancelled) -> StageError {
+        StageError::Cancelled
+    }
 }
 
 impl StageError {
@@ -90,11 +108,16 @@ impl StageError {
         }
     }
 
+    /// Whether this is [`StageError::Cancelled`] (the run was cancelled, nothing failed).
+    pub fn is_cancelled(&self) -> bool {
+        matches!(self, StageError::Cancelled)
+    }
+
     /// This error, attributed to the stage named `stage` unless it already
-    /// names one.
+    /// names one (a cancellation stays a cancellation).
     fn in_stage(self, stage: &str) -> StageError {
         match self {
-            StageError::Failed { .. } => self,
+            StageError::Failed { .. } | StageError::Cancelled => self,
             other => StageError::new(stage, other),
         }
     }
@@ -164,15 +187,31 @@ impl Pipeline {
 
     /// Runs every stage on `doc`, stopping at the first error.
     ///
+    /// Inside a [`cancel::scope`] (see [`run_with`](Pipeline::run_with)) the
+    /// current token is checked before each stage and after the last.
+    ///
     /// # Errors
     /// The failing stage's error as [`StageError::Failed`], naming the stage
     /// (its message is prefixed with the name) and keeping the stage's own
-    /// error as its source.
+    /// error as its source; [`StageError::Cancelled`] when the current
+    /// token was cancelled.
     pub fn run(&self, doc: &mut Document) -> Result<(), StageError> {
         for stage in &self.stages {
+            cancel::check()?;
             stage.process(doc).map_err(|e| e.in_stage(stage.name()))?;
         }
+        cancel::check()?;
         Ok(())
+    }
+
+    /// [`run`](Pipeline::run) with `token` as the current token
+    /// ([`cancel::scope`]): stages that check it stop early, and the run
+    /// returns [`StageError::Cancelled`] once it is cancelled.
+    ///
+    /// # Errors
+    /// As [`run`](Pipeline::run).
+    pub fn run_with(&self, doc: &mut Document, token: &Cancel) -> Result<(), StageError> {
+        cancel::scope(token, || self.run(doc))
     }
 }
 
@@ -251,6 +290,64 @@ mod tests {
         let err = StageError::new("s", "no weights");
         assert_eq!(err.to_string(), "stage 's': no weights");
         assert_eq!(StageError::Other("x".into()).stage(), None);
+    }
+
+    /// Counts its runs and cancels `token` on the first.
+    struct CancelsOnRun(Cancel, std::sync::atomic::AtomicUsize);
+    impl Stage for CancelsOnRun {
+        fn name(&self) -> &str {
+            "cancels"
+        }
+        fn assigns(&self) -> &[&str] {
+            &[]
+        }
+        fn process(&self, _doc: &mut Document) -> Result<(), StageError> {
+            self.1.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            self.0.cancel();
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_cancelled_run_stops_between_stages() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        use std::sync::Arc;
+        let token = Cancel::new();
+        // Two stages sharing one counter through an Arc'd stage would need
+        // more plumbing: one stage cancelling, then a second that must not run.
+        let first = Arc::new(CancelsOnRun(token.clone(), AtomicUsize::new(0)));
+        struct Shared(Arc<CancelsOnRun>);
+        impl Stage for Shared {
+            fn name(&self) -> &str {
+                "shared"
+            }
+            fn assigns(&self) -> &[&str] {
+                &[]
+            }
+            fn process(&self, doc: &mut Document) -> Result<(), StageError> {
+                self.0.process(doc)
+            }
+        }
+        let pipe = Pipeline::new(
+            vec![
+                Box::new(Shared(first.clone())),
+                Box::new(Shared(first.clone())),
+            ],
+            &[],
+        )
+        .unwrap();
+        let mut doc = Document::new("d", "text");
+        let err = pipe.run_with(&mut doc, &token).unwrap_err();
+        assert!(err.is_cancelled());
+        assert_eq!(err.to_string(), "the analysis was cancelled");
+        assert_eq!(first.1.load(Ordering::Relaxed), 1, "the second stage ran");
+        // Already cancelled: nothing runs; without a token, everything does.
+        assert!(pipe.run_with(&mut doc, &token).unwrap_err().is_cancelled());
+        assert_eq!(first.1.load(Ordering::Relaxed), 1);
+        assert!(pipe.run(&mut doc).is_ok());
+        assert_eq!(first.1.load(Ordering::Relaxed), 3);
+        // A stage returning `Cancelled` itself is not wrapped as a failure.
+        assert!(StageError::from(Cancelled).in_stage("x").is_cancelled());
     }
 
     #[test]

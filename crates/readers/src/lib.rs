@@ -79,7 +79,7 @@ pub use detect::{
     UnknownFormat, SNIFF_BYTES,
 };
 pub use error::{BinaryEvidence, LabelError, LabelErrorKind, ReadError};
-pub use html::{decode_html, read_html, DecodedHtml, HtmlOptions};
+pub use html::{decode_html, depth as html_depth, read_html, DecodedHtml, HtmlOptions};
 pub use input::{
     decode_text, read_text_file, read_text_file_with, ReadOptions, BINARY_SNIFF_BYTES,
     DEFAULT_MAX_BYTES,

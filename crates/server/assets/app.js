@@ -26,6 +26,11 @@
     message: $('message'),
     modelInfo: $('model-info'),
     results: $('results'),
+    warnings: $('warnings'),
+    warningsHeading: $('warnings-heading'),
+    warningsList: $('warnings-list'),
+    warningsAction: $('warnings-action'),
+    forceEnglish: $('force-english'),
     title: $('doc-title'),
     meta: $('doc-meta'),
     minScore: $('min-score'),
@@ -37,11 +42,14 @@
     legend: $('legend-list'),
     legendAll: $('legend-all'),
     legendNone: $('legend-none'),
+    legendToggles: $('legend-toggles'),
     absentBox: $('legend-absent-box'),
     absentSummary: $('legend-absent-summary'),
     absent: $('legend-absent'),
     otherLayers: $('other-layers'),
     evidence: $('evidence'),
+    evidenceSkipped: $('evidence-skipped'),
+    evidenceBody: $('evidence-body'),
     evidenceStats: $('evidence-stats'),
     evidenceKinds: $('evidence-kinds'),
     evidenceSources: $('evidence-sources'),
@@ -64,7 +72,8 @@
     maxBody: 2 * 1024 * 1024,
     doc: null, // the last analysed document (API JSON)
     chars: [], // Array.from(doc.text)
-    lastRequest: null, // {text|html, id} of the last analysis, for exports
+    lastRequest: null, // {text|html, id, force_language?} of the last analysis, for exports
+    skipped: new Set(), // layers the document's warnings say were not analysed
     hidden: new Set(), // labels switched off in the legend
     fileName: null, // name of the loaded file, for the document id
   };
@@ -76,6 +85,8 @@
     'technique', 'sentence', 'title', 'boilerplate', 'paragraph', 'heading', 'list_item',
     'blockquote', 'link',
   ]);
+  /** What the page says where the technique layer was not analysed. */
+  const NOT_LOOKED_FOR = 'Not looked for: this text was not analysed for techniques (see the note above the result).';
   /** Layers summarised by the evidence panel (when the JSON has `sourcing`). */
   const SOURCING_LAYERS = new Set(['entity', 'quote', 'speaker', 'cue', 'source', 'hedge', 'claim']);
   /** How many check-worthy claims and quotes the evidence panel lists. */
@@ -250,7 +261,22 @@
     const request = { id: documentId() };
     if (ui.tier.value) request.tier = ui.tier.value;
     request[ui.kind.value === 'html' ? 'html' : 'text'] = content;
+    await submit(request);
+  }
+
+  /**
+   * Re-posts the last analysed input (not what the box holds now) with
+   * `force_language: "en"`: the banner's "Analyse as English anyway".
+   */
+  async function analyzeAsEnglish() {
+    if (!state.lastRequest) return;
+    await submit({ ...state.lastRequest, force_language: 'en' });
+  }
+
+  /** Posts an analysis request, shows its result and says how it went. */
+  async function submit(request) {
     ui.analyze.disabled = true;
+    ui.forceEnglish.disabled = true;
     say('Analysing…', 'busy');
     const started = performance.now();
     try {
@@ -259,11 +285,20 @@
       state.lastRequest = request;
       show(doc);
       const ms = Math.round(performance.now() - started);
-      say(`Analysed ${fmtNumber(doc.summary.words)} words in ${fmtNumber(ms)} ms.`, 'ok');
+      const words = `${fmtNumber(doc.summary.words)} words`;
+      const took = `${fmtNumber(ms)} ms`;
+      if (state.skipped.has('technique')) {
+        say(`Not analysed (${words} read in ${took}): see the note below.`, 'warn');
+      } else if (warningsOf(doc).length) {
+        say(`Analysed ${words} in ${took}${request.force_language ? ' as English' : ''}. Read with care: see the note below.`, 'warn');
+      } else {
+        say(`Analysed ${words} in ${took}${request.force_language ? ' as English' : ''}.`, 'ok');
+      }
     } catch (e) {
       say(e.message, 'error');
     } finally {
       ui.analyze.disabled = false;
+      ui.forceEnglish.disabled = false;
     }
   }
 
@@ -290,11 +325,64 @@
     return techniqueSpans().filter((s) => s.score >= min);
   }
 
+  /** The document's warnings (JSON schema 1.2), well-formed ones only. */
+  function warningsOf(doc) {
+    return (Array.isArray(doc && doc.warnings) ? doc.warnings : [])
+      .filter((w) => w && typeof w === 'object');
+  }
+
+  /** The layers that the document's warnings say were not analysed. */
+  function skippedLayers(doc) {
+    const skipped = new Set();
+    for (const w of warningsOf(doc)) {
+      for (const layer of Array.isArray(w.skipped_layers) ? w.skipped_layers : []) {
+        if (typeof layer === 'string') skipped.add(layer);
+      }
+    }
+    return skipped;
+  }
+
+  /**
+   * The banner above the result: "Not analysed" when a warning skipped
+   * layers, "Read with care" otherwise, each warning's message as text, and
+   * "Analyse as English anyway" when forcing English would change the result.
+   */
+  function renderWarnings(doc) {
+    const warnings = warningsOf(doc);
+    ui.warnings.hidden = warnings.length === 0;
+    clear(ui.warningsList);
+    if (ui.warnings.hidden) return;
+    const skipping = warnings.some((w) => Array.isArray(w.skipped_layers) && w.skipped_layers.length > 0);
+    ui.warnings.classList.toggle('skipped', skipping);
+    ui.warnings.setAttribute('role', skipping ? 'alert' : 'status');
+    ui.warningsHeading.textContent = skipping ? 'Not analysed' : 'Read with care';
+    for (const w of warnings) {
+      const item = el('li', 'warning');
+      appendWithOptions(item, typeof w.message === 'string' && w.message ? w.message : String(w.code || 'warning'));
+      if (typeof w.code === 'string') item.dataset.code = w.code;
+      ui.warningsList.appendChild(item);
+    }
+    // Forcing English lifts `language` and `garbled` (the ones that skip layers).
+    const forced = Boolean(state.lastRequest && state.lastRequest.force_language);
+    ui.warningsAction.hidden = forced || !skipping;
+  }
+
+  /** Appends text, with command-line options in it (`--force-language en`) as <code> text. */
+  function appendWithOptions(node, text) {
+    text.split(/(--[a-z][a-z-]*(?: en\b)?)/).forEach((part, i) => {
+      if (part) node.appendChild(i % 2 ? el('code', 'option', part) : document.createTextNode(part));
+    });
+  }
+
   function show(doc) {
     state.doc = doc;
     state.chars = Array.from(doc.text || '');
     state.hidden.clear();
+    state.skipped = skippedLayers(doc);
     ui.minScore.value = '0';
+    ui.minScore.disabled = state.skipped.has('technique');
+    ui.results.dataset.techniques = state.skipped.has('technique') ? 'not-analysed' : 'analysed';
+    renderWarnings(doc);
     const m = doc.metadata || {};
     ui.title.textContent = m.title || doc.id || 'Article';
     // The headline is shown inside the text when the text has it.
@@ -310,7 +398,7 @@
     renderEvidence(doc);
     ui.results.hidden = false;
     refresh();
-    ui.results.scrollIntoView({ block: 'start' });
+    (ui.warnings.hidden ? ui.results : ui.warnings).scrollIntoView({ block: 'start' });
   }
 
   /** Re-renders everything that depends on the threshold and the toggles. */
@@ -323,7 +411,9 @@
     renderSummary(above);
     renderLegend(above);
     const total = techniqueSpans().length;
-    ui.shownCount.textContent = `${visible.length} of ${total} passages shown`;
+    ui.shownCount.textContent = state.skipped.has('technique')
+      ? 'techniques not analysed'
+      : `${visible.length} of ${total} passages shown`;
   }
 
   /** The code point range of the headline inside the text, if the reader found one. */
@@ -408,18 +498,24 @@
     const words = doc.summary.words || 0;
     const counts = countByLabel(above);
     clear(ui.stats);
-    const stat = (label, value) => {
-      const wrap = el('div', 'stat');
+    const stat = (label, value, className) => {
+      const wrap = el('div', className ? `stat ${className}` : 'stat');
       wrap.appendChild(el('dt', '', label));
       wrap.appendChild(el('dd', '', value));
       ui.stats.appendChild(wrap);
     };
     stat('Words', fmtNumber(words));
+    clear(ui.chart);
+    if (state.skipped.has('technique')) {
+      stat('Techniques', 'not analysed', 'wide not-analysed');
+      ui.chart.appendChild(el('p', 'empty not-analysed', NOT_LOOKED_FOR));
+      ui.chart.setAttribute('aria-label', 'Techniques not analysed');
+      return;
+    }
     stat('Passages', fmtNumber(above.length));
     stat('Per 1,000 words', words ? fmtNumber((above.length * 1000) / words, 1) : '0');
     stat('Techniques', fmtNumber(counts.size));
 
-    clear(ui.chart);
     const rows = Array.from(counts.entries()).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
     if (rows.length === 0) {
       ui.chart.appendChild(el('p', 'empty', 'No passages at this confidence.'));
@@ -450,6 +546,14 @@
   }
 
   function renderLegend(above) {
+    ui.legendToggles.hidden = state.skipped.has('technique');
+    if (state.skipped.has('technique')) {
+      clear(ui.legend);
+      ui.legend.appendChild(el('li', 'empty not-analysed', NOT_LOOKED_FOR));
+      clear(ui.absent);
+      ui.absentBox.hidden = true;
+      return;
+    }
     const counts = countByLabel(above);
     // Taxonomy labels first (in taxonomy order), then any unknown label.
     const labels = state.order.concat(Array.from(counts.keys()).filter((l) => !state.techniques.has(l)));
@@ -564,11 +668,18 @@
     return chars.length > max ? chars.slice(0, max).join('').trimEnd() + '…' : chars.join('');
   }
 
-  /** Renders `doc.sourcing` (JSON schema 1.1): summary, sources, quotes, claims. */
+  /**
+   * Renders `doc.sourcing` (JSON schema 1.1): summary, sources, quotes,
+   * claims; or, when a warning says the sourcing layers were skipped (1.2),
+   * that they were not looked for.
+   */
   function renderEvidence(doc) {
     const ev = doc.sourcing;
-    ui.evidence.hidden = !(ev && typeof ev === 'object');
-    if (ui.evidence.hidden) return;
+    const skipped = !(ev && typeof ev === 'object') && Array.from(SOURCING_LAYERS).some((l) => state.skipped.has(l));
+    ui.evidence.hidden = !(ev && typeof ev === 'object') && !skipped;
+    ui.evidenceSkipped.hidden = !skipped;
+    ui.evidenceBody.hidden = skipped;
+    if (ui.evidence.hidden || skipped) return;
     const s = ev.summary && typeof ev.summary === 'object' ? ev.summary : {};
 
     clear(ui.evidenceStats);
@@ -778,6 +889,7 @@
   function wire() {
     ui.form.addEventListener('submit', analyze);
     ui.sample.addEventListener('click', loadSample);
+    ui.forceEnglish.addEventListener('click', analyzeAsEnglish);
     ui.file.addEventListener('change', () => loadFile(ui.file.files && ui.file.files[0]));
     ui.article.addEventListener('input', () => { if (!ui.article.value) state.fileName = null; });
     ui.article.addEventListener('keydown', (e) => {

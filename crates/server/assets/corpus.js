@@ -649,6 +649,43 @@
     out.appendChild(exportBar([['spans', 'These passages']], { technique, outlet, since, until }, q ? 'The export applies every filter but the text query.' : ''));
   };
 
+  /**
+   * The stored article's warnings (JSON 1.2) as the single-article page's
+   * banner: "Not analysed" when a warning skipped layers, "Read with care"
+   * otherwise, each message as text; null when there are none.
+   */
+  function warningBanner(doc) {
+    const warnings = arr(doc.warnings).filter((w) => w && typeof w === 'object');
+    if (!warnings.length) return null;
+    const skipping = warnings.some((w) => arr(w.skipped_layers).length > 0);
+    const box = el('section', `card warning-banner${skipping ? ' skipped' : ''}`);
+    box.id = 'article-warnings';
+    box.setAttribute('role', skipping ? 'alert' : 'status');
+    const title = el('h2', 'warning-title', skipping ? 'Not analysed' : 'Read with care');
+    title.id = 'article-warnings-heading';
+    box.setAttribute('aria-labelledby', title.id);
+    box.appendChild(title);
+    const list = el('ul', 'warning-list');
+    for (const w of warnings) {
+      const item = el('li', 'warning');
+      const text = str(w.message) || str(w.code) || 'warning';
+      // Command-line options in the message (`--force-language en`) as code, as text.
+      text.split(/(--[a-z][a-z-]*(?: en\b)?)/).forEach((part, i) => {
+        if (part) item.appendChild(i % 2 ? el('code', 'option', part) : document.createTextNode(part));
+      });
+      if (str(w.code)) item.dataset.code = w.code;
+      list.appendChild(item);
+    }
+    box.appendChild(list);
+    if (skipping) {
+      const hint = el('p', 'warning-hint');
+      const id = Number.isInteger(doc.corpus_id) ? doc.corpus_id : 'N';
+      add(hint, 'To analyse it as English anyway: ', el('code', 'command', `unspin corpus reanalyze DB --force-language en --where "id = ${id}"`), '.');
+      box.appendChild(hint);
+    }
+    return box;
+  }
+
   VIEWS.article = async function (p, out) {
     const id = p.get('id') || '';
     const doc = await api(`/api/corpus/articles/${encodeURIComponent(id)}`);
@@ -664,10 +701,15 @@
     if (m.site_name) add(meta, link(str(m.site_name), href('outlet', { outlet: m.site_name }), 'outlet-link'), ' · ');
     add(meta, `${str(m.published) || 'undated'} · ${fmtInt(doc.summary && doc.summary.words)} words · article ${fmtInt(doc.corpus_id)}`);
     card.appendChild(meta);
+    const banner = warningBanner(doc);
+    if (banner) out.appendChild(banner);
+    const skipped = arr(doc.warnings).some((w) => w && arr(w.skipped_layers).includes('technique'));
+    card.dataset.techniques = skipped ? 'not-analysed' : 'analysed';
     const { box, target: mark, spans } = articleText(doc, target);
     const counts = new Map();
     for (const s of spans) counts.set(s.label, (counts.get(s.label) || 0) + 1);
     const legend = el('ul', 'mini-legend');
+    if (skipped) legend.appendChild(el('li', 'empty not-analysed', 'Techniques not looked for: this article was not analysed (see the note above).'));
     for (const [label, n] of Array.from(counts.entries()).sort((a, b) => b[1] - a[1])) {
       const li = el('li');
       add(li, swatch(colorOf(label)), link(`${nameOf(label)} × ${n}`, href('spans', { technique: label })));

@@ -1,6 +1,8 @@
 //! The application: shared state, the router and the handlers.
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Instant;
 
 use axum::body::{Body, Bytes};
@@ -19,6 +21,7 @@ use unspin_analysis::{
     error_chain, render, AnalysisError, AnalysisOptions, Analyzer, OutputFormat, Tier,
 };
 use unspin_document::{layers, Document};
+use unspin_pipeline::{cancel, Cancel};
 use unspin_readers::HtmlOptions;
 
 use crate::assets;
@@ -74,6 +77,11 @@ struct Inner {
     /// One permit per running analysis.
     workers: Arc<Semaphore>,
     started: Instant,
+    /// The cancellation token of every `POST /api/analyze` request in
+    /// progress, by request number ([`App::cancel_in_flight`]).
+    in_flight: Mutex<HashMap<u64, Cancel>>,
+    /// The next request number.
+    next_request: AtomicU64,
 }
 
 /// [`App::with_tiers`] was given no analyzer.
@@ -112,6 +120,8 @@ impl App {
                 tiers,
                 limits,
                 started: Instant::now(),
+                in_flight: Mutex::new(HashMap::new()),
+                next_request: AtomicU64::new(0),
             }),
             corpus: None,
         }
@@ -144,6 +154,48 @@ impl App {
     /// The limits in force (after raising zeros to 1).
     pub fn limits(&self) -> &Limits {
         &self.inner.limits
+    }
+
+    /// Analysis requests in progress: admitted, reading their body, waiting
+    /// for a worker or analysing, and not yet answered or abandoned.
+    pub fn in_flight(&self) -> usize {
+        self.in_flight_map().len()
+    }
+
+    /// Cancels every analysis request in progress (shutdown past its drain
+    /// deadline, see [`serve_with_drain`](crate::serve_with_drain)): each
+    /// stops at its next check and is answered `503 shutting_down`; one
+    /// waiting for a worker does not start. Returns how many were cancelled.
+    pub fn cancel_in_flight(&self) -> usize {
+        let map = self.in_flight_map();
+        let mut n = 0;
+        for token in map.values() {
+            if !token.is_cancelled() {
+                token.cancel();
+                n += 1;
+            }
+        }
+        n
+    }
+
+    fn in_flight_map(&self) -> std::sync::MutexGuard<'_, HashMap<u64, Cancel>> {
+        // The map stays consistent whatever panicked while holding it.
+        self.inner
+            .in_flight
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// A new request's token, registered until the guard drops.
+    fn register(&self) -> Abandon {
+        let id = self.inner.next_request.fetch_add(1, Ordering::Relaxed);
+        let token = Cancel::new();
+        self.in_flight_map().insert(id, token.clone());
+        Abandon {
+            app: self.clone(),
+            id,
+            token,
+        }
     }
 
     /// The router: the API under `/api/`, the web page at `/`, with request
@@ -198,8 +250,11 @@ struct Health<'a> {
     model: &'a str,
     stages: Vec<&'a str>,
     limits: HealthLimits,
-    /// Analyses admitted right now.
+    /// Analyses admitted right now (a cancelled one counts until its
+    /// thread has stopped).
     busy: usize,
+    /// Analyses running on a worker thread right now.
+    running: usize,
     uptime_s: u64,
 }
 
@@ -227,6 +282,7 @@ async fn health(State(app): State<App>) -> Response {
             workers: limits.workers,
         },
         busy: limits.max_concurrent - inner.admission.available_permits(),
+        running: limits.workers - inner.workers.available_permits(),
         uptime_s: inner.started.elapsed().as_secs(),
     };
     json_response(StatusCode::OK, &body)
@@ -294,6 +350,10 @@ struct AnalyzeRequest {
     /// The document id (default [`DEFAULT_ID`]).
     #[serde(default)]
     id: Option<String>,
+    /// `"en"`: analyse the text as English whatever its language
+    /// (`--force-language en`); the only value accepted.
+    #[serde(default)]
+    force_language: Option<String>,
 }
 
 /// What was asked for, checked.
@@ -304,6 +364,8 @@ struct Job {
     format: OutputFormat,
     min_score: Option<f32>,
     tier: Option<String>,
+    /// Analyse as English whatever the text looks like.
+    force_english: bool,
 }
 
 #[derive(Debug)]
@@ -371,12 +433,29 @@ impl AnalyzeRequest {
             }
             Some(id) => id,
         };
+        let force_english = match self.force_language.as_deref().map(str::trim) {
+            None => false,
+            Some(l)
+                if ["en", "eng", "english"]
+                    .iter()
+                    .any(|e| l.eq_ignore_ascii_case(e)) =>
+            {
+                true
+            }
+            Some(other) => {
+                return Err(ApiError::InvalidRequest(format!(
+                    "\"force_language\" can only be \"en\" (the models are English-only), got {:?}",
+                    truncate(other)
+                )))
+            }
+        };
         Ok(Job {
             id,
             input,
             format,
             min_score,
             tier: self.tier,
+            force_english,
         })
     }
 }
@@ -398,9 +477,18 @@ fn truncate(s: &str) -> String {
 /// it (400), waiting for a worker and analysing on a blocking thread.
 ///
 /// The admission and worker permits move into the blocking task, so a
-/// request that times out keeps its worker until its analysis really ends:
-/// the number of threads doing analysis never exceeds
+/// request that times out keeps its worker until its analysis has really
+/// stopped (at its next cancellation check, below): the number of threads
+/// doing analysis never exceeds
 /// [`Limits::workers`], whatever the clients do.
+///
+/// Cancellation: each request has a [`Cancel`] token, held by an
+/// [`Abandon`] guard in this future. When the future is dropped (past the
+/// timeout, the client gone, the server shutting down) or returns, the
+/// guard cancels the token: a job not yet started never runs, and a running
+/// one stops at its next check (between pipeline stages, between the
+/// neural tier's encoder windows), releasing both permits soon after
+/// instead of at the end of the whole analysis.
 async fn analyze(State(app): State<App>, request: Request) -> Response {
     match analyze_inner(&app, request).await {
         Ok(response) => response,
@@ -421,6 +509,8 @@ async fn analyze_inner(app: &App, request: Request) -> Result<Response, ApiError
         .map_err(|_| ApiError::Overloaded {
             max_concurrent: limits.max_concurrent,
         })?;
+    let abandon = app.register();
+    let token = abandon.token.clone();
     let work = async {
         let bytes = read_body(body, limits.max_body_bytes).await?;
         let job = parse_request(&bytes)?.validate()?;
@@ -433,7 +523,7 @@ async fn analyze_inner(app: &App, request: Request) -> Result<Response, ApiError
             .await
             .map_err(|_| ApiError::Internal("the worker pool is closed".into()))?;
         let app = app.clone();
-        tokio::task::spawn_blocking(move || run_job(&app, job, admitted, worker))
+        tokio::task::spawn_blocking(move || run_job(&app, job, &token, admitted, worker))
             .await
             .map_err(|e| {
                 ApiError::Internal(if e.is_panic() {
@@ -443,11 +533,29 @@ async fn analyze_inner(app: &App, request: Request) -> Result<Response, ApiError
                 })
             })?
     };
-    tokio::time::timeout(limits.timeout, work)
+    let result = tokio::time::timeout(limits.timeout, work)
         .await
         .map_err(|_| ApiError::Timeout {
             seconds: limits.timeout.as_secs_f64(),
-        })?
+        })?;
+    drop(abandon);
+    result
+}
+
+/// Cancels its request's token and unregisters it when dropped: when the
+/// request is answered, times out, or its future is dropped unfinished
+/// (client gone, shutdown). Cancelling a finished job is harmless.
+struct Abandon {
+    app: App,
+    id: u64,
+    token: Cancel,
+}
+
+impl Drop for Abandon {
+    fn drop(&mut self) {
+        self.token.cancel();
+        self.app.in_flight_map().remove(&self.id);
+    }
 }
 
 /// `415` unless the body is declared as `application/json` (parameters such
@@ -503,13 +611,22 @@ fn parse_request(bytes: &[u8]) -> Result<AnalyzeRequest, ApiError> {
     serde_json::from_slice(bytes).map_err(|e| ApiError::InvalidJson(e.to_string()))
 }
 
-/// Runs on a blocking thread, holding both permits until it returns.
+/// Runs on a blocking thread, holding both permits until it returns; does
+/// nothing when `token` was cancelled before it started (the request was
+/// abandoned while it waited for a thread) and stops early when it is
+/// cancelled while it runs: the analysis runs inside
+/// [`cancel::scope`], so the pipeline checks `token` between stages and
+/// the neural tier between encoder windows.
 fn run_job(
     app: &App,
     job: Job,
+    token: &Cancel,
     _admitted: OwnedSemaphorePermit,
     _worker: OwnedSemaphorePermit,
 ) -> Result<Response, ApiError> {
+    if token.is_cancelled() {
+        return Err(ApiError::ShuttingDown);
+    }
     let started = Instant::now();
     let tiers = &app.inner.tiers;
     let analyzer = match job.tier.as_deref() {
@@ -545,9 +662,14 @@ fn run_job(
             "the article has no text to analyse".into(),
         ));
     }
-    analyzer
-        .analyze(&mut doc)
-        .map_err(|e| ApiError::Internal(error_chain(&e)))?;
+    let analysed = cancel::scope(token, || {
+        analyzer.analyze_forcing(&mut doc, job.force_english || analyzer.forces_english())
+    });
+    match analysed {
+        Ok(()) => {}
+        Err(AnalysisError::Stage(e)) if e.is_cancelled() => return Err(ApiError::ShuttingDown),
+        Err(e) => return Err(ApiError::Internal(error_chain(&e))),
+    }
     if let Some(min) = job.min_score {
         keep_scores_from(&mut doc, min)?;
     }
@@ -631,6 +753,47 @@ mod tests {
                 ..
             })
         ));
+    }
+
+    /// A job whose request was abandoned before it got a thread does not run.
+    #[test]
+    fn a_job_cancelled_before_it_starts_does_not_run() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        struct Counts(Arc<AtomicUsize>);
+        impl unspin_pipeline::Stage for Counts {
+            fn name(&self) -> &str {
+                "counts"
+            }
+            fn assigns(&self) -> &[&str] {
+                &[]
+            }
+            fn process(&self, _doc: &mut Document) -> Result<(), unspin_pipeline::StageError> {
+                self.0.fetch_add(1, Ordering::SeqCst);
+                Ok(())
+            }
+        }
+        let runs = Arc::new(AtomicUsize::new(0));
+        let pipeline = unspin_pipeline::Pipeline::new(vec![Box::new(Counts(runs.clone()))], &[])
+            .expect("pipeline");
+        let app = App::new(
+            Analyzer::from_pipeline(Tier::Fast, "test", pipeline),
+            Limits::default(),
+        );
+        let permits = || {
+            (
+                app.inner.admission.clone().try_acquire_owned().unwrap(),
+                app.inner.workers.clone().try_acquire_owned().unwrap(),
+            )
+        };
+        let token = Cancel::new();
+        let (a, w) = permits();
+        assert!(run_job(&app, request(r#"{"text": "a"}"#).unwrap(), &token, a, w).is_ok());
+        assert_eq!(runs.load(Ordering::SeqCst), 1);
+        token.cancel();
+        let (a, w) = permits();
+        let e = run_job(&app, request(r#"{"text": "a"}"#).unwrap(), &token, a, w).err();
+        assert!(matches!(e, Some(ApiError::ShuttingDown)));
+        assert_eq!(runs.load(Ordering::SeqCst), 1);
     }
 
     #[test]

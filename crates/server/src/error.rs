@@ -79,6 +79,11 @@ pub enum ApiError {
     /// client's fault.
     #[error("internal error: {0}")]
     Internal(String),
+    /// `503`: the analysis was cancelled because the server is shutting
+    /// down (past `--drain-timeout`). (A request abandoned by its client or
+    /// past its timeout is cancelled too, but nobody is left to read this.)
+    #[error("the server is shutting down; the analysis was cancelled, retry shortly")]
+    ShuttingDown,
 }
 
 impl ApiError {
@@ -91,7 +96,7 @@ impl ApiError {
             | ApiError::UnknownFormat { .. } => StatusCode::BAD_REQUEST,
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            ApiError::Overloaded { .. } | ApiError::Timeout { .. } => {
+            ApiError::Overloaded { .. } | ApiError::Timeout { .. } | ApiError::ShuttingDown => {
                 StatusCode::SERVICE_UNAVAILABLE
             }
             ApiError::NotFound(_) | ApiError::Missing(_) => StatusCode::NOT_FOUND,
@@ -114,6 +119,7 @@ impl ApiError {
             ApiError::NotFound(_) | ApiError::Missing(_) => "not_found",
             ApiError::MethodNotAllowed { .. } => "method_not_allowed",
             ApiError::Internal(_) => "internal",
+            ApiError::ShuttingDown => "shutting_down",
         }
     }
 }
@@ -141,8 +147,12 @@ impl IntoResponse for ApiError {
         if matches!(self, ApiError::Overloaded { .. }) {
             headers.insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
         }
-        if matches!(self, ApiError::PayloadTooLarge { .. }) {
-            // The rest of the body is not read: do not keep the connection.
+        if matches!(
+            self,
+            ApiError::PayloadTooLarge { .. } | ApiError::ShuttingDown
+        ) {
+            // 413: the rest of the body is not read; shutting down: the
+            // server is going away. Either way, do not keep the connection.
             headers.insert(header::CONNECTION, HeaderValue::from_static("close"));
         }
         response

@@ -29,7 +29,15 @@
 //! [`unspin_readers::read_markdown`] when it looks like Markdown), HTML with
 //! [`unspin_readers::read_html`] (after [`check_html_depth`]).
 //!
-//! [`serve`] runs the router on a listener until a shutdown signal.
+//! [`serve`] runs the router on a listener until a shutdown signal;
+//! [`serve_with_drain`] then lets requests in progress finish up to a
+//! deadline and cancels the rest.
+//!
+//! Abandoned work is cancelled: each analysis request carries an
+//! [`unspin_pipeline::Cancel`] token that is cancelled when the request's
+//! future is dropped (past the timeout, the client gone, shutdown), and
+//! the pipeline stops at its next check (between stages, between the
+//! neural tier's encoder windows), releasing its worker.
 //! Offsets in responses are Unicode code points, as everywhere at unspin's
 //! edges. The server makes no outbound requests, and the page loads nothing
 //! from elsewhere (its Content-Security-Policy forbids it).
@@ -48,12 +56,15 @@
 
 mod app;
 mod assets;
+#[cfg(test)]
+mod cancel_tests;
 mod config;
 mod corpus;
 mod error;
 mod html_input;
 
-use std::future::Future;
+use std::future::{Future, IntoFuture};
+use std::time::Duration;
 
 pub use app::{App, NoTiers, DEFAULT_ID, FORMATS, MAX_ID_CHARS, TIERS};
 pub use assets::{
@@ -66,6 +77,28 @@ pub use config::{
 pub use corpus::{CorpusDb, DEFAULT_PER_PAGE, MAX_PER_PAGE, MAX_SEARCH_DEPTH};
 pub use error::ApiError;
 pub use html_input::{check_html_depth, MAX_HTML_DEPTH};
+
+/// Default drain deadline of [`serve_with_drain`] (`unspin serve --drain-timeout`).
+pub const DEFAULT_DRAIN_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// How long [`serve_with_drain`] waits, after cancelling what was left at
+/// the deadline, for the cancelled requests to be answered before it
+/// returns anyway (their connections are then dropped).
+pub const CANCEL_GRACE: Duration = Duration::from_secs(2);
+
+/// How a [`serve_with_drain`] shutdown went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Drained {
+    /// Whether the shutdown signal came (`false`: the server stopped on
+    /// its own, e.g. the listener failed for good).
+    pub signalled: bool,
+    /// Analysis requests still in progress at the drain deadline, cancelled.
+    pub cancelled: usize,
+    /// Whether every connection had closed when this returned (`false`:
+    /// some did not close within [`CANCEL_GRACE`] after the cancellation
+    /// and were dropped).
+    pub clean: bool,
+}
 
 /// Serves `app` on `listener` (HTTP/1.1) until `shutdown` completes, then
 /// lets requests in progress finish.
@@ -80,4 +113,74 @@ pub async fn serve(
     axum::serve(listener, app.router())
         .with_graceful_shutdown(shutdown)
         .await
+}
+
+/// Serves `app` on `listener` until `shutdown` completes, then stops
+/// accepting connections, lets requests in progress finish for up to
+/// `drain`, cancels the analyses still running at that deadline (they are
+/// answered `503 shutting_down` within moments) and returns at most
+/// [`CANCEL_GRACE`] later, whatever the clients do.
+///
+/// # Errors
+/// When accepting connections fails for good.
+pub async fn serve_with_drain(
+    listener: tokio::net::TcpListener,
+    app: &App,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+    drain: Duration,
+) -> std::io::Result<Drained> {
+    let (signalled_tx, signalled_rx) = tokio::sync::oneshot::channel::<()>();
+    let signalled = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let signal = {
+        let signalled = signalled.clone();
+        async move {
+            shutdown.await;
+            signalled.store(true, std::sync::atomic::Ordering::SeqCst);
+            let _ = signalled_tx.send(());
+        }
+    };
+    let server = axum::serve(listener, app.router())
+        .with_graceful_shutdown(signal)
+        .into_future();
+    tokio::pin!(server);
+    tokio::select! {
+        // The server first: once it has completed it must not be polled again.
+        biased;
+        result = &mut server => {
+            result?;
+            let signalled = signalled.load(std::sync::atomic::Ordering::SeqCst);
+            return Ok(Drained { signalled, cancelled: 0, clean: true });
+        }
+        Ok(()) = signalled_rx => {}
+    }
+    tracing::info!(
+        in_flight = app.in_flight(),
+        drain_s = drain.as_secs_f64(),
+        "shutting down: no new connections; finishing requests in progress"
+    );
+    if let Ok(result) = tokio::time::timeout(drain, &mut server).await {
+        result?;
+        return Ok(Drained {
+            signalled: true,
+            cancelled: 0,
+            clean: true,
+        });
+    }
+    let cancelled = app.cancel_in_flight();
+    tracing::warn!(
+        cancelled,
+        "drain deadline reached: cancelled the analyses still in progress"
+    );
+    let clean = match tokio::time::timeout(CANCEL_GRACE, &mut server).await {
+        Ok(result) => {
+            result?;
+            true
+        }
+        Err(_) => false,
+    };
+    Ok(Drained {
+        signalled: true,
+        cancelled,
+        clean,
+    })
 }

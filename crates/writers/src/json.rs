@@ -5,15 +5,18 @@
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
-use unspin_document::{attrs, CharIndex, Document, DocumentError, Metadata, Span, SpanError};
+use unspin_document::{
+    attrs, CharIndex, Document, DocumentError, Metadata, Span, SpanError, Warning,
+};
 
 use crate::sourcing::{self, JsonSourcing};
 use crate::summary::{summarize, Summary};
 
 /// The version written to `schema_version`. Readers accept any `1.x`.
 ///
-/// 1.1 added the optional top-level `sourcing` object.
-pub const SCHEMA_VERSION: &str = "1.1";
+/// 1.1 added the optional top-level `sourcing` object; 1.2 the top-level
+/// `warnings` array.
+pub const SCHEMA_VERSION: &str = "1.2";
 
 /// The attribute that is written as a span's own `explanation` field.
 const EXPLANATION: &str = attrs::EXPLANATION.name();
@@ -21,7 +24,7 @@ const EXPLANATION: &str = attrs::EXPLANATION.name();
 /// One document in the wire format (the top-level JSON object).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct JsonDocument {
-    /// Version of this format, `"1.1"`.
+    /// Version of this format, `"1.2"`.
     pub schema_version: String,
     /// The document identifier.
     pub id: String,
@@ -30,6 +33,13 @@ pub struct JsonDocument {
     /// What is known about the article.
     #[serde(default)]
     pub metadata: JsonMetadata,
+    /// What a reader must know before trusting the analysis (since 1.2;
+    /// always written, `[]` when none): the text is in another language,
+    /// too short, or garbled. A warning's `skipped_layers` were not
+    /// analysed and are absent from `layers`. The shape is
+    /// [`Warning`]'s: `code`, `message`, `skipped_layers`, `language`.
+    #[serde(default)]
+    pub warnings: Vec<Warning>,
     /// Span layers by name (`technique`, `sentence`, …). A layer that was
     /// assigned but found nothing is present with `[]`.
     #[serde(default)]
@@ -121,6 +131,9 @@ pub enum JsonError {
     /// Not valid JSON, or not the shape of a [`JsonDocument`].
     #[error("invalid unspin JSON: {0}")]
     Syntax(#[from] serde_json::Error),
+    /// Writing the JSON failed (a closed pipe, a full disk).
+    #[error("cannot write the JSON: {0}")]
+    Write(#[source] std::io::Error),
     /// A `schema_version` this reader does not understand.
     #[error("unsupported schema_version {found:?}: this reader reads 1.x")]
     SchemaVersion {
@@ -194,6 +207,7 @@ pub fn to_wire(doc: &Document) -> JsonDocument {
             canonical_url: m.canonical_url.clone(),
             language: m.language.clone(),
         },
+        warnings: doc.warnings.clone(),
         layers,
         summary: summarize(doc),
         sourcing: sourcing::build(doc, &index),
@@ -228,10 +242,15 @@ fn wire_span(doc: &Document, index: &CharIndex, span: &Span) -> JsonSpan {
 
 /// The document as pretty-printed JSON (one object over several lines).
 ///
+/// Written straight from the document (see [`write_json`]): the same bytes
+/// as serialising [`to_wire`]'s value, without building that copy.
+///
 /// # Errors
 /// Only if serialisation fails, which the wire types do not allow in practice.
 pub fn to_json(doc: &Document) -> Result<String, JsonError> {
-    Ok(serde_json::to_string_pretty(&to_wire(doc))?)
+    let mut out = Vec::with_capacity(doc.text().len() * 2);
+    write_json(doc, &mut out, true)?;
+    Ok(String::from_utf8(out).expect("serde_json writes UTF-8"))
 }
 
 /// The document as compact JSON on one line, for JSON Lines output.
@@ -239,7 +258,215 @@ pub fn to_json(doc: &Document) -> Result<String, JsonError> {
 /// # Errors
 /// Only if serialisation fails, which the wire types do not allow in practice.
 pub fn to_json_line(doc: &Document) -> Result<String, JsonError> {
-    Ok(serde_json::to_string(&to_wire(doc))?)
+    let mut out = Vec::with_capacity(doc.text().len() * 2);
+    write_json(doc, &mut out, false)?;
+    Ok(String::from_utf8(out).expect("serde_json writes UTF-8"))
+}
+
+/// Writes the document's JSON to `out`, pretty-printed or on one line
+/// (without a final line break), straight from the document: spans are
+/// serialised from borrowed text, with no [`JsonDocument`] copy in between,
+/// so the memory a document costs to write is that of its derived
+/// `summary` and `sourcing` objects, not of its output. Byte for byte what
+/// serialising [`to_wire`]'s value gives (a test checks it).
+///
+/// # Errors
+/// [`JsonError::Write`] when `out` fails.
+pub fn write_json(doc: &Document, out: impl std::io::Write, pretty: bool) -> Result<(), JsonError> {
+    let index = doc.char_index();
+    let view = WireView {
+        doc,
+        index: &index,
+        summary: summarize(doc),
+        sourcing: sourcing::build(doc, &index),
+    };
+    let written = if pretty {
+        serde_json::to_writer_pretty(out, &view)
+    } else {
+        serde_json::to_writer(out, &view)
+    };
+    written.map_err(|e| {
+        if e.is_io() {
+            JsonError::Write(e.into())
+        } else {
+            JsonError::Syntax(e)
+        }
+    })
+}
+
+/// A document seen as [`JsonDocument`], serialised without copying it.
+struct WireView<'a> {
+    doc: &'a Document,
+    index: &'a CharIndex,
+    summary: Summary,
+    sourcing: Option<JsonSourcing>,
+}
+
+impl Serialize for WireView<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let doc = self.doc;
+        let m = &doc.metadata;
+        let mut st = serializer.serialize_struct("JsonDocument", 8)?;
+        st.serialize_field("schema_version", SCHEMA_VERSION)?;
+        st.serialize_field("id", &doc.id)?;
+        st.serialize_field("text", doc.text())?;
+        st.serialize_field("metadata", &MetadataView { m })?;
+        st.serialize_field("warnings", &doc.warnings)?;
+        st.serialize_field(
+            "layers",
+            &LayersView {
+                doc,
+                index: self.index,
+            },
+        )?;
+        st.serialize_field("summary", &self.summary)?;
+        if let Some(sourcing) = &self.sourcing {
+            st.serialize_field("sourcing", sourcing)?;
+        } else {
+            st.skip_field("sourcing")?;
+        }
+        st.end()
+    }
+}
+
+/// [`JsonMetadata`]'s shape over borrowed metadata.
+struct MetadataView<'a> {
+    m: &'a Metadata,
+}
+
+impl Serialize for MetadataView<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let m = self.m;
+        let mut st = serializer.serialize_struct("JsonMetadata", 8)?;
+        st.serialize_field("title", &m.title)?;
+        st.serialize_field("authors", &m.authors)?;
+        st.serialize_field("published", &m.published)?;
+        st.serialize_field("site_name", &m.site_name)?;
+        st.serialize_field("original_source", &m.original_source)?;
+        st.serialize_field("url", &m.url)?;
+        if m.canonical_url.is_some() {
+            st.serialize_field("canonical_url", &m.canonical_url)?;
+        } else {
+            st.skip_field("canonical_url")?;
+        }
+        st.serialize_field("language", &m.language)?;
+        st.end()
+    }
+}
+
+/// The `layers` object: layer name → spans, serialised span by span.
+struct LayersView<'a> {
+    doc: &'a Document,
+    index: &'a CharIndex,
+}
+
+impl Serialize for LayersView<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let layers = self.doc.layers();
+        let mut map = serializer.serialize_map(Some(layers.len()))?;
+        for (name, spans) in layers {
+            map.serialize_entry(
+                name,
+                &SpansView {
+                    doc: self.doc,
+                    index: self.index,
+                    spans,
+                },
+            )?;
+        }
+        map.end()
+    }
+}
+
+struct SpansView<'a> {
+    doc: &'a Document,
+    index: &'a CharIndex,
+    spans: &'a [Span],
+}
+
+impl Serialize for SpansView<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.spans.iter().map(|span| SpanView {
+            doc: self.doc,
+            index: self.index,
+            span,
+        }))
+    }
+}
+
+/// [`JsonSpan`]'s shape over a borrowed span (see [`wire_span`]).
+struct SpanView<'a> {
+    doc: &'a Document,
+    index: &'a CharIndex,
+    span: &'a Span,
+}
+
+impl Serialize for SpanView<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let span = self.span;
+        let explanation = match span.attrs.get(EXPLANATION) {
+            Some(serde_json::Value::String(s)) => Some(s.as_str()),
+            _ => None,
+        };
+        let mut st = serializer.serialize_struct("JsonSpan", 8)?;
+        st.serialize_field("start", &self.index.to_char(span.start()))?;
+        st.serialize_field("end", &self.index.to_char(span.end()))?;
+        st.serialize_field("label", &span.label)?;
+        let score = if span.score.is_finite() {
+            span.score
+        } else {
+            0.0
+        };
+        st.serialize_field("score", &score)?;
+        match &span.provenance {
+            Some(p) => st.serialize_field("provenance", p)?,
+            None => st.skip_field("provenance")?,
+        }
+        st.serialize_field("text", self.doc.span_text(span))?;
+        match explanation {
+            Some(e) => st.serialize_field("explanation", e)?,
+            None => st.skip_field("explanation")?,
+        }
+        let others = span.attrs.len() - usize::from(explanation.is_some());
+        if others > 0 {
+            st.serialize_field(
+                "attrs",
+                &AttrsView {
+                    attrs: &span.attrs,
+                    skip_explanation: explanation.is_some(),
+                    len: others,
+                },
+            )?;
+        } else {
+            st.skip_field("attrs")?;
+        }
+        st.end()
+    }
+}
+
+/// A span's attributes less the string `explanation` (written as a field).
+struct AttrsView<'a> {
+    attrs: &'a BTreeMap<String, serde_json::Value>,
+    skip_explanation: bool,
+    len: usize,
+}
+
+impl Serialize for AttrsView<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(self.len))?;
+        for (k, v) in self.attrs {
+            if self.skip_explanation && k == EXPLANATION {
+                continue;
+            }
+            map.serialize_entry(k, v)?;
+        }
+        map.end()
+    }
 }
 
 /// Reads a document from the wire format (pretty or one-line).
@@ -289,6 +516,7 @@ impl JsonDocument {
             canonical_url: m.canonical_url,
             language: m.language,
         };
+        doc.warnings = self.warnings;
         let index = doc.char_index();
         for (layer, spans) in self.layers {
             // Registers the layer even when empty; spans are then added one by
@@ -357,6 +585,65 @@ mod tests {
     const TEXT: &str = "\u{201c}Fran\u{e7}ois Hollande is a traitor,\u{201d} the editorial said \u{2014} \
         a \u{201c}betrayal\u{201d} of the na\u{ef}ve voters of S\u{e3}o Paulo \u{1f1eb}\u{1f1f7}.\n\n\
         Everyone knows it. Everyone.";
+
+    #[test]
+    fn writing_from_the_document_equals_serialising_the_wire_copy() {
+        let mut doc = sample();
+        doc.metadata.canonical_url = Some("https://example.org/a".into());
+        // A non-string explanation stays under attrs; a span without attrs.
+        doc.add_span(
+            "note",
+            byte_span(TEXT, "Everyone", "x").with_attr(EXPLANATION, 3),
+        )
+        .unwrap();
+        doc.add_span("empty", byte_span(TEXT, "it", "y").with_score(f32::NAN))
+            .unwrap();
+        doc.set_layer("nothing", Vec::new()).unwrap();
+        let wire = to_wire(&doc);
+        assert_eq!(
+            to_json(&doc).unwrap(),
+            serde_json::to_string_pretty(&wire).unwrap()
+        );
+        assert_eq!(
+            to_json_line(&doc).unwrap(),
+            serde_json::to_string(&wire).unwrap()
+        );
+        let bare = Document::new("b", "x");
+        assert_eq!(
+            to_json_line(&bare).unwrap(),
+            serde_json::to_string(&to_wire(&bare)).unwrap()
+        );
+    }
+
+    #[test]
+    fn warnings_are_written_always_and_read_back() {
+        use unspin_document::{Warning, WarningCode};
+        let mut doc = Document::new("w", "Die Regierung hat beschlossen.");
+        let json = to_json_line(&doc).unwrap();
+        assert!(json.contains("\"warnings\":[]"), "{json}");
+        doc.warnings.push(Warning {
+            code: WarningCode::Language,
+            message: "German".into(),
+            skipped_layers: vec!["technique".into()],
+            language: Some("deu".into()),
+        });
+        let json = to_json_line(&doc).unwrap();
+        assert!(
+            json.contains(
+                "\"warnings\":[{\"code\":\"language\",\"message\":\"German\",\
+                 \"skipped_layers\":[\"technique\"],\"language\":\"deu\"}]"
+            ),
+            "{json}"
+        );
+        assert_eq!(from_json(&json).unwrap(), doc);
+        // A 1.1 document (no `warnings`) still reads.
+        let old = json.replace("\"schema_version\":\"1.2\"", "\"schema_version\":\"1.1\"");
+        let old = old.replace(
+            &json[json.find(",\"warnings\"").unwrap()..json.find(",\"layers\"").unwrap()],
+            "",
+        );
+        assert!(from_json(&old).unwrap().warnings.is_empty());
+    }
 
     fn byte_span(text: &str, needle: &str, label: &str) -> Span {
         let start = text.find(needle).unwrap();
@@ -453,7 +740,7 @@ mod tests {
     #[test]
     fn wire_shape() {
         let v: serde_json::Value = serde_json::from_str(&to_json(&sample()).unwrap()).unwrap();
-        assert_eq!(v["schema_version"], "1.1");
+        assert_eq!(v["schema_version"], "1.2");
         assert_eq!(v["id"], "article42");
         assert!(
             v.get("sourcing").is_none(),
@@ -610,7 +897,7 @@ mod tests {
         let doc = fixture::document();
         let json = to_json(&doc).unwrap();
         let v: serde_json::Value = serde_json::from_str(&json).unwrap();
-        assert_eq!(v["schema_version"], "1.1");
+        assert_eq!(v["schema_version"], "1.2");
         let s = &v["sourcing"];
         let summary = &s["summary"];
         assert_eq!(summary["quotes"], 2);

@@ -1,11 +1,13 @@
-//! A bounded, libFuzzer-free fuzz loop for stable toolchains: mutates the
-//! seed corpus (`fuzz/corpus/<target>/`) with byte flips, insertions of
-//! format tokens, splices and truncations, and runs each target for a fixed
-//! time. A panic is reported with the input saved under
+//! A bounded, libFuzzer-free fuzz loop for stable toolchains: runs the seed
+//! corpus (`fuzz/corpus/<target>/`) and the inputs that once crashed
+//! (`fuzz/regressions/<target>/`), then mutates them with byte flips,
+//! insertions of format tokens, splices and truncations, and runs each target
+//! for a fixed time. A panic is reported with the input saved under
 //! `fuzz/artifacts/<target>/`, and the exit status is 1.
 //!
 //! Usage: `smoke [SECONDS_PER_TARGET] [TARGET...]` (default 20 s; html,
-//! markdown, warc, analyze). Deterministic for a given `UNSPIN_FUZZ_SEED`.
+//! markdown, warc, analyze, and http when built with the `http` feature).
+//! Deterministic for a given `UNSPIN_FUZZ_SEED`.
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
@@ -53,6 +55,23 @@ const TOKENS: &[&[u8]] = &[
     b"\xe2\x80\x9d",
     b"Mr. ",
     b". ",
+    b"GET ",
+    b"POST ",
+    b"HEAD ",
+    b" HTTP/1.1\r\n",
+    b"/api/analyze",
+    b"/api/health",
+    b"/api/techniques",
+    b"Content-Type: application/json\r\n",
+    b"{\"text\": \"",
+    b"{\"html\": \"",
+    b"\", \"format\": \"html\"",
+    b"\", \"format\": \"ptc\"",
+    b"\", \"tier\": \"neural\"",
+    b", \"min_score\": 0.5",
+    b", \"id\": \"",
+    b"\\u",
+    b"\"}",
 ];
 
 struct Rng(u64);
@@ -128,6 +147,9 @@ fn main() {
             "warc".into(),
             "analyze".into(),
         ];
+        if cfg!(feature = "http") {
+            targets.push("http".into());
+        }
     }
     let seed: u64 = std::env::var("UNSPIN_FUZZ_SEED")
         .ok()
@@ -143,18 +165,29 @@ fn main() {
             "markdown" => unspin_fuzz::markdown,
             "warc" => unspin_fuzz::warc,
             "analyze" => unspin_fuzz::analyze,
+            #[cfg(feature = "http")]
+            "http" => unspin_fuzz::http,
             other => {
-                eprintln!("unknown target {other:?} (html, markdown, warc, analyze)");
+                eprintln!("unknown target {other:?} (html, markdown, warc, analyze, http)");
                 std::process::exit(2);
             }
         };
-        let corpus = seeds(&root.join("corpus").join(target));
+        // The seeds and the inputs that once crashed (`fuzz/regressions/`),
+        // each run once as it is before the mutations.
+        let mut corpus = seeds(&root.join("corpus").join(target));
+        corpus.extend(seeds(&root.join("regressions").join(target)));
         let mut rng = Rng(seed | 1);
         let deadline = Instant::now() + Duration::from_secs(seconds);
         let mut runs = 0u64;
         while Instant::now() < deadline {
-            let mut input = corpus[rng.below(corpus.len())].clone();
-            mutate(&mut rng, &corpus, &mut input);
+            let input = match corpus.get(runs as usize) {
+                Some(seed) => seed.clone(),
+                None => {
+                    let mut input = corpus[rng.below(corpus.len())].clone();
+                    mutate(&mut rng, &corpus, &mut input);
+                    input
+                }
+            };
             runs += 1;
             if catch_unwind(AssertUnwindSafe(|| run(&input))).is_err() {
                 let dir = root.join("artifacts").join(target);

@@ -85,6 +85,8 @@ struct Tally {
     added: usize,
     known: usize,
     failed: usize,
+    /// Articles analysed whose techniques a warning set aside.
+    not_analysed: usize,
     /// Time spent writing to the database (in the writer thread).
     storing: Duration,
 }
@@ -162,7 +164,10 @@ pub fn run(args: &Args, ctx: &Context) -> anyhow::Result<Outcome> {
             if let Some((origin, result)) = done {
                 progress.inc(1);
                 match result {
-                    Ok(Done::Record(r)) => batch.push(*r),
+                    Ok(Done::Record(r)) => {
+                        tally.not_analysed += usize::from(r.fields.not_analysed.is_some());
+                        batch.push(*r);
+                    }
                     Ok(Done::Known) => tally.known += 1,
                     Err(e) => {
                         tally.failed += 1;
@@ -205,6 +210,13 @@ pub fn run(args: &Args, ctx: &Context) -> anyhow::Result<Outcome> {
             secs,
             (tally.added + tally.known) as f64 / secs.max(1e-9)
         );
+        if tally.not_analysed > 0 {
+            eprintln!(
+                "{} of them stored without techniques (another language or not prose; see \
+                 their warnings): `corpus stats` counts them apart, `corpus info` by reason",
+                tally.not_analysed
+            );
+        }
     }
     Ok(Outcome::from_failures(tally.failed))
 }

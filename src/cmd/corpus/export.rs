@@ -33,8 +33,8 @@ fails or is interrupted never leaves a half-written FILE (only, after a kill, a 
 .FILE.*.partial that can be deleted). --output - writes CSV or JSON Lines to standard output.
 
 --where takes an SQL expression over the columns of the articles table (as in `corpus \
-reanalyze`): id, source, url, title, outlet, published_date, language, words, tier, model, \
-added_at, …; for the other tables it selects the rows of the matching articles.
+reanalyze`): id, source, url, title, outlet, published_date, language, words, not_analysed, \
+tier, model, added_at, …; for the other tables it selects the rows of the matching articles.
 
 Examples:
   unspin corpus export news.db --table spans --output spans.parquet

@@ -13,7 +13,13 @@ use crate::cmd::{open_output, Context, Outcome};
 #[command(
     after_help = "JSON fields: path, schema_version, created_at, articles, outlets, authors, \
 articles_without_outlet, first_published, last_published, articles_without_date, words, \
-technique_spans, quotes, sources, claims, models [{tier, model, sourcing, articles}], size_bytes."
+technique_spans, quotes, sources, claims, not_analysed [{reason, articles}], models [{tier, model, \
+sourcing, articles}], size_bytes.
+
+not analysed: articles whose techniques were not analysed because a warning set them aside, by \
+reason: language (another language) or garbled (not prose). `corpus stats` counts them apart; \
+`corpus reanalyze --where \"not_analysed IS NOT NULL\" --force-language en` analyses them \
+anyway. Articles added before schema version 3 were not judged: reanalyse them to judge them."
 )]
 pub struct Args {
     /// The corpus file.
@@ -73,6 +79,28 @@ fn write_table(out: &mut dyn Write, i: &CorpusInfo) -> std::io::Result<()> {
         "found           {} technique spans, {} quotes, {} cited sources, {} check-worthy claims",
         i.technique_spans, i.quotes, i.sources, i.claims
     )?;
+    if i.not_analysed.is_empty() {
+        writeln!(out, "not analysed    0")?;
+    } else {
+        let total: i64 = i.not_analysed.iter().map(|n| n.articles).sum();
+        let why: Vec<String> = i
+            .not_analysed
+            .iter()
+            .map(|n| {
+                let reason = match n.reason.as_str() {
+                    "language" => "another language",
+                    "garbled" => "not prose (garbled)",
+                    other => other,
+                };
+                format!("{} {reason}", n.articles)
+            })
+            .collect();
+        writeln!(
+            out,
+            "not analysed    {total} ({}): counted apart by corpus stats",
+            why.join(", ")
+        )?;
+    }
     for m in &i.models {
         writeln!(
             out,

@@ -22,12 +22,19 @@ article either with its old analysis or with its new one, and running it again w
 excludes the done ones (e.g. --where \"tier = 'fast'\") continues.
 
 --where takes an SQL expression over the columns of the articles table (docs/corpus.md): id, \
-source, url, title, outlet, published_date, language, words, tier, model, analysed_at, added_at, …
+source, url, title, outlet, published_date, language, words, not_analysed, tier, model, \
+analysed_at, added_at, …
+
+Each article is judged again as `unspin analyze` judges it: its warnings and not_analysed (the \
+reason its techniques were set aside: language, garbled) are replaced too. Articles added before \
+schema version 3 were never judged; reanalysing them judges them. --force-language en analyses \
+the ones set aside as English anyway (--where \"not_analysed IS NOT NULL\").
 
 Examples:
   unspin corpus reanalyze news.db --tier neural
   unspin corpus reanalyze news.db --tier neural --where \"tier = 'fast' AND outlet = 'Global Research'\"
-  unspin corpus reanalyze news.db --tier fast --model my-fast-model.bin --where \"published_date >= '2016-01-01'\"";
+  unspin corpus reanalyze news.db --tier fast --model my-fast-model.bin --where \"published_date >= '2016-01-01'\"
+  unspin corpus reanalyze news.db --force-language en --where \"not_analysed = 'language'\"";
 
 /// Arguments of `unspin corpus reanalyze`.
 #[derive(Debug, clap::Args)]

@@ -23,6 +23,13 @@ grouped as \"(unknown)\", not dropped; --outlet \"(unknown)\" selects them. --si
 how many undated ones they left out. Groups are sorted by articles, most first; --min-articles N \
 hides smaller ones (--by technique: techniques found in fewer than N articles).
 
+Articles whose techniques were not analysed (a warning set them aside: another language, or \
+text that is not prose; see `unspin corpus info`) are not articles without techniques: they are \
+left out of every count, rate, share and interval, and each group says how many it set apart \
+(NOT ANALYSED in the table when there are any; not_analysed, other_language, garbled in CSV and \
+JSON). At the default --min-articles 1 a group of such articles only is still shown. \
+`unspin corpus reanalyze --force-language en` analyses them as English anyway.
+
 Per group: articles, words, technique spans per 1,000 words, and for each technique its spans \
 per 1,000 words and the share of articles with at least one; among the articles analysed with \
 the sourcing layers: the share of text inside quotes (word-weighted), named and anonymous cited \
@@ -44,7 +51,7 @@ CSV: one row per group with every number: group, articles, words, spans, spans_p
 T:article_share (+ _low, _high); then sourcing_articles, quotes, quotation_share (+ _low, _high), \
 named_sources, anonymous_sources, named_source_share (+ _low, _high), check_worthy_claims, \
 hedged_claims, hedged_claim_share (+ _low, _high), copies, copy_share (+ _low, _high), copied_from \
-(\"Outlet:N|Outlet:N\"), ci_method. Shares are fractions in [0, 1]; an empty cell means undefined \
+(\"Outlet:N|Outlet:N\"), ci_method, not_analysed, other_language, garbled. Shares are fractions in [0, 1]; an empty cell means undefined \
 (no words, no sources, no claims).
 
 Copies: articles that re-publish another article of the corpus (role copy in `unspin corpus \
@@ -52,8 +59,8 @@ copies`), their share of the group, and the outlets whose articles they re-publi
 table shows them with --by outlet.
 
 JSON: one object {\"by\", \"filters\": {\"outlets\", \"since\", \"until\", \"min_articles\"}, \
-\"techniques\": [labels], \"articles\", \"words\", \"undated_excluded\", \"confidence\": 0.95, \
-\"bootstrap_max_articles\", \"bootstrap_budget_articles\", \"resamples\", \"hidden_groups\", \"groups\": [{\"group\", \"articles\", \
+\"techniques\": [labels], \"articles\", \"words\", \"not_analysed\", \"other_language\", \"garbled\", \"undated_excluded\", \"confidence\": 0.95, \
+\"bootstrap_max_articles\", \"bootstrap_budget_articles\", \"resamples\", \"hidden_groups\", \"groups\": [{\"group\", \"articles\", \"not_analysed\", \"other_language\", \"garbled\", \
 \"words\", \"spans\", \"spans_per_1k_words\": E, \"techniques\": [{\"technique\", \"spans\", \
 \"articles\", \"spans_per_1k_words\": E, \"article_share\": E}], \"sourcing_articles\", \"quotes\", \
 \"quotation_share\": E, \"named_sources\", \"anonymous_sources\", \"named_source_share\": E, \
@@ -204,6 +211,11 @@ fn write_csv(out: &mut dyn Write, r: &StatsReport) -> std::io::Result<()> {
     header.extend(estimate_header("copy_share"));
     header.push("copied_from".into());
     header.push("ci_method".into());
+    header.extend([
+        "not_analysed".into(),
+        "other_language".into(),
+        "garbled".into(),
+    ]);
     csv_line(out, &header)?;
     for g in &r.groups {
         let mut row = vec![
@@ -238,6 +250,11 @@ fn write_csv(out: &mut dyn Write, r: &StatsReport) -> std::io::Result<()> {
             }
             .into(),
         );
+        row.extend([
+            g.not_analysed.to_string(),
+            g.other_language.to_string(),
+            g.garbled.to_string(),
+        ]);
         csv_line(out, &row)?;
     }
     Ok(())
@@ -355,6 +372,36 @@ fn write_table(out: &mut dyn Write, r: &StatsReport) -> std::io::Result<()> {
             )?;
         }
     }
+    if r.not_analysed > 0 {
+        let mut why = Vec::new();
+        if r.other_language > 0 {
+            why.push(format!("{} in another language", r.other_language));
+        }
+        if r.garbled > 0 {
+            why.push(format!("{} not prose", r.garbled));
+        }
+        let other = r.not_analysed - r.other_language - r.garbled;
+        if other > 0 {
+            why.push(format!("{other} for another reason"));
+        }
+        writeln!(
+            out,
+            "{} {} not analysed ({}) {} counted apart: not in the articles, rates or shares{}.",
+            r.not_analysed,
+            if r.not_analysed == 1 {
+                "article"
+            } else {
+                "articles"
+            },
+            why.join(", "),
+            if r.not_analysed == 1 { "is" } else { "are" },
+            if r.by == GroupBy::Technique {
+                ""
+            } else {
+                " (NOT ANALYSED)"
+            },
+        )?;
+    }
     if r.undated_excluded > 0 {
         writeln!(
             out,
@@ -401,8 +448,14 @@ fn group_rows(r: &StatsReport) -> (Vec<Cell>, Vec<Vec<Cell>>) {
         (first.to_string(), false),
         ("ARTICLES".into(), true),
         ("WORDS".into(), true),
-        ("SPANS/1K WORDS".into(), false),
     ];
+    // Shown only when some article was set apart, so that a corpus of
+    // English articles reads as before.
+    let apart = r.not_analysed > 0;
+    if apart {
+        header.push(("NOT ANALYSED".into(), true));
+    }
+    header.push(("SPANS/1K WORDS".into(), false));
     if chosen {
         for t in &r.techniques {
             header.push((format!("{t}/1K"), false));
@@ -425,8 +478,11 @@ fn group_rows(r: &StatsReport) -> (Vec<Cell>, Vec<Vec<Cell>>) {
                 (g.group.clone(), false),
                 (g.articles.to_string(), true),
                 (g.words.to_string(), true),
-                (rate(g.spans_per_1k_words), false),
             ];
+            if apart {
+                row.push((g.not_analysed.to_string(), true));
+            }
+            row.push((rate(g.spans_per_1k_words), false));
             if chosen {
                 for t in &g.techniques {
                     row.push((rate(t.spans_per_1k_words), false));

@@ -479,12 +479,22 @@ pub(crate) fn is_cue_word(lower: &str) -> bool {
     // A stem matches exactly, or (stems of 5 bytes or more) as a prefix.
     let stems = cue_stems();
     let s = stem(lower);
+    // No prefix longer than the longest stem can match: checking only those
+    // keeps a giant "word" (a line without spaces) linear, not quadratic.
+    let longest = longest_cue_stem();
     stems.contains(s)
         || s.char_indices()
             .map(|(k, _)| k)
             .chain(std::iter::once(s.len()))
             .filter(|&k| k >= 5)
+            .take_while(|&k| k <= longest)
             .any(|k| stems.contains(&s[..k]))
+}
+
+/// The length in bytes of the longest cue stem.
+fn longest_cue_stem() -> usize {
+    static LONGEST: OnceLock<usize> = OnceLock::new();
+    *LONGEST.get_or_init(|| CUE_STEMS.iter().map(|s| s.len()).max().unwrap_or(0))
 }
 
 fn cue_stems() -> &'static WordSet<&'static str> {

@@ -213,6 +213,8 @@ const ARTICLES: &[Column] = &[
     col("check_worthy_claims", "t.check_worthy_claims", Int64, false, "Sentences scoring at least 0.5 (rows of the claims table)."),
     col("hedged_claims", "t.hedged_claims", Int64, false, "Check-worthy claims qualified by a hedge (\"reportedly\")."),
     col("sourcing", "t.sourcing", Boolean, false, "Whether the sourcing layers (quotes, sources, claims) were computed; when false their counts are 0."),
+    col("not_analysed", "t.not_analysed", Utf8, true, "Null when the techniques were analysed; else why not: the code of the warning that set them aside (language: another language; garbled: not prose). Its counts are then 0 and mean nothing; corpus stats counts it apart."),
+    col("warnings", "t.warnings", Utf8, false, "The analysis's warnings as a JSON array of the wire format's warning objects (code, message, skipped_layers, language); [] when none."),
     col("tier", "t.tier", Utf8, false, "The technique tier that analysed it: fast or neural."),
     col("model", "t.model", Utf8, false, "The models that analysed it (the analyser's provenance string)."),
     col("analysed_at", "t.analysed_at", Utf8, false, "When it was last analysed (UTC, YYYY-MM-DDTHH:MM:SSZ)."),

@@ -3,7 +3,7 @@
 
 use super::ci::{self, Bounds, RatioSums, SplitMix64};
 use super::load::Articles;
-use super::{CiMethod, Estimate, GroupStats, TechniqueStats, RESAMPLES};
+use super::{CiMethod, Estimate, GroupStats, SetApart, TechniqueStats, RESAMPLES};
 
 /// What to compute for a group.
 pub(crate) struct Spec<'a> {
@@ -39,8 +39,19 @@ struct Unit {
     den: [f64; FIXED],
 }
 
-/// Computes the statistics of the articles `members` of `a`.
+/// Computes the statistics of the articles `members` of `a`: of those
+/// whose techniques were analysed; the others are only counted
+/// (`not_analysed`).
 pub(crate) fn group(a: &Articles, members: &[u32], spec: &Spec<'_>) -> GroupStats {
+    let mut apart = SetApart::default();
+    let members: Vec<u32> = members
+        .iter()
+        .copied()
+        .filter(|&m| {
+            apart.add(a.skipped[m as usize]);
+            a.analysed(m as usize)
+        })
+        .collect();
     let n = members.len();
     let k = spec.columns.len();
     // Where each article-table column lands in this group's columns.
@@ -58,7 +69,7 @@ pub(crate) fn group(a: &Articles, members: &[u32], spec: &Spec<'_>) -> GroupStat
     let mut t_with = vec![0.0; k];
     let mut t_sums = vec![RatioSums::default(); k];
     let (mut quotes, mut sourcing_articles, mut w2_sourcing) = (0.0, 0usize, 0.0);
-    for &m in members {
+    for &m in &members {
         let i = m as usize;
         let w = a.words[i];
         let mut u = Unit::default();
@@ -154,6 +165,9 @@ pub(crate) fn group(a: &Articles, members: &[u32], spec: &Spec<'_>) -> GroupStat
     GroupStats {
         group: spec.name.to_string(),
         articles: n as u64,
+        not_analysed: apart.all,
+        other_language: apart.language,
+        garbled: apart.garbled,
         words: words as u64,
         spans: sums[TOTAL].y as u64,
         spans_per_1k_words: rate(sums[TOTAL].y, words, base[TOTAL]),

@@ -73,8 +73,16 @@ pub(crate) fn add_copy_stats(
     for ((_, members), (_, row)) in groups.iter().zip(rows.iter_mut()) {
         let mut from: HashMap<&str, u64> = HashMap::new();
         let mut copies = 0u64;
+        // Articles set apart (techniques not analysed) are left out here too.
+        let counted = members
+            .iter()
+            .filter(|&&i| articles.analysed(i as usize))
+            .count();
         if !index.origin_outlet.is_empty() {
             for &i in members {
+                if !articles.analysed(i as usize) {
+                    continue;
+                }
                 let id = articles.ids[i as usize];
                 if let Some(outlet) = index.origin_outlet.get(&id) {
                     copies += 1;
@@ -96,7 +104,7 @@ pub(crate) fn add_copy_stats(
         });
         from.truncate(COPIED_FROM_SHOWN);
         row.copies = copies;
-        row.copy_share = share(copies as f64, members.len() as f64, None);
+        row.copy_share = share(copies as f64, counted as f64, None);
         row.copied_from = from;
     }
 }

@@ -53,6 +53,11 @@ pub struct ExternalArticle {
     pub check_worthy_claims: u64,
     /// Hedged check-worthy claims.
     pub hedged_claims: u64,
+    /// `None` when the techniques were analysed; else why not, the
+    /// `not_analysed` column of the corpus (`language`, `garbled`, …):
+    /// such an article is counted apart (`GroupStats::not_analysed`) and
+    /// its numbers are not used.
+    pub not_analysed: Option<String>,
     /// Spans per technique (PTC label); labels not reported are ignored,
     /// a label given twice counts its spans together.
     pub techniques: Vec<(String, u64)>,
@@ -88,6 +93,8 @@ fn table(articles: &[ExternalArticle], labels: &[&str]) -> Articles {
         a.anonymous.push(x.anonymous_sources as f64);
         a.check_worthy.push(x.check_worthy_claims as f64);
         a.hedged.push(x.hedged_claims as f64);
+        a.skipped
+            .push(super::Skipped::code(x.not_analysed.as_deref()));
         let start = a.tech.len();
         for (label, spans) in &x.techniques {
             let Some(col) = labels.iter().position(|l| l == label) else {
@@ -109,15 +116,21 @@ pub fn seed(by: GroupBy, name: &str) -> u64 {
     xxhash_rust::xxh3::xxh3_64(format!("{}\0{name}", by.as_str()).as_bytes())
 }
 
-/// Which groups (name, number of articles) get bootstrap intervals: those
-/// of up to [`BOOTSTRAP_MAX_ARTICLES`], smallest first, within
+/// Which groups (name, number of articles whose techniques were analysed:
+/// those without `not_analysed`) get bootstrap intervals: those of up to
+/// [`BOOTSTRAP_MAX_ARTICLES`], smallest first, within
 /// [`BOOTSTRAP_BUDGET_ARTICLES`](super::BOOTSTRAP_BUDGET_ARTICLES) in all.
 pub fn bootstrapped(sizes: &[(String, usize)]) -> Vec<bool> {
-    let groups: super::load::Groups = sizes
-        .iter()
-        .map(|(name, n)| (name.clone(), vec![0; *n]))
-        .collect();
+    let groups: Vec<(&str, usize)> = sizes.iter().map(|(n, k)| (n.as_str(), *k)).collect();
     super::bootstrapped(&groups)
+}
+
+/// Whether a group is shown at `min_articles` in a report grouped `by`,
+/// given its sort key (analysed articles; `--by technique`: the key
+/// [`technique_rows`] gives) and its row: at the default of 1, groups
+/// whose articles were all set apart (`not_analysed`) are shown too.
+pub fn shown(by: GroupBy, key: u64, row: &GroupStats, min_articles: u64) -> bool {
+    super::shown(by, key, row, min_articles)
 }
 
 /// The statistics of one group `name` (of a report grouped `by`, which
@@ -170,7 +183,8 @@ pub fn technique_rows(
                 labels: &labels,
                 columns: &columns,
                 seed: seed(GroupBy::Technique, label),
-                bootstrap: everyone.len() <= BOOTSTRAP_MAX_ARTICLES,
+                bootstrap: (0..a.len()).filter(|&i| a.analysed(i)).count()
+                    <= BOOTSTRAP_MAX_ARTICLES,
             };
             super::technique_row(&a, &everyone, c, &spec)
         })
@@ -301,5 +315,64 @@ mod tests {
             technique_rows(&articles, &["Doubts"]),
             Err(StatsError::UnknownTechnique { .. })
         ));
+    }
+
+    #[test]
+    fn articles_not_analysed_are_set_apart_as_in_the_corpus() {
+        let (_dir, mut corpus, mut rows) = fixture(30);
+        let mut doc = Document::new("de", "Die Regierung hat heute den Plan vorgestellt.");
+        doc.metadata.site_name = Some("Outlet 1".into());
+        doc.warnings.push(unspin_document::Warning {
+            code: unspin_document::WarningCode::Language,
+            message: "German".into(),
+            skipped_layers: vec![layers::TECHNIQUE.into()],
+            language: Some("deu".into()),
+        });
+        corpus
+            .insert(&[ArticleRecord::new(&doc, Provenance::default()).unwrap()])
+            .unwrap();
+        rows.push((
+            Some("Outlet 1".into()),
+            ExternalArticle {
+                words: 7,
+                not_analysed: Some("language".into()),
+                ..Default::default()
+            },
+        ));
+        let report = corpus.stats(&StatsQuery::new(GroupBy::Outlet)).unwrap();
+        let theirs = report
+            .groups
+            .iter()
+            .find(|g| g.group == "Outlet 1")
+            .unwrap();
+        let members: Vec<ExternalArticle> = rows
+            .iter()
+            .filter(|(o, _)| o.as_deref() == Some("Outlet 1"))
+            .map(|(_, a)| a.clone())
+            .collect();
+        let analysed = members.iter().filter(|a| a.not_analysed.is_none()).count();
+        let sizes: Vec<(String, usize)> = report
+            .groups
+            .iter()
+            .map(|g| (g.group.clone(), g.articles as usize))
+            .collect();
+        let boot = bootstrapped(&sizes)[sizes.iter().position(|s| s.0 == "Outlet 1").unwrap()];
+        let mut ours = group_stats(GroupBy::Outlet, "Outlet 1", &members, &[], boot).unwrap();
+        ours.copies = theirs.copies;
+        ours.copy_share = theirs.copy_share;
+        ours.copied_from = theirs.copied_from.clone();
+        assert_eq!(&ours, theirs);
+        assert_eq!(
+            (
+                ours.articles as usize,
+                ours.not_analysed,
+                ours.other_language
+            ),
+            (analysed, 1, 1)
+        );
+        assert!(shown(GroupBy::Outlet, ours.articles, &ours, 1));
+        let all: Vec<ExternalArticle> = rows.into_iter().map(|(_, a)| a).collect();
+        let t = technique_rows(&all, &["Doubt"]).unwrap();
+        assert_eq!(t[0].1.not_analysed, 1);
     }
 }

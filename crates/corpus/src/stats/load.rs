@@ -32,6 +32,9 @@ pub(crate) struct Articles {
     pub check_worthy: Vec<f64>,
     /// Hedged check-worthy claims.
     pub hedged: Vec<f64>,
+    /// Whether (and why not) the techniques were analysed: a
+    /// [`super::Skipped`] code.
+    pub skipped: Vec<u8>,
     /// `tech[tech_start[i]..tech_start[i + 1]]`: article `i`'s spans per
     /// technique column (only the report's columns, each at most once).
     pub tech_start: Vec<u32>,
@@ -48,6 +51,11 @@ impl Articles {
     /// Article `i`'s (column, spans) pairs.
     pub(crate) fn techniques(&self, i: usize) -> &[(u16, f64)] {
         &self.tech[self.tech_start[i] as usize..self.tech_start[i + 1] as usize]
+    }
+
+    /// Whether article `i`'s techniques were analysed.
+    pub(crate) fn analysed(&self, i: usize) -> bool {
+        self.skipped[i] == super::Skipped::ANALYSED
     }
 
     fn index_of(&self, id: i64) -> Option<usize> {
@@ -112,7 +120,8 @@ pub(crate) fn load(
     let (filter, params) = article_filter(q, true);
     let sql = format!(
         "SELECT id, outlet, published_date, words, technique_spans, sourcing, quotes,
-            quotation_share, named_sources, anonymous_sources, check_worthy_claims, hedged_claims
+            quotation_share, named_sources, anonymous_sources, check_worthy_claims, hedged_claims,
+            not_analysed
          FROM articles WHERE {filter} ORDER BY id"
     );
     let mut a = Articles::default();
@@ -137,7 +146,7 @@ pub(crate) fn load(
 }
 
 /// Appends the counts of row `r` (the columns `id, outlet, published_date,
-/// words, …, hedged_claims` of `articles`, in that order) to `a`.
+/// words, …, hedged_claims, not_analysed` of `articles`, in that order) to `a`.
 fn push_counts(a: &mut Articles, r: &rusqlite::Row<'_>) -> rusqlite::Result<()> {
     a.ids.push(r.get(0)?);
     a.words.push(r.get::<_, i64>(3)?.max(0) as f64);
@@ -154,6 +163,7 @@ fn push_counts(a: &mut Articles, r: &rusqlite::Row<'_>) -> rusqlite::Result<()> 
     a.anonymous.push(r.get::<_, i64>(9)?.max(0) as f64);
     a.check_worthy.push(r.get::<_, i64>(10)?.max(0) as f64);
     a.hedged.push(r.get::<_, i64>(11)?.max(0) as f64);
+    a.skipped.push(super::Skipped::code(text(r.get_ref(12)?)));
     Ok(())
 }
 
@@ -299,7 +309,7 @@ impl Table {
         let mut stmt = conn.prepare(
             "SELECT id, outlet, published_date, words, technique_spans, sourcing, quotes,
                 quotation_share, named_sources, anonymous_sources, check_worthy_claims,
-                hedged_claims
+                hedged_claims, not_analysed
              FROM articles ORDER BY id",
         )?;
         let mut rows = stmt.query([])?;
@@ -410,6 +420,7 @@ impl Table {
             a.anonymous.push(src.anonymous[i]);
             a.check_worthy.push(src.check_worthy[i]);
             a.hedged.push(src.hedged[i]);
+            a.skipped.push(src.skipped[i]);
             for &(c, spans) in src.techniques(i) {
                 if let Some(col) = slot[c as usize] {
                     a.tech.push((col, spans));

@@ -10,6 +10,11 @@
 //! (the server) takes a [`StatsSnapshot`] ([`Corpus::stats_snapshot`]) once
 //! and answers from memory with the same numbers.
 //!
+//! Articles whose techniques were not analysed (`articles.not_analysed`: a
+//! warning set them aside, e.g. another language) are not articles without
+//! techniques: every number leaves them out and each group counts them
+//! apart ([`GroupStats::not_analysed`]).
+//!
 //! # Intervals
 //! The unit of sampling is the article: spans within an article are not
 //! independent (a loaded outlet repeats itself), so every interval treats
@@ -83,6 +88,59 @@ pub const RESAMPLES: usize = 1000;
 /// first) are bootstrapped in one report: `RESAMPLES` times as many draws,
 /// a fraction of a second.
 pub const BOOTSTRAP_BUDGET_ARTICLES: usize = 20_000;
+
+/// Why an article's techniques were not analysed, as the stats tables hold
+/// it (one byte per article).
+pub(crate) struct Skipped;
+
+impl Skipped {
+    /// The techniques were analysed.
+    pub(crate) const ANALYSED: u8 = 0;
+    /// Another language (warning `language`).
+    pub(crate) const LANGUAGE: u8 = 1;
+    /// Not prose (warning `garbled`).
+    pub(crate) const GARBLED: u8 = 2;
+    /// Another warning that set the techniques aside.
+    pub(crate) const OTHER: u8 = 3;
+
+    /// The code of a `not_analysed` value (`None`: analysed).
+    pub(crate) fn code(reason: Option<&str>) -> u8 {
+        match reason.map(str::trim) {
+            None | Some("") => Skipped::ANALYSED,
+            Some("language") => Skipped::LANGUAGE,
+            Some("garbled") => Skipped::GARBLED,
+            Some(_) => Skipped::OTHER,
+        }
+    }
+}
+
+/// Articles set apart because their techniques were not analysed, by
+/// reason.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct SetApart {
+    /// All articles set apart.
+    pub all: u64,
+    /// Of those, in another language.
+    pub language: u64,
+    /// Of those, not prose.
+    pub garbled: u64,
+}
+
+impl SetApart {
+    /// Counts an article with [`Skipped`] code `code` (analysed ones are
+    /// not counted).
+    pub(crate) fn add(&mut self, code: u8) {
+        if code == Skipped::ANALYSED {
+            return;
+        }
+        self.all += 1;
+        match code {
+            Skipped::LANGUAGE => self.language += 1,
+            Skipped::GARBLED => self.garbled += 1,
+            _ => {}
+        }
+    }
+}
 
 /// What the groups are.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -361,13 +419,26 @@ pub struct TechniqueStats {
 /// `words`, `spans` and the rates are over all selected articles (`spans`:
 /// that technique's), and the sourcing fields (from `sourcing_articles` on)
 /// describe the articles in which the technique occurs.
+///
+/// Articles whose techniques were not analysed (a warning set them aside:
+/// another language, garbled text) are not "articles without techniques":
+/// they are left out of every number and interval and counted apart in
+/// `not_analysed` (by reason in `other_language` and `garbled`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct GroupStats {
     /// The outlet, author, month (`YYYY-MM`) or technique; [`UNKNOWN`] for
     /// articles without one.
     pub group: String,
-    /// Articles.
+    /// Articles whose techniques were analysed (what every number below
+    /// counts).
     pub articles: u64,
+    /// Articles of the group set apart because their techniques were not
+    /// analysed (not in `articles`).
+    pub not_analysed: u64,
+    /// Of those, articles in another language (warning `language`).
+    pub other_language: u64,
+    /// Of those, articles that are not prose (warning `garbled`).
+    pub garbled: u64,
     /// Words in them.
     pub words: u64,
     /// Technique spans (all techniques, also those not reported).
@@ -442,10 +513,17 @@ pub struct StatsReport {
     pub filters: StatsFilters,
     /// The technique columns (PTC labels).
     pub techniques: Vec<String>,
-    /// Selected articles.
+    /// Selected articles whose techniques were analysed.
     pub articles: u64,
     /// Words in them.
     pub words: u64,
+    /// Selected articles set apart because their techniques were not
+    /// analysed (not in `articles`; see [`GroupStats::not_analysed`]).
+    pub not_analysed: u64,
+    /// Of those, articles in another language.
+    pub other_language: u64,
+    /// Of those, articles that are not prose.
+    pub garbled: u64,
     /// Articles left out by `since`/`until` because they have no date.
     pub undated_excluded: u64,
     /// The confidence level of every interval (0.95).
@@ -595,6 +673,13 @@ fn report(
         xxhash_rust::xxh3::xxh3_64(format!("{}\0{name}", query.by.as_str()).as_bytes())
     };
     let everyone: Vec<u32> = (0..articles.len() as u32).collect();
+    let analysed = |members: &[u32]| {
+        members
+            .iter()
+            .filter(|&&i| articles.analysed(i as usize))
+            .count()
+    };
+    let analysed_all = analysed(&everyone);
     let mut rows: Vec<(u64, GroupStats)> = match query.by {
         GroupBy::Technique => labels
             .par_iter()
@@ -606,13 +691,17 @@ fn report(
                     labels,
                     columns: &columns,
                     seed: seed_of(label),
-                    bootstrap: everyone.len() <= BOOTSTRAP_MAX_ARTICLES,
+                    bootstrap: analysed_all <= BOOTSTRAP_MAX_ARTICLES,
                 };
                 technique_row(articles, &everyone, c, &spec)
             })
             .collect(),
         _ => {
-            let bootstrapped = bootstrapped(groups);
+            let sizes: Vec<(&str, usize)> = groups
+                .iter()
+                .map(|(name, members)| (name.as_str(), analysed(members)))
+                .collect();
+            let bootstrapped = bootstrapped(&sizes);
             groups
                 .par_iter()
                 .zip(bootstrapped)
@@ -624,10 +713,8 @@ fn report(
                         seed: seed_of(name),
                         bootstrap,
                     };
-                    (
-                        members.len() as u64,
-                        compute::group(articles, members, &spec),
-                    )
+                    let row = compute::group(articles, members, &spec);
+                    (row.articles, row)
                 })
                 .collect()
         }
@@ -636,9 +723,13 @@ fn report(
         copies::add_copy_stats(copy_index, articles, groups, &mut rows);
     }
     let total = rows.len();
-    rows.retain(|(key, _)| *key >= query.min_articles);
+    rows.retain(|(key, row)| shown(query.by, *key, row, query.min_articles));
     let hidden_groups = (total - rows.len()) as u64;
     rows.sort_by(|(ka, a), (kb, b)| kb.cmp(ka).then_with(|| a.group.cmp(&b.group)));
+    let mut apart = SetApart::default();
+    for &code in &articles.skipped {
+        apart.add(code);
+    }
     StatsReport {
         by: query.by,
         filters: StatsFilters {
@@ -648,8 +739,14 @@ fn report(
             min_articles: query.min_articles,
         },
         techniques: labels.iter().map(|l| l.to_string()).collect(),
-        articles: articles.len() as u64,
-        words: articles.words.iter().sum::<f64>() as u64,
+        articles: (articles.len() as u64).saturating_sub(apart.all),
+        words: (0..articles.len())
+            .filter(|&i| articles.analysed(i))
+            .map(|i| articles.words[i])
+            .sum::<f64>() as u64,
+        not_analysed: apart.all,
+        other_language: apart.language,
+        garbled: apart.garbled,
         undated_excluded,
         confidence: 0.95,
         bootstrap_max_articles: BOOTSTRAP_MAX_ARTICLES,
@@ -660,19 +757,27 @@ fn report(
     }
 }
 
-/// Which groups get the bootstrap: those of up to
-/// [`BOOTSTRAP_MAX_ARTICLES`], smallest first (ties by name), while the
+/// Whether a group (row `row` with sort key `key`) is shown at
+/// `min_articles`: its key (analysed articles; with `--by technique`,
+/// articles with the technique) reaches it. At the default of 1, a group
+/// whose articles were all set apart is shown too, so that they are seen.
+pub(crate) fn shown(by: GroupBy, key: u64, row: &GroupStats, min_articles: u64) -> bool {
+    key >= min_articles || (by != GroupBy::Technique && min_articles <= 1 && row.not_analysed > 0)
+}
+
+/// Which groups (name, analysed articles) get the bootstrap: those of up
+/// to [`BOOTSTRAP_MAX_ARTICLES`], smallest first (ties by name), while the
 /// articles bootstrapped stay within [`BOOTSTRAP_BUDGET_ARTICLES`].
-fn bootstrapped(groups: &load::Groups) -> Vec<bool> {
+fn bootstrapped(groups: &[(&str, usize)]) -> Vec<bool> {
     let mut order: Vec<usize> = (0..groups.len()).collect();
     order.sort_by(|&a, &b| {
         let (ga, gb) = (&groups[a], &groups[b]);
-        ga.1.len().cmp(&gb.1.len()).then_with(|| ga.0.cmp(&gb.0))
+        ga.1.cmp(&gb.1).then_with(|| ga.0.cmp(gb.0))
     });
     let mut chosen = vec![false; groups.len()];
     let mut spent = 0;
     for g in order {
-        let n = groups[g].1.len();
+        let n = groups[g].1;
         if n > BOOTSTRAP_MAX_ARTICLES || spent + n > BOOTSTRAP_BUDGET_ARTICLES {
             break;
         }
@@ -753,11 +858,12 @@ mod tests {
 
     #[test]
     fn bootstrap_goes_to_the_smallest_groups_within_the_budget() {
-        let groups = |sizes: &[usize]| -> load::Groups {
+        let names: Vec<String> = (0..100).map(|i| format!("g{i:03}")).collect();
+        let groups = |sizes: &[usize]| -> Vec<(&str, usize)> {
             sizes
                 .iter()
                 .enumerate()
-                .map(|(i, &n)| (format!("g{i:03}"), vec![0; n]))
+                .map(|(i, &n)| (names[i].as_str(), n))
                 .collect()
         };
         assert_eq!(

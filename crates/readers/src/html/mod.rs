@@ -80,6 +80,7 @@
 
 mod charset;
 mod dates;
+pub mod depth;
 mod extract;
 mod hints;
 mod links;
@@ -152,7 +153,9 @@ pub fn read_html(id: &str, bytes: &[u8], options: &HtmlOptions) -> Result<Docume
     if source.trim().is_empty() {
         return Err(no_text("the input is empty"));
     }
-    let html = Html::parse_document(source);
+    // Bounded nesting keeps parsing linear (see `depth`); offsets are kept.
+    let capped = depth::cap_depth(source, depth::MAX_DEPTH);
+    let html = Html::parse_document(&capped);
     let body = html
         .tree
         .root()

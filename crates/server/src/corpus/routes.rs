@@ -215,6 +215,9 @@ pub(crate) async fn outlets(State(db): State<CorpusDb>, RawQuery(q): RawQuery) -
                 v["articles"] = json!(report.articles);
                 v["words"] = json!(report.words);
                 v["undated_excluded"] = json!(report.undated_excluded);
+                v["not_analysed"] = json!(report.not_analysed);
+                v["other_language"] = json!(report.other_language);
+                v["garbled"] = json!(report.garbled);
                 v["hidden_groups"] = json!(report.hidden_groups);
                 Ok(v)
             })

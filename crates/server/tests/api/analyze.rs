@@ -11,7 +11,7 @@ async fn analyze_text_returns_the_wire_format() {
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
     assert_eq!(reply.header(header::CONTENT_TYPE), "application/json");
     let doc = reply.json();
-    assert_eq!(doc["schema_version"], "1.1");
+    assert_eq!(doc["schema_version"], "1.2");
     assert_eq!(doc["id"], "a1");
     assert_eq!(doc["text"], text);
     assert_eq!(

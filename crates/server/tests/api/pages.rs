@@ -248,5 +248,5 @@ async fn openapi_matches_the_router_and_the_responses() {
                 .collect()
         })
         .unwrap_or_default();
-    assert_eq!(codes.len(), 11);
+    assert_eq!(codes.len(), 12);
 }

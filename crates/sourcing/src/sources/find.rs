@@ -77,11 +77,14 @@ pub fn find_sources_in(
     let boiler = &cx.boilerplate;
     let in_boiler = |r: &ByteRange| boiler.iter().any(|b| overlaps(b, r));
     let mut out: Vec<SourceMention> = Vec::new();
-    let push = |m: SourceMention, out: &mut Vec<SourceMention>| {
+    // (start, end, role) of what `out` holds: one lookup per candidate, not
+    // a scan of every mention kept so far.
+    let mut seen: FastSet<(usize, usize, SourceRole)> = FastSet::default();
+    let mut push = |m: SourceMention, out: &mut Vec<SourceMention>| {
         if !valid(text, &m.range) || in_boiler(&m.range) || m.name.trim().is_empty() {
             return;
         }
-        if out.iter().any(|o| o.range == m.range && o.role == m.role) {
+        if !seen.insert((m.range.start, m.range.end, m.role)) {
             return;
         }
         out.push(m);
@@ -148,15 +151,15 @@ pub fn find_sources_in(
     let pairs = &cx.pairs;
     let mut citation_titles: Vec<(ByteRange, String, SourceKind, ByteRange)> = Vec::new();
     for (open, _) in text.match_indices('(') {
-        let line_end = text[open..].find('\n').map_or(text.len(), |p| open + p);
-        let Some(close) = text[open..line_end].rfind(')').map(|p| open + p) else {
-            continue;
-        };
-        // The matching parenthesis, not a later one.
+        // The matching parenthesis on the same line, looked for no further
+        // than a citation can be long (402 bytes: longer ones are skipped
+        // below), so that a line of many parentheses costs linear time.
+        let limit = floor(text, open + 403);
         let mut depth = 0usize;
         let mut end = None;
-        for (i, c) in text[open..=close].char_indices() {
+        for (i, c) in text[open..limit].char_indices() {
             match c {
+                '\n' => break,
                 '(' => depth += 1,
                 ')' => {
                     depth -= 1;

@@ -100,6 +100,10 @@ struct Report<'a> {
     url: Option<&'a str>,
     url_is_link: bool,
     summary_line: String,
+    /// The document's warnings (messages), shown as a banner above the text.
+    warnings: Vec<&'a str>,
+    /// Whether the techniques were not looked for (a warning skipped them).
+    not_analysed: bool,
     paragraphs: Vec<Vec<Segment<'a>>>,
     styles: Vec<Style>,
     found: Vec<LegendEntry>,
@@ -205,7 +209,15 @@ impl<'a> Report<'a> {
         let url_is_link = url.is_some_and(is_web_url);
 
         let summary = summarize(doc);
+        let not_analysed = doc
+            .warnings
+            .iter()
+            .any(|w| w.skipped_layers.iter().any(|l| l == layers::TECHNIQUE));
         let summary_line = match summary.technique_spans {
+            _ if not_analysed => format!(
+                "{} words, not analysed for techniques (see the warning above).",
+                summary.words
+            ),
             0 => format!("No technique spans in {} words.", summary.words),
             n => format!(
                 "{n} technique span{} in {} words ({:.1} per 1,000 words).",
@@ -239,6 +251,8 @@ impl<'a> Report<'a> {
             url,
             url_is_link,
             summary_line,
+            warnings: doc.warnings.iter().map(|w| w.message.as_str()).collect(),
+            not_analysed,
             paragraphs,
             styles: styles(),
             found,

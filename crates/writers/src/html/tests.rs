@@ -410,3 +410,34 @@ fn shorten_cuts_at_characters() {
     assert_eq!(shown_cue(Some(" \u{2014} ")), None);
     assert_eq!(shown_cue(Some(" said ")), Some("said"));
 }
+
+#[test]
+fn warnings_show_as_a_banner_and_skipped_techniques_are_not_called_clean() {
+    use unspin_document::{Warning, WarningCode};
+    let mut doc = Document::new("de", "Die Regierung hat <b>beschlossen</b>.");
+    doc.warnings.push(Warning {
+        code: WarningCode::Language,
+        message: "This text is in German, not <English>.".into(),
+        skipped_layers: vec![layers::TECHNIQUE.into()],
+        language: Some("deu".into()),
+    });
+    let html = to_html(&doc).unwrap();
+    let banner = &html[html.find("<div class=\"warning\"").unwrap()..];
+    let banner = &banner[..banner.find("</div>").unwrap()];
+    assert!(banner.contains("Not analysed"), "{banner}");
+    assert!(banner.contains("German, not &lt;English&gt;."), "{banner}");
+    assert!(html.contains("not analysed for techniques"));
+    assert!(html.contains("Techniques were not looked for"));
+    assert!(!html.contains("No persuasion techniques were flagged"));
+    assert!(!html.contains("Not found in this text"));
+
+    // A warning that skipped nothing is a caution, and the legend stays.
+    doc.warnings[0].skipped_layers.clear();
+    doc.warnings[0].code = WarningCode::TooShort;
+    let html = to_html(&doc).unwrap();
+    assert!(html.contains("Read with care"));
+    assert!(html.contains("No persuasion techniques were flagged"));
+
+    doc.warnings.clear();
+    assert!(!to_html(&doc).unwrap().contains("class=\"warning\""));
+}

@@ -227,6 +227,9 @@ fn aggregate(mentions: &[Mention]) -> Vec<Cited> {
     order.sort_by_key(|m| (m.start, m.end));
     let mut out: Vec<Cited> = Vec::new();
     let mut keys: Vec<Vec<String>> = Vec::new();
+    // Each group's URLs as a set too: a source linked thousands of times
+    // must not cost a scan of its URLs per link.
+    let mut url_sets: Vec<std::collections::HashSet<String>> = Vec::new();
     for m in order {
         let key = normalise_name(&m.name);
         if key.is_empty() {
@@ -267,7 +270,7 @@ fn aggregate(mentions: &[Mention]) -> Vec<Cited> {
                     s.roles.sort();
                 }
                 if let Some(u) = &m.url {
-                    if !s.urls.contains(u) {
+                    if url_sets[g].insert(u.clone()) {
                         s.urls.push(u.clone());
                     }
                 }
@@ -288,6 +291,7 @@ fn aggregate(mentions: &[Mention]) -> Vec<Cited> {
                 let mut ks = vec![key];
                 ks.extend(alias);
                 keys.push(ks);
+                url_sets.push(m.url.iter().cloned().collect());
             }
         }
     }
