@@ -215,8 +215,13 @@ def test_stats_equal_corpus_stats_on_the_corpus_rows(corpus, by):
     cli = cli_stats(corpus, by)
     assert_same_report(cli, ours)
     # The German articles and the table are counted apart, not as "0 techniques".
-    assert (cli["not_analysed"], cli["other_language"], cli["garbled"]) == (3, 2, 1)
-    assert cli["articles"] == len(rows) - 3
+    # (The hand-made German articles and the table, plus any non-English
+    # page among the unlabelled news drawn.)
+    set_apart = sum(r["not_analysed"] is not None for r in rows)
+    assert cli["not_analysed"] == set_apart >= 3
+    assert cli["other_language"] >= 2 and cli["garbled"] >= 1
+    assert cli["other_language"] + cli["garbled"] == set_apart
+    assert cli["articles"] == len(rows) - set_apart
     methods = {g["ci_method"] for g in cli["groups"]}
     assert methods == ({"analytical"} if by == "technique" else {"bootstrap"}), methods
 
@@ -335,7 +340,7 @@ def test_spark_stats_equal_corpus_stats(spark_docs, corpus, by):
     cli = cli_stats(corpus, by)
     ours = us.stats(spark_docs, by=by)
     assert ours["articles"] == cli["articles"] >= MIN_ARTICLES
-    assert ours["not_analysed"] == cli["not_analysed"] == 3
+    assert ours["not_analysed"] == cli["not_analysed"] >= 3
     assert_same_report(cli, ours)
 
 
@@ -412,4 +417,5 @@ def test_example_job_writes_partitioned_parquet(spark, articles, tmp_path):
     docs = pq.read_table(out / "documents")
     assert docs.num_rows == 60
     report = json.loads((out / "stats-outlet.json").read_text())
-    assert sum(g["articles"] for g in report["groups"]) == 60
+    # Articles not analysed (another language) are counted apart.
+    assert sum(g["articles"] for g in report["groups"]) + report["not_analysed"] == 60
