@@ -248,9 +248,7 @@ fn wire_span(doc: &Document, index: &CharIndex, span: &Span) -> JsonSpan {
 /// # Errors
 /// Only if serialisation fails, which the wire types do not allow in practice.
 pub fn to_json(doc: &Document) -> Result<String, JsonError> {
-    let mut out = Vec::with_capacity(doc.text().len() * 2);
-    write_json(doc, &mut out, true)?;
-    Ok(String::from_utf8(out).expect("serde_json writes UTF-8"))
+    json_string(doc, true)
 }
 
 /// The document as compact JSON on one line, for JSON Lines output.
@@ -258,9 +256,17 @@ pub fn to_json(doc: &Document) -> Result<String, JsonError> {
 /// # Errors
 /// Only if serialisation fails, which the wire types do not allow in practice.
 pub fn to_json_line(doc: &Document) -> Result<String, JsonError> {
+    json_string(doc, false)
+}
+
+/// [`write_json`] into a string.
+fn json_string(doc: &Document, pretty: bool) -> Result<String, JsonError> {
     let mut out = Vec::with_capacity(doc.text().len() * 2);
-    write_json(doc, &mut out, false)?;
-    Ok(String::from_utf8(out).expect("serde_json writes UTF-8"))
+    write_json(doc, &mut out, pretty)?;
+    // serde_json writes UTF-8; a failure here would be its bug, reported
+    // as an error rather than a panic.
+    String::from_utf8(out)
+        .map_err(|e| JsonError::Write(std::io::Error::new(std::io::ErrorKind::InvalidData, e)))
 }
 
 /// Writes the document's JSON to `out`, pretty-printed or on one line
