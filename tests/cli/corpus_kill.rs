@@ -218,3 +218,77 @@ fn killed_and_resumed_add_stores_every_article_exactly_once() {
         .unwrap();
     assert!(spans > 0);
 }
+
+/// Another process takes the write lock while `corpus add` runs: the add
+/// stops with the "locked" message and a non-zero status (the error comes
+/// from its writer thread, not lost behind the analysis), keeps every batch
+/// committed before, and the same command afterwards stores the rest, each
+/// article once.
+#[test]
+fn add_locked_out_midway_keeps_what_it_committed_and_resumes() {
+    let dir = tempfile::tempdir().unwrap();
+    let Some((input, ids)) = write_input(dir.path()) else {
+        return;
+    };
+    let db = dir.path().join("locked.db");
+    let add = |timeout: &str| {
+        Command::new(env!("CARGO_BIN_EXE_unspin"))
+            .args(["corpus", "add", s(&db), s(&input), "--no-copies"])
+            .args(["--quiet", "--batch", "8", "--lock-timeout", timeout])
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("unspin starts")
+    };
+    let mut child = add("0.2");
+    // Wait for the first commits, then hold the write lock until the add
+    // gives up.
+    let started = Instant::now();
+    while articles(&db) == 0 {
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "corpus add ended before its first commit"
+        );
+        assert!(started.elapsed() < Duration::from_secs(120), "no commit");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let lock = Connection::open(&db).unwrap();
+    lock.busy_timeout(Duration::from_secs(10)).unwrap();
+    lock.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let out = child.wait_with_output().unwrap();
+    lock.execute_batch("ROLLBACK").unwrap();
+    drop(lock);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "not stopped by the lock: {stderr}");
+    assert!(
+        stderr.contains("is locked by another process"),
+        "stderr: {stderr}"
+    );
+    assert!(!stderr.contains("panicked"), "stderr: {stderr}");
+    let kept = articles(&db);
+    assert!(
+        kept > 0 && kept < ids.len() as i64,
+        "{kept} of {} stored before the lock",
+        ids.len()
+    );
+
+    let out = add("5").wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "the resumed run failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let conn = Connection::open(&db).unwrap();
+    let (n, distinct): (i64, i64) = conn
+        .query_row(
+            "SELECT count(*), count(DISTINCT doc_id) FROM articles",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!((n, distinct), (ids.len() as i64, ids.len() as i64));
+    let check: String = conn
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(check, "ok");
+}

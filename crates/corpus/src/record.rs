@@ -2,7 +2,10 @@
 //! same wire types the JSON output uses (offsets in code points).
 
 use unspin_document::{layers, Document, Warning};
-use unspin_writers::{to_wire, JsonClaim, JsonDocument, JsonQuote, JsonSource, JsonSpan};
+use unspin_writers::{
+    sourcing_of, summarize, wire_layer, write_standoff_json, JsonClaim, JsonDocument, JsonQuote,
+    JsonSource, JsonSpan,
+};
 
 /// The identity of an article in a corpus: a 128-bit hash (32 hex digits)
 /// of its text and, when it has one, its web (`http`, `https`) URL. The same
@@ -109,20 +112,15 @@ impl ArticleRecord {
     /// When the document cannot be written as JSON (a non-finite number in an
     /// attribute).
     pub fn new(doc: &Document, provenance: Provenance) -> Result<ArticleRecord, String> {
-        // The wire form carries the summaries already: take them instead of
-        // computing them again.
-        let mut wire = to_wire(doc);
-        let summary = std::mem::take(&mut wire.summary);
-        let (quotes, claims, sources, s) = match wire.sourcing.take() {
+        // Only what the rows need is converted to the wire types; the stored
+        // document is serialised straight from the document.
+        let summary = summarize(doc);
+        let (quotes, claims, sources, s) = match sourcing_of(doc) {
             Some(s) => (s.quotes, s.claims, s.sources, s.summary),
             None => Default::default(),
         };
-        let spans = wire
-            .layers
-            .get(layers::TECHNIQUE)
-            .cloned()
-            .unwrap_or_default();
-        let document = encode_document(wire)?;
+        let spans = wire_layer(doc, layers::TECHNIQUE);
+        let document = encode_document(doc)?;
         let m = &doc.metadata;
         let fields = ArticleFields {
             url: m.url.clone(),
@@ -181,15 +179,11 @@ pub fn iso_date(published: &str) -> Option<String> {
 }
 
 /// The stored form of a document: its wire form without the text, the
-/// spans' copies of it and the derived summaries, as JSON, compressed.
-fn encode_document(mut wire: JsonDocument) -> Result<Vec<u8>, String> {
-    wire.text = String::new();
-    wire.summary = Default::default();
-    wire.sourcing = None;
-    for span in wire.layers.values_mut().flatten() {
-        span.text = String::new();
-    }
-    let json = serde_json::to_vec(&wire).map_err(|e| e.to_string())?;
+/// spans' copies of it and the derived summaries (the standoff JSON of
+/// [`write_standoff_json`]), compressed.
+fn encode_document(doc: &Document) -> Result<Vec<u8>, String> {
+    let mut json = Vec::with_capacity(doc.text().len() * 4);
+    write_standoff_json(doc, &mut json).map_err(|e| e.to_string())?;
     Ok(compress(&json))
 }
 

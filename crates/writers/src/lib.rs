@@ -68,8 +68,8 @@ pub use compare::{word_diff, Comparison, WordDiff, WORD_DIFF_MAX_CELLS};
 pub use copies::copies_html;
 pub use html::{to_html, HtmlError};
 pub use json::{
-    from_json, to_json, to_json_line, to_wire, write_json, JsonDocument, JsonError, JsonMetadata,
-    JsonSpan, SCHEMA_VERSION,
+    from_json, to_json, to_json_line, to_wire, wire_layer, write_json, write_standoff_json,
+    JsonDocument, JsonError, JsonMetadata, JsonSpan, SCHEMA_VERSION,
 };
 pub use ptc::{to_ptc_labels, to_ptc_si, PtcError};
 pub use sourcing::{

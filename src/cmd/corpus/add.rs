@@ -4,7 +4,8 @@
 use std::collections::HashSet;
 use std::io::{self, IsTerminal};
 use std::path::PathBuf;
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{mpsc, Mutex};
 use std::time::{Duration, Instant};
 
 use anyhow::anyhow;
@@ -61,7 +62,7 @@ pub struct Args {
     #[arg(long)]
     no_copies: bool,
     /// Commit at least every N articles (and at least once a second).
-    #[arg(long, value_name = "N", default_value_t = 256)]
+    #[arg(long, value_name = "N", default_value_t = 1000)]
     batch: usize,
     #[command(flatten)]
     ingest: IngestArgs,
@@ -89,6 +90,15 @@ struct Tally {
     not_analysed: usize,
     /// Time spent writing to the database (in the writer thread).
     storing: Duration,
+}
+
+/// What the writer thread did.
+#[derive(Default)]
+struct Stored {
+    /// Records found stored already when their batch was written.
+    known: usize,
+    /// Time spent in SQLite.
+    time: Duration,
 }
 
 /// Runs `unspin corpus add`.
@@ -141,56 +151,94 @@ pub fn run(args: &Args, ctx: &Context) -> anyhow::Result<Outcome> {
         options: &read_options,
     };
     // Store in input order, so that article ids follow the inputs; commit
-    // every --batch articles and at least once a second.
-    let mut batch = Vec::new();
-    let mut last_commit = Instant::now();
-    let mut store = |batch: &mut Vec<ArticleRecord>, tally: &mut Tally| -> anyhow::Result<()> {
-        let t = Instant::now();
-        let done = corpus.insert(batch);
-        tally.storing += t.elapsed();
-        batch.clear();
-        let done = done?;
-        tally.added += done.added;
-        tally.known += done.already_stored;
-        Ok(())
-    };
-    let result = run_in_order(
-        inputs,
-        |read| {
-            let source = read.source();
-            analyse(read.doc, source, &analyzer, &stored, &seen, &provenance)
-        },
-        |done| {
-            if let Some((origin, result)) = done {
-                progress.inc(1);
-                match result {
-                    Ok(Done::Record(r)) => {
-                        tally.not_analysed += usize::from(r.fields.not_analysed.is_some());
-                        batch.push(*r);
-                    }
-                    Ok(Done::Known) => tally.known += 1,
-                    Err(e) => {
-                        tally.failed += 1;
-                        progress.suspend(|| print_error(&ingest::error_message(&origin, &e)));
+    // every --batch articles and at least once a second. A writer thread
+    // owns the database, so that the analysis goes on while a batch is
+    // committed (and synced to disk); one more batch waits for it at most.
+    let added = AtomicUsize::new(0);
+    let result = std::thread::scope(|scope| {
+        let (batch_tx, batch_rx) = mpsc::sync_channel::<Vec<ArticleRecord>>(1);
+        let corpus = &mut corpus;
+        let added = &added;
+        let writer = scope.spawn(move || -> anyhow::Result<Stored> {
+            let mut stored = Stored::default();
+            for batch in batch_rx {
+                let t = Instant::now();
+                let done = corpus.insert(&batch)?;
+                stored.time += t.elapsed();
+                stored.known += done.already_stored;
+                added.fetch_add(done.added, Ordering::Relaxed);
+            }
+            Ok(stored)
+        });
+        let mut batch = Vec::new();
+        let mut last_commit = Instant::now();
+        let analysed = run_in_order(
+            inputs,
+            |read| {
+                let source = read.source();
+                analyse(read.doc, source, &analyzer, &stored, &seen, &provenance)
+            },
+            |done| {
+                if let Some((origin, result)) = done {
+                    progress.inc(1);
+                    match result {
+                        Ok(Done::Record(r)) => {
+                            tally.not_analysed += usize::from(r.fields.not_analysed.is_some());
+                            batch.push(*r);
+                        }
+                        Ok(Done::Known) => tally.known += 1,
+                        Err(e) => {
+                            tally.failed += 1;
+                            progress.suspend(|| print_error(&ingest::error_message(&origin, &e)));
+                        }
                     }
                 }
-            }
-            let due = batch.len() >= args.batch.max(1)
-                || (!batch.is_empty() && last_commit.elapsed() >= Duration::from_secs(1));
-            if due {
-                store(&mut batch, &mut tally)?;
-                last_commit = Instant::now();
-                progress.set_message(format!(
-                    "{} added, {} already stored",
-                    tally.added, tally.known
-                ));
+                let due = batch.len() >= args.batch.max(1)
+                    || (!batch.is_empty() && last_commit.elapsed() >= Duration::from_secs(1));
+                if due {
+                    // Fails only when the writer stopped on an error, which
+                    // joining it returns.
+                    batch_tx
+                        .send(std::mem::take(&mut batch))
+                        .map_err(|_| anyhow!("the database writer stopped"))?;
+                    last_commit = Instant::now();
+                    progress.set_message(format!(
+                        "{} added, {} already stored",
+                        added.load(Ordering::Relaxed),
+                        tally.known
+                    ));
+                }
+                Ok(())
+            },
+        );
+        // The last batch, unless the analysis stopped on an error (what
+        // was committed before stays).
+        let analysed = analysed.and_then(|_| {
+            if !batch.is_empty() {
+                batch_tx
+                    .send(batch)
+                    .map_err(|_| anyhow!("the database writer stopped"))?;
             }
             Ok(())
-        },
-    )
-    .and_then(|_| store(&mut batch, &mut tally));
+        });
+        drop(batch_tx);
+        let written = writer.join().unwrap_or_else(|_| {
+            Err(anyhow!(
+                "the database writer failed (a bug: please report it)"
+            ))
+        });
+        match (analysed, written) {
+            // The writer's own error explains a stopped writer.
+            (_, Err(e)) => Err(e),
+            (Err(e), Ok(_)) => Err(e),
+            (Ok(()), Ok(stored)) => Ok(stored),
+        }
+    });
     progress.finish_and_clear();
-    result?;
+    let stored_now = result?;
+    tally.added = added.into_inner();
+    tally.known += stored_now.known;
+    tally.storing = stored_now.time;
     let secs = started.elapsed().as_secs_f64();
     if !args.no_copies {
         super::copies::link_pending(&mut corpus, ctx)?;

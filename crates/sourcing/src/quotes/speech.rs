@@ -55,7 +55,7 @@ pub(super) fn direct_attributions(ctx: &Ctx, out: &mut Vec<Attribution>) {
         let open = spans[order[k]].0;
         let mut j = k;
         while j < order.len() && spans[order[j]].0 == open {
-            keep[order[j]] = !furthest.is_some_and(|m| m >= spans[order[j]].1);
+            keep[order[j]] = furthest.is_none_or(|m| m < spans[order[j]].1);
             j += 1;
         }
         for &i in &order[k..j] {

@@ -12,6 +12,9 @@ use unspin_document::{
 use crate::sourcing::{self, JsonSourcing};
 use crate::summary::{summarize, Summary};
 
+mod view;
+pub use view::{write_json, write_standoff_json};
+
 /// The version written to `schema_version`. Readers accept any `1.x`.
 ///
 /// 1.1 added the optional top-level `sourcing` object; 1.2 the top-level
@@ -214,6 +217,17 @@ pub fn to_wire(doc: &Document) -> JsonDocument {
     }
 }
 
+/// One layer's spans in the wire form (empty when the document has no such
+/// layer): what [`to_wire`] gives for that layer, without converting the rest.
+pub fn wire_layer(doc: &Document, layer: &str) -> Vec<JsonSpan> {
+    let spans = doc.layer(layer);
+    if spans.is_empty() {
+        return Vec::new();
+    }
+    let index = doc.char_index();
+    spans.iter().map(|s| wire_span(doc, &index, s)).collect()
+}
+
 fn wire_span(doc: &Document, index: &CharIndex, span: &Span) -> JsonSpan {
     let mut attrs = span.attrs.clone();
     let explanation = match attrs.remove(EXPLANATION) {
@@ -267,212 +281,6 @@ fn json_string(doc: &Document, pretty: bool) -> Result<String, JsonError> {
     // as an error rather than a panic.
     String::from_utf8(out)
         .map_err(|e| JsonError::Write(std::io::Error::new(std::io::ErrorKind::InvalidData, e)))
-}
-
-/// Writes the document's JSON to `out`, pretty-printed or on one line
-/// (without a final line break), straight from the document: spans are
-/// serialised from borrowed text, with no [`JsonDocument`] copy in between,
-/// so the memory a document costs to write is that of its derived
-/// `summary` and `sourcing` objects, not of its output. Byte for byte what
-/// serialising [`to_wire`]'s value gives (a test checks it).
-///
-/// # Errors
-/// [`JsonError::Write`] when `out` fails.
-pub fn write_json(doc: &Document, out: impl std::io::Write, pretty: bool) -> Result<(), JsonError> {
-    let index = doc.char_index();
-    let view = WireView {
-        doc,
-        index: &index,
-        summary: summarize(doc),
-        sourcing: sourcing::build(doc, &index),
-    };
-    let written = if pretty {
-        serde_json::to_writer_pretty(out, &view)
-    } else {
-        serde_json::to_writer(out, &view)
-    };
-    written.map_err(|e| {
-        if e.is_io() {
-            JsonError::Write(e.into())
-        } else {
-            JsonError::Syntax(e)
-        }
-    })
-}
-
-/// A document seen as [`JsonDocument`], serialised without copying it.
-struct WireView<'a> {
-    doc: &'a Document,
-    index: &'a CharIndex,
-    summary: Summary,
-    sourcing: Option<JsonSourcing>,
-}
-
-impl Serialize for WireView<'_> {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let doc = self.doc;
-        let m = &doc.metadata;
-        let mut st = serializer.serialize_struct("JsonDocument", 8)?;
-        st.serialize_field("schema_version", SCHEMA_VERSION)?;
-        st.serialize_field("id", &doc.id)?;
-        st.serialize_field("text", doc.text())?;
-        st.serialize_field("metadata", &MetadataView { m })?;
-        st.serialize_field("warnings", &doc.warnings)?;
-        st.serialize_field(
-            "layers",
-            &LayersView {
-                doc,
-                index: self.index,
-            },
-        )?;
-        st.serialize_field("summary", &self.summary)?;
-        if let Some(sourcing) = &self.sourcing {
-            st.serialize_field("sourcing", sourcing)?;
-        } else {
-            st.skip_field("sourcing")?;
-        }
-        st.end()
-    }
-}
-
-/// [`JsonMetadata`]'s shape over borrowed metadata.
-struct MetadataView<'a> {
-    m: &'a Metadata,
-}
-
-impl Serialize for MetadataView<'_> {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let m = self.m;
-        let mut st = serializer.serialize_struct("JsonMetadata", 8)?;
-        st.serialize_field("title", &m.title)?;
-        st.serialize_field("authors", &m.authors)?;
-        st.serialize_field("published", &m.published)?;
-        st.serialize_field("site_name", &m.site_name)?;
-        st.serialize_field("original_source", &m.original_source)?;
-        st.serialize_field("url", &m.url)?;
-        if m.canonical_url.is_some() {
-            st.serialize_field("canonical_url", &m.canonical_url)?;
-        } else {
-            st.skip_field("canonical_url")?;
-        }
-        st.serialize_field("language", &m.language)?;
-        st.end()
-    }
-}
-
-/// The `layers` object: layer name → spans, serialised span by span.
-struct LayersView<'a> {
-    doc: &'a Document,
-    index: &'a CharIndex,
-}
-
-impl Serialize for LayersView<'_> {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let layers = self.doc.layers();
-        let mut map = serializer.serialize_map(Some(layers.len()))?;
-        for (name, spans) in layers {
-            map.serialize_entry(
-                name,
-                &SpansView {
-                    doc: self.doc,
-                    index: self.index,
-                    spans,
-                },
-            )?;
-        }
-        map.end()
-    }
-}
-
-struct SpansView<'a> {
-    doc: &'a Document,
-    index: &'a CharIndex,
-    spans: &'a [Span],
-}
-
-impl Serialize for SpansView<'_> {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_seq(self.spans.iter().map(|span| SpanView {
-            doc: self.doc,
-            index: self.index,
-            span,
-        }))
-    }
-}
-
-/// [`JsonSpan`]'s shape over a borrowed span (see [`wire_span`]).
-struct SpanView<'a> {
-    doc: &'a Document,
-    index: &'a CharIndex,
-    span: &'a Span,
-}
-
-impl Serialize for SpanView<'_> {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let span = self.span;
-        let explanation = match span.attrs.get(EXPLANATION) {
-            Some(serde_json::Value::String(s)) => Some(s.as_str()),
-            _ => None,
-        };
-        let mut st = serializer.serialize_struct("JsonSpan", 8)?;
-        st.serialize_field("start", &self.index.to_char(span.start()))?;
-        st.serialize_field("end", &self.index.to_char(span.end()))?;
-        st.serialize_field("label", &span.label)?;
-        let score = if span.score.is_finite() {
-            span.score
-        } else {
-            0.0
-        };
-        st.serialize_field("score", &score)?;
-        match &span.provenance {
-            Some(p) => st.serialize_field("provenance", p)?,
-            None => st.skip_field("provenance")?,
-        }
-        st.serialize_field("text", self.doc.span_text(span))?;
-        match explanation {
-            Some(e) => st.serialize_field("explanation", e)?,
-            None => st.skip_field("explanation")?,
-        }
-        let others = span.attrs.len() - usize::from(explanation.is_some());
-        if others > 0 {
-            st.serialize_field(
-                "attrs",
-                &AttrsView {
-                    attrs: &span.attrs,
-                    skip_explanation: explanation.is_some(),
-                    len: others,
-                },
-            )?;
-        } else {
-            st.skip_field("attrs")?;
-        }
-        st.end()
-    }
-}
-
-/// A span's attributes less the string `explanation` (written as a field).
-struct AttrsView<'a> {
-    attrs: &'a BTreeMap<String, serde_json::Value>,
-    skip_explanation: bool,
-    len: usize,
-}
-
-impl Serialize for AttrsView<'_> {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(Some(self.len))?;
-        for (k, v) in self.attrs {
-            if self.skip_explanation && k == EXPLANATION {
-                continue;
-            }
-            map.serialize_entry(k, v)?;
-        }
-        map.end()
-    }
 }
 
 /// Reads a document from the wire format (pretty or one-line).
@@ -619,6 +427,23 @@ mod tests {
             to_json_line(&bare).unwrap(),
             serde_json::to_string(&to_wire(&bare)).unwrap()
         );
+        // The standoff form: the wire copy with its texts, summary and
+        // sourcing emptied; one layer alone as to_wire converts it.
+        let mut standoff = wire.clone();
+        standoff.text.clear();
+        standoff.summary = Summary::default();
+        standoff.sourcing = None;
+        for span in standoff.layers.values_mut().flatten() {
+            span.text.clear();
+        }
+        let mut out = Vec::new();
+        write_standoff_json(&doc, &mut out).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            serde_json::to_string(&standoff).unwrap()
+        );
+        assert_eq!(wire_layer(&doc, "note"), wire.layers["note"]);
+        assert!(wire_layer(&doc, "absent").is_empty());
     }
 
     #[test]
@@ -868,7 +693,7 @@ mod tests {
 
     #[test]
     fn documented_example_is_what_the_writer_writes() {
-        let doc_md = include_str!("../../../docs/json-format.md");
+        let doc_md = include_str!("../../../../docs/json-format.md");
         let example = doc_md
             .split("```json\n")
             .nth(1)
@@ -1049,7 +874,7 @@ mod tests {
         if std::env::var_os("UNSPIN_PRINT_DOC_EXAMPLE").is_some() {
             println!("{written}");
         }
-        let doc_md = include_str!("../../../docs/json-format.md");
+        let doc_md = include_str!("../../../../docs/json-format.md");
         let example = doc_md
             .split("```json\n")
             .nth(2)
