@@ -186,10 +186,10 @@ def main():
           f"{rust['tokens_per_s'] / torch_tps:.2f}x | {rust['gflop_per_s']:.1f} | "
           f"{rust['gflop_per_s'] / args.peak_gflops:.0%} |")
     if rust8:
-        print(f"| unspin Rust int8 (VNNI) | {rust8['tokens_per_s']:,.0f} | {rust8['articles_per_s']:.2f} | "
+        print(f"| unspin Rust int8 ({rust8.get('kernel')}) | {rust8['tokens_per_s']:,.0f} | {rust8['articles_per_s']:.2f} | "
               f"{rust8['tokens_per_s'] / torch_tps:.2f}x | | |")
     else:
-        print("| unspin Rust int8 | (this CPU has no AVX-512 VNNI) | | | | |")
+        print("| unspin Rust int8 | (this CPU has no AVX2) | | | | |")
     print(f"| PyTorch {torch.__version__} f32 | {torch_tps:,.0f} | {len(files) / (secs + tok_s):.2f} | 1.00x | "
           f"{flops / secs:.1f} | {flops / secs / args.peak_gflops:.0%} |")
     print(f"| PyTorch dynamic int8 | {q_tps:,.0f} | {len(files) / (qsecs + tok_s):.2f} | "

@@ -82,7 +82,7 @@ def test_int8_where_it_cannot_run_is_a_model_error() -> None:
         assert "ran f32" in fallback.provenance
     else:
         assert analyzer.precision == "int8"
-        pytest.skip("SKIP: this CPU runs int8 (AVX-512 VNNI), so no ModelError to see")
+        pytest.skip("SKIP: this CPU runs int8 (AVX2 or better), so no ModelError to see")
 
 
 class _NotFound(http.server.BaseHTTPRequestHandler):

@@ -54,14 +54,14 @@ class Analyzer(_native.Analyzer):
     - ``tier``: ``"neural"`` (a fine-tuned MiniLM encoder blended with the fast tier; a few
       articles a second per core) or ``"fast"`` (linear models; hundreds of articles a second).
     - ``precision``: ``"f32"`` (default) or ``"int8"`` (neural tier, about twice as fast, on CPUs
-      with AVX-512 VNNI; elsewhere :class:`ModelError` unless ``allow_fallback=True``).
+      with AVX-512 VNNI or AVX-VNNI, and runs on any x86-64 CPU with AVX2; elsewhere :class:`ModelError` unless ``allow_fallback=True``).
     - ``threads``: worker threads of this analyzer (default: one per core, or
       ``RAYON_NUM_THREADS``). Every call runs on them with the GIL released.
     - ``sourcing``: also compute quotes and speakers, cited sources, hedges and check-worthy
       claims (``--no-sourcing`` when False).
     - ``threshold``: propaganda probability (0 to 1) from which a word is marked (default: the
       model's own).
-    - ``allow_fallback``: when something asked for cannot run here (int8 without AVX-512 VNNI),
+    - ``allow_fallback``: when something asked for cannot run here (int8 without AVX2),
       run the nearest thing and say so in :attr:`provenance` and the spans' provenance.
     - ``model``: a model file to use instead of the embedded one (``unspin --model``): a fast
       model written by ``unspin train``, or with ``tier="neural"`` a ``neural.safetensors`` with

@@ -17,4 +17,4 @@ class InputError(UnspinError, ValueError):
 
 class ModelError(UnspinError):
     """A model cannot load, or what was asked for cannot run here (``precision="int8"`` on a
-    CPU without AVX-512 VNNI, unless ``allow_fallback=True``)."""
+    CPU without AVX2, unless ``allow_fallback=True``)."""

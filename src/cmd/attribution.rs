@@ -327,7 +327,7 @@ struct NeuralMetrics<'a> {
     dev_checkpoint: &'a AttributionScore,
     /// The shipped file (int8 weights, the neural tier's word embeddings), f32 compute.
     dev_tagger: &'a AttributionScore,
-    /// The same with int8 compute (when the CPU has AVX-512 VNNI).
+    /// The same with int8 compute (when the CPU has AVX2).
     dev_tagger_int8: Option<&'a AttributionScore>,
     /// The full sourcing analysis with the shipped file.
     dev_full: &'a AttributionScore,

@@ -111,10 +111,11 @@ pub struct ModelArgs {
     #[arg(long, value_name = "F", value_parser = parse_threshold)]
     pub threshold: Option<f32>,
     /// With the neural tier: f32 (matches the recorded scores exactly) or int8 (about twice
-    /// as fast, on CPUs with AVX-512 VNNI only; elsewhere an error, unless --allow-fallback).
+    /// as fast on CPUs with AVX-512 VNNI or AVX-VNNI; runs on any x86-64 CPU with AVX2, where it
+    /// is not faster than f32; elsewhere an error, unless --allow-fallback).
     #[arg(long, value_enum, default_value_t = Precision::F32)]
     pub precision: Precision,
-    /// When something asked for cannot run here (int8 on a CPU without AVX-512 VNNI, the
+    /// When something asked for cannot run here (int8 on a CPU without AVX2, the
     /// neural attribution tagger of the neural tier; for serve, the second tier), run the
     /// nearest thing instead (f32, the linear tagger, one tier) and say so in the log and in
     /// the provenance of the spans concerned, instead of failing.
@@ -150,7 +151,7 @@ fn parse_forced_language(s: &str) -> Result<ForcedLanguage, String> {
 pub enum Precision {
     /// f32 weights and activations.
     F32,
-    /// int8 weights and activations in the dense layers (AVX-512 VNNI).
+    /// int8 weights and activations in the dense layers (AVX2 at least; fast with VNNI).
     Int8,
 }
 

@@ -233,7 +233,7 @@ fn neural_is_the_default_tier_and_fast_is_one_flag_away() -> TestResult {
         strict.len(),
         neural.len()
     );
-    // int8 runs on CPUs with AVX-512 VNNI; elsewhere it is an error unless
+    // int8 runs on x86-64 CPUs with AVX2; elsewhere it is an error unless
     // --allow-fallback, which runs f32 and says so in the provenance.
     let int8 = provenances(&[
         "analyze",
@@ -245,11 +245,45 @@ fn neural_is_the_default_tier_and_fast_is_one_flag_away() -> TestResult {
     assert!(!int8.is_empty());
     assert!(
         int8.iter().all(|p| p.starts_with("neural-minilm@")
-            && (!p.contains("requested")
-                || p.ends_with("(int8 requested; ran f32: no AVX-512 VNNI)"))),
+            && (!p.contains("requested") || p.ends_with("(int8 requested; ran f32: no AVX2)"))),
         "{int8:?}"
     );
     Ok(())
+}
+
+/// The int8 kernels (AVX-512 VNNI, AVX-VNNI, AVX2, picked with
+/// UNSPIN_INT8_KERNEL; one this CPU lacks is ignored) compute the same
+/// integer dot products: the whole analysis is the same, byte for byte.
+#[test]
+fn every_int8_kernel_gives_the_same_analysis() {
+    let sample = sample();
+    let run_with = |kernel: &str| -> String {
+        let out = Command::new(env!("CARGO_BIN_EXE_unspin"))
+            .args([
+                "analyze",
+                "--precision",
+                "int8",
+                "--allow-fallback",
+                s(&sample),
+            ])
+            .env("UNSPIN_INT8_KERNEL", kernel)
+            .output()
+            .expect("unspin runs");
+        assert!(
+            out.status.success(),
+            "{kernel}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).expect("UTF-8 JSON")
+    };
+    let first = run_with("avx512vnni");
+    assert!(first.contains("\"technique\""), "{first}");
+    for kernel in ["avxvnni", "avx2"] {
+        assert!(
+            run_with(kernel) == first,
+            "{kernel} differs from avx512vnni"
+        );
+    }
 }
 
 #[test]

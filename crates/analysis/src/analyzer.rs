@@ -258,7 +258,7 @@ impl Analyzer {
 
     /// The technique detector's provenance (model name and version), with
     /// a note per fallback taken, e.g. `neural-minilm@5bb02fbd (int8
-    /// requested; ran f32: no AVX-512 VNNI)`.
+    /// requested; ran f32: no AVX2)`.
     pub fn provenance(&self) -> &str {
         &self.provenance
     }

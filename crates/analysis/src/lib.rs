@@ -23,13 +23,13 @@
 //!
 //! **No silent fallbacks.** What is asked for runs, or [`Analyzer::new`]
 //! returns an [`AnalysisError`] naming what could not load: int8 precision on
-//! a CPU without AVX-512 VNNI, the neural attribution tagger, a model file, a
+//! a CPU without AVX2, the neural attribution tagger, a model file, a
 //! second tier of a server ([`Analyzer::load_tiers`]). Only with
 //! [`AnalysisOptions::allow_fallback`] does the nearest thing run instead;
 //! the [`Fallback`] is then logged, listed by [`Analyzer::fallbacks`], added
 //! to [`Analyzer::provenance`] and to the provenance of the spans it
-//! concerns (`neural-minilm@5bb02fbd (int8 requested; ran f32: no AVX-512
-//! VNNI)`).
+//! concerns (`neural-minilm@5bb02fbd (int8 requested; ran f32: no
+//! AVX2)`).
 //!
 //! Offsets inside are UTF-8 bytes (see `unspin-document`); the writers turn
 //! them into Unicode code points.

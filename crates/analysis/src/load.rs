@@ -17,7 +17,7 @@ use crate::options::{AnalysisOptions, Capabilities, Precision, Tier};
 /// Something that ran in place of what was asked for, because the options
 /// allowed it ([`AnalysisOptions::allow_fallback`]). Its [`Display`](fmt::Display)
 /// is the note added to the provenance: `int8 requested; ran f32: this CPU
-/// has no AVX-512 VNNI`.
+/// has no AVX2`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Fallback {
     /// What was asked for (`int8`, `the neural attribution tagger`).
@@ -63,7 +63,7 @@ pub fn resolve_precision(
     match requested {
         Precision::F32 => Ok((Precision::F32, None)),
         Precision::Int8 if capabilities.int8 => Ok((Precision::Int8, None)),
-        Precision::Int8 => int8_fallback("no AVX-512 VNNI", allow_fallback),
+        Precision::Int8 => int8_fallback("no AVX2", allow_fallback),
     }
 }
 
@@ -240,13 +240,13 @@ mod tests {
     fn int8_without_vnni_is_an_error_unless_a_fallback_is_allowed() {
         let e = resolve_precision(Precision::Int8, NO_INT8, false).unwrap_err();
         assert!(matches!(e, AnalysisError::Int8Unavailable { .. }));
-        assert!(e.to_string().contains("no AVX-512 VNNI"), "{e}");
+        assert!(e.to_string().contains("no AVX2"), "{e}");
         assert!(e.to_string().contains("--allow-fallback"), "{e}");
         let (p, fallback) = resolve_precision(Precision::Int8, NO_INT8, true).unwrap();
         assert_eq!(p, Precision::F32);
         assert_eq!(
             fallback.map(|f| f.to_string()).as_deref(),
-            Some("int8 requested; ran f32: no AVX-512 VNNI")
+            Some("int8 requested; ran f32: no AVX2")
         );
         assert_eq!(
             resolve_precision(Precision::Int8, INT8, false).unwrap(),

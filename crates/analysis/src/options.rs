@@ -78,8 +78,9 @@ pub enum Precision {
     /// f32 weights and activations: matches the recorded scores exactly.
     #[default]
     F32,
-    /// int8 weights and activations in the dense layers: about twice as fast,
-    /// on CPUs with AVX-512 VNNI only.
+    /// int8 weights and activations in the dense layers: about twice as fast
+    /// on CPUs with AVX-512 VNNI or AVX-VNNI; runs (no faster than f32) on
+    /// any x86-64 CPU with AVX2.
     Int8,
 }
 
@@ -131,8 +132,8 @@ pub struct AnalysisOptions {
     /// Run the sourcing stage (entities, quotes and speakers, cited sources,
     /// hedges, check-worthy claims) after the technique tier.
     pub sourcing: bool,
-    /// When something asked for cannot run (int8 on a CPU without AVX-512
-    /// VNNI, the neural attribution tagger, a second tier of a server), run
+    /// When something asked for cannot run (int8 on a CPU without AVX2, the
+    /// neural attribution tagger, a second tier of a server), run
     /// the nearest thing instead and report it in the provenance, rather than
     /// failing. Off by default: nothing falls back silently.
     pub allow_fallback: bool,
@@ -173,7 +174,7 @@ impl AnalysisOptions {
 /// one by hand to take the paths a CPU without int8 support takes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Capabilities {
-    /// The neural encoder's int8 kernels can run (AVX-512 VNNI).
+    /// The neural encoder's int8 kernels can run (AVX2 at least).
     pub int8: bool,
 }
 

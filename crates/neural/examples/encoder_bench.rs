@@ -6,8 +6,10 @@
 //! cargo run --release -p unspin-neural --example encoder_bench -- \
 //!     DIR [--n 50] [--threads 2] [--out probs.jsonl] [--model models/neural/neural.safetensors] [--int8]
 //! ```
-//! Prints one JSON object: articles, pieces, window_tokens, seconds, tokens_per_s,
-//! articles_per_s, gflop_per_s, peak_rss_mb.
+//! Prints one JSON object: articles, pieces, window_tokens, precision, kernel
+//! (the int8 kernel: `UNSPIN_INT8_KERNEL=avx2|avxvnni|avx512vnni` picks one
+//! other than the fastest), seconds, tokens_per_s, articles_per_s,
+//! gflop_per_s, peak_rss_mb.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -54,8 +56,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         None => NeuralModel::embedded()?,
     };
     if int8 && !model.set_precision(unspin_neural::encoder::Precision::Int8) {
-        return Err("this CPU has no AVX-512 VNNI: no int8 kernels".into());
+        return Err("this CPU has no int8 kernel (AVX2 at least)".into());
     }
+    // The int8 kernel in use (UNSPIN_INT8_KERNEL=avx2|avxvnni|avx512vnni
+    // picks a slower one to measure it).
+    let kernel = unspin_neural::int8::kernel().filter(|_| int8);
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|x| x == "txt"))
@@ -115,6 +120,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "window_tokens": window_tokens,
         "threads": threads,
         "precision": if int8 { "int8" } else { "f32" },
+        "kernel": kernel.map(|k| k.name()),
         "tokenize_seconds": tokenize_s,
         "seconds": encode_s,
         "tokens_per_s": window_tokens as f64 / encode_s,

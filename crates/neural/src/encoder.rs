@@ -198,7 +198,8 @@ pub enum Precision {
     /// f32 weights and activations (the int8 weights dequantised).
     #[default]
     F32,
-    /// int8 weights and per-row int8 activations (AVX-512 VNNI only).
+    /// int8 weights and per-row int8 activations (an x86-64 CPU with AVX2 at
+    /// least; see [`crate::int8`]).
     Int8,
 }
 
@@ -222,7 +223,7 @@ fn ensure(buf: &mut Vec<f32>, n: usize) {
 
 impl Encoder {
     /// Switches the dense layers to `precision`. Returns false (and stays f32)
-    /// when int8 is asked for on a CPU without AVX-512 VNNI.
+    /// when int8 is asked for on a CPU without AVX2.
     pub fn set_precision(&mut self, precision: Precision) -> bool {
         match precision {
             Precision::F32 => {

@@ -1,5 +1,15 @@
-//! Int8 dense layers on AVX-512 VNNI (`vpdpbusd`): four times the
-//! multiply-adds of an f32 FMA per instruction.
+//! Int8 dense layers, with one of three x86-64 kernels chosen at run time
+//! ([`kernel`]):
+//!
+//! - AVX-512 VNNI (`vpdpbusd` on 512-bit registers: Intel Xeon since Cascade
+//!   Lake, AMD Zen 4 and later): 64 multiply-adds per instruction;
+//! - AVX-VNNI (the VEX `vpdpbusd` on 256-bit registers: Intel Core since
+//!   Alder Lake without AVX-512): 32 per instruction;
+//! - AVX2 (`vpmaddubsw` + `vpmaddwd`, every x86-64 laptop of the last ten
+//!   years): the activations' signs moved onto the weights (`vpsignb`) so
+//!   that no pair sum can saturate — the same integer dot products as the
+//!   VNNI kernels, bit for bit, but four instructions per 32 multiply-adds,
+//!   about what an f32 FMA does (see README, "Neural encoder vs PyTorch").
 //!
 //! Weights are the shipped int8 values (one scale per output, requantised
 //! with [`unspin_quantize::quantize_columns`]), packed for
@@ -14,8 +24,80 @@ use unspin_quantize::quantize_columns;
 use crate::encoder::Linear;
 use crate::math::quantize_rows_u8;
 
-/// Outputs per block (one 512-bit register of i32).
+/// Outputs per block (one 512-bit register of i32, two 256-bit ones).
 const BLOCK: usize = 16;
+
+/// An int8 matrix kernel, by the instructions it needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Int8Kernel {
+    /// `vpdpbusd` on 512-bit registers (AVX-512 F, BW and VNNI).
+    Avx512Vnni,
+    /// `vpdpbusd` on 256-bit registers (AVX-VNNI).
+    AvxVnni,
+    /// `vpmaddubsw`/`vpmaddwd` (AVX2).
+    Avx2,
+}
+
+impl Int8Kernel {
+    /// Every kernel, fastest first.
+    pub const ALL: [Int8Kernel; 3] = [
+        Int8Kernel::Avx512Vnni,
+        Int8Kernel::AvxVnni,
+        Int8Kernel::Avx2,
+    ];
+
+    /// The kernel's name as `UNSPIN_INT8_KERNEL` takes it (`avx512vnni`,
+    /// `avxvnni`, `avx2`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Int8Kernel::Avx512Vnni => "avx512vnni",
+            Int8Kernel::AvxVnni => "avxvnni",
+            Int8Kernel::Avx2 => "avx2",
+        }
+    }
+
+    /// Whether a VNNI instruction does the multiply-adds (the kernels that
+    /// are clearly faster than f32; the AVX2 one is not).
+    pub fn is_vnni(self) -> bool {
+        self != Int8Kernel::Avx2
+    }
+
+    /// Whether this CPU runs the kernel.
+    pub fn supported(self) -> bool {
+        #[cfg(target_arch = "x86_64")]
+        {
+            use std::arch::is_x86_feature_detected as has;
+            match self {
+                Int8Kernel::Avx512Vnni => has!("avx512f") && has!("avx512bw") && has!("avx512vnni"),
+                Int8Kernel::AvxVnni => has!("avx2") && has!("avxvnni"),
+                Int8Kernel::Avx2 => has!("avx2"),
+            }
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        {
+            false
+        }
+    }
+}
+
+/// The environment variable that names a kernel to use instead of the
+/// fastest one (to measure or test a slower kernel on a machine that has
+/// them all); a kernel this CPU lacks, or an unknown name, is ignored.
+pub const KERNEL_ENV: &str = "UNSPIN_INT8_KERNEL";
+
+/// The int8 kernel this process uses: the fastest this CPU runs, or the one
+/// [`KERNEL_ENV`] names when the CPU runs it; `None` when there is none
+/// (not x86-64, or no AVX2): then the encoder keeps to f32.
+pub fn kernel() -> Option<Int8Kernel> {
+    static KERNEL: std::sync::OnceLock<Option<Int8Kernel>> = std::sync::OnceLock::new();
+    *KERNEL.get_or_init(|| {
+        let wanted = std::env::var(KERNEL_ENV).ok();
+        let named = Int8Kernel::ALL
+            .into_iter()
+            .find(|k| wanted.as_deref() == Some(k.name()) && k.supported());
+        named.or_else(|| Int8Kernel::ALL.into_iter().find(|k| k.supported()))
+    })
+}
 
 /// A dense layer with int8 weights packed for VNNI.
 #[derive(Debug, Clone)]
@@ -35,18 +117,9 @@ pub struct Int8Scratch {
     xs: Vec<f32>,
 }
 
-/// True when this CPU runs the int8 kernels.
+/// True when this CPU runs an int8 kernel ([`kernel`] is not `None`).
 pub fn available() -> bool {
-    #[cfg(target_arch = "x86_64")]
-    {
-        std::arch::is_x86_feature_detected!("avx512f")
-            && std::arch::is_x86_feature_detected!("avx512bw")
-            && std::arch::is_x86_feature_detected!("avx512vnni")
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    {
-        false
-    }
+    kernel().is_some()
 }
 
 impl Int8Linear {
@@ -91,22 +164,44 @@ impl Int8Linear {
     /// # Panics
     /// When called on a CPU without the int8 kernels ([`available`] is false).
     pub fn forward(&self, x: &[f32], rows: usize, out: &mut [f32], scratch: &mut Int8Scratch) {
-        assert!(available(), "int8 kernels need AVX-512 VNNI");
+        let kernel = kernel().expect("int8 kernels need AVX2 at least");
+        self.forward_with(kernel, x, rows, out, scratch);
+    }
+
+    /// [`forward`](Self::forward) with a given kernel.
+    ///
+    /// # Panics
+    /// When this CPU does not run `kernel`.
+    pub fn forward_with(
+        &self,
+        kernel: Int8Kernel,
+        x: &[f32],
+        rows: usize,
+        out: &mut [f32],
+        scratch: &mut Int8Scratch,
+    ) {
+        assert!(
+            kernel.supported(),
+            "this CPU does not run the {} kernel",
+            kernel.name()
+        );
         let k = self.inputs;
         scratch.xq.resize(rows * k, 0);
         scratch.xs.resize(rows, 0.0);
         quantize_rows_u8(&x[..rows * k], k, &mut scratch.xq, &mut scratch.xs);
+        let (xq, xs, out) = (&scratch.xq, &scratch.xs, &mut out[..rows * self.outputs]);
         #[cfg(target_arch = "x86_64")]
-        // SAFETY: `available()` checked the CPU features; the buffers have the
-        // sizes the kernel reads and writes (rows × k bytes, rows × outputs floats).
+        // SAFETY: `supported()` checked the CPU features; the buffers have the
+        // sizes the kernels read and write (rows × k bytes, rows × outputs floats).
         unsafe {
-            self.kernel(
-                &scratch.xq,
-                &scratch.xs,
-                rows,
-                &mut out[..rows * self.outputs],
-            );
+            match kernel {
+                Int8Kernel::Avx512Vnni => self.kernel(xq, xs, rows, out),
+                Int8Kernel::AvxVnni => self.kernel_avxvnni(xq, xs, rows, out),
+                Int8Kernel::Avx2 => self.kernel_avx2(xq, xs, rows, out),
+            }
         }
+        #[cfg(not(target_arch = "x86_64"))]
+        let _ = (xq, xs, out);
     }
 
     #[cfg(target_arch = "x86_64")]
@@ -178,6 +273,99 @@ impl Int8Linear {
     }
 }
 
+/// The two 256-bit kernels, one function each so that the AVX2 one is
+/// compiled without AVX-VNNI (the compiler may not use an instruction the
+/// CPU lacks): `$vnni` true for AVX-VNNI's `vpdpbusd`, false for AVX2's
+/// `vpmaddubsw`/`vpmaddwd`.
+///
+/// The AVX2 way: the activation bytes are the unsigned `q + 128`; xor 0x80
+/// gives back the signed `q` (in −127..=127). `vpmaddubsw` takes `|q|`
+/// (unsigned) and the weights with `q`'s sign (`vpsignb`), so each pair sum
+/// is at most 2 × 127 × 127 < 2¹⁵ and never saturates: the sums are `Σ q·w`
+/// exactly, without the shift the VNNI kernels take back.
+macro_rules! kernel256 {
+    ($kernel:ident, $tile:ident, $features:literal, $vnni:tt) => {
+        impl Int8Linear {
+            #[cfg(target_arch = "x86_64")]
+            #[target_feature(enable = $features)]
+            unsafe fn $kernel(&self, xq: &[u8], xs: &[f32], rows: usize, out: &mut [f32]) {
+                for jb in 0..self.outputs / BLOCK {
+                    let mut i = 0;
+                    while i + 4 <= rows {
+                        self.$tile::<4>(xq, xs, i, jb, out);
+                        i += 4;
+                    }
+                    while i < rows {
+                        self.$tile::<1>(xq, xs, i, jb, out);
+                        i += 1;
+                    }
+                }
+            }
+
+            /// Rows `i..i + R` × the 16 outputs of block `jb`.
+            #[cfg(target_arch = "x86_64")]
+            #[target_feature(enable = $features)]
+            #[inline]
+            unsafe fn $tile<const R: usize>(
+                &self,
+                xq: &[u8],
+                xs: &[f32],
+                i: usize,
+                jb: usize,
+                out: &mut [f32],
+            ) {
+                use std::arch::x86_64::*;
+                let (k, n) = (self.inputs, self.outputs);
+                let k4 = k / 4;
+                let w = self.packed.as_ptr().add(jb * k4 * 64);
+                let mut acc = [[_mm256_setzero_si256(); 2]; R];
+                let xp = xq.as_ptr().add(i * k);
+                for kk in 0..k4 {
+                    let b0 = _mm256_loadu_si256(w.add(kk * 64) as *const _);
+                    let b1 = _mm256_loadu_si256(w.add(kk * 64 + 32) as *const _);
+                    for (rr, a) in acc.iter_mut().enumerate() {
+                        let v = (xp.add(rr * k + kk * 4) as *const i32).read_unaligned();
+                        kernel256!(@step $vnni, a, v, b0, b1);
+                    }
+                }
+                for (rr, a) in acc.iter().enumerate() {
+                    let sx = _mm256_set1_ps(xs[i + rr]);
+                    for (h, v) in a.iter().enumerate() {
+                        let j = jb * BLOCK + h * 8;
+                        let v = if $vnni {
+                            let shift = _mm256_loadu_si256(self.shift.as_ptr().add(j) as *const _);
+                            _mm256_sub_epi32(*v, shift)
+                        } else {
+                            *v
+                        };
+                        let s = _mm256_mul_ps(sx, _mm256_loadu_ps(self.scale.as_ptr().add(j)));
+                        let b = _mm256_loadu_ps(self.bias.as_ptr().add(j));
+                        let y = _mm256_fmadd_ps(_mm256_cvtepi32_ps(v), s, b);
+                        _mm256_storeu_ps(out.as_mut_ptr().add((i + rr) * n + j), y);
+                    }
+                }
+            }
+        }
+    };
+    (@step true, $a:ident, $v:ident, $b0:ident, $b1:ident) => {
+        let x = _mm256_set1_epi32($v);
+        $a[0] = _mm256_dpbusd_avx_epi32($a[0], x, $b0);
+        $a[1] = _mm256_dpbusd_avx_epi32($a[1], x, $b1);
+    };
+    (@step false, $a:ident, $v:ident, $b0:ident, $b1:ident) => {
+        let x = _mm256_set1_epi32($v ^ 0x8080_8080_u32 as i32);
+        let ax = _mm256_sign_epi8(x, x);
+        let ones = _mm256_set1_epi16(1);
+        let p0 = _mm256_maddubs_epi16(ax, _mm256_sign_epi8($b0, x));
+        let p1 = _mm256_maddubs_epi16(ax, _mm256_sign_epi8($b1, x));
+        $a[0] = _mm256_add_epi32($a[0], _mm256_madd_epi16(p0, ones));
+        $a[1] = _mm256_add_epi32($a[1], _mm256_madd_epi16(p1, ones));
+    };
+}
+
+kernel256!(kernel_avxvnni, tile_avxvnni, "avx2,fma,avxvnni", true);
+kernel256!(kernel_avx2, tile_avx2, "avx2,fma", false);
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -185,7 +373,7 @@ mod tests {
     #[test]
     fn int8_layer_matches_f32_within_quantisation_error() {
         if !available() {
-            eprintln!("SKIP: this CPU has no AVX-512 VNNI");
+            eprintln!("SKIP: this CPU has no int8 kernel (AVX2 at least)");
             return;
         }
         let (k, n, rows) = (64, 128, 7);
@@ -235,6 +423,84 @@ mod tests {
                 assert_eq!(q.packed[((b * (k / 4) + kk) * BLOCK + c) * 4 + t], want);
             }
         }
+    }
+
+    /// Every kernel this CPU runs gives the same floats, bit for bit (they
+    /// compute the same integer dot products), including where AVX2's
+    /// `vpmaddubsw` would saturate without the sign trick: activations and
+    /// weights all at ±127.
+    #[test]
+    fn every_kernel_gives_the_same_bits() {
+        let kernels: Vec<Int8Kernel> = Int8Kernel::ALL
+            .into_iter()
+            .filter(|k| k.supported())
+            .collect();
+        if kernels.len() < 2 {
+            eprintln!(
+                "SKIP: this CPU runs {} int8 kernel(s); nothing to compare",
+                kernels.len()
+            );
+            return;
+        }
+        let (k, n, rows) = (96, 64, 11);
+        for extreme in [false, true] {
+            let weight: Vec<f32> = (0..n * k)
+                .map(|i| match (extreme, i % 3) {
+                    (true, 0) => 0.5,
+                    (true, _) => -0.5,
+                    _ => ((i * 37 % 255) as f32 - 127.0) / 127.0 * 0.05,
+                })
+                .collect();
+            let bias: Vec<f32> = (0..n).map(|i| i as f32 * 0.01).collect();
+            let lin = Linear::from_torch(&weight, &bias, n, k);
+            let q = Int8Linear::from_linear(&lin).expect("shape fits");
+            let x: Vec<f32> = (0..rows * k)
+                .map(|i| match (extreme, i % 2) {
+                    (true, 0) => 3.0,
+                    (true, _) => -3.0,
+                    _ => ((i * 13 % 101) as f32 - 50.0) / 25.0,
+                })
+                .collect();
+            let run = |kernel| {
+                let mut out = vec![0.0f32; rows * n];
+                q.forward_with(kernel, &x, rows, &mut out, &mut Int8Scratch::default());
+                out
+            };
+            let first = run(kernels[0]);
+            for &kernel in &kernels[1..] {
+                let got = run(kernel);
+                for (j, (a, b)) in got.iter().zip(&first).enumerate() {
+                    assert_eq!(
+                        a.to_bits(),
+                        b.to_bits(),
+                        "{} vs {} at {j}: {a} {b}",
+                        kernel.name(),
+                        kernels[0].name()
+                    );
+                }
+            }
+            // And the integer result is exact: with all values at ±127 the
+            // dot product is known.
+            if extreme {
+                let mut want = vec![0.0; rows * n];
+                lin.forward(&x, rows, &mut want);
+                let max = want.iter().fold(0.0f32, |m, v| m.max(v.abs()));
+                for (a, b) in first.iter().zip(&want) {
+                    assert!((a - b).abs() <= 1e-4 * max.max(1.0), "{a} vs {b}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn kernel_names_round_trip() {
+        for kernel in Int8Kernel::ALL {
+            let again = Int8Kernel::ALL
+                .into_iter()
+                .find(|k| k.name() == kernel.name());
+            assert_eq!(again, Some(kernel));
+        }
+        assert_eq!(available(), kernel().is_some());
     }
 
     #[test]

@@ -60,7 +60,7 @@ pub enum NeuralError {
     #[error("this build has no embedded neural attribution model (models/attribution-neural/ or models/neural/ was empty)")]
     NoEmbeddedAttribution,
     /// This CPU cannot run the requested precision.
-    #[error("precision {precision:?} is not available on this CPU (int8 needs AVX-512 VNNI)")]
+    #[error("precision {precision:?} is not available on this CPU (int8 needs AVX2 at least)")]
     PrecisionUnavailable {
         /// The precision asked for.
         precision: crate::encoder::Precision,
