@@ -12,6 +12,10 @@
 #   TAG=           appended to the working corpus's and log's names, so that a
 #                  second run of a slow target can go on beside the first
 #                  (independent corpora; add up their executions)
+#   RESUME=0       1: continue in the working corpus of an earlier run with the
+#                  same TAG (interrupted, or too short) instead of starting
+#                  from the seeds; the earlier log is kept as <target><TAG>.<n>.log
+#                  (add up the executions of the logs)
 #
 # Builds the targets as .ci/fuzz.sh does (stable toolchain, libFuzzer,
 # coverage instrumentation without a sanitizer, debug assertions and overflow
@@ -52,10 +56,18 @@ echo "|---|---:|---:|---:|---:|---:|---|"
 status=0
 for t in "${targets[@]}"; do
   work=$out/$t$tag
-  rm -rf "$work"
-  mkdir -p "$work" fuzz/artifacts/"$t"
-  cp fuzz/corpus/"$t"/* "$work"/ 2>/dev/null
   log=$out/$t$tag.log
+  if [[ ${RESUME:-0} == 1 && -d $work ]]; then
+    n=1
+    while [[ -e $out/$t$tag.$n.log ]]; do n=$((n + 1)); done
+    [[ -e $log ]] && mv "$log" "$out/$t$tag.$n.log"
+    echo "long-run: $t resumes in $work ($(find "$work" -type f | wc -l) inputs)"
+  else
+    rm -rf "$work"
+    mkdir -p "$work"
+    cp fuzz/corpus/"$t"/* "$work"/ 2>/dev/null
+  fi
+  mkdir -p fuzz/artifacts/"$t"
   start=$SECONDS
   nice -n "$niceness" "$bin/$t" "$work" -runs="$runs" -max_total_time="$max_time" \
     -max_len=65536 -rss_limit_mb=2048 -print_final_stats=1 \

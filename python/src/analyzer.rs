@@ -110,11 +110,12 @@ fn options(
         ),
     };
     let precision = match precision {
-        None | Some("f32") => Precision::F32,
+        None | Some("auto") => Precision::Auto,
+        Some("f32") => Precision::F32,
         Some("int8") => Precision::Int8,
         Some(other) => {
             return Err(Failure::Value(format!(
-                "unknown precision {other:?}; available precisions: f32, int8"
+                "unknown precision {other:?}; available precisions: auto, f32, int8"
             )))
         }
     };

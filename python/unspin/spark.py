@@ -150,8 +150,8 @@ def analyze(df: Any, text_col: str = "text", id_col: str = "id", tier: str = "fa
     :data:`PASSTHROUGH` that ``df`` has, e.g. ``outlet`` and ``published``)
     are copied to each output row of their article.
 
-    ``tier`` is ``"fast"`` or ``"neural"``; ``precision`` (neural) ``"f32"``
-    or ``"int8"`` (default: the analyser's choice).
+    ``tier`` is ``"fast"`` or ``"neural"``; ``precision`` (neural) ``"auto"``,
+    ``"f32"`` or ``"int8"`` (default: ``"auto"``, the analyser's choice).
     """
     if output not in ("spans", "documents"):
         raise ValueError(f'output must be "spans" or "documents", not {output!r}')

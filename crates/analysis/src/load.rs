@@ -61,7 +61,8 @@ pub fn resolve_precision(
     allow_fallback: bool,
 ) -> Result<(Precision, Option<Fallback>), AnalysisError> {
     match requested {
-        Precision::F32 => Ok((Precision::F32, None)),
+        Precision::Auto if capabilities.int8_fast => Ok((Precision::Int8, None)),
+        Precision::Auto | Precision::F32 => Ok((Precision::F32, None)),
         Precision::Int8 if capabilities.int8 => Ok((Precision::Int8, None)),
         Precision::Int8 => int8_fallback("no AVX2", allow_fallback),
     }
@@ -233,8 +234,37 @@ pub fn sourcing_stage_with(
 mod tests {
     use super::*;
 
-    const NO_INT8: Capabilities = Capabilities { int8: false };
-    const INT8: Capabilities = Capabilities { int8: true };
+    const NO_INT8: Capabilities = Capabilities {
+        int8: false,
+        int8_fast: false,
+    };
+    const INT8: Capabilities = Capabilities {
+        int8: true,
+        int8_fast: true,
+    };
+    /// AVX2 without VNNI: int8 runs, not faster than f32.
+    const SLOW_INT8: Capabilities = Capabilities {
+        int8: true,
+        int8_fast: false,
+    };
+
+    #[test]
+    fn auto_is_int8_where_it_is_fast_and_never_an_error() {
+        for (caps, want) in [
+            (INT8, Precision::Int8),
+            (SLOW_INT8, Precision::F32),
+            (NO_INT8, Precision::F32),
+        ] {
+            for allow in [false, true] {
+                assert_eq!(
+                    resolve_precision(Precision::Auto, caps, allow).unwrap(),
+                    (want, None),
+                    "{caps:?}"
+                );
+            }
+        }
+        assert_eq!(Precision::default(), Precision::Auto);
+    }
 
     #[test]
     fn int8_without_vnni_is_an_error_unless_a_fallback_is_allowed() {

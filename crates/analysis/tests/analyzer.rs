@@ -9,7 +9,10 @@ use unspin_pipeline::Pipeline;
 const TEXT: &str = "Betrayal\n\nThese corrupt traitors will destroy our great nation! Everyone \
     knows the shameful, disgraceful truth about the radical elite and their lies, the senator said.";
 
-const NO_INT8: Capabilities = Capabilities { int8: false };
+const NO_INT8: Capabilities = Capabilities {
+    int8: false,
+    int8_fast: false,
+};
 
 fn fast() -> AnalysisOptions {
     AnalysisOptions {

@@ -1,6 +1,6 @@
 //! Complexity suite (issue 19, "linear time everywhere"): for each family of
 //! adversarial inputs, the reader (text, Markdown or HTML), the fast tier
-//! with sourcing and the JSON writer must take at most 2.3 times as long on
+//! with sourcing and the JSON writer must take at most 2.5 times as long on
 //! an input twice as large.
 //!
 //! Only ratios measured in one run are compared, never absolute times: each
@@ -15,8 +15,10 @@ use std::time::{Duration, Instant};
 
 use unspin_analysis::{render, AnalysisOptions, Analyzer, OutputFormat, Tier};
 
-/// Largest allowed `time(2n) / time(n)`.
-const MAX_RATIO: f64 = 2.3;
+/// Largest allowed `time(2n) / time(n)`: linear and n·log n steps (the
+/// sorts) measure 1.8–2.3× at these small sizes, and a loaded machine adds
+/// a little; n^1.5 gives 2.8× and quadratic 4×, which never pass.
+const MAX_RATIO: f64 = 2.5;
 
 /// Serialises the timed sections of the tests (they run on parallel threads).
 static TIMING: Mutex<()> = Mutex::new(());

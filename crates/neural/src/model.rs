@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use tokenizers::Tokenizer;
 use unspin_techniques::DecodeConfig;
 
-use crate::encoder::{Encoder, EncoderConfig, Linear, Workspace};
+use crate::encoder::{Encoder, EncoderConfig, Linear, Precision, Workspace};
 use crate::math::softmax;
 use crate::weights::{TensorMap, FORMAT};
 use crate::NeuralError;
@@ -320,9 +320,14 @@ impl NeuralModel {
         &self.digest
     }
 
-    /// Provenance string of spans from this model.
+    /// Provenance string of spans from this model: `name@digest`, and
+    /// `/int8` after it when the encoder runs int8.
     pub fn provenance(&self) -> String {
-        format!("{}@{}", self.info.name, &self.digest[..8])
+        let precision = match self.encoder.precision() {
+            Precision::Int8 => "/int8",
+            Precision::F32 => "",
+        };
+        format!("{}@{}{precision}", self.info.name, &self.digest[..8])
     }
 
     /// The encoder (for benchmarks).
