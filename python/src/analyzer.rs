@@ -223,7 +223,7 @@ impl PyAnalyzer {
         self.threshold
     }
 
-    /// The precision asked for (`f32` or `int8`).
+    /// The precision asked for (`auto`, `f32` or `int8`).
     #[getter]
     fn precision(&self) -> &'static str {
         self.precision

@@ -132,7 +132,7 @@ def test_techniques_and_properties() -> None:
     assert {"label", "name", "definition", "example", "color"} <= set(techniques[0])
     assert all(t["color"].startswith("#") for t in techniques)
     analyzer = unspin.Analyzer("fast", threads=1, sourcing=False)
-    assert (analyzer.tier, analyzer.threads, analyzer.sourcing, analyzer.precision) == ("fast", 1, False, "f32")
+    assert (analyzer.tier, analyzer.threads, analyzer.sourcing, analyzer.precision) == ("fast", 1, False, "auto")
     assert analyzer.provenance.startswith("fast-")
     assert "tier='fast'" in repr(analyzer)
     labels = {t["label"] for t in techniques}
