@@ -14,10 +14,14 @@
 //! result with a `technique` layer, a short English line shows "Read with
 //! care", the English sample shows no banner.
 //!
+//! With `--workers 1` and another client's long neural analysis holding the
+//! worker, the page shows the fast tier's preliminary result first (and
+//! says so, with the request's place in the queue), then the neural one.
+//!
 //! Screenshots land in `target/browser-artifacts/` (`report.png`,
 //! `popover.png`, `report-phone.png`, `popover-phone.png`,
 //! `warning-not-analysed.png`, `warning-read-with-care.png`,
-//! `warning-phone.png`).
+//! `warning-phone.png`, `preliminary.png`, `final.png`).
 
 mod browser_support;
 
@@ -28,7 +32,9 @@ fn web_page_end_to_end_in_headless_chromium() {
     let Some(chromium) = chromium_or_skip("browser end-to-end test") else {
         return;
     };
-    let (_server, url) = start_server::<&str>(&[]);
+    // One worker per tier, so that one long analysis makes the neural tier
+    // busy (the queue checks).
+    let (_server, url) = start_server(&["--workers", "1"]);
     let report = run_script("e2e.mjs", &url, &chromium);
     for shot in ["report.png", "warning-not-analysed.png"] {
         assert!(
@@ -39,5 +45,9 @@ fn web_page_end_to_end_in_headless_chromium() {
     assert!(
         report.contains("ok - a German text shows the warning banner"),
         "the warning checks did not run\n{report}"
+    );
+    assert!(
+        report.contains("ok - then the neural result replaces it"),
+        "the queue checks did not run\n{report}"
     );
 }

@@ -7,7 +7,7 @@ use std::time::Duration;
 use anyhow::Context as _;
 use clap::builder::TypedValueParser as _;
 use unspin_analysis::Analyzer;
-use unspin_server::{App, Limits, DEFAULT_MAX_CONCURRENT};
+use unspin_server::{App, Limits, DEFAULT_MAX_CONCURRENT, DEFAULT_MAX_PER_CLIENT};
 
 use super::size::parse_size_usize;
 use super::{Context, ModelArgs, Outcome};
@@ -35,7 +35,11 @@ with \"tier\" (default: the --tier one). A tier that cannot load is an error unl
 
 The server binds to 127.0.0.1 (this machine only) unless --host says otherwise, makes no \
 outbound network requests, and answers 413 past --max-body, 503 at once when --max-concurrent \
-analyses are already admitted, and 503 past --timeout. --port 0 picks a free port; the address \
+analyses are already admitted, 429 at once when one client (IP address) has --max-per-client \
+in progress (both with Retry-After), and 503 past --timeout. Each tier has its own queue with \
+--workers workers; clients take turns in it. A request sent with \"Accept: text/event-stream\" \
+gets its place in the queue at once, the fast tier's result as soon as it is ready, then the \
+result of the tier asked for (server-sent events; see docs/server.md). --port 0 picks a free port; the address \
 is printed on standard output. Stop it with Ctrl-C or SIGTERM: it stops accepting connections, lets requests in progress finish for up to --drain-timeout seconds, then cancels the analyses still running (answered 503 shutting_down), logs how many, and exits 0. An analysis whose request timed out or whose client went away is cancelled too, freeing its worker.";
 
 /// Arguments of `unspin serve`.
@@ -59,7 +63,11 @@ pub struct Args {
     #[arg(long, default_value_t = DEFAULT_MAX_CONCURRENT, value_name = "N",
           value_parser = clap::value_parser!(u32).range(1..).map(|n| n as usize))]
     max_concurrent: usize,
-    /// Analyses running at once (default: the number of CPU cores).
+    /// Analyses admitted at once from one client (IP address); beyond, 429 at once.
+    #[arg(long, default_value_t = DEFAULT_MAX_PER_CLIENT, value_name = "N",
+          value_parser = clap::value_parser!(u32).range(1..).map(|n| n as usize))]
+    max_per_client: usize,
+    /// Analyses of each tier running at once (default: the number of CPU cores).
     #[arg(long, value_name = "N",
           value_parser = clap::value_parser!(u32).range(1..).map(|n| n as usize))]
     workers: Option<usize>,
@@ -81,6 +89,7 @@ pub fn run(args: &Args, _ctx: &Context) -> anyhow::Result<Outcome> {
         max_body_bytes: args.max_body,
         timeout: Duration::from_secs_f64(args.timeout),
         max_concurrent: args.max_concurrent,
+        max_per_client: args.max_per_client,
         workers: args.workers.unwrap_or_else(unspin_server::default_workers),
     };
     // The corpus is checked before the models load: a wrong path fails at once.
@@ -98,8 +107,8 @@ pub fn run(args: &Args, _ctx: &Context) -> anyhow::Result<Outcome> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .worker_threads(2)
-        // Analyses run on blocking threads, at most `workers` at once.
-        .max_blocking_threads(app.limits().workers + 2)
+        // Analyses run on blocking threads, at most `workers` per tier at once.
+        .max_blocking_threads(app.limits().workers * app.tier_names().len() + 2)
         .thread_name("unspin-serve")
         .build()
         .context("cannot start the async runtime")?;
@@ -123,6 +132,7 @@ pub fn run(args: &Args, _ctx: &Context) -> anyhow::Result<Outcome> {
             max_body_bytes = limits.max_body_bytes,
             timeout_s = limits.timeout.as_secs_f64(),
             max_concurrent = limits.max_concurrent,
+            max_per_client = limits.max_per_client,
             workers = limits.workers,
             "unspin serve ready"
         );

@@ -15,6 +15,11 @@
 // evidence trail), warning-*.png (the warning banner: German text, a short
 // line, on a phone), failure.png when a check fails.
 //
+// Queue (server-sent events): with the neural tier busy, the page shows
+// the fast tier's preliminary result first (preliminary.png), with the
+// request's place in the queue, then the neural result (final.png), and
+// says which one it shows.
+//
 // Warnings (JSON 1.2): the English sample shows no banner; a German text
 // shows "Not analysed" and nowhere claims that no technique was found;
 // "Analyse as English anyway" re-posts it with force_language "en" and
@@ -299,6 +304,7 @@ async function phone() {
   await page.click('#load-sample');
   await page.waitForFunction(() => document.getElementById('article').value.length > 1000);
   await page.click('#analyze');
+  await page.waitForSelector('#result-tier[data-final="true"]', { timeout: 60000 });
   await page.waitForSelector('#article-text mark', { timeout: 30000 });
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   check(overflow <= 0, 'the phone layout has no horizontal scrolling', `${overflow}px too wide`);
@@ -319,10 +325,69 @@ async function phone() {
   await context.close();
 }
 
+/**
+ * With the neural tier busy (another client's long analysis holds its only
+ * worker: the server runs with --workers 1), the page shows the fast tier's
+ * result at once, says it is preliminary and where the request is in the
+ * queue, then replaces it with the neural result and says so.
+ */
+async function queued() {
+  const busy = new AbortController();
+  const held = fetch(new URL('/api/analyze', base), {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ text: sample.repeat(8), tier: 'neural' }),
+    signal: busy.signal,
+  }).catch(() => null);
+  const health = async () => (await fetch(new URL('/api/health', base))).json();
+  const deadline = Date.now() + 30000;
+  let h = await health();
+  while (!(h.queues && h.queues.neural && h.queues.neural.running === 1)) {
+    if (Date.now() > deadline) throw new Error(`the busy analysis did not start: ${JSON.stringify(h)}`);
+    await new Promise((r) => setTimeout(r, 50));
+    h = await health();
+  }
+  const { context, page, seen } = await openPage({ viewport: { width: 1366, height: 900 } });
+  await page.selectOption('#tier', 'neural');
+  await page.selectOption('#input-kind', 'text');
+  await page.fill('#article', sample);
+  const clicked = Date.now();
+  await page.click('#analyze');
+  await page.waitForSelector('#result-tier[data-final="false"]', { timeout: 30000 });
+  const firstMs = Date.now() - clicked;
+  const note = await page.textContent('#result-tier');
+  check(/Preliminary/.test(note) && /fast/.test(note) && /neural/.test(note),
+    'with the neural tier busy, the page first shows the fast result and says it is preliminary', `${note} (${firstMs} ms)`);
+  check(await page.getAttribute('#result-tier', 'data-tier') === 'fast', 'the preliminary result is the fast tier\'s');
+  const waiting = await page.textContent('#message');
+  check(/position 1/.test(waiting), 'the page says where the request is in the queue', waiting);
+  check(await page.locator('#article-text mark').count() > 0, 'the preliminary result has highlights');
+  h = await health();
+  check(h.queues.neural.queued === 1, 'the server reports the queued analysis in /api/health', JSON.stringify(h.queues));
+  await page.screenshot({ path: join(artifacts, 'preliminary.png') });
+  // The other client gives up: its analysis is cancelled and ours runs.
+  busy.abort();
+  await held;
+  await page.waitForSelector('#result-tier[data-final="true"]', { timeout: 60000 });
+  const finalNote = await page.textContent('#result-tier');
+  check(await page.getAttribute('#result-tier', 'data-tier') === 'neural' && /neural/.test(finalNote) && !/Preliminary/.test(finalNote),
+    'then the neural result replaces it, and the page says which it shows', finalNote);
+  const message = await page.textContent('#message');
+  check(/^Analysed/.test(message), 'the final message says the article was analysed', message);
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export-json')]);
+  const exported = JSON.parse(readFileSync(await download.path(), 'utf8'));
+  const models = new Set(exported.layers.technique.map((t) => t.provenance.split('@')[0]));
+  check(models.size === 1 && models.has('neural-minilm'), 'the spans shown at the end are the neural tier\'s', [...models].join(','));
+  await page.screenshot({ path: join(artifacts, 'final.png') });
+  check(seen.errors.length === 0, 'no JavaScript error while queued', seen.errors.join(' | '));
+  await context.close();
+}
+
 try {
   await desktop();
   await warnings();
   await phone();
+  await queued();
 } catch (e) {
   fail(`the test itself failed: ${e.stack || e}`);
   try {

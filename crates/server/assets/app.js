@@ -33,6 +33,7 @@
     forceEnglish: $('force-english'),
     title: $('doc-title'),
     meta: $('doc-meta'),
+    resultTier: $('result-tier'),
     minScore: $('min-score'),
     minScoreValue: $('min-score-value'),
     shownCount: $('shown-count'),
@@ -76,6 +77,8 @@
     skipped: new Set(), // layers the document's warnings say were not analysed
     hidden: new Set(), // labels switched off in the legend
     fileName: null, // name of the loaded file, for the document id
+    tiers: [], // tiers the server runs, its default first
+    showing: null, // {tier, final} of the result on the page
   };
 
   const FALLBACK_COLOR = '#e0e0e0';
@@ -93,6 +96,8 @@
   const TOP_CLAIMS = 10;
   const MAX_QUOTES = 200;
   const QUOTE_CHARS = 400;
+  /** How the page names the tiers. */
+  const TIER_NAMES = { neural: 'neural (accurate)', fast: 'fast' };
   const LAYER_TITLES = {
     quote: 'Quotes', source: 'Sources', claim: 'Claims', speaker: 'Speakers', hedge: 'Hedges',
   };
@@ -172,12 +177,12 @@
       const h = await response.json();
       if (h.limits && Number.isFinite(h.limits.max_body_bytes)) state.maxBody = h.limits.max_body_bytes;
       ui.modelInfo.textContent = `model ${h.model} · unspin ${h.version}`;
-      const names = { neural: 'neural (accurate)', fast: 'fast' };
       ui.tier.replaceChildren();
-      for (const tier of h.tiers || []) {
+      state.tiers = Array.isArray(h.tiers) ? h.tiers.filter((t) => typeof t === 'string') : [];
+      for (const tier of state.tiers) {
         const option = document.createElement('option');
         option.value = tier;
-        option.textContent = names[tier] || tier;
+        option.textContent = TIER_NAMES[tier] || tier;
         ui.tier.append(option);
       }
     } catch (_) {
@@ -229,20 +234,21 @@
     return 'pasted-article';
   }
 
-  /** POSTs to /api/analyze; resolves to the Response, or throws with a message. */
-  async function callAnalyze(request) {
+  /**
+   * POSTs to /api/analyze (asking for server-sent events when `events`);
+   * resolves to the Response, or throws with a message.
+   */
+  async function callAnalyze(request, events) {
     const body = JSON.stringify(request);
     const size = new Blob([body]).size;
     if (size > state.maxBody) {
       throw new Error(`The article is ${fmtNumber(size)} bytes as JSON; this server accepts up to ${fmtNumber(state.maxBody)}.`);
     }
+    const headers = { 'Content-Type': 'application/json' };
+    if (events) headers.Accept = 'text/event-stream';
     let response;
     try {
-      response = await fetch('/api/analyze', {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
-        body,
-      });
+      response = await fetch('/api/analyze', { method: 'POST', headers, body });
     } catch (e) {
       throw new Error(`The server did not answer (${e.message}).`);
     }
@@ -273,29 +279,127 @@
     await submit({ ...state.lastRequest, force_language: 'en' });
   }
 
-  /** Posts an analysis request, shows its result and says how it went. */
+  /**
+   * POSTs to /api/analyze asking for server-sent events and calls
+   * `onEvent(name, data)` for each event as it comes (`status`, `result`,
+   * `error`; data parsed from its JSON). Resolves when the stream ends;
+   * throws with a message when the request is refused or the connection fails.
+   */
+  async function streamAnalyze(request, onEvent) {
+    const response = await callAnalyze(request, true);
+    const type = response.headers.get('Content-Type') || '';
+    if (!type.startsWith('text/event-stream') || !response.body) {
+      // An older server answers with the document itself.
+      onEvent('result', { tier: request.tier || state.tiers[0] || '', final: true, document: await response.json() });
+      return;
+    }
+    const reader = response.body.getReader();
+    const decoder = new TextDecoder();
+    let buffer = '';
+    const dispatch = (block) => {
+      let name = 'message';
+      const data = [];
+      for (const line of block.split('\n')) {
+        if (line.startsWith('event:')) name = line.slice(6).trim();
+        else if (line.startsWith('data:')) data.push(line.slice(5).replace(/^ /, ''));
+      }
+      if (!data.length) return; // a comment (keep-alive)
+      let parsed;
+      try {
+        parsed = JSON.parse(data.join('\n'));
+      } catch (_) {
+        throw new Error('The server sent an event that is not JSON.');
+      }
+      onEvent(name, parsed);
+    };
+    for (;;) {
+      let chunk;
+      try {
+        chunk = await reader.read();
+      } catch (e) {
+        throw new Error(`The connection to the server was lost (${e.message}).`);
+      }
+      if (chunk.done) break;
+      buffer += decoder.decode(chunk.value, { stream: true }).replace(/\r\n?/g, '\n');
+      let at;
+      while ((at = buffer.indexOf('\n\n')) >= 0) {
+        dispatch(buffer.slice(0, at));
+        buffer = buffer.slice(at + 2);
+      }
+    }
+    if (buffer.trim()) dispatch(buffer);
+  }
+
+  /** Says which tier's result the page shows, and whether another is coming. */
+  function showTier(tier, final, waitingFor) {
+    state.showing = { tier, final };
+    const name = TIER_NAMES[tier] || tier || 'the server\u2019s default';
+    ui.resultTier.dataset.tier = tier || '';
+    ui.resultTier.dataset.final = final ? 'true' : 'false';
+    ui.resultTier.className = 'result-tier' + (final ? '' : ' preliminary');
+    ui.resultTier.textContent = final
+      ? `Showing the result of the ${name} tier.`
+      : `Preliminary: showing the ${name} tier\u2019s result. The ${TIER_NAMES[waitingFor] || waitingFor} tier\u2019s result replaces it when it is ready.`;
+    ui.resultTier.hidden = false;
+  }
+
+  /** How a `status` event reads. */
+  function queueMessage(status) {
+    const name = TIER_NAMES[status.tier] || status.tier;
+    if (status.state === 'running') return `Analysing with the ${name} tier\u2026`;
+    const eta = Number.isFinite(status.estimate_s) ? `, about ${fmtNumber(Math.max(1, Math.round(status.estimate_s)))} s` : '';
+    return `Queued for the ${name} tier: position ${fmtNumber(status.position)}${eta}\u2026`;
+  }
+
+  /** Posts an analysis request, shows its result(s) and says how it went. */
   async function submit(request) {
     ui.analyze.disabled = true;
     ui.forceEnglish.disabled = true;
-    say('Analysing…', 'busy');
+    say('Analysing\u2026', 'busy');
     const started = performance.now();
+    const asked = request.tier || state.tiers[0] || '';
+    let last = null; // the last status event
+    let final = null; // the final document
+    let early = false; // a preliminary result is on the page
     try {
-      const response = await callAnalyze(request);
-      const doc = await response.json();
-      state.lastRequest = request;
-      show(doc);
+      await streamAnalyze(request, (name, data) => {
+        if (name === 'status') {
+          last = data;
+          if (!early) say(queueMessage(data), 'busy');
+        } else if (name === 'result' && data && data.document) {
+          state.lastRequest = request;
+          show(data.document, early);
+          if (data.final) {
+            final = data.document;
+            showTier(data.tier, true);
+          } else {
+            early = true;
+            showTier(data.tier, false, asked);
+            const ms = Math.round(performance.now() - started);
+            const waiting = last && last.state === 'queued' ? ` (${queueMessage(last).replace(/\u2026$/, '')})` : '';
+            say(`Fast result in ${fmtNumber(ms)} ms; the ${TIER_NAMES[asked] || asked} tier is still working${waiting}\u2026`, 'busy');
+          }
+        } else if (name === 'error') {
+          throw new Error(data && data.message ? data.message : 'The analysis failed.');
+        }
+      });
+      if (!final) throw new Error('The server closed the connection before the result.');
       const ms = Math.round(performance.now() - started);
-      const words = `${fmtNumber(doc.summary.words)} words`;
+      const words = `${fmtNumber(final.summary.words)} words`;
       const took = `${fmtNumber(ms)} ms`;
       if (state.skipped.has('technique')) {
         say(`Not analysed (${words} read in ${took}): see the note below.`, 'warn');
-      } else if (warningsOf(doc).length) {
+      } else if (warningsOf(final).length) {
         say(`Analysed ${words} in ${took}${request.force_language ? ' as English' : ''}. Read with care: see the note below.`, 'warn');
       } else {
         say(`Analysed ${words} in ${took}${request.force_language ? ' as English' : ''}.`, 'ok');
       }
     } catch (e) {
-      say(e.message, 'error');
+      if (early && !final) {
+        say(`${e.message} The page shows the fast tier\u2019s preliminary result.`, 'error');
+      } else {
+        say(e.message, 'error');
+      }
     } finally {
       ui.analyze.disabled = false;
       ui.forceEnglish.disabled = false;
@@ -374,12 +478,19 @@
     });
   }
 
-  function show(doc) {
+  /**
+   * Shows an analysed document. `replacing`: it replaces a preliminary
+   * result of the same text, so the reader's threshold and toggles stay and
+   * the page does not scroll.
+   */
+  function show(doc, replacing) {
     state.doc = doc;
     state.chars = Array.from(doc.text || '');
-    state.hidden.clear();
     state.skipped = skippedLayers(doc);
-    ui.minScore.value = '0';
+    if (!replacing) {
+      state.hidden.clear();
+      ui.minScore.value = '0';
+    }
     ui.minScore.disabled = state.skipped.has('technique');
     ui.results.dataset.techniques = state.skipped.has('technique') ? 'not-analysed' : 'analysed';
     renderWarnings(doc);
@@ -398,7 +509,7 @@
     renderEvidence(doc);
     ui.results.hidden = false;
     refresh();
-    (ui.warnings.hidden ? ui.results : ui.warnings).scrollIntoView({ block: 'start' });
+    if (!replacing) (ui.warnings.hidden ? ui.results : ui.warnings).scrollIntoView({ block: 'start' });
   }
 
   /** Re-renders everything that depends on the threshold and the toggles. */

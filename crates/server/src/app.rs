@@ -1,9 +1,14 @@
 //! The application: shared state, the router and the handlers.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
+use std::convert::Infallible;
+use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Instant;
+
+use axum::extract::ConnectInfo;
+use axum::response::sse::{Event, KeepAlive, Sse};
 
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
@@ -13,7 +18,7 @@ use axum::routing::{get, post};
 use axum::Router;
 use http_body_util::{BodyExt, LengthLimitError, Limited};
 use serde::{Deserialize, Serialize};
-use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+use tokio::sync::mpsc;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 use tracing::Level;
@@ -28,6 +33,7 @@ use crate::assets;
 use crate::config::Limits;
 use crate::error::ApiError;
 use crate::html_input::{check_html_depth, MAX_HTML_DEPTH};
+use crate::queue::{Client, Gate, Lane, LaneHealth, Pass, Position, Refusal};
 
 /// The detector tier names the API knows in `tier` (a server runs some of them;
 /// `/api/health` lists which).
@@ -55,7 +61,7 @@ const REPORT_CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; base-ur
     form-action 'none'; frame-ancestors 'none'";
 
 /// A ready-to-serve unspin application: one [`Analyzer`] per tier served, the
-/// limits, and the admission and worker semaphores.
+/// limits, the admission gate and one queue (lane) per tier.
 ///
 /// The analyzers come from `unspin-analysis`, which loads the models and
 /// assembles the pipelines; the server only runs them.
@@ -72,10 +78,12 @@ struct Inner {
     /// The tiers served, the default first (never empty).
     tiers: Vec<Analyzer>,
     limits: Limits,
-    /// One permit per admitted analysis (running or waiting for a worker).
-    admission: Arc<Semaphore>,
-    /// One permit per running analysis.
-    workers: Arc<Semaphore>,
+    /// One place per request in progress (reading, waiting or running),
+    /// [`Limits::max_concurrent`] in all, [`Limits::max_per_client`] per client.
+    gate: Arc<Gate>,
+    /// One queue per tier, in the order of `tiers`, each with
+    /// [`Limits::workers`] workers.
+    lanes: Vec<Arc<Lane>>,
     started: Instant,
     /// The cancellation token of every `POST /api/analyze` request in
     /// progress, by request number ([`App::cancel_in_flight`]).
@@ -113,10 +121,14 @@ impl App {
         let mut limits = limits;
         limits.max_concurrent = limits.max_concurrent.max(1);
         limits.workers = limits.workers.max(1);
+        limits.max_per_client = limits.max_per_client.clamp(1, limits.max_concurrent);
         App {
             inner: Arc::new(Inner {
-                admission: Arc::new(Semaphore::new(limits.max_concurrent)),
-                workers: Arc::new(Semaphore::new(limits.workers)),
+                gate: Arc::new(Gate::new(limits.max_concurrent, limits.max_per_client)),
+                lanes: tiers
+                    .iter()
+                    .map(|t| Arc::new(Lane::new(t.tier().name(), limits.workers)))
+                    .collect(),
                 tiers,
                 limits,
                 started: Instant::now(),
@@ -151,7 +163,8 @@ impl App {
         self.inner.tiers.iter().map(|t| t.tier().name()).collect()
     }
 
-    /// The limits in force (after raising zeros to 1).
+    /// The limits in force (after raising zeros to 1 and cutting
+    /// `max_per_client` to `max_concurrent`).
     pub fn limits(&self) -> &Limits {
         &self.inner.limits
     }
@@ -178,6 +191,51 @@ impl App {
         n
     }
 
+    /// The queues, one per tier (for tests).
+    #[cfg(test)]
+    pub(crate) fn inner_lanes(&self) -> impl Iterator<Item = &Arc<Lane>> {
+        self.inner.lanes.iter()
+    }
+
+    /// The index in `tiers` of the tier `name` (the default for `None`).
+    fn tier_index(&self, name: Option<&str>) -> Result<usize, ApiError> {
+        let Some(name) = name else { return Ok(0) };
+        self.inner
+            .tiers
+            .iter()
+            .position(|t| t.tier().name() == name)
+            .ok_or_else(|| ApiError::UnknownTier {
+                found: truncate(name),
+                available: self.tier_names().join(", "),
+            })
+    }
+
+    /// The error for a request the gate refused, with a `Retry-After` from
+    /// the recent analysis times: when a place is likely to free up (the
+    /// server full), or when one of the client's own analyses is likely to
+    /// be done (its share full). 1 s before any analysis has run.
+    fn refused(&self, refusal: Refusal) -> ApiError {
+        let seconds = |jobs: usize| {
+            let s = self
+                .inner
+                .lanes
+                .iter()
+                .filter_map(|lane| lane.seconds_for(jobs))
+                .fold(0.0, f64::max);
+            (s.ceil() as u64).clamp(1, 600)
+        };
+        match refusal {
+            Refusal::Full { capacity } => ApiError::Overloaded {
+                max_concurrent: capacity,
+                retry_after_s: seconds(1),
+            },
+            Refusal::ClientShare { per_client } => ApiError::TooManyRequests {
+                per_client,
+                retry_after_s: seconds(self.inner.limits.workers),
+            },
+        }
+    }
+
     fn in_flight_map(&self) -> std::sync::MutexGuard<'_, HashMap<u64, Cancel>> {
         // The map stays consistent whatever panicked while holding it.
         self.inner
@@ -196,6 +254,16 @@ impl App {
             id,
             token,
         }
+    }
+
+    /// The [`router`](App::router) as a service that records each
+    /// connection's peer address, which the analysis queue uses to let
+    /// clients take turns (`axum::serve(listener, app.service())`).
+    pub fn service(
+        &self,
+    ) -> axum::extract::connect_info::IntoMakeServiceWithConnectInfo<Router, SocketAddr> {
+        self.router()
+            .into_make_service_with_connect_info::<SocketAddr>()
     }
 
     /// The router: the API under `/api/`, the web page at `/`, with request
@@ -250,11 +318,15 @@ struct Health<'a> {
     model: &'a str,
     stages: Vec<&'a str>,
     limits: HealthLimits,
-    /// Analyses admitted right now (a cancelled one counts until its
-    /// thread has stopped).
+    /// Analysis requests in progress (reading, waiting or running; a
+    /// cancelled one counts until its thread has stopped).
     busy: usize,
-    /// Analyses running on a worker thread right now.
+    /// Analyses running on a worker thread right now, all tiers.
     running: usize,
+    /// Analyses waiting for a worker right now, all tiers.
+    queued: usize,
+    /// Each tier's queue: workers, running, queued, recent latency.
+    queues: BTreeMap<&'static str, LaneHealth>,
     uptime_s: u64,
 }
 
@@ -263,12 +335,14 @@ struct HealthLimits {
     max_body_bytes: usize,
     timeout_s: f64,
     max_concurrent: usize,
+    max_per_client: usize,
     workers: usize,
 }
 
 async fn health(State(app): State<App>) -> Response {
     let inner = &app.inner;
     let limits = &inner.limits;
+    let queues: BTreeMap<_, _> = inner.lanes.iter().map(|l| (l.tier(), l.health())).collect();
     let body = Health {
         status: "ok",
         version: env!("CARGO_PKG_VERSION"),
@@ -279,10 +353,13 @@ async fn health(State(app): State<App>) -> Response {
             max_body_bytes: limits.max_body_bytes,
             timeout_s: limits.timeout.as_secs_f64(),
             max_concurrent: limits.max_concurrent,
+            max_per_client: limits.max_per_client,
             workers: limits.workers,
         },
-        busy: limits.max_concurrent - inner.admission.available_permits(),
-        running: limits.workers - inner.workers.available_permits(),
+        busy: inner.gate.taken(),
+        running: queues.values().map(|q| q.running).sum(),
+        queued: queues.values().map(|q| q.queued).sum(),
+        queues,
         uptime_s: inner.started.elapsed().as_secs(),
     };
     json_response(StatusCode::OK, &body)
@@ -368,7 +445,7 @@ struct Job {
     force_english: bool,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 enum Input {
     Text(String),
     Html(String),
@@ -472,22 +549,29 @@ fn truncate(s: &str) -> String {
 /// `POST /api/analyze`.
 ///
 /// Order of checks, cheapest first: the content type (415), the declared
-/// length (413), admission (503 at once when full), then, within the
-/// timeout, reading the body (413 past the limit), parsing and validating
-/// it (400), waiting for a worker and analysing on a blocking thread.
+/// length (413), admission at the [`Gate`] (`503 overloaded` when the
+/// server is full, `429 too_many_requests` when this client holds its
+/// share, both at once and with `Retry-After`), then, within the timeout,
+/// reading the body (413 past the limit), parsing and validating it (400),
+/// waiting for a worker in the tier's [`Lane`] (clients take turns) and
+/// analysing on a blocking thread.
 ///
-/// The admission and worker permits move into the blocking task, so a
+/// With `Accept: text/event-stream` the answer is a stream of server-sent
+/// events instead ([`stream_analysis`]): the request's place in the queue
+/// at once, a preliminary result from the fast tier, the final result.
+///
+/// The gate's pass and the lane's ticket move into the blocking task, so a
 /// request that times out keeps its worker until its analysis has really
 /// stopped (at its next cancellation check, below): the number of threads
-/// doing analysis never exceeds
-/// [`Limits::workers`], whatever the clients do.
+/// doing analysis never exceeds [`Limits::workers`] per tier, whatever the
+/// clients do.
 ///
 /// Cancellation: each request has a [`Cancel`] token, held by an
 /// [`Abandon`] guard in this future. When the future is dropped (past the
 /// timeout, the client gone, the server shutting down) or returns, the
 /// guard cancels the token: a job not yet started never runs, and a running
 /// one stops at its next check (between pipeline stages, between the
-/// neural tier's encoder windows), releasing both permits soon after
+/// neural tier's encoder windows), releasing its worker soon after
 /// instead of at the end of the whole analysis.
 async fn analyze(State(app): State<App>, request: Request) -> Response {
     match analyze_inner(&app, request).await {
@@ -496,50 +580,270 @@ async fn analyze(State(app): State<App>, request: Request) -> Response {
     }
 }
 
+/// Who sent the request: the peer address the listener recorded
+/// ([`ConnectInfo`]), if any.
+fn client_of(request: &axum::http::request::Parts) -> Client {
+    request
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map_or(Client::Unknown, |c| Client::Ip(c.0.ip()))
+}
+
+/// Whether the client asked for server-sent events.
+fn wants_events(headers: &HeaderMap) -> bool {
+    headers
+        .get_all(header::ACCEPT)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|v| {
+            v.split(';')
+                .next()
+                .is_some_and(|m| m.trim().eq_ignore_ascii_case("text/event-stream"))
+        })
+}
+
 async fn analyze_inner(app: &App, request: Request) -> Result<Response, ApiError> {
     let limits = &app.inner.limits;
     let (parts, body) = request.into_parts();
     check_content_type(&parts.headers)?;
     check_declared_length(&parts.headers, limits.max_body_bytes)?;
-    let admitted = app
+    let client = client_of(&parts);
+    let pass = app
         .inner
-        .admission
-        .clone()
-        .try_acquire_owned()
-        .map_err(|_| ApiError::Overloaded {
-            max_concurrent: limits.max_concurrent,
-        })?;
+        .gate
+        .admit(client)
+        .map_err(|refusal| app.refused(refusal))?;
+    let deadline = tokio::time::Instant::now() + limits.timeout;
+    let timed_out = || ApiError::Timeout {
+        seconds: limits.timeout.as_secs_f64(),
+    };
     let abandon = app.register();
+    let job = tokio::time::timeout_at(deadline, async {
+        let bytes = read_body(body, limits.max_body_bytes).await?;
+        parse_request(&bytes)?.validate()
+    })
+    .await
+    .map_err(|_| timed_out())??;
+    let tier = app.tier_index(job.tier.as_deref())?;
+    if wants_events(&parts.headers) {
+        if job.format != OutputFormat::JsonLine {
+            return Err(ApiError::InvalidRequest(
+                "a stream of events (Accept: text/event-stream) carries JSON results; \
+                 drop \"format\" or ask for \"json\""
+                    .into(),
+            ));
+        }
+        return Ok(stream_analysis(app, job, tier, pass, abandon, deadline));
+    }
     let token = abandon.token.clone();
     let work = async {
-        let bytes = read_body(body, limits.max_body_bytes).await?;
-        let job = parse_request(&bytes)?.validate()?;
-        drop(bytes);
-        let worker = app
-            .inner
-            .workers
-            .clone()
-            .acquire_owned()
-            .await
-            .map_err(|_| ApiError::Internal("the worker pool is closed".into()))?;
+        let mut ticket = app.inner.lanes[tier].enqueue(client);
+        ticket.turn(|_| {}).await;
         let app = app.clone();
-        tokio::task::spawn_blocking(move || run_job(&app, job, &token, admitted, worker))
-            .await
-            .map_err(|e| {
-                ApiError::Internal(if e.is_panic() {
-                    "the analysis failed unexpectedly (a bug: please report it)".into()
-                } else {
-                    "the analysis was cancelled".into()
-                })
-            })?
-    };
-    let result = tokio::time::timeout(limits.timeout, work)
+        spawn_job(move || {
+            let _held = (pass, ticket);
+            let doc = run_job(&app, tier, job.input, &job.id, job.force_english, &token)?;
+            finish(doc, job.min_score, job.format)
+        })
         .await
-        .map_err(|_| ApiError::Timeout {
-            seconds: limits.timeout.as_secs_f64(),
-        })?;
+    };
+    let result = tokio::time::timeout_at(deadline, work)
+        .await
+        .map_err(|_| timed_out())?;
     drop(abandon);
     result
+}
+
+/// Runs `job` on a blocking thread; a panic is a `500`.
+async fn spawn_job<T: Send + 'static>(
+    job: impl FnOnce() -> Result<T, ApiError> + Send + 'static,
+) -> Result<T, ApiError> {
+    tokio::task::spawn_blocking(job).await.map_err(|e| {
+        ApiError::Internal(if e.is_panic() {
+            "the analysis failed unexpectedly (a bug: please report it)".into()
+        } else {
+            "the analysis was cancelled".into()
+        })
+    })?
+}
+
+/// The answer to `POST /api/analyze` with `Accept: text/event-stream`: a
+/// stream of server-sent events, each `data` one line of JSON.
+///
+/// - `status` — `{"tier", "state": "queued" | "running", "position",
+///   "estimate_s"}`: sent at once, again each time the request moves up
+///   the queue, and when its analysis starts.
+/// - `result` — `{"tier", "final", "document"}`, `document` the JSON wire
+///   format: `final: false` for the preliminary result of the fast tier
+///   (when the tier asked for is another and the server runs the fast
+///   one too, and only when it comes first), then `final: true` for the
+///   tier asked for; the stream then ends.
+/// - `error` — `{"error", "message"}` as in an error response, and the
+///   stream ends (the timeout, for one, comes this way).
+///
+/// A client that closes the connection cancels the work at once: the
+/// task below notices the closed channel and drops the request's guard.
+fn stream_analysis(
+    app: &App,
+    job: Job,
+    tier: usize,
+    pass: Pass,
+    abandon: Abandon,
+    deadline: tokio::time::Instant,
+) -> Response {
+    let (tx, rx) = mpsc::channel::<Event>(16);
+    let app = app.clone();
+    tokio::spawn(async move {
+        let seconds = app.inner.limits.timeout.as_secs_f64();
+        let token = abandon.token.clone();
+        let work = async {
+            let streamed =
+                tokio::time::timeout_at(deadline, stream_work(&app, job, tier, pass, &token, &tx))
+                    .await
+                    .unwrap_or(Err(ApiError::Timeout { seconds }));
+            if let Err(e) = streamed {
+                if e.status().is_server_error() {
+                    tracing::warn!(code = e.code(), "{e}");
+                }
+                let body = serde_json::json!({"error": e.code(), "message": e.to_string()});
+                let _ = tx.send(event("error", &body)).await;
+            }
+        };
+        tokio::select! {
+            () = tx.closed() => {}
+            () = work => {}
+        }
+        drop(abandon);
+    });
+    let events = futures_util::stream::unfold(rx, |mut rx| async move {
+        rx.recv().await.map(|e| (Ok::<_, Infallible>(e), rx))
+    });
+    let mut response = Sse::new(events)
+        .keep_alive(KeepAlive::default())
+        .into_response();
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+/// One server-sent event named `name` with `data` as one line of JSON.
+fn event(name: &str, data: &impl Serialize) -> Event {
+    let json = serde_json::to_string(data).unwrap_or_else(|_| "null".into());
+    Event::default().event(name).data(json)
+}
+
+/// The `status` event of `tier` at `position`.
+fn status_event(tier: &str, at: Position) -> Event {
+    let state = if at.position == 0 {
+        "running"
+    } else {
+        "queued"
+    };
+    event(
+        "status",
+        &serde_json::json!({
+            "tier": tier,
+            "state": state,
+            "position": at.position,
+            "estimate_s": at.estimate_s,
+        }),
+    )
+}
+
+/// A `result` event: `document` is already JSON (one line).
+fn result_event(tier: &str, last: bool, document: &str) -> Event {
+    Event::default()
+        .event("result")
+        .data(result_data(tier, last, document))
+}
+
+/// The data of a `result` event: `{"final":…,"tier":…,"document":…}`,
+/// `document` spliced in as it is.
+fn result_data(tier: &str, last: bool, document: &str) -> String {
+    let head = serde_json::json!({"tier": tier, "final": last}).to_string();
+    format!(
+        "{},\"document\":{}}}",
+        head.trim_end_matches('}'),
+        document.trim_end()
+    )
+}
+
+/// The work behind [`stream_analysis`]: queue, preliminary fast result,
+/// final result, each sent on `tx` as it comes.
+async fn stream_work(
+    app: &App,
+    job: Job,
+    tier: usize,
+    pass: Pass,
+    token: &Cancel,
+    tx: &mpsc::Sender<Event>,
+) -> Result<(), ApiError> {
+    let client = pass.client();
+    let name = app.inner.tiers[tier].tier().name();
+    let lane = app.inner.lanes[tier].clone();
+    let mut ticket = lane.enqueue(client);
+    let first = ticket.position();
+    let _ = tx.send(status_event(name, first)).await;
+    let preliminary = app
+        .tier_index(Some(Tier::Fast.name()))
+        .ok()
+        .filter(|&fast| fast != tier)
+        .map(|fast| {
+            let mut ticket = app.inner.lanes[fast].enqueue(client);
+            let (app, input, id) = (app.clone(), job.input.clone(), job.id.clone());
+            let (force, min, token) = (job.force_english, job.min_score, token.clone());
+            async move {
+                ticket.turn(|_| {}).await;
+                spawn_job(move || {
+                    let _held = ticket;
+                    let doc = run_job(&app, fast, input, &id, force, &token)?;
+                    finish_json(doc, min)
+                })
+                .await
+            }
+        });
+    let main = {
+        let app = app.clone();
+        async move {
+            ticket
+                .turn(|at| {
+                    let _ = tx.try_send(status_event(name, at));
+                })
+                .await;
+            if first.position != 0 {
+                let _ = tx.send(status_event(name, ticket.position())).await;
+            }
+            let token = token.clone();
+            spawn_job(move || {
+                let _held = (pass, ticket);
+                let doc = run_job(&app, tier, job.input, &job.id, job.force_english, &token)?;
+                finish_json(doc, job.min_score)
+            })
+            .await
+        }
+    };
+    tokio::pin!(main);
+    if let Some(preliminary) = preliminary {
+        tokio::select! {
+            biased;
+            done = &mut main => {
+                let _ = tx.send(result_event(name, true, &done?)).await;
+                return Ok(());
+            }
+            early = preliminary => match early {
+                Ok(json) => {
+                    let _ = tx.send(result_event(Tier::Fast.name(), false, &json)).await;
+                }
+                // The final result still comes; the preliminary is a nicety.
+                Err(e) => tracing::debug!(code = e.code(), "no preliminary result: {e}"),
+            },
+        }
+    }
+    let done = main.await?;
+    let _ = tx.send(result_event(name, true, &done)).await;
+    Ok(())
 }
 
 /// Cancels its request's token and unregisters it when dropped: when the
@@ -611,40 +915,31 @@ fn parse_request(bytes: &[u8]) -> Result<AnalyzeRequest, ApiError> {
     serde_json::from_slice(bytes).map_err(|e| ApiError::InvalidJson(e.to_string()))
 }
 
-/// Runs on a blocking thread, holding both permits until it returns; does
-/// nothing when `token` was cancelled before it started (the request was
-/// abandoned while it waited for a thread) and stops early when it is
-/// cancelled while it runs: the analysis runs inside
+/// Reads `input` and analyses it with the tier at `tier`, on the calling
+/// (blocking) thread. Does nothing when `token` was cancelled before it
+/// started (the request was abandoned while it waited for a worker) and
+/// stops early when it is cancelled while it runs: the analysis runs inside
 /// [`cancel::scope`], so the pipeline checks `token` between stages and
 /// the neural tier between encoder windows.
 fn run_job(
     app: &App,
-    job: Job,
+    tier: usize,
+    input: Input,
+    id: &str,
+    force_english: bool,
     token: &Cancel,
-    _admitted: OwnedSemaphorePermit,
-    _worker: OwnedSemaphorePermit,
-) -> Result<Response, ApiError> {
+) -> Result<Document, ApiError> {
     if token.is_cancelled() {
         return Err(ApiError::ShuttingDown);
     }
     let started = Instant::now();
-    let tiers = &app.inner.tiers;
-    let analyzer = match job.tier.as_deref() {
-        None => &tiers[0],
-        Some(name) => tiers
-            .iter()
-            .find(|t| t.tier().name() == name)
-            .ok_or_else(|| ApiError::UnknownTier {
-                found: truncate(name),
-                available: app.tier_names().join(", "),
-            })?,
-    };
-    let mut doc = match job.input {
+    let analyzer = &app.inner.tiers[tier];
+    let mut doc = match input {
         // Pasted text is read as Markdown when it looks like Markdown (scraped
         // pages such as the sample article), as the CLI does for `.md` files.
         Input::Text(text) => match unspin_readers::detect_format(None, text.as_bytes()) {
-            unspin_readers::InputFormat::Markdown => unspin_readers::read_markdown(job.id, &text),
-            _ => unspin_readers::read_text(job.id, text),
+            unspin_readers::InputFormat::Markdown => unspin_readers::read_markdown(id, &text),
+            _ => unspin_readers::read_text(id, text),
         },
         Input::Html(html) => {
             check_html_depth(&html).map_err(|_| {
@@ -653,7 +948,7 @@ fn run_job(
                      send the article's text instead"
                 ))
             })?;
-            unspin_readers::read_html(&job.id, html.as_bytes(), &HtmlOptions::default())
+            unspin_readers::read_html(id, html.as_bytes(), &HtmlOptions::default())
                 .map_err(|e| ApiError::InvalidRequest(e.to_string()))?
         }
     };
@@ -663,23 +958,42 @@ fn run_job(
         ));
     }
     let analysed = cancel::scope(token, || {
-        analyzer.analyze_forcing(&mut doc, job.force_english || analyzer.forces_english())
+        analyzer.analyze_forcing(&mut doc, force_english || analyzer.forces_english())
     });
     match analysed {
         Ok(()) => {}
         Err(AnalysisError::Stage(e)) if e.is_cancelled() => return Err(ApiError::ShuttingDown),
         Err(e) => return Err(ApiError::Internal(error_chain(&e))),
     }
-    if let Some(min) = job.min_score {
-        keep_scores_from(&mut doc, min)?;
-    }
     tracing::debug!(
+        tier = analyzer.tier().name(),
         chars = doc.text().len(),
         spans = doc.layer(layers::TECHNIQUE).len(),
         ms = started.elapsed().as_millis() as u64,
         "analysed"
     );
-    respond(&doc, job.format)
+    Ok(doc)
+}
+
+/// The response for an analysed document: spans below `min_score` dropped,
+/// rendered in `format`.
+fn finish(
+    mut doc: Document,
+    min_score: Option<f32>,
+    format: OutputFormat,
+) -> Result<Response, ApiError> {
+    if let Some(min) = min_score {
+        keep_scores_from(&mut doc, min)?;
+    }
+    respond(&doc, format)
+}
+
+/// The JSON line of an analysed document, spans below `min_score` dropped.
+fn finish_json(mut doc: Document, min_score: Option<f32>) -> Result<String, ApiError> {
+    if let Some(min) = min_score {
+        keep_scores_from(&mut doc, min)?;
+    }
+    render(&doc, OutputFormat::JsonLine).map_err(|e| ApiError::Internal(error_chain(&e)))
 }
 
 /// Drops technique spans scored below `min`.
@@ -779,21 +1093,45 @@ mod tests {
             Analyzer::from_pipeline(Tier::Fast, "test", pipeline),
             Limits::default(),
         );
-        let permits = || {
-            (
-                app.inner.admission.clone().try_acquire_owned().unwrap(),
-                app.inner.workers.clone().try_acquire_owned().unwrap(),
-            )
-        };
         let token = Cancel::new();
-        let (a, w) = permits();
-        assert!(run_job(&app, request(r#"{"text": "a"}"#).unwrap(), &token, a, w).is_ok());
+        let job = || request(r#"{"text": "a"}"#).unwrap();
+        let run = |token: &Cancel| {
+            let job = job();
+            run_job(&app, 0, job.input, &job.id, false, token)
+        };
+        assert!(run(&token).is_ok());
         assert_eq!(runs.load(Ordering::SeqCst), 1);
         token.cancel();
-        let (a, w) = permits();
-        let e = run_job(&app, request(r#"{"text": "a"}"#).unwrap(), &token, a, w).err();
-        assert!(matches!(e, Some(ApiError::ShuttingDown)));
+        assert!(matches!(run(&token).err(), Some(ApiError::ShuttingDown)));
         assert_eq!(runs.load(Ordering::SeqCst), 1);
+    }
+
+    #[test]
+    fn an_event_stream_is_asked_for_with_accept() {
+        let headers = |v: &str| {
+            let mut h = HeaderMap::new();
+            h.insert(header::ACCEPT, HeaderValue::from_str(v).unwrap());
+            h
+        };
+        assert!(wants_events(&headers("text/event-stream")));
+        assert!(wants_events(&headers(
+            "application/json, Text/Event-Stream;q=0.9"
+        )));
+        assert!(!wants_events(&headers("application/json")));
+        assert!(!wants_events(&HeaderMap::new()));
+    }
+
+    #[test]
+    fn a_result_event_wraps_the_document() {
+        let doc = r#"{"id":"d","text":"a\nb"}"#;
+        let data = result_data("fast", false, &format!("{doc}\n"));
+        assert!(!data.contains('\n'), "one line: {data}");
+        let parsed: serde_json::Value = serde_json::from_str(&data).unwrap();
+        assert_eq!(parsed["document"]["text"], "a\nb");
+        assert_eq!(
+            (&parsed["tier"], &parsed["final"]),
+            (&"fast".into(), &false.into())
+        );
     }
 
     #[test]

@@ -10,42 +10,10 @@ use axum::http::{header, Request, StatusCode};
 use axum::Router;
 use tower::ServiceExt;
 use unspin_analysis::{Analyzer, Tier};
-use unspin_document::{layers, Document};
-use unspin_pipeline::{cancel, Pipeline, Stage, StageError};
+use unspin_pipeline::Pipeline;
 
+use crate::test_stages::Spin;
 use crate::{serve_with_drain, App, Limits};
-
-/// Spins (checking the current token every millisecond) on the text "spin"
-/// until cancelled or 60 s pass; any other text is done at once. Counts
-/// the spins that ended cancelled.
-struct Spin {
-    started: Arc<AtomicUsize>,
-    cancelled: Arc<AtomicUsize>,
-}
-
-impl Stage for Spin {
-    fn name(&self) -> &str {
-        "spin"
-    }
-    fn assigns(&self) -> &[&str] {
-        &[layers::TECHNIQUE]
-    }
-    fn process(&self, doc: &mut Document) -> Result<(), StageError> {
-        if doc.text().trim() == "spin" {
-            self.started.fetch_add(1, Ordering::SeqCst);
-            let until = Instant::now() + Duration::from_secs(60);
-            while Instant::now() < until {
-                if let Err(e) = cancel::check() {
-                    self.cancelled.fetch_add(1, Ordering::SeqCst);
-                    return Err(e.into());
-                }
-                std::thread::sleep(Duration::from_millis(1));
-            }
-        }
-        doc.set_layer(layers::TECHNIQUE, Vec::new())?;
-        Ok(())
-    }
-}
 
 struct Fixture {
     app: App,

@@ -51,11 +51,27 @@ pub enum ApiError {
         found: String,
     },
     /// Too many analyses are admitted already (`503 overloaded`, with
-    /// `Retry-After: 1`). Returned at once, without waiting.
-    #[error("the server is busy ({max_concurrent} analyses in progress); retry shortly")]
+    /// `Retry-After`). Returned at once, without waiting.
+    #[error(
+        "the server is busy ({max_concurrent} analyses in progress); retry in {retry_after_s} s"
+    )]
     Overloaded {
         /// The admission limit that was reached.
         max_concurrent: usize,
+        /// When a place is likely to be free, in seconds (`Retry-After`).
+        retry_after_s: u64,
+    },
+    /// This client has its share of the analyses in progress already
+    /// (`429 too_many_requests`, with `Retry-After`). Returned at once.
+    #[error(
+        "you have {per_client} analyses in progress already, the most one client may have; \
+         retry in {retry_after_s} s"
+    )]
+    TooManyRequests {
+        /// Analyses one client may have in progress.
+        per_client: usize,
+        /// When one of them is likely to be done, in seconds (`Retry-After`).
+        retry_after_s: u64,
     },
     /// The request took longer than the per-request timeout (`503 timeout`).
     #[error("the analysis did not finish within the {seconds} s limit; try a shorter text")]
@@ -96,6 +112,7 @@ impl ApiError {
             | ApiError::UnknownFormat { .. } => StatusCode::BAD_REQUEST,
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Overloaded { .. } | ApiError::Timeout { .. } | ApiError::ShuttingDown => {
                 StatusCode::SERVICE_UNAVAILABLE
             }
@@ -115,6 +132,7 @@ impl ApiError {
             ApiError::PayloadTooLarge { .. } => "payload_too_large",
             ApiError::UnsupportedMediaType { .. } => "unsupported_media_type",
             ApiError::Overloaded { .. } => "overloaded",
+            ApiError::TooManyRequests { .. } => "too_many_requests",
             ApiError::Timeout { .. } => "timeout",
             ApiError::NotFound(_) | ApiError::Missing(_) => "not_found",
             ApiError::MethodNotAllowed { .. } => "method_not_allowed",
@@ -144,8 +162,10 @@ impl IntoResponse for ApiError {
         let mut response = (status, axum::Json(body)).into_response();
         let headers = response.headers_mut();
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-        if matches!(self, ApiError::Overloaded { .. }) {
-            headers.insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+        if let ApiError::Overloaded { retry_after_s, .. }
+        | ApiError::TooManyRequests { retry_after_s, .. } = &self
+        {
+            headers.insert(header::RETRY_AFTER, HeaderValue::from(*retry_after_s));
         }
         if matches!(
             self,

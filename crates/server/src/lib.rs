@@ -23,7 +23,14 @@
 //! Errors are JSON, `{"error": CODE, "message": …}` ([`ApiError`]): 400 for
 //! malformed JSON, invalid fields or a tier the server does not run, 413 past
 //! the body limit, 415 unless the body is `application/json`, 503 when
-//! overloaded (at once) or past the timeout.
+//! overloaded (at once) or past the timeout, 429 when one client (IP
+//! address) has its share of places already (at once).
+//!
+//! Each tier has its own queue (`queue.rs`: a `Gate` for admission, a
+//! `Lane` per tier with its workers; clients take turns). With
+//! `Accept: text/event-stream`, `POST /api/analyze` answers with
+//! server-sent events: the request's place in the queue at once, the fast
+//! tier's preliminary result, then the final one.
 //!
 //! Text is read with [`unspin_readers::read_text`] (or
 //! [`unspin_readers::read_markdown`] when it looks like Markdown), HTML with
@@ -62,6 +69,11 @@ mod config;
 mod corpus;
 mod error;
 mod html_input;
+mod queue;
+#[cfg(test)]
+mod queue_tests;
+#[cfg(test)]
+mod test_stages;
 
 use std::future::{Future, IntoFuture};
 use std::time::Duration;
@@ -72,7 +84,8 @@ pub use assets::{
     OPENAPI_JSON, SAMPLE_ARTICLE,
 };
 pub use config::{
-    default_workers, Limits, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_CONCURRENT, DEFAULT_TIMEOUT,
+    default_workers, Limits, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_CONCURRENT,
+    DEFAULT_MAX_PER_CLIENT, DEFAULT_TIMEOUT,
 };
 pub use corpus::{CorpusDb, DEFAULT_PER_PAGE, MAX_PER_PAGE, MAX_SEARCH_DEPTH};
 pub use error::ApiError;
@@ -110,7 +123,7 @@ pub async fn serve(
     app: &App,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, app.router())
+    axum::serve(listener, app.service())
         .with_graceful_shutdown(shutdown)
         .await
 }
@@ -139,7 +152,7 @@ pub async fn serve_with_drain(
             let _ = signalled_tx.send(());
         }
     };
-    let server = axum::serve(listener, app.router())
+    let server = axum::serve(listener, app.service())
         .with_graceful_shutdown(signal)
         .into_future();
     tokio::pin!(server);

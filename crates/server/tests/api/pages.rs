@@ -8,6 +8,7 @@ async fn health_reports_status_model_and_limits() {
         max_body_bytes: 1234,
         timeout: Duration::from_millis(1500),
         max_concurrent: 3,
+        max_per_client: 2,
         workers: 2,
     };
     let reply = get(&fast_app(limits).router(), "/api/health").await;
@@ -24,7 +25,13 @@ async fn health_reports_status_model_and_limits() {
     assert_eq!(h["limits"]["timeout_s"], 1.5);
     assert_eq!(h["limits"]["max_concurrent"], 3);
     assert_eq!(h["limits"]["workers"], 2);
+    assert_eq!(h["limits"]["max_per_client"], 2);
     assert_eq!(h["busy"], 0);
+    assert_eq!((&h["running"], &h["queued"]), (&0.into(), &0.into()));
+    let fast = &h["queues"]["fast"];
+    assert_eq!((&fast["workers"], &fast["queued"]), (&2.into(), &0.into()));
+    assert_eq!(fast["recent"]["analyses"], 0);
+    assert!(fast["recent"]["run_p50_s"].is_null());
     assert_eq!(reply.header(header::CACHE_CONTROL), "no-store");
 }
 
@@ -175,7 +182,7 @@ async fn openapi_matches_the_router_and_the_responses() {
         .as_object()
         .map(|r| r.keys().cloned().collect())
         .unwrap_or_default();
-    let handled: BTreeSet<String> = ["200", "400", "413", "415", "500", "503"]
+    let handled: BTreeSet<String> = ["200", "400", "413", "415", "429", "500", "503"]
         .iter()
         .map(|s| s.to_string())
         .collect();
@@ -205,6 +212,9 @@ async fn openapi_matches_the_router_and_the_responses() {
     let health = get(&router, "/api/health").await.json();
     assert_eq!(schema_keys("Health", "properties"), keys(&health));
     assert_eq!(schema_keys("Health", "required"), keys(&health));
+    let queue = &health["queues"]["fast"];
+    assert_eq!(schema_keys("Queue", "properties"), keys(queue));
+    assert_eq!(schema_keys("Queue", "required"), keys(queue));
     let doc = analyze(
         &router,
         serde_json::json!({ "text": unspin_server::SAMPLE_ARTICLE }),
@@ -248,5 +258,6 @@ async fn openapi_matches_the_router_and_the_responses() {
                 .collect()
         })
         .unwrap_or_default();
-    assert_eq!(codes.len(), 12);
+    assert_eq!(codes.len(), 13);
+    assert!(codes.contains("too_many_requests"));
 }
