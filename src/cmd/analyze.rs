@@ -8,6 +8,7 @@ use anyhow::Context as _;
 use indicatif::{ProgressBar, ProgressStyle};
 use unspin_analysis::{render, Analyzer, OutputFormat};
 use unspin_document::Document;
+use unspin_pipeline::timing;
 
 use super::ingest::{self, IngestArgs};
 use super::ordered::{run_in_order, Inputs};
@@ -67,6 +68,11 @@ pub struct Args {
     /// claims, entities): techniques only, for triage at corpus scale.
     #[arg(long)]
     no_sourcing: bool,
+    /// Print where the time went on standard error when done: loading the models, reading,
+    /// each pipeline stage and the steps inside it (tokenising, the encoders, decoding, the
+    /// attribution tagger), writing; summed over documents and threads.
+    #[arg(long)]
+    timings: bool,
     #[command(flatten)]
     ingest: IngestArgs,
     #[command(flatten)]
@@ -110,6 +116,10 @@ enum Done {
 
 /// Runs `unspin analyze`.
 pub fn run(args: &Args, ctx: &Context) -> anyhow::Result<Outcome> {
+    let started = std::time::Instant::now();
+    if args.timings {
+        timing::enable();
+    }
     let (sources, input_errors) = ingest::expand(&args.paths)?;
     let options = args.ingest.options();
     let format = args.ingest.input;
@@ -119,7 +129,7 @@ pub fn run(args: &Args, ctx: &Context) -> anyhow::Result<Outcome> {
         [] => false,
         [one] if !ingest::may_hold_several(one, format) => false,
         [one] => {
-            let opened = one.open(format, &options);
+            let opened = timing::time("read", || one.open(format, &options));
             let multi = opened.as_ref().is_ok_and(|d| d.format().is_multi());
             first = Some(opened);
             multi
@@ -144,7 +154,9 @@ pub fn run(args: &Args, ctx: &Context) -> anyhow::Result<Outcome> {
         fs::create_dir_all(dir)
             .with_context(|| format!("cannot create the output folder \"{}\"", dir.display()))?;
     }
-    let analyzer = Analyzer::new(&args.model.options(!args.no_sourcing))?;
+    let analyzer = timing::time("load models", || {
+        Analyzer::new(&args.model.options(!args.no_sourcing))
+    })?;
     tracing::info!(inputs = sources.len(), tier = %analyzer.tier(), model = analyzer.provenance(), stages = ?analyzer.stage_names(), "analysing");
 
     let settings = Settings {
@@ -172,8 +184,10 @@ pub fn run(args: &Args, ctx: &Context) -> anyhow::Result<Outcome> {
             };
             progress.inc(1);
             match result {
-                Ok(Done::Text(text)) => write_output(&mut out, &text)?,
-                Ok(Done::Json(doc, pretty)) => write_json(&mut out, &doc, pretty)?,
+                Ok(Done::Text(text)) => timing::time("write", || write_output(&mut out, &text))?,
+                Ok(Done::Json(doc, pretty)) => {
+                    timing::time("write", || write_json(&mut out, &doc, pretty))?;
+                }
                 Ok(Done::Written(path)) => {
                     tracing::debug!(input = %origin, output = %path.display(), "written");
                 }
@@ -189,6 +203,9 @@ pub fn run(args: &Args, ctx: &Context) -> anyhow::Result<Outcome> {
     progress.finish_and_clear();
     let (documents, doc_failures) = counts?;
     failed += doc_failures;
+    if args.timings {
+        print_timings(started.elapsed(), documents);
+    }
     tracing::info!(documents = documents - doc_failures, failed, "done");
     Ok(Outcome::from_failures(failed))
 }
@@ -207,8 +224,7 @@ fn process(
     analyzer: &Analyzer,
     settings: &Settings<'_>,
 ) -> anyhow::Result<Done> {
-    analyzer
-        .analyze(&mut doc)
+    timing::time("analyse", || analyzer.analyze(&mut doc))
         .with_context(|| format!("document {:?}", doc.id))?;
     for warning in doc.warnings.iter().filter(|w| w.skips_analysis()) {
         tracing::warn!(document = %doc.id, code = %warning.code, "not analysed: {}", warning.message);
@@ -218,19 +234,68 @@ fn process(
     let json = matches!(format, OutputFormat::Json | OutputFormat::JsonLine);
     match settings.output_dir {
         None if json => Ok(Done::Json(Box::new(doc), format == OutputFormat::Json)),
-        None => Ok(Done::Text(render(&doc, format)?)),
+        None => Ok(Done::Text(timing::time("render", || render(&doc, format))?)),
         Some(dir) => {
             let extension = settings.format.output(false).extension();
             let path = dir.join(format!("{out_stem}.{extension}"));
-            let written = if json {
-                fs::File::create(&path)
-                    .map_err(anyhow::Error::from)
-                    .and_then(|f| write_json(&mut io::BufWriter::new(f), &doc, true))
-            } else {
-                fs::write(&path, ensure_newline(render(&doc, format)?)).map_err(Into::into)
-            };
+            let written = timing::time("write", || {
+                if json {
+                    fs::File::create(&path)
+                        .map_err(anyhow::Error::from)
+                        .and_then(|f| write_json(&mut io::BufWriter::new(f), &doc, true))
+                } else {
+                    render(&doc, format)
+                        .map_err(anyhow::Error::from)
+                        .and_then(|text| fs::write(&path, ensure_newline(text)).map_err(Into::into))
+                }
+            });
             written.with_context(|| format!("cannot write \"{}\"", path.display()))?;
             Ok(Done::Written(path))
+        }
+    }
+}
+
+/// `--timings`: where the time went, as a tree on standard error; each
+/// entry with steps under it ends with what its steps do not cover.
+fn print_timings(wall: std::time::Duration, documents: usize) {
+    let ms = |d: std::time::Duration| d.as_secs_f64() * 1000.0;
+    let mut err = io::stderr().lock();
+    let _ = writeln!(
+        err,
+        "timings: {:.0} ms in all, {documents} document(s), {} thread(s); each line is summed \
+         over documents and threads",
+        ms(wall),
+        rayon::current_num_threads()
+    );
+    let report = timing::report();
+    for (i, t) in report.iter().enumerate() {
+        let indent = "  ".repeat(t.depth + 1);
+        let width = 34usize.saturating_sub(indent.len());
+        let calls = if t.calls > 1 {
+            format!(" ({} calls)", t.calls)
+        } else {
+            String::new()
+        };
+        let _ = writeln!(
+            err,
+            "{indent}{:<width$}{:>10.1} ms{calls}",
+            t.name,
+            ms(t.total)
+        );
+        // After the last step under an entry: what its steps do not cover,
+        // innermost entry first.
+        let next_depth = report.get(i + 1).map(|n| n.depth);
+        let mut chain: Vec<&timing::Timing> = report[..=i]
+            .iter()
+            .filter(|a| a.path == t.path || t.path.starts_with(&format!("{}/", a.path)))
+            .collect();
+        chain.sort_by_key(|a| std::cmp::Reverse(a.depth));
+        for a in chain {
+            if let (Some(own), true) = (a.own, next_depth.is_none_or(|d| d <= a.depth)) {
+                let indent = "  ".repeat(a.depth + 2);
+                let width = 34usize.saturating_sub(indent.len());
+                let _ = writeln!(err, "{indent}{:<width$}{:>10.1} ms", "(the rest)", ms(own));
+            }
         }
     }
 }

@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Condvar, Mutex, OnceLock};
 use std::time::Duration;
+use unspin_pipeline::timing;
 
 use anyhow::Context as _;
 use unspin_document::Document;
@@ -631,7 +632,7 @@ fn produce_from(
                 Some(opened) => opened,
                 None => break,
             },
-            _ => source.open(format, options),
+            _ => timing::time("read", || source.open(format, options)),
         };
         let origin = source.name();
         let docs = match opened {
@@ -654,7 +655,8 @@ fn produce_from(
         };
         let read_as = docs.format();
         let multi = read_as.is_multi();
-        for doc in docs {
+        let mut docs = docs;
+        while let Some(doc) = timing::time("read", || docs.next()) {
             if stop.load(Ordering::Relaxed) {
                 return seq;
             }

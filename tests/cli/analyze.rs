@@ -20,6 +20,43 @@ fn sample_article_with_the_embedded_model() {
     );
 }
 
+/// `--timings` prints the breakdown on standard error (the tree of stages
+/// and steps, each with its time) and leaves standard output as it was.
+#[test]
+fn timings_break_the_analysis_down_by_stage_and_step() {
+    let sample = sample();
+    let plain = unspin(&["analyze", s(&sample), "--tier", "fast"]);
+    let timed = unspin(&["analyze", s(&sample), "--tier", "fast", "--timings"]);
+    assert_exit!(timed, 0);
+    assert_eq!(timed.stdout, plain.stdout, "the output does not change");
+    let lines: Vec<&str> = timed.stderr.lines().collect();
+    assert!(lines[0].starts_with("timings: "), "{}", timed.show());
+    let row = |name: &str, indent: usize| {
+        lines.iter().any(|l| {
+            l.strip_prefix(&" ".repeat(indent))
+                .is_some_and(|rest| rest.starts_with(name) && l.contains(" ms"))
+        })
+    };
+    for (name, indent) in [
+        ("load models", 2),
+        ("read", 2),
+        ("analyse", 2),
+        ("sentences", 4),
+        ("techniques-fast", 4),
+        ("sourcing", 4),
+        ("attribution tagger", 6),
+        ("(the rest)", 6),
+        ("write", 2),
+    ] {
+        assert!(
+            row(name, indent),
+            "no {name:?} row at indent {indent}\n{}",
+            timed.show()
+        );
+    }
+    assert!(!plain.stderr.contains("timings:"), "{}", plain.show());
+}
+
 #[test]
 fn sample_article_json_slices_the_text_at_every_offset() -> TestResult {
     let (tmp, model) = tempdir_with_tiny_model()?;

@@ -6,8 +6,8 @@ use unspin_segment::SentenceStage;
 
 use crate::detector::Detector;
 use crate::error::AnalysisError;
-use crate::load::{load_detector, load_sourcing, Fallback, Scope};
-use crate::options::{AnalysisOptions, Capabilities, Tier};
+use crate::load::{load_detector, load_sourcing, resolve_precision, Fallback, Scope};
+use crate::options::{AnalysisOptions, Capabilities, Precision, Tier};
 
 /// The analysis the options ask for, loaded and ready: sentence
 /// segmentation, the technique tier, then (unless turned off) the sourcing
@@ -59,12 +59,36 @@ impl Analyzer {
         capabilities: Capabilities,
     ) -> Result<Analyzer, AnalysisError> {
         let tier = options.resolved_tier();
-        let (detector, precision, mut fallbacks) = load_detector(tier, options, capabilities)?;
+        // The sourcing stage (with the neural tier, a second encoder) loads
+        // on its own thread beside the detector: they are independent, and
+        // loading is most of the time of a single short analysis. It loads
+        // at the precision the options resolve to; in the rare case that
+        // the detector then falls back to another, it loads again.
+        let expected = match tier {
+            Tier::Fast => Precision::F32,
+            Tier::Neural => {
+                resolve_precision(options.precision, capabilities, options.allow_fallback)
+                    .map_or(Precision::F32, |(p, _)| p)
+            }
+        };
+        let (detected, sourcing) = std::thread::scope(|scope| {
+            let sourcing = options
+                .sourcing
+                .then(|| scope.spawn(|| load_sourcing(tier, expected, options.allow_fallback)));
+            let detected = load_detector(tier, options, capabilities);
+            (detected, sourcing.map(|h| h.join()))
+        });
+        let (detector, precision, mut fallbacks) = detected?;
         let mut stages: Vec<Box<dyn Stage>> = vec![Box::new(SentenceStage), detector.stage()];
         let mut english_only = vec![layers::TECHNIQUE];
-        if options.sourcing {
+        if let Some(loaded) = sourcing {
             english_only.extend(layers::SOURCING);
-            let (stage, fallback) = load_sourcing(tier, precision, options.allow_fallback)?;
+            let loaded = match loaded {
+                Ok(loaded) if precision == expected => loaded,
+                Ok(_) => load_sourcing(tier, precision, options.allow_fallback),
+                Err(panic) => std::panic::resume_unwind(panic),
+            };
+            let (stage, fallback) = loaded?;
             fallbacks.extend(fallback);
             stages.push(Box::new(stage));
         }

@@ -20,6 +20,7 @@ use tokenizers::Tokenizer;
 use unspin_attribution::{
     attributions_from_emissions, Attribution, AttributionTagger, NEURAL_PROVENANCE, TAGS,
 };
+use unspin_pipeline::timing;
 use unspin_segment::{tokenize, Token};
 
 use crate::encoder::{Encoder, Linear, Precision};
@@ -239,9 +240,7 @@ impl NeuralAttribution {
     /// # Errors
     /// When the tokenizer fails.
     pub fn emissions(&self, text: &str, tokens: &[Token]) -> Result<Vec<f32>, NeuralError> {
-        let enc = self
-            .tokenizer
-            .encode(text, false)
+        let enc = timing::time("tokenise", || self.tokenizer.encode(text, false))
             .map_err(|e| NeuralError::Tokenizer(e.to_string()))?;
         let (ids, offsets) = (enc.get_ids(), enc.get_offsets());
         let n = ids.len();
@@ -256,14 +255,16 @@ impl NeuralAttribution {
                 window: self.info.window,
                 stride: self.info.stride,
             };
-            let outs = windows.run(ids, |a, inner| {
-                let len = inner.len() / h;
-                let mut logits = vec![0.0; len * TAGS];
-                self.head.forward(inner, len, &mut logits);
-                for row in logits.chunks_exact_mut(TAGS) {
-                    softmax(row);
-                }
-                (a, logits)
+            let outs = timing::time("encoder", || {
+                windows.run(ids, |a, inner| {
+                    let len = inner.len() / h;
+                    let mut logits = vec![0.0; len * TAGS];
+                    self.head.forward(inner, len, &mut logits);
+                    for row in logits.chunks_exact_mut(TAGS) {
+                        softmax(row);
+                    }
+                    (a, logits)
+                })
             });
             for (a, probs) in outs {
                 for (i, row) in probs.chunks_exact(TAGS).enumerate() {

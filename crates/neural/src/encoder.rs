@@ -45,10 +45,17 @@ impl Linear {
     pub fn from_torch(weight: &[f32], bias: &[f32], outputs: usize, inputs: usize) -> Linear {
         assert_eq!(weight.len(), outputs * inputs, "weight shape");
         assert_eq!(bias.len(), outputs, "bias shape");
+        // Transposed in 32 × 32 blocks, so that reads and writes both stay
+        // in cache (a plain double loop strides through one of them).
+        const BLOCK: usize = 32;
         let mut w = vec![0.0; inputs * outputs];
-        for o in 0..outputs {
-            for i in 0..inputs {
-                w[i * outputs + o] = weight[o * inputs + i];
+        for o0 in (0..outputs).step_by(BLOCK) {
+            for i0 in (0..inputs).step_by(BLOCK) {
+                for o in o0..(o0 + BLOCK).min(outputs) {
+                    for i in i0..(i0 + BLOCK).min(inputs) {
+                        w[i * outputs + o] = weight[o * inputs + i];
+                    }
+                }
             }
         }
         Linear {

@@ -6,6 +6,7 @@ use std::path::Path;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use tokenizers::Tokenizer;
+use unspin_pipeline::timing;
 use unspin_techniques::DecodeConfig;
 
 use crate::encoder::{Encoder, EncoderConfig, Linear, Precision, Workspace};
@@ -363,8 +364,10 @@ impl NeuralModel {
     /// # Errors
     /// When the tokenizer fails.
     pub fn encode(&self, text: &str) -> Result<Encoded, NeuralError> {
-        let (ids, offsets) = self.pieces(text)?;
-        Ok(self.encode_pieces(&ids, offsets))
+        let (ids, offsets) = timing::time("tokenise", || self.pieces(text))?;
+        Ok(timing::time("encoder", || {
+            self.encode_pieces(&ids, offsets)
+        }))
     }
 
     /// [`NeuralModel::encode`] on pieces already tokenised.

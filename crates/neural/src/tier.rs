@@ -2,6 +2,7 @@
 //! decoded into spans, classified, calibrated and explained.
 
 use unspin_document::{attrs, layers, Document, Span};
+use unspin_pipeline::timing;
 use unspin_techniques::{
     assign_labels, decode, Classified, DecodeConfig, Decoded, DocTokens, FastModel, PROPAGANDA,
 };
@@ -69,7 +70,7 @@ impl NeuralTier {
         let encoded = self.neural.encode(text)?;
         let words: Vec<(usize, usize)> = tokens.tokens.iter().map(|t| (t.start, t.end)).collect();
         let neural_probs = self.neural.word_probs(&encoded, &words);
-        let fast_probs = self.fast.token_probs(&tokens);
+        let fast_probs = timing::time("fast-tier features", || self.fast.token_probs(&tokens));
         Ok(Analysis {
             tokens,
             encoded,
@@ -139,6 +140,11 @@ impl NeuralTier {
     /// When the tokenizer fails.
     pub fn analyze(&self, doc: &Document) -> Result<Vec<Span>, NeuralError> {
         let a = self.run(doc.text())?;
+        timing::time("decode, classify, explain", || self.spans_of(doc, &a))
+    }
+
+    /// The technique spans of an analysis of `doc`'s text.
+    fn spans_of(&self, doc: &Document, a: &Analysis<'_>) -> Result<Vec<Span>, NeuralError> {
         let boiler = doc.layer(layers::BOILERPLATE);
         let skip: Option<Vec<bool>> = (!boiler.is_empty()).then(|| {
             a.tokens
@@ -152,9 +158,9 @@ impl NeuralTier {
                 .collect()
         });
         let info = &self.neural.info;
-        let found = self.decode_with(&a, skip.as_deref(), info.blend, &info.decode);
+        let found = self.decode_with(a, skip.as_deref(), info.blend, &info.decode);
         let spans: Vec<(usize, usize)> = found.iter().map(|d| (d.start, d.end)).collect();
-        let probs = self.technique_probs(&a, &spans, info.tc_blend);
+        let probs = self.technique_probs(a, &spans, info.tc_blend);
         let classified: Vec<Classified> = probs
             .into_iter()
             .map(|p| {

@@ -30,6 +30,7 @@
 #![deny(missing_docs)]
 
 pub mod cancel;
+pub mod timing;
 
 use std::error::Error;
 
@@ -198,7 +199,8 @@ impl Pipeline {
     pub fn run(&self, doc: &mut Document) -> Result<(), StageError> {
         for stage in &self.stages {
             cancel::check()?;
-            stage.process(doc).map_err(|e| e.in_stage(stage.name()))?;
+            timing::time(stage.name(), || stage.process(doc))
+                .map_err(|e| e.in_stage(stage.name()))?;
         }
         cancel::check()?;
         Ok(())

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use unspin_document::{layers, Document};
-use unspin_pipeline::{Stage, StageError};
+use unspin_pipeline::{timing, Stage, StageError};
 
 use crate::attribution::{AttributionModel, AttributionTagger};
 use crate::text::context::SourcingContext;
@@ -51,12 +51,13 @@ impl SourcingStage {
     /// As [`attributions`](Self::attributions), over a document's
     /// [`SourcingContext`].
     pub fn attributions_in(&self, cx: &SourcingContext, found: &[Entity]) -> Vec<Attribution> {
-        let tagged: Vec<Attribution> = self
-            .tagger
-            .attributions_tokens(cx.text, &cx.tokens, &cx.sentences)
-            .into_iter()
-            .filter(|a| !cx.in_boilerplate(&a.content))
-            .collect();
+        let tagged: Vec<Attribution> = timing::time("attribution tagger", || {
+            self.tagger
+                .attributions_tokens(cx.text, &cx.tokens, &cx.sentences)
+        })
+        .into_iter()
+        .filter(|a| !cx.in_boilerplate(&a.content))
+        .collect();
         let rules = quotes::rule_attributions_in(cx, found);
         quotes::reconcile_in(cx, tagged, rules, found)
     }
