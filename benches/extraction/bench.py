@@ -316,6 +316,30 @@ def print_table(systems, sets):
             print(f"| {name} | {sys_name} | {cell('title')} | {cell('author')} | {cell('date')} | {cell('author_wrong')} |")
 
 
+#: Page-size buckets of the speed table (decompressed HTML bytes).
+SIZE_BUCKETS = [(0, 50_000, "< 50 KB"), (50_000, 100_000, "50-100 KB"), (100_000, 250_000, "100-250 KB"),
+                (250_000, 500_000, "250-500 KB"), (500_000, None, ">= 500 KB")]
+
+
+def print_size_table(pages, raw_results):
+    """Pages/s per page-size bucket for each system, and unspin's speed over each other system's."""
+    print("\n### Speed by page size (pages/s on 1 core; ratio: unspin over that system)\n")
+    names = list(raw_results)
+    others = [n for n in names if n != "unspin"]
+    head = "| page size | pages | mean KB | " + " | ".join(names) + "".join(f" | unspin ÷ {n}" for n in others) + " |"
+    print(head)
+    print("|---|---:|---:|" + "---:|" * (len(names) + len(others)))
+    for lo, hi, label in SIZE_BUCKETS:
+        idx = [i for i, p in enumerate(pages) if len(p["raw"]) >= lo and (hi is None or len(p["raw"]) < hi)]
+        if not idx:
+            continue
+        kb = sum(len(pages[i]["raw"]) for i in idx) / len(idx) / 1000
+        speed = {n: len(idx) / max(sum(raw_results[n][i]["secs"] for i in idx), 1e-9) for n in names}
+        cells = [f"{speed[n]:.1f}" for n in names]
+        ratios = [f"{speed['unspin'] / speed[n]:.1f}×" for n in others if "unspin" in speed]
+        print(f"| {label} | {len(idx)} | {kb:.0f} | " + " | ".join(cells + ratios) + " |")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sets", default="fundus,mozilla,trafeval,htmldate")
@@ -352,6 +376,7 @@ def main():
     for name, res in raw_results.items():
         systems[name] = evaluate(pages, res)
     print_table(systems, sets)
+    print_size_table(pages, raw_results)
     if args.dump:
         d = Path(args.dump)
         d.mkdir(parents=True, exist_ok=True)

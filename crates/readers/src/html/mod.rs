@@ -450,7 +450,9 @@ impl<'s> Writer<'s> {
             to -= 1;
         }
         let hay = self.source.get(from..to)?;
-        match hay.find(word) {
+        // memchr's SIMD search: the same first match as `str::find`, several
+        // times faster on the long windows of large pages.
+        match memchr::memmem::find(hay.as_bytes(), word.as_bytes()) {
             Some(i) => {
                 self.budget = self.budget.saturating_sub(i + word.len());
                 Some(from + i)
