@@ -304,7 +304,7 @@ async fn closing_a_stream_cancels_its_analysis() {
 async fn a_stream_past_its_timeout_ends_with_an_error_event() {
     let s = server(Limits {
         workers: 1,
-        timeout: Duration::from_millis(300),
+        timeout: Duration::from_millis(1000),
         ..Limits::default()
     })
     .await;
@@ -316,8 +316,16 @@ async fn a_stream_past_its_timeout_ends_with_an_error_event() {
         seen.push((name, data));
     }
     let names: Vec<&str> = seen.iter().map(|(n, _)| n.as_str()).collect();
-    assert_eq!(names, ["status", "result", "error"], "{seen:?}");
-    assert_eq!(seen[2].1["error"], "timeout");
+    // The fast tier's preliminary result comes in between, unless a loaded
+    // machine delays it past the 0.3 s deadline.
+    assert!(
+        names == ["status", "result", "error"] || names == ["status", "error"],
+        "{seen:?}"
+    );
+    if names.len() == 3 {
+        assert_eq!(seen[1].1["final"], false, "{seen:?}");
+    }
+    assert_eq!(seen[names.len() - 1].1["error"], "timeout");
     wait_for("the analysis is cancelled", || {
         s.cancelled.load(Ordering::SeqCst) == 1
     })
