@@ -15,9 +15,10 @@ const APP_JS: &str = include_str!("../../server/assets/app.js");
 /// A whole analysed article in the wire format (see `golden.rs`).
 const SAMPLE: &str = include_str!("data/syria-ceasefire-opinion.fast.json");
 
-/// Fields app.js reads that belong to other API responses, not to the
-/// document (`/api/health`).
-const NOT_DOCUMENT_FIELDS: [&str; 2] = ["max_body_bytes", "force_language"];
+/// Fields app.js reads that belong to other API responses or requests,
+/// not to the document (`/api/health`, the request, the event stream's
+/// `status` events).
+const NOT_DOCUMENT_FIELDS: [&str; 3] = ["max_body_bytes", "force_language", "estimate_s"];
 
 /// The `## \`layers\`` section of the docs, up to the span table.
 fn docs_layers_section() -> &'static str {
