@@ -1,14 +1,12 @@
 //! The application: shared state, the router and the handlers.
 
 use std::collections::{BTreeMap, HashMap};
-use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Instant;
 
 use axum::extract::ConnectInfo;
-use axum::response::sse::{Event, KeepAlive, Sse};
 
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
@@ -18,7 +16,6 @@ use axum::routing::{get, post};
 use axum::Router;
 use http_body_util::{BodyExt, LengthLimitError, Limited};
 use serde::{Deserialize, Serialize};
-use tokio::sync::mpsc;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 use tracing::Level;
@@ -33,7 +30,7 @@ use crate::assets;
 use crate::config::Limits;
 use crate::error::ApiError;
 use crate::html_input::{check_html_depth, MAX_HTML_DEPTH};
-use crate::queue::{Client, Gate, Lane, LaneHealth, Pass, Position, Refusal};
+use crate::queue::{Client, Gate, Lane, LaneHealth, Refusal};
 
 /// The detector tier names the API knows in `tier` (a server runs some of them;
 /// `/api/health` lists which).
@@ -69,21 +66,21 @@ const REPORT_CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; base-ur
 /// Cloning is cheap (one [`Arc`]).
 #[derive(Clone)]
 pub struct App {
-    inner: Arc<Inner>,
+    pub(crate) inner: Arc<Inner>,
     /// The corpus served under `/api/corpus/` (`unspin serve --corpus`).
     corpus: Option<crate::corpus::CorpusDb>,
 }
 
-struct Inner {
+pub(crate) struct Inner {
     /// The tiers served, the default first (never empty).
-    tiers: Vec<Analyzer>,
-    limits: Limits,
+    pub(crate) tiers: Vec<Analyzer>,
+    pub(crate) limits: Limits,
     /// One place per request in progress (reading, waiting or running),
     /// [`Limits::max_concurrent`] in all, [`Limits::max_per_client`] per client.
-    gate: Arc<Gate>,
+    pub(crate) gate: Arc<Gate>,
     /// One queue per tier, in the order of `tiers`, each with
     /// [`Limits::workers`] workers.
-    lanes: Vec<Arc<Lane>>,
+    pub(crate) lanes: Vec<Arc<Lane>>,
     started: Instant,
     /// The cancellation token of every `POST /api/analyze` request in
     /// progress, by request number ([`App::cancel_in_flight`]).
@@ -198,7 +195,7 @@ impl App {
     }
 
     /// The index in `tiers` of the tier `name` (the default for `None`).
-    fn tier_index(&self, name: Option<&str>) -> Result<usize, ApiError> {
+    pub(crate) fn tier_index(&self, name: Option<&str>) -> Result<usize, ApiError> {
         let Some(name) = name else { return Ok(0) };
         self.inner
             .tiers
@@ -435,18 +432,18 @@ struct AnalyzeRequest {
 
 /// What was asked for, checked.
 #[derive(Debug)]
-struct Job {
-    id: String,
-    input: Input,
-    format: OutputFormat,
-    min_score: Option<f32>,
-    tier: Option<String>,
+pub(crate) struct Job {
+    pub(crate) id: String,
+    pub(crate) input: Input,
+    pub(crate) format: OutputFormat,
+    pub(crate) min_score: Option<f32>,
+    pub(crate) tier: Option<String>,
     /// Analyse as English whatever the text looks like.
-    force_english: bool,
+    pub(crate) force_english: bool,
 }
 
 #[derive(Debug, Clone)]
-enum Input {
+pub(crate) enum Input {
     Text(String),
     Html(String),
 }
@@ -557,7 +554,7 @@ fn truncate(s: &str) -> String {
 /// analysing on a blocking thread.
 ///
 /// With `Accept: text/event-stream` the answer is a stream of server-sent
-/// events instead ([`stream_analysis`]): the request's place in the queue
+/// events instead ([`stream_analysis`](crate::stream::stream_analysis)): the request's place in the queue
 /// at once, a preliminary result from the fast tier, the final result.
 ///
 /// The gate's pass and the lane's ticket move into the blocking task, so a
@@ -634,7 +631,9 @@ async fn analyze_inner(app: &App, request: Request) -> Result<Response, ApiError
                     .into(),
             ));
         }
-        return Ok(stream_analysis(app, job, tier, pass, abandon, deadline));
+        return Ok(crate::stream::stream_analysis(
+            app, job, tier, pass, abandon, deadline,
+        ));
     }
     let token = abandon.token.clone();
     let work = async {
@@ -656,7 +655,7 @@ async fn analyze_inner(app: &App, request: Request) -> Result<Response, ApiError
 }
 
 /// Runs `job` on a blocking thread; a panic is a `500`.
-async fn spawn_job<T: Send + 'static>(
+pub(crate) async fn spawn_job<T: Send + 'static>(
     job: impl FnOnce() -> Result<T, ApiError> + Send + 'static,
 ) -> Result<T, ApiError> {
     tokio::task::spawn_blocking(job).await.map_err(|e| {
@@ -668,191 +667,13 @@ async fn spawn_job<T: Send + 'static>(
     })?
 }
 
-/// The answer to `POST /api/analyze` with `Accept: text/event-stream`: a
-/// stream of server-sent events, each `data` one line of JSON.
-///
-/// - `status` — `{"tier", "state": "queued" | "running", "position",
-///   "estimate_s"}`: sent at once, again each time the request moves up
-///   the queue, and when its analysis starts.
-/// - `result` — `{"tier", "final", "document"}`, `document` the JSON wire
-///   format: `final: false` for the preliminary result of the fast tier
-///   (when the tier asked for is another and the server runs the fast
-///   one too, and only when it comes first), then `final: true` for the
-///   tier asked for; the stream then ends.
-/// - `error` — `{"error", "message"}` as in an error response, and the
-///   stream ends (the timeout, for one, comes this way).
-///
-/// A client that closes the connection cancels the work at once: the
-/// task below notices the closed channel and drops the request's guard.
-fn stream_analysis(
-    app: &App,
-    job: Job,
-    tier: usize,
-    pass: Pass,
-    abandon: Abandon,
-    deadline: tokio::time::Instant,
-) -> Response {
-    let (tx, rx) = mpsc::channel::<Event>(16);
-    let app = app.clone();
-    tokio::spawn(async move {
-        let seconds = app.inner.limits.timeout.as_secs_f64();
-        let token = abandon.token.clone();
-        let work = async {
-            let streamed =
-                tokio::time::timeout_at(deadline, stream_work(&app, job, tier, pass, &token, &tx))
-                    .await
-                    .unwrap_or(Err(ApiError::Timeout { seconds }));
-            if let Err(e) = streamed {
-                if e.status().is_server_error() {
-                    tracing::warn!(code = e.code(), "{e}");
-                }
-                let body = serde_json::json!({"error": e.code(), "message": e.to_string()});
-                let _ = tx.send(event("error", &body)).await;
-            }
-        };
-        tokio::select! {
-            () = tx.closed() => {}
-            () = work => {}
-        }
-        drop(abandon);
-    });
-    let events = futures_util::stream::unfold(rx, |mut rx| async move {
-        rx.recv().await.map(|e| (Ok::<_, Infallible>(e), rx))
-    });
-    let mut response = Sse::new(events)
-        .keep_alive(KeepAlive::default())
-        .into_response();
-    response
-        .headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    response
-}
-
-/// One server-sent event named `name` with `data` as one line of JSON.
-fn event(name: &str, data: &impl Serialize) -> Event {
-    let json = serde_json::to_string(data).unwrap_or_else(|_| "null".into());
-    Event::default().event(name).data(json)
-}
-
-/// The `status` event of `tier` at `position`.
-fn status_event(tier: &str, at: Position) -> Event {
-    let state = if at.position == 0 {
-        "running"
-    } else {
-        "queued"
-    };
-    event(
-        "status",
-        &serde_json::json!({
-            "tier": tier,
-            "state": state,
-            "position": at.position,
-            "estimate_s": at.estimate_s,
-        }),
-    )
-}
-
-/// A `result` event: `document` is already JSON (one line).
-fn result_event(tier: &str, last: bool, document: &str) -> Event {
-    Event::default()
-        .event("result")
-        .data(result_data(tier, last, document))
-}
-
-/// The data of a `result` event: `{"final":…,"tier":…,"document":…}`,
-/// `document` spliced in as it is.
-fn result_data(tier: &str, last: bool, document: &str) -> String {
-    let head = serde_json::json!({"tier": tier, "final": last}).to_string();
-    format!(
-        "{},\"document\":{}}}",
-        head.trim_end_matches('}'),
-        document.trim_end()
-    )
-}
-
-/// The work behind [`stream_analysis`]: queue, preliminary fast result,
-/// final result, each sent on `tx` as it comes.
-async fn stream_work(
-    app: &App,
-    job: Job,
-    tier: usize,
-    pass: Pass,
-    token: &Cancel,
-    tx: &mpsc::Sender<Event>,
-) -> Result<(), ApiError> {
-    let client = pass.client();
-    let name = app.inner.tiers[tier].tier().name();
-    let lane = app.inner.lanes[tier].clone();
-    let mut ticket = lane.enqueue(client);
-    let first = ticket.position();
-    let _ = tx.send(status_event(name, first)).await;
-    let preliminary = app
-        .tier_index(Some(Tier::Fast.name()))
-        .ok()
-        .filter(|&fast| fast != tier)
-        .map(|fast| {
-            let mut ticket = app.inner.lanes[fast].enqueue(client);
-            let (app, input, id) = (app.clone(), job.input.clone(), job.id.clone());
-            let (force, min, token) = (job.force_english, job.min_score, token.clone());
-            async move {
-                ticket.turn(|_| {}).await;
-                spawn_job(move || {
-                    let _held = ticket;
-                    let doc = run_job(&app, fast, input, &id, force, &token)?;
-                    finish_json(doc, min)
-                })
-                .await
-            }
-        });
-    let main = {
-        let app = app.clone();
-        async move {
-            ticket
-                .turn(|at| {
-                    let _ = tx.try_send(status_event(name, at));
-                })
-                .await;
-            if first.position != 0 {
-                let _ = tx.send(status_event(name, ticket.position())).await;
-            }
-            let token = token.clone();
-            spawn_job(move || {
-                let _held = (pass, ticket);
-                let doc = run_job(&app, tier, job.input, &job.id, job.force_english, &token)?;
-                finish_json(doc, job.min_score)
-            })
-            .await
-        }
-    };
-    tokio::pin!(main);
-    if let Some(preliminary) = preliminary {
-        tokio::select! {
-            biased;
-            done = &mut main => {
-                let _ = tx.send(result_event(name, true, &done?)).await;
-                return Ok(());
-            }
-            early = preliminary => match early {
-                Ok(json) => {
-                    let _ = tx.send(result_event(Tier::Fast.name(), false, &json)).await;
-                }
-                // The final result still comes; the preliminary is a nicety.
-                Err(e) => tracing::debug!(code = e.code(), "no preliminary result: {e}"),
-            },
-        }
-    }
-    let done = main.await?;
-    let _ = tx.send(result_event(name, true, &done)).await;
-    Ok(())
-}
-
 /// Cancels its request's token and unregisters it when dropped: when the
 /// request is answered, times out, or its future is dropped unfinished
 /// (client gone, shutdown). Cancelling a finished job is harmless.
-struct Abandon {
+pub(crate) struct Abandon {
     app: App,
     id: u64,
-    token: Cancel,
+    pub(crate) token: Cancel,
 }
 
 impl Drop for Abandon {
@@ -921,7 +742,7 @@ fn parse_request(bytes: &[u8]) -> Result<AnalyzeRequest, ApiError> {
 /// stops early when it is cancelled while it runs: the analysis runs inside
 /// [`cancel::scope`], so the pipeline checks `token` between stages and
 /// the neural tier between encoder windows.
-fn run_job(
+pub(crate) fn run_job(
     app: &App,
     tier: usize,
     input: Input,
@@ -989,7 +810,7 @@ fn finish(
 }
 
 /// The JSON line of an analysed document, spans below `min_score` dropped.
-fn finish_json(mut doc: Document, min_score: Option<f32>) -> Result<String, ApiError> {
+pub(crate) fn finish_json(mut doc: Document, min_score: Option<f32>) -> Result<String, ApiError> {
     if let Some(min) = min_score {
         keep_scores_from(&mut doc, min)?;
     }
@@ -1119,19 +940,6 @@ mod tests {
         )));
         assert!(!wants_events(&headers("application/json")));
         assert!(!wants_events(&HeaderMap::new()));
-    }
-
-    #[test]
-    fn a_result_event_wraps_the_document() {
-        let doc = r#"{"id":"d","text":"a\nb"}"#;
-        let data = result_data("fast", false, &format!("{doc}\n"));
-        assert!(!data.contains('\n'), "one line: {data}");
-        let parsed: serde_json::Value = serde_json::from_str(&data).unwrap();
-        assert_eq!(parsed["document"]["text"], "a\nb");
-        assert_eq!(
-            (&parsed["tier"], &parsed["final"]),
-            (&"fast".into(), &false.into())
-        );
     }
 
     #[test]

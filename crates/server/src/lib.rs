@@ -72,6 +72,7 @@ mod html_input;
 mod queue;
 #[cfg(test)]
 mod queue_tests;
+mod stream;
 #[cfg(test)]
 mod test_stages;
 
