@@ -19,6 +19,13 @@ them all. Where several annotators annotated an article, the first annotation
 file in name order is used (as `unspin_readers::read_attribution_corpus` does).
 `dev` is never trained on; the Rust side scores it.
 
+`--trunk models/neural/neural.safetensors --shared-layers L` trains a tagger
+that shares the neural tier's encoder: the embeddings and first L layers are
+the technique tier's shipped weights (int8, dequantised), frozen and run
+without dropout; only the layers above them and the tag head are trained
+(initialised from the technique tier's own upper layers). At run time the
+lower L layers then run once for both models (issue 18, one encoder pass).
+
 Output (in --out): `attribution-f32.safetensors` (encoder with the wheel's
 tensor names and `tag_head.*`), `tokenizer.json`, `training.json`
 (configuration, loss log, seconds).
@@ -126,6 +133,35 @@ def make_windows(docs, tok, cls_id, sep_id, shift):
     return out
 
 
+def dequantised(path: Path):
+    """The tensors of an unspin int8 file (`name` int8 with `name.scale` per row) as f32."""
+    from safetensors.torch import load_file
+    raw = load_file(str(path))
+    out = {}
+    for k, v in raw.items():
+        if k.endswith(".scale"):
+            continue
+        if v.dtype == torch.int8:
+            scale = raw[k + ".scale"]
+            v = v.float() * scale.reshape(-1, *([1] * (v.dim() - 1)))
+        out[k] = v.float()
+    return out
+
+
+def trunk_forward(bert, ids, mask, layers):
+    """Hidden states after the embeddings and `layers` (a slice of bert.encoder.layer)."""
+    return layers_forward(bert.embeddings(input_ids=ids), mask, layers)
+
+
+def layers_forward(h, mask, layers):
+    """`h` through `layers` (eager attention, padding masked out additively)."""
+    ext = (1.0 - mask[:, None, None, :].to(h.dtype)) * torch.finfo(h.dtype).min
+    for layer in layers:
+        out = layer(h, attention_mask=ext)
+        h = out[0] if isinstance(out, tuple) else out
+    return h
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", type=Path, default=REPO.parent / "shared/data/quotes/polnear")
@@ -139,6 +175,11 @@ def main():
     ap.add_argument("--holdout-every", type=int, default=0, metavar="N",
                     help="leave out every Nth training article (name order, from the first) so that "
                          "decoding choices can be tuned on them; 0 (default) trains on all")
+    ap.add_argument("--trunk", type=Path, default=None,
+                    help="the neural tier's int8 file (models/neural/neural.safetensors) whose embeddings "
+                         "and first --shared-layers layers the tagger shares, frozen")
+    ap.add_argument("--shared-layers", type=int, default=4,
+                    help="with --trunk: how many encoder layers are shared (default 4 of 6)")
     ap.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
     args = ap.parse_args()
 
@@ -157,8 +198,26 @@ def main():
 
     cfg = BertConfig.from_pretrained(str(base))
     cfg.attention_probs_dropout_prob = 0.0
+    if args.trunk is not None:
+        cfg._attn_implementation = "eager"  # trunk_forward passes an additive mask to each layer
     bert = BertModel.from_pretrained(str(base), config=cfg, add_pooling_layer=False)
     bert.embeddings.word_embeddings.weight.requires_grad_(False)
+    shared = 0
+    if args.trunk is not None:
+        shared = args.shared_layers
+        if not 0 <= shared < cfg.num_hidden_layers:
+            sys.exit(f"--shared-layers must be 0..{cfg.num_hidden_layers - 1}")
+        weights = {k: v for k, v in dequantised(args.trunk).items() if k.startswith(("embeddings.", "encoder."))}
+        missing, unexpected = bert.load_state_dict(weights, strict=False)
+        missing = [k for k in missing if not k.endswith("position_ids")]
+        if missing or unexpected:
+            sys.exit(f"{args.trunk}: missing {missing[:3]}, unexpected {unexpected[:3]}")
+        for p in bert.embeddings.parameters():
+            p.requires_grad_(False)
+        for layer in bert.encoder.layer[:shared]:
+            for p in layer.parameters():
+                p.requires_grad_(False)
+        say(f"sharing the embeddings and {shared} layers of {args.trunk} (frozen)")
     model = torch.nn.ModuleDict({"bert": bert, "tag_head": torch.nn.Linear(cfg.hidden_size, len(TAGS))})
     model.to(args.device)
     drop = torch.nn.Dropout(0.1)
@@ -196,7 +255,16 @@ def main():
         for step in range(steps[epoch]):
             batch = [wins[i] for i in order[step * args.batch:(step + 1) * args.batch]]
             ids, mask, tags = (x.to(args.device) for x in collate(batch))
-            h = model["bert"](input_ids=ids, attention_mask=mask).last_hidden_state
+            if shared:
+                bert = model["bert"]
+                with torch.no_grad():
+                    bert.embeddings.eval()
+                    for layer in bert.encoder.layer[:shared]:
+                        layer.eval()
+                    h = trunk_forward(bert, ids, mask, bert.encoder.layer[:shared])
+                h = layers_forward(h, mask, bert.encoder.layer[shared:])
+            else:
+                h = model["bert"](input_ids=ids, attention_mask=mask).last_hidden_state
             logits = model["tag_head"](drop(h))
             loss = loss_fn(logits.reshape(-1, len(TAGS)), tags.reshape(-1))
             opt.zero_grad()
@@ -224,11 +292,15 @@ def main():
         "window": str(WINDOW), "labels": json.dumps(TAGS), "config": json.dumps(cfg.to_dict()),
         "frozen": "embeddings.word_embeddings.weight",
     }
+    if shared:
+        meta["frozen"] = f"embeddings.*, encoder.layer.0-{shared - 1}.* (from {args.trunk.name})"
+        meta["shared_layers"] = str(shared)
     save_file(tensors, str(args.out / "attribution-f32.safetensors"), metadata=meta)
     report = {
         "command": " ".join(sys.argv), "seed": args.seed, "epochs": args.epochs, "lr": args.lr,
         "batch": args.batch, "threads": args.threads, "device": args.device, "window": WINDOW,
-        "shifts": shifts, "articles": len(docs), "holdout_every": args.holdout_every, "windows": [len(w) for w in windows],
+        "shifts": shifts, "articles": len(docs), "holdout_every": args.holdout_every,
+        "trunk": str(args.trunk) if args.trunk else None, "shared_layers": shared, "windows": [len(w) for w in windows],
         "seconds": time.time() - t0, "loss": history, "torch": torch.__version__,
     }
     (args.out / "training.json").write_text(json.dumps(report, indent=1))

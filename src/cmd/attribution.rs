@@ -382,11 +382,20 @@ pub fn train_neural_command(
         .get("window")
         .and_then(|w| w.parse().ok())
         .unwrap_or(256usize);
+    // A tagger trained on the neural tier's frozen lower layers
+    // (`train_attribution.py --trunk`) borrows them from that file.
+    let shared_layers = map
+        .metadata
+        .get("shared_layers")
+        .and_then(|w| w.parse().ok())
+        .unwrap_or(0usize);
     let info = AttributionInfo {
         name: "unspin-attribution-minilm".into(),
         window,
         stride: window / 2,
         training: training.clone(),
+        shared_layers,
+        trunk: (shared_layers > 0).then(|| unspin_neural::weights::file_digest(&neural_bytes)),
     };
     let own = NeuralAttribution::from_tensors(&map, &tokenizer, info.clone(), "checkpoint".into())?;
     let bytes = NeuralAttribution::write_int8(&map, &info)?;
@@ -433,10 +442,15 @@ pub fn train_neural_command(
     let mut o = super::open_output(None)?;
     writeln!(
         o,
-        "Neural attribution tagger: {} ({:.1} MB int8, word embeddings borrowed from {}); \
+        "Neural attribution tagger: {} ({:.1} MB int8, {} borrowed from {}); \
          PolNeAR dev, {} articles, {} gold attributions.\n",
         out.display(),
         bytes.len() as f64 / 1e6,
+        if shared_layers > 0 {
+            format!("embeddings and the {shared_layers} lower layers")
+        } else {
+            "word embeddings".to_string()
+        },
         neural.display(),
         dev.len(),
         dev_tagger.gold

@@ -37,7 +37,7 @@ training/README.md): it quantises the checkpoint in --checkpoint to int8, fits t
 the fast tier, the decoding and the score calibration on the checkpoint's tuning articles, scores \
 the result on the validation articles and writes models/neural/ (weights, tokenizer, metrics).
 
---task attribution-neural does not fine-tune either (that is `python training/train_attribution.py`): it quantises the tagger in --checkpoint (default training/out-attr) to int8 without its word embeddings (borrowed from models/neural/ at load time), scores it on the PolNeAR dev split and writes models/attribution-neural/.
+--task attribution-neural does not fine-tune either (that is `python training/train_attribution.py`): it quantises the tagger in --checkpoint (default training/out-attr) to int8 without its word embeddings (borrowed from models/neural/ at load time; a tagger trained with `--trunk` on the neural tier's lower layers leaves those out too and borrows them), scores it on the PolNeAR dev split and writes models/attribution-neural/ (or --out).
 
 --task attribution trains the attribution tagger on a PolNeAR folder (its train split; the \
 held-out slice that picks the epoch count is every 10th training article) and scores it on the \

@@ -88,8 +88,11 @@ impl Analyzer {
                 Ok(_) => load_sourcing(tier, precision, options.allow_fallback),
                 Err(panic) => std::panic::resume_unwind(panic),
             };
-            let (stage, fallback) = loaded?;
+            let (stage, fallback, tagger) = loaded?;
             fallbacks.extend(fallback);
+            if let Some(tagger) = tagger {
+                detector.share_trunk(tagger);
+            }
             stages.push(Box::new(stage));
         }
         let pipeline = Pipeline::new(stages, &[]).map_err(AnalysisError::Pipeline)?;

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use unspin_document::{Document, Span};
-use unspin_neural::{NeuralStage, NeuralTier};
+use unspin_neural::{NeuralAttribution, NeuralStage, NeuralTier};
 use unspin_pipeline::{Stage, StageError};
 use unspin_techniques::{Classified, FastModel, TechniqueStage};
 
@@ -89,6 +89,17 @@ impl Detector {
                 .tier()
                 .classify(text, spans)
                 .map_err(AnalysisError::Neural),
+        }
+    }
+
+    /// Lets the neural tier's encoder pass compute `tagger`'s tags too when
+    /// the tagger shares its lower layers (one encoder pass for techniques
+    /// and quotes, [`unspin_neural::NeuralModel::share_trunk`]); true when
+    /// it does. The fast tier shares nothing.
+    pub fn share_trunk(&self, tagger: Arc<NeuralAttribution>) -> bool {
+        match &self.kind {
+            Kind::Fast(_) => false,
+            Kind::Neural(s) => s.tier().neural.share_trunk(tagger),
         }
     }
 

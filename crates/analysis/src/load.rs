@@ -6,7 +6,9 @@
 use std::fmt;
 use std::path::Path;
 
-use unspin_neural::{NeuralModel, NeuralTier};
+use std::sync::Arc;
+
+use unspin_neural::{NeuralAttribution, NeuralModel, NeuralTier};
 use unspin_sourcing::SourcingStage;
 use unspin_techniques::FastModel;
 
@@ -166,17 +168,25 @@ pub(crate) fn load_detector(
     }
 }
 
+/// The sourcing stage loaded for a tier, with the fallback taken (if any)
+/// and the neural attribution tagger it runs (if it runs that one).
+pub(crate) type LoadedSourcing = (
+    SourcingStage,
+    Option<Fallback>,
+    Option<Arc<NeuralAttribution>>,
+);
+
 /// The sourcing stage that goes with `tier`: the neural attribution tagger
 /// at `precision` with the neural tier, the linear one with the fast tier.
 pub(crate) fn load_sourcing(
     tier: Tier,
     precision: Precision,
     allow_fallback: bool,
-) -> Result<(SourcingStage, Option<Fallback>), AnalysisError> {
+) -> Result<LoadedSourcing, AnalysisError> {
     match tier {
-        Tier::Fast => Ok((SourcingStage::shipped(), None)),
+        Tier::Fast => Ok((SourcingStage::shipped(), None, None)),
         Tier::Neural => match crate::tagger::neural_sourcing_stage(precision) {
-            Ok(stage) => Ok((stage, None)),
+            Ok((stage, tagger)) => Ok((stage, None, Some(tagger))),
             Err(e) if allow_fallback => {
                 let stage = SourcingStage::shipped();
                 let name = stage.tagger().describe();
@@ -188,7 +198,7 @@ pub(crate) fn load_sourcing(
                     scope: Scope::Tagger(prefix),
                 };
                 tracing::warn!("sourcing runs the linear attribution tagger ({fallback})");
-                Ok((stage, Some(fallback)))
+                Ok((stage, Some(fallback), None))
             }
             Err(e) => Err(e),
         },

@@ -12,15 +12,19 @@ use crate::error::AnalysisError;
 use crate::options::Precision;
 
 /// The sourcing stage with the neural attribution tagger shipped in the
-/// binary, at `precision`.
+/// binary, at `precision`, and the tagger itself (for the neural tier to
+/// share its lower layers with, [`crate::Detector::share_trunk`]).
 ///
 /// # Errors
 /// [`AnalysisError::AttributionTagger`] when this binary has no neural
 /// attribution weights, they do not load, or this CPU cannot run them at
 /// `precision`.
-pub(crate) fn neural_sourcing_stage(precision: Precision) -> Result<SourcingStage, AnalysisError> {
+pub(crate) fn neural_sourcing_stage(
+    precision: Precision,
+) -> Result<(SourcingStage, Arc<NeuralAttribution>), AnalysisError> {
     let tagger = NeuralAttribution::embedded(precision.encoder())
         .map_err(AnalysisError::AttributionTagger)?;
     tracing::debug!(tagger = %tagger.describe(), %precision, "attribution tagger loaded");
-    Ok(SourcingStage::new(Arc::new(tagger)))
+    let tagger = Arc::new(tagger);
+    Ok((SourcingStage::new(tagger.clone()), tagger))
 }

@@ -200,6 +200,9 @@ fn main() {
         window: 256,
         stride: 128,
         training: serde_json::Value::Null,
+        // A checkpoint holds every layer, shared ones included.
+        shared_layers: 0,
+        trunk: None,
     };
     let model =
         NeuralAttribution::from_tensors(&map, &tokenizer, info, "ho".into()).expect("model");

@@ -12,8 +12,8 @@
 //! (`models/neural/`), which saves 11.7 MB; the effect of borrowing is
 //! measured on PolNeAR dev by `unspin train --task attribution-neural`.
 
-use std::collections::HashMap;
-use std::sync::OnceLock;
+use std::collections::{HashMap, VecDeque};
+use std::sync::{Mutex, OnceLock};
 
 use serde::{Deserialize, Serialize};
 use tokenizers::Tokenizer;
@@ -25,7 +25,9 @@ use unspin_segment::{tokenize, Token};
 
 use crate::encoder::{Encoder, Linear, Precision};
 use crate::math::softmax;
-use crate::model::{encoder_of, tokenizer_of, Windows, EMBEDDED_TOKENIZER, EMBEDDED_WEIGHTS};
+use crate::model::{
+    encoder_of, tokenizer_of, NeuralModel, Windows, EMBEDDED_TOKENIZER, EMBEDDED_WEIGHTS,
+};
 use crate::weights::TensorMap;
 use crate::NeuralError;
 
@@ -50,7 +52,73 @@ pub struct AttributionInfo {
     /// Free-form training record (data, configuration, dev metrics).
     #[serde(default)]
     pub training: serde_json::Value,
+    /// How many of the encoder's lower layers (with the embeddings) are the
+    /// neural tier's, frozen in training: the file leaves them out and
+    /// borrows them, and an analysis running both models runs them once
+    /// ([`NeuralModel::share_trunk`]). 0: a tagger of its own.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub shared_layers: usize,
+    /// Digest of the neural tier's file those layers come from (the
+    /// tagger only loads beside that file).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trunk: Option<String>,
 }
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
+}
+
+/// True for the tensors a tagger sharing `layers` lower layers borrows from
+/// the neural tier's file: the embeddings and those layers.
+fn is_trunk(name: &str, layers: usize) -> bool {
+    if name.starts_with("embeddings.") {
+        return true;
+    }
+    name.strip_prefix("encoder.layer.")
+        .and_then(|rest| rest.split('.').next())
+        .and_then(|i| i.parse::<usize>().ok())
+        .is_some_and(|i| i < layers)
+}
+
+/// The tagger's tag probabilities of every word piece of one text, summed
+/// over the windows that hold it (with the count), and the pieces' byte
+/// offsets: what [`NeuralAttribution::emissions`] turns into per-token
+/// emissions, computed by the tagger itself or left by the neural tier's
+/// encoder pass when the two share their lower layers.
+#[derive(Debug, Clone)]
+pub(crate) struct PieceTags {
+    offsets: Vec<(usize, usize)>,
+    sum: Vec<f32>,
+    count: Vec<u32>,
+}
+
+impl PieceTags {
+    /// No window added yet, for pieces at `offsets`.
+    pub(crate) fn new(offsets: Vec<(usize, usize)>) -> PieceTags {
+        let n = offsets.len();
+        PieceTags {
+            offsets,
+            sum: vec![0.0; n * TAGS],
+            count: vec![0; n],
+        }
+    }
+
+    /// Adds one window's probabilities (`TAGS` a piece) from piece `a` on.
+    pub(crate) fn add_window(&mut self, a: usize, probs: &[f32]) {
+        for (i, row) in probs.chunks_exact(TAGS).enumerate() {
+            let p = a + i;
+            self.count[p] += 1;
+            for (s, v) in self.sum[p * TAGS..(p + 1) * TAGS].iter_mut().zip(row) {
+                *s += v;
+            }
+        }
+    }
+}
+
+/// How many texts' piece tags wait for the sourcing stage at most (more
+/// than the documents in flight at once; the oldest goes first). Texts
+/// whose sourcing never runs (a detection-only call) are dropped this way.
+const REMEMBERED: usize = 64;
 
 /// Offsets added to the tagger's per-token log-probabilities before decoding
 /// (O, B/I-Source, B/I-Cue, B/I-Content): a cue or speaker the tagger is
@@ -82,6 +150,9 @@ pub struct NeuralAttribution {
     cls: u32,
     sep: u32,
     digest: String,
+    /// Piece tags the neural tier's encoder pass left for texts not yet
+    /// tagged, keyed by the text's hash and length.
+    remembered: Mutex<VecDeque<((u64, usize), PieceTags)>>,
 }
 
 impl std::fmt::Debug for NeuralAttribution {
@@ -160,20 +231,34 @@ impl NeuralAttribution {
                 "not an {ATTRIBUTION_FORMAT} file"
             )));
         }
-        if !map.tensors.contains_key(WORD_EMBEDDINGS) {
-            let mut borrowed = TensorMap::from_bytes_where(neural, |n| n == WORD_EMBEDDINGS)?;
-            let t = borrowed.tensors.remove(WORD_EMBEDDINGS).ok_or_else(|| {
-                NeuralError::Format(format!("the neural tier's file has no {WORD_EMBEDDINGS}"))
-            })?;
-            map.tensors.insert(WORD_EMBEDDINGS.to_string(), t);
-        }
         let info: AttributionInfo = serde_json::from_str(
             map.metadata
                 .get("info")
                 .ok_or_else(|| NeuralError::Format("no info metadata".into()))?,
         )
         .map_err(|e| NeuralError::Format(format!("info: {e}")))?;
-        let digest = format!("{:016x}", xxhash_rust::xxh3::xxh3_64(weights));
+        if let Some(trunk) = &info.trunk {
+            let found = crate::weights::file_digest(neural);
+            if &found != trunk {
+                return Err(NeuralError::Format(format!(
+                    "the attribution tagger shares the layers of neural model {trunk}, \
+                     not of {found}: it only runs beside the neural tier it was trained on"
+                )));
+            }
+        }
+        let shared = info.shared_layers;
+        let borrow =
+            |n: &str| !map.tensors.contains_key(n) && (n == WORD_EMBEDDINGS || is_trunk(n, shared));
+        let borrowed = TensorMap::from_bytes_where(neural, borrow)?;
+        if !borrowed.tensors.contains_key(WORD_EMBEDDINGS)
+            && !map.tensors.contains_key(WORD_EMBEDDINGS)
+        {
+            return Err(NeuralError::Format(format!(
+                "the neural tier's file has no {WORD_EMBEDDINGS}"
+            )));
+        }
+        map.tensors.extend(borrowed.tensors);
+        let digest = crate::weights::file_digest(weights);
         NeuralAttribution::from_tensors(&map, tokenizer, info, digest)
     }
 
@@ -188,6 +273,13 @@ impl NeuralAttribution {
         digest: String,
     ) -> Result<NeuralAttribution, NeuralError> {
         let encoder = encoder_of(map, info.window, info.stride)?;
+        if info.shared_layers >= encoder.layers.len() {
+            return Err(NeuralError::Format(format!(
+                "shares {} layers of a {}-layer encoder",
+                info.shared_layers,
+                encoder.layers.len()
+            )));
+        }
         let head = map.linear("tag_head", TAGS, encoder.config.hidden)?;
         let (tokenizer, cls, sep) = tokenizer_of(tokenizer)?;
         Ok(NeuralAttribution {
@@ -198,17 +290,22 @@ impl NeuralAttribution {
             cls,
             sep,
             digest,
+            remembered: Mutex::new(VecDeque::new()),
         })
     }
 
     /// The shipped file for an f32 checkpoint's tensors: int8, without the
-    /// word embeddings (borrowed from the neural tier at load time).
+    /// word embeddings (borrowed from the neural tier at load time), nor,
+    /// when `info` says it shares the neural tier's lower layers, the other
+    /// embeddings and those layers.
     ///
     /// # Errors
     /// When serialisation fails.
     pub fn write_int8(map: &TensorMap, info: &AttributionInfo) -> Result<Vec<u8>, NeuralError> {
         let mut slim = map.clone();
         slim.tensors.remove(WORD_EMBEDDINGS);
+        slim.tensors
+            .retain(|name, _| !is_trunk(name, info.shared_layers));
         let mut meta = HashMap::new();
         meta.insert("format".to_string(), ATTRIBUTION_FORMAT.to_string());
         meta.insert(
@@ -240,42 +337,16 @@ impl NeuralAttribution {
     /// # Errors
     /// When the tokenizer fails.
     pub fn emissions(&self, text: &str, tokens: &[Token]) -> Result<Vec<f32>, NeuralError> {
-        let enc = timing::time("tokenise", || self.tokenizer.encode(text, false))
-            .map_err(|e| NeuralError::Tokenizer(e.to_string()))?;
-        let (ids, offsets) = (enc.get_ids(), enc.get_offsets());
-        let n = ids.len();
-        let h = self.encoder.config.hidden;
-        let mut sum = vec![0.0f32; n * TAGS];
-        let mut count = vec![0u32; n];
-        if n > 0 {
-            let windows = Windows {
-                encoder: &self.encoder,
-                cls: self.cls,
-                sep: self.sep,
-                window: self.info.window,
-                stride: self.info.stride,
-            };
-            let outs = timing::time("encoder", || {
-                windows.run(ids, |a, inner| {
-                    let len = inner.len() / h;
-                    let mut logits = vec![0.0; len * TAGS];
-                    self.head.forward(inner, len, &mut logits);
-                    for row in logits.chunks_exact_mut(TAGS) {
-                        softmax(row);
-                    }
-                    (a, logits)
-                })
-            });
-            for (a, probs) in outs {
-                for (i, row) in probs.chunks_exact(TAGS).enumerate() {
-                    let p = a + i;
-                    count[p] += 1;
-                    for (s, v) in sum[p * TAGS..(p + 1) * TAGS].iter_mut().zip(row) {
-                        *s += v;
-                    }
-                }
-            }
-        }
+        let tags = match self.recall(text) {
+            Some(tags) => tags,
+            None => self.piece_tags(text)?,
+        };
+        let PieceTags {
+            offsets,
+            sum,
+            count,
+        } = tags;
+        let n = offsets.len();
         let mut out: Vec<f32> = Vec::with_capacity(tokens.len() * TAGS);
         let mut k = 0;
         for tok in tokens {
@@ -305,6 +376,95 @@ impl NeuralAttribution {
             out.extend_from_slice(&row);
         }
         Ok(out)
+    }
+
+    /// The tag probabilities of `text`'s pieces, from this tagger's own
+    /// encoder pass.
+    fn piece_tags(&self, text: &str) -> Result<PieceTags, NeuralError> {
+        let enc = timing::time("tokenise", || self.tokenizer.encode(text, false))
+            .map_err(|e| NeuralError::Tokenizer(e.to_string()))?;
+        let ids = enc.get_ids();
+        let mut tags = PieceTags::new(enc.get_offsets().to_vec());
+        if !ids.is_empty() {
+            let windows = Windows {
+                encoder: &self.encoder,
+                cls: self.cls,
+                sep: self.sep,
+                window: self.info.window,
+                stride: self.info.stride,
+            };
+            let outs = timing::time("encoder", || {
+                windows.run(ids, |a, inner| (a, self.window_probs(inner)))
+            });
+            for (a, probs) in outs {
+                tags.add_window(a, &probs);
+            }
+        }
+        Ok(tags)
+    }
+
+    /// The tag probabilities of one window's pieces from their final
+    /// hidden states (`TAGS` a piece).
+    pub(crate) fn window_probs(&self, inner: &[f32]) -> Vec<f32> {
+        let len = inner.len() / self.encoder.config.hidden;
+        let mut probs = vec![0.0; len * TAGS];
+        self.head.forward(inner, len, &mut probs);
+        for row in probs.chunks_exact_mut(TAGS) {
+            softmax(row);
+        }
+        probs
+    }
+
+    /// The encoder (for the neural tier's shared pass).
+    pub(crate) fn encoder(&self) -> &Encoder {
+        &self.encoder
+    }
+
+    /// How many lower layers this tagger shares with the neural tier (0: none).
+    pub fn shared_layers(&self) -> usize {
+        self.info.shared_layers
+    }
+
+    /// True when this tagger's lower layers are `model`'s: it was trained on
+    /// them ([`AttributionInfo::trunk`] is `model`'s digest), with the same
+    /// windows, at the same precision.
+    pub fn shares_trunk_with(&self, model: &NeuralModel) -> bool {
+        self.info.shared_layers > 0
+            && self.info.trunk.as_deref() == Some(model.digest())
+            && self.info.window == model.info.window
+            && self.info.stride == model.info.stride
+            && self.encoder.precision() == model.encoder().precision()
+    }
+
+    fn key(text: &str) -> (u64, usize) {
+        (xxhash_rust::xxh3::xxh3_64(text.as_bytes()), text.len())
+    }
+
+    /// Keeps `tags` (computed by the neural tier's pass over `text`) for
+    /// this tagger's next look at the same text.
+    pub(crate) fn remember(&self, text: &str, tags: PieceTags) {
+        let mut memo = self.remembered.lock().unwrap_or_else(|e| e.into_inner());
+        if memo.len() >= REMEMBERED {
+            memo.pop_front();
+        }
+        memo.push_back((NeuralAttribution::key(text), tags));
+    }
+
+    /// How many texts' tags the neural tier's shared pass left that this
+    /// tagger has not read yet (at most 64 are kept, oldest dropped first).
+    pub fn waiting(&self) -> usize {
+        self.remembered
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .len()
+    }
+
+    /// The piece tags remembered for `text` (the latest), taken out.
+    fn recall(&self, text: &str) -> Option<PieceTags> {
+        let key = NeuralAttribution::key(text);
+        let mut memo = self.remembered.lock().unwrap_or_else(|e| e.into_inner());
+        let i = memo.iter().rposition(|(k, _)| *k == key)?;
+        memo.remove(i).map(|(_, tags)| tags)
     }
 
     /// The attributions in `text` with its tokens already computed.

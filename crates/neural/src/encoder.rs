@@ -220,6 +220,40 @@ pub struct Workspace {
     tmp: Vec<f32>,
     ff: Vec<f32>,
     int8: Int8Scratch,
+    /// Rows `x` was last filled for.
+    rows: usize,
+    /// States kept by `save_hidden`.
+    saved: Vec<f32>,
+}
+
+impl Workspace {
+    /// Sizes the buffers for `l` pieces of an encoder shaped `c`.
+    fn reserve(&mut self, c: &EncoderConfig, l: usize) {
+        let h = c.hidden;
+        ensure(&mut self.x, l * h);
+        ensure(&mut self.qkv, l * 3 * h);
+        ensure(&mut self.scores, l * l);
+        ensure(&mut self.ctx, l * h);
+        ensure(&mut self.tmp, l * h);
+        ensure(&mut self.ff, l * c.intermediate);
+        self.rows = l;
+    }
+
+    /// Keeps a copy of the current states (after [`Encoder::embed`] or
+    /// [`Encoder::run_layers`]) for [`restore_hidden`](Self::restore_hidden).
+    pub fn save_hidden(&mut self, hidden: usize) {
+        let n = self.rows * hidden;
+        self.saved.clear();
+        self.saved.extend_from_slice(&self.x[..n]);
+    }
+
+    /// Puts the states kept by [`save_hidden`](Self::save_hidden) back as
+    /// the input of the next [`Encoder::run_layers`]: two encoders that
+    /// share their lower layers run those once.
+    pub fn restore_hidden(&mut self) {
+        let n = self.saved.len();
+        self.x[..n].copy_from_slice(&self.saved);
+    }
 }
 
 fn ensure(buf: &mut Vec<f32>, n: usize) {
@@ -275,20 +309,23 @@ impl Encoder {
     /// When `ids` is longer than the model's positions or holds an id outside the
     /// vocabulary (the tokenizer never produces either).
     pub fn forward<'w>(&self, ids: &[u32], ws: &'w mut Workspace) -> &'w [f32] {
+        self.embed(ids, ws);
+        self.run_layers(ids.len(), ws, 0..self.layers.len())
+    }
+
+    /// The embedding of `ids` (word + position + type, normalised), written
+    /// to `ws` as the input of layer 0 (`ids.len() × hidden`); returns it.
+    ///
+    /// # Panics
+    /// As [`forward`](Self::forward).
+    pub fn embed<'w>(&self, ids: &[u32], ws: &'w mut Workspace) -> &'w [f32] {
         let c = &self.config;
         let (l, h) = (ids.len(), c.hidden);
         assert!(
             l <= c.max_positions,
             "window longer than the model's positions"
         );
-        let hd = h / c.heads;
-        ensure(&mut ws.x, l * h);
-        ensure(&mut ws.qkv, l * 3 * h);
-        ensure(&mut ws.scores, l * l);
-        ensure(&mut ws.ctx, l * h);
-        ensure(&mut ws.tmp, l * h);
-        ensure(&mut ws.ff, l * c.intermediate);
-
+        ws.reserve(c, l);
         for (i, &id) in ids.iter().enumerate() {
             let id = id as usize;
             assert!(id < c.vocab, "token id outside the vocabulary");
@@ -309,9 +346,30 @@ impl Encoder {
             &self.embed_norm.1,
             self.eps,
         );
+        &ws.x[..l * h]
+    }
 
+    /// Runs `layers` (indices into [`layers`](Self::layers), bottom first)
+    /// over the `l × hidden` states in `ws` (from [`embed`](Self::embed),
+    /// a lower part of this encoder, or an encoder whose lower layers are
+    /// the same weights, put back with [`Workspace::restore_hidden`]); returns
+    /// the states after the last one.
+    ///
+    /// # Panics
+    /// When `ws` holds fewer than `l` rows or `layers` is out of range.
+    pub fn run_layers<'w>(
+        &self,
+        l: usize,
+        ws: &'w mut Workspace,
+        layers: std::ops::Range<usize>,
+    ) -> &'w [f32] {
+        let c = &self.config;
+        let h = c.hidden;
+        let hd = h / c.heads;
+        assert!(ws.rows >= l, "workspace holds fewer rows than asked for");
         let scale = 1.0 / (hd as f32).sqrt();
-        for (li, layer) in self.layers.iter().enumerate() {
+        for li in layers {
+            let layer = &self.layers[li];
             let q8 = self.int8.as_ref().map(|v| &v[li]);
             match q8 {
                 Some(q) => q[0].forward(&ws.x, l, &mut ws.qkv, &mut ws.int8),

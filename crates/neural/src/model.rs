@@ -2,6 +2,7 @@
 
 use std::collections::HashMap;
 use std::path::Path;
+use std::sync::{Arc, OnceLock};
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -9,6 +10,7 @@ use tokenizers::Tokenizer;
 use unspin_pipeline::timing;
 use unspin_techniques::DecodeConfig;
 
+use crate::attribution::{NeuralAttribution, PieceTags};
 use crate::encoder::{Encoder, EncoderConfig, Linear, Precision, Workspace};
 use crate::math::softmax;
 use crate::weights::{TensorMap, FORMAT};
@@ -107,12 +109,30 @@ impl Windows<'_> {
     /// remaining windows are skipped and the result is empty, which the
     /// runner then discards (it checks the token after every stage).
     pub fn run<T: Send>(&self, ids: &[u32], f: impl Fn(usize, &[f32]) -> T + Sync) -> Vec<T> {
+        self.run_branched(ids, None, f, |_, _| ())
+            .into_iter()
+            .map(|(t, _)| t)
+            .collect()
+    }
+
+    /// [`run`](Self::run), and, with a `branch` (another encoder whose
+    /// lower layers are this one's, the number of them shared), that
+    /// encoder's upper layers on the same windows from the shared states:
+    /// `g` gets its window's first piece index and final hidden states.
+    /// The shared layers run once per window.
+    pub fn run_branched<T: Send, U: Send>(
+        &self,
+        ids: &[u32],
+        branch: Option<(&Encoder, usize)>,
+        f: impl Fn(usize, &[f32]) -> T + Sync,
+        g: impl Fn(usize, &[f32]) -> U + Sync,
+    ) -> Vec<(T, Option<U>)> {
         let n = ids.len();
         let h = self.encoder.config.hidden;
         let body = self.window.saturating_sub(2).max(1);
         let token = unspin_pipeline::cancel::current();
         let cancelled = || token.as_ref().is_some_and(|t| t.is_cancelled());
-        let outs: Option<Vec<T>> = window_starts(self.window, self.stride, n)
+        let outs: Option<Vec<(T, Option<U>)>> = window_starts(self.window, self.stride, n)
             .par_iter()
             .map_init(Workspace::default, |ws, &a| {
                 if cancelled() {
@@ -123,8 +143,22 @@ impl Windows<'_> {
                 win.push(self.cls);
                 win.extend_from_slice(&ids[a..b]);
                 win.push(self.sep);
-                let hidden = self.encoder.forward(&win, ws);
-                Some(f(a, &hidden[h..(b - a + 1) * h]))
+                let inner = h..(b - a + 1) * h;
+                let Some((other, shared)) = branch else {
+                    let hidden = self.encoder.forward(&win, ws);
+                    return Some((f(a, &hidden[inner]), None));
+                };
+                let l = win.len();
+                self.encoder.embed(&win, ws);
+                self.encoder.run_layers(l, ws, 0..shared);
+                ws.save_hidden(h);
+                let hidden = self
+                    .encoder
+                    .run_layers(l, ws, shared..self.encoder.layers.len());
+                let t = f(a, &hidden[inner.clone()]);
+                ws.restore_hidden();
+                let hidden = other.run_layers(l, ws, shared..other.layers.len());
+                Some((t, Some(g(a, &hidden[inner]))))
             })
             .collect();
         outs.unwrap_or_default()
@@ -155,6 +189,9 @@ pub struct NeuralModel {
     cls: u32,
     sep: u32,
     digest: String,
+    /// The attribution tagger that shares this encoder's lower layers, once
+    /// [`share_trunk`](NeuralModel::share_trunk) connected it.
+    branch: OnceLock<Arc<NeuralAttribution>>,
 }
 
 impl std::fmt::Debug for NeuralModel {
@@ -285,7 +322,7 @@ impl NeuralModel {
                 .ok_or_else(|| NeuralError::Format("no info metadata".into()))?,
         )
         .map_err(|e| NeuralError::Format(format!("info: {e}")))?;
-        let digest = format!("{:016x}", xxhash_rust::xxh3::xxh3_64(weights));
+        let digest = crate::weights::file_digest(weights);
         NeuralModel::from_tensors(&map, tokenizer, info, digest)
     }
 
@@ -313,7 +350,25 @@ impl NeuralModel {
             cls,
             sep,
             digest,
+            branch: OnceLock::new(),
         })
+    }
+
+    /// Lets `tagger` ride on this model's encoder: from now on every
+    /// [`encode`](Self::encode) also runs the tagger's upper layers on the
+    /// states of the layers they share, and leaves its tags for the
+    /// tagger's next look at the same text
+    /// ([`NeuralAttribution::emissions`]), so an analysis with both runs
+    /// the shared layers once. False (nothing changes) when the tagger
+    /// was not trained on this model's layers
+    /// ([`NeuralAttribution::shares_trunk_with`]) or one is connected already.
+    pub fn share_trunk(&self, tagger: Arc<NeuralAttribution>) -> bool {
+        tagger.shares_trunk_with(self) && self.branch.set(tagger).is_ok()
+    }
+
+    /// The tagger connected by [`share_trunk`](Self::share_trunk).
+    pub fn trunk_sharer(&self) -> Option<&NeuralAttribution> {
+        self.branch.get().map(|t| &**t)
     }
 
     /// Short hash of the weights file.
@@ -365,20 +420,44 @@ impl NeuralModel {
     /// When the tokenizer fails.
     pub fn encode(&self, text: &str) -> Result<Encoded, NeuralError> {
         let (ids, offsets) = timing::time("tokenise", || self.pieces(text))?;
-        Ok(timing::time("encoder", || {
-            self.encode_pieces(&ids, offsets)
-        }))
+        let Some(tagger) = self.branch.get() else {
+            return Ok(timing::time("encoder", || {
+                self.encode_pieces(&ids, offsets)
+            }));
+        };
+        let (encoded, tags) = timing::time("encoder (shared with the attribution tagger)", || {
+            self.encode_branched(&ids, offsets, Some(tagger))
+        });
+        // A cancelled pass leaves no windows: nothing worth remembering.
+        if let Some(tags) = tags.filter(|_| encoded.windows > 0 || ids.is_empty()) {
+            tagger.remember(text, tags);
+        }
+        Ok(encoded)
     }
 
     /// [`NeuralModel::encode`] on pieces already tokenised.
     pub fn encode_pieces(&self, ids: &[u32], offsets: Vec<(usize, usize)>) -> Encoded {
+        self.encode_branched(ids, offsets, None).0
+    }
+
+    /// [`encode_pieces`](Self::encode_pieces), and with `tagger` (which
+    /// shares this encoder's lower layers) the tagger's piece tags from
+    /// the same windows.
+    fn encode_branched(
+        &self,
+        ids: &[u32],
+        offsets: Vec<(usize, usize)>,
+        tagger: Option<&NeuralAttribution>,
+    ) -> (Encoded, Option<PieceTags>) {
         let n = ids.len();
         let h = self.encoder.config.hidden;
         if n == 0 {
-            return Encoded {
+            let tags = tagger.map(|_| PieceTags::new(offsets.clone()));
+            let encoded = Encoded {
                 offsets,
                 ..Encoded::default()
             };
+            return (encoded, tags);
         }
         let window = Windows {
             encoder: &self.encoder,
@@ -387,19 +466,33 @@ impl NeuralModel {
             window: self.info.window,
             stride: self.info.stride,
         };
-        let outs: Vec<(usize, Vec<f32>, Vec<f32>)> = window.run(ids, |a, inner| {
-            let len = inner.len() / h;
-            let mut logits = vec![0.0; len * 3];
-            self.si_head.forward(inner, len, &mut logits);
-            let probs: Vec<f32> = logits
-                .chunks_exact_mut(3)
-                .map(|l| {
-                    softmax(l);
-                    l[1] + l[2]
-                })
-                .collect();
-            (a, probs, inner.to_vec())
-        });
+        let branch = tagger.map(|t| (t.encoder(), t.shared_layers()));
+        let run = window.run_branched(
+            ids,
+            branch,
+            |a, inner| {
+                let len = inner.len() / h;
+                let mut logits = vec![0.0; len * 3];
+                self.si_head.forward(inner, len, &mut logits);
+                let probs: Vec<f32> = logits
+                    .chunks_exact_mut(3)
+                    .map(|l| {
+                        softmax(l);
+                        l[1] + l[2]
+                    })
+                    .collect();
+                (a, probs, inner.to_vec())
+            },
+            |a, inner| tagger.map(|t| (a, t.window_probs(inner))),
+        );
+        let mut tags = tagger.map(|_| PieceTags::new(offsets.clone()));
+        let mut outs = Vec::with_capacity(run.len());
+        for (out, branch) in run {
+            if let (Some(tags), Some(Some((a, probs)))) = (tags.as_mut(), branch) {
+                tags.add_window(a, &probs);
+            }
+            outs.push(out);
+        }
         let windows = outs.len();
         let mut sum = vec![0.0f32; n];
         let mut count = vec![0u32; n];
@@ -423,12 +516,13 @@ impl NeuralModel {
             .zip(&count)
             .map(|(s, &c)| if c == 0 { 0.0 } else { s / c as f32 })
             .collect();
-        Encoded {
+        let encoded = Encoded {
             offsets,
             piece_probs,
             hidden,
             windows,
-        }
+        };
+        (encoded, tags)
     }
 
     /// Propaganda probability of each byte range in `words` (the highest of the

@@ -29,6 +29,12 @@ pub struct Tensor {
     pub data: Vec<f32>,
 }
 
+/// The short hash that names a model file (`neural-minilm@<digest>` in
+/// provenance): xxh3-64 of its bytes, 16 hex digits.
+pub fn file_digest(bytes: &[u8]) -> String {
+    format!("{:016x}", xxhash_rust::xxh3::xxh3_64(bytes))
+}
+
 /// Named tensors plus the file's metadata.
 #[derive(Debug, Clone, Default)]
 pub struct TensorMap {
