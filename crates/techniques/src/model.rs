@@ -21,8 +21,9 @@ use crate::linear::{
 };
 
 /// Version of the feature extraction; a model trained with another version
-/// is refused.
-pub const FEATURE_VERSION: u32 = 2;
+/// is refused. 3: TC features say whether the span's words were seen
+/// earlier in the text (`seen`, `seen1`, `seen_all`, `rep_seen`).
+pub const FEATURE_VERSION: u32 = 3;
 
 /// The label SI spans carry before classification.
 pub const PROPAGANDA: &str = "propaganda";

@@ -105,6 +105,9 @@ pub struct TcContext<'a> {
     sentence_lexicons: Vec<std::cell::OnceCell<u32>>,
     /// Suffix table of `lower_text`, built when first asked (long texts only).
     suffixes: std::cell::OnceCell<suffix::SuffixTable<'static, 'static>>,
+    /// How many earlier tokens have each token's lower-cased form (one pass,
+    /// when first asked).
+    earlier: std::cell::OnceCell<Vec<u32>>,
 }
 
 impl<'a> TcContext<'a> {
@@ -124,7 +127,25 @@ impl<'a> TcContext<'a> {
             lower_text,
             sentence_lexicons,
             suffixes: std::cell::OnceCell::new(),
+            earlier: std::cell::OnceCell::new(),
         }
+    }
+
+    /// How many earlier tokens of the text have token `i`'s lower-cased form.
+    fn earlier(&self, i: usize) -> u32 {
+        let counts = self.earlier.get_or_init(|| {
+            let mut seen: IdMap<u32> = IdMap::default();
+            self.toks
+                .lower
+                .iter()
+                .map(|&h| {
+                    let c = seen.entry(h).or_insert(0);
+                    *c += 1;
+                    *c - 1
+                })
+                .collect()
+        });
+        counts.get(i).copied().unwrap_or(0)
     }
 
     /// How often `needle` (lower-cased like the text) occurs in the text,
@@ -268,6 +289,16 @@ pub(crate) fn tc_features(ctx: &TcContext, start: usize, end: usize, sink: &mut 
             .max()
             .unwrap_or(0);
         sink.feat("wrep", &count_bucket(max_wc).to_string());
+        // Said before? PTC labels the later mentions of a repeated word or
+        // phrase Repetition, the first often something else.
+        let seen: Vec<u32> = content.iter().map(|&i| ctx.earlier(i)).collect();
+        let max_seen = seen.iter().copied().max().unwrap_or(0);
+        sink.feat("seen", &max_seen.min(3).to_string());
+        sink.feat("seen1", &seen[0].min(3).to_string());
+        if seen.iter().all(|&c| c > 0) {
+            sink.feat("seen_all", "");
+        }
+        sink.feat("rep_seen", &format!("{rep}/{}", seen[0].min(2)));
     }
     // surface
     let caps = inside

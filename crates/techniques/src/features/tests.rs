@@ -29,6 +29,35 @@ fn tc_features_name_repetition_and_length() {
 }
 
 #[test]
+fn tc_features_say_whether_the_words_were_seen_earlier() {
+    let text = "The corrupt elite won. Voters hate the corrupt elite and the Corrupt elite knows.";
+    let ctx = TcContext::new(text);
+    let spans: Vec<usize> = text
+        .match_indices("orrupt elite")
+        .map(|(i, _)| i - 1)
+        .collect();
+    let names = |start: usize| {
+        let mut sink = NameSink { names: vec![] };
+        tc_features(&ctx, start, start + "corrupt elite".len(), &mut sink);
+        sink.names
+    };
+    let has = |names: &[(String, String)], k: &str, v: &str| {
+        names.contains(&(k.to_string(), v.to_string()))
+    };
+    let first = names(spans[0]);
+    assert!(has(&first, "seen", "0") && has(&first, "seen1", "0"));
+    assert!(!first.iter().any(|(k, _)| k == "seen_all"));
+    let second = names(spans[1]);
+    assert!(has(&second, "seen", "1") && has(&second, "seen_all", ""));
+    let third = names(spans[2]);
+    assert!(
+        has(&third, "seen", "2") && has(&third, "seen1", "2"),
+        "case folded"
+    );
+    assert!(has(&third, "rep_seen", "3/2"));
+}
+
+#[test]
 fn empty_and_odd_spans_do_not_panic() {
     let ctx = TcContext::new("");
     let mut sink = NameSink { names: vec![] };
