@@ -279,6 +279,7 @@ impl App {
         let mut router = Router::new()
             .route("/", get(assets::index))
             .route("/app.js", get(assets::app_js))
+            .route("/evidence.js", get(assets::evidence_js))
             .route("/app.css", get(assets::app_css))
             .route("/sample.txt", get(assets::sample))
             .route("/api/health", get(health))

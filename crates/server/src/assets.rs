@@ -1,7 +1,7 @@
 //! The web page and the OpenAPI document, embedded in the binary.
 //!
-//! The page is three static files (`assets/index.html`, `app.js`,
-//! `app.css`): vanilla JavaScript, no framework, nothing fetched from
+//! The page is four static files (`assets/index.html`, `app.js`,
+//! `evidence.js`, `app.css`): vanilla JavaScript, no framework, nothing fetched from
 //! anywhere but this server, so it works offline. The article is rendered
 //! with DOM text nodes only, never as markup.
 //!
@@ -23,6 +23,9 @@ use axum::response::{IntoResponse, Response};
 pub const INDEX_HTML: &str = include_str!("../assets/index.html");
 /// The page's script.
 pub const APP_JS: &str = include_str!("../assets/app.js");
+/// The page's evidence panel (sources, quotes, claims), loaded after
+/// `app.js`, whose helpers it uses.
+pub const EVIDENCE_JS: &str = include_str!("../assets/evidence.js");
 /// The page's stylesheet.
 pub const APP_CSS: &str = include_str!("../assets/app.css");
 /// The OpenAPI 3.1 document of the API.
@@ -59,6 +62,10 @@ pub(crate) async fn index() -> Response {
 
 pub(crate) async fn app_js() -> Response {
     asset("text/javascript; charset=utf-8", APP_JS)
+}
+
+pub(crate) async fn evidence_js() -> Response {
+    asset("text/javascript; charset=utf-8", EVIDENCE_JS)
 }
 
 pub(crate) async fn app_css() -> Response {

@@ -16,7 +16,7 @@
 //! | `GET /api/health` | status, version, tiers, model, stages, limits, load |
 //! | `GET /api/techniques` | the 14 techniques: label, name, definition, example, colour |
 //! | `GET /api/openapi.json` | the OpenAPI 3.1 document of the above |
-//! | `GET /` | the web page (`/app.js`, `/app.css`, `/sample.txt`) |
+//! | `GET /` | the web page (`/app.js`, `/evidence.js`, `/app.css`, `/sample.txt`) |
 //! | `GET /corpus` | with a corpus: the dashboard (`/corpus.js`, `/corpus-copies.js`, `/corpus.css`, `/charts.js`) over the corpus API |
 //! | `GET /api/corpus/…` | with [`App::with_corpus`] ([`CorpusDb`], `unspin serve --corpus DB`): a read-only JSON API over a corpus file (overview, outlets, timeline, spans, search, articles, copies, compare, export; `docs/server.md`, *Corpus API*) |
 //!
@@ -81,8 +81,8 @@ use std::time::Duration;
 
 pub use app::{App, NoTiers, DEFAULT_ID, FORMATS, MAX_ID_CHARS, TIERS};
 pub use assets::{
-    APP_CSS, APP_JS, CHARTS_JS, CORPUS_COPIES_JS, CORPUS_CSS, CORPUS_HTML, CORPUS_JS, INDEX_HTML,
-    OPENAPI_JSON, SAMPLE_ARTICLE,
+    APP_CSS, APP_JS, CHARTS_JS, CORPUS_COPIES_JS, CORPUS_CSS, CORPUS_HTML, CORPUS_JS, EVIDENCE_JS,
+    INDEX_HTML, OPENAPI_JSON, SAMPLE_ARTICLE,
 };
 pub use config::{
     default_workers, Limits, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_CONCURRENT,

@@ -1,6 +1,7 @@
 //! The layer contract of `unspin-document` (layer names, typed attribute
 //! keys) and the JSON wire types, checked against their other two readers:
-//! `docs/json-format.md` and the web page (`crates/server/assets/app.js`).
+//! `docs/json-format.md` and the web page (`crates/server/assets/app.js`
+//! and `evidence.js`).
 //!
 //! Renaming a layer, an attribute key or a wire field makes one of these
 //! tests fail until the documentation and the page follow.
@@ -11,7 +12,12 @@ use serde_json::Value;
 use unspin_document::{attrs, layers};
 
 const DOCS: &str = include_str!("../../../docs/json-format.md");
-const APP_JS: &str = include_str!("../../server/assets/app.js");
+/// The web page's scripts, one after the other.
+const APP_JS: &str = concat!(
+    include_str!("../../server/assets/app.js"),
+    "\n",
+    include_str!("../../server/assets/evidence.js")
+);
 /// A whole analysed article in the wire format (see `golden.rs`).
 const SAMPLE: &str = include_str!("data/syria-ceasefire-opinion.fast.json");
 

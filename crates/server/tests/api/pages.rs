@@ -59,6 +59,7 @@ async fn the_page_and_its_assets_are_served_with_a_strict_policy() {
     for (path, kind) in [
         ("/", "text/html"),
         ("/app.js", "text/javascript"),
+        ("/evidence.js", "text/javascript"),
         ("/app.css", "text/css"),
         ("/sample.txt", "text/plain"),
     ] {
@@ -77,14 +78,38 @@ async fn the_page_and_its_assets_are_served_with_a_strict_policy() {
     let page = get(&router, "/").await.text();
     assert!(page.contains("<script src=\"/app.js\" defer></script>"));
     assert!(
+        page.find("/app.js").unwrap() < page.find("/evidence.js").unwrap(),
+        "evidence.js uses app.js's helpers: it loads after it"
+    );
+    assert!(
         !page.contains("http://") && !page.contains("https://"),
         "no external resource"
     );
 }
 
-/// The page's script never turns data into markup.
+/// The page's scripts never turn data into markup.
 #[test]
 fn the_script_never_parses_markup() {
+    for (name, script) in [
+        ("app.js", unspin_server::APP_JS),
+        ("evidence.js", unspin_server::EVIDENCE_JS),
+    ] {
+        never_parses_markup(name, script);
+    }
+    let external = ["http://", "https://", "//cdn", "@import"];
+    for asset in [
+        unspin_server::APP_JS,
+        unspin_server::EVIDENCE_JS,
+        unspin_server::APP_CSS,
+        unspin_server::INDEX_HTML,
+    ] {
+        for e in external {
+            assert!(!asset.contains(e), "an asset refers to {e}");
+        }
+    }
+}
+
+fn never_parses_markup(name: &str, script: &str) {
     for forbidden in [
         "innerHTML",
         "outerHTML",
@@ -95,22 +120,12 @@ fn the_script_never_parses_markup() {
         "DOMParser",
         "createContextualFragment",
     ] {
-        let code: String = unspin_server::APP_JS
+        let code: String = script
             .lines()
             .filter(|l| !l.trim_start().starts_with("//"))
             .collect::<Vec<_>>()
             .join("\n");
-        assert!(!code.contains(forbidden), "app.js uses {forbidden}");
-    }
-    let external = ["http://", "https://", "//cdn", "@import"];
-    for asset in [
-        unspin_server::APP_JS,
-        unspin_server::APP_CSS,
-        unspin_server::INDEX_HTML,
-    ] {
-        for e in external {
-            assert!(!asset.contains(e), "an asset refers to {e}");
-        }
+        assert!(!code.contains(forbidden), "{name} uses {forbidden}");
     }
 }
 
