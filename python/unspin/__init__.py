@@ -53,9 +53,9 @@ class Analyzer(_native.Analyzer):
 
     - ``tier``: ``"neural"`` (a fine-tuned MiniLM encoder blended with the fast tier; a few
       articles a second per core) or ``"fast"`` (linear models; hundreds of articles a second).
-    - ``precision``: ``"auto"`` (default: int8 where it is fast, on CPUs with a VNNI
-      instruction, else f32), ``"f32"`` or ``"int8"`` (neural tier, about twice as fast, on CPUs
-      with AVX-512 VNNI or AVX-VNNI, and runs on any x86-64 CPU with AVX2; elsewhere :class:`ModelError` unless ``allow_fallback=True``).
+    - ``precision``: ``"auto"`` (default: int8 where it is fast, on x86-64 CPUs with AVX2,
+      else f32), ``"f32"`` or ``"int8"`` (neural tier, about twice as fast, with AVX-512 VNNI,
+      AVX-VNNI or AVX2 alone; elsewhere :class:`ModelError` unless ``allow_fallback=True``).
     - ``threads``: worker threads of this analyzer (default: one per core, or
       ``RAYON_NUM_THREADS``). Every call runs on them with the GIL released.
     - ``sourcing``: also compute quotes and speakers, cited sources, hedges and check-worthy

@@ -110,11 +110,11 @@ pub struct ModelArgs {
     /// ones (precision).
     #[arg(long, value_name = "F", value_parser = parse_threshold)]
     pub threshold: Option<f32>,
-    /// With the neural tier: auto (int8 where it is fast, on CPUs with AVX-512 VNNI or
-    /// AVX-VNNI, else f32), f32 (matches the recorded scores exactly) or int8 (about twice as
-    /// fast with VNNI; runs on any x86-64 CPU with AVX2, where it is not faster than f32;
-    /// elsewhere an error, unless --allow-fallback). int8 costs at most 0.4 F1 points (model
-    /// cards); the technique spans' provenance ends in /int8 when it ran.
+    /// With the neural tier: auto (int8 where it is fast, on x86-64 CPUs with AVX2, else
+    /// f32), f32 (matches the recorded scores exactly) or int8 (about twice as fast as f32:
+    /// with AVX-512 VNNI or AVX-VNNI, or with AVX2 alone on 7-bit activations; elsewhere an
+    /// error, unless --allow-fallback). int8 costs at most 0.4 F1 points (model cards); the
+    /// technique spans' provenance ends in /int8 when it ran.
     #[arg(long, value_enum, default_value_t = Precision::Auto)]
     pub precision: Precision,
     /// When something asked for cannot run here (int8 on a CPU without AVX2, the
@@ -151,11 +151,11 @@ fn parse_forced_language(s: &str) -> Result<ForcedLanguage, String> {
 /// Numeric precision of the neural tier's encoder.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Precision {
-    /// int8 where it is fast (a VNNI kernel), else f32.
+    /// int8 where it is fast (x86-64 with AVX2), else f32.
     Auto,
     /// f32 weights and activations.
     F32,
-    /// int8 weights and activations in the dense layers (AVX2 at least; fast with VNNI).
+    /// int8 weights and activations in the dense layers (x86-64 with AVX2).
     Int8,
 }
 

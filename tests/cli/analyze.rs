@@ -288,9 +288,11 @@ fn neural_is_the_default_tier_and_fast_is_one_flag_away() -> TestResult {
     Ok(())
 }
 
-/// The int8 kernels (AVX-512 VNNI, AVX-VNNI, AVX2, picked with
+/// The exact int8 kernels (AVX-512 VNNI, AVX-VNNI, AVX2, picked with
 /// UNSPIN_INT8_KERNEL; one this CPU lacks is ignored) compute the same
 /// integer dot products: the whole analysis is the same, byte for byte.
+/// (The 7-bit AVX2 kernel, `avx2-7bit`, quantises activations more coarsely;
+/// its scores are in the model cards.)
 #[test]
 fn every_int8_kernel_gives_the_same_analysis() {
     let sample = sample();

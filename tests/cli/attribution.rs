@@ -78,7 +78,7 @@ fn predict_then_eval_on_polnear_dev() -> TestResult {
         .as_f64()
         .unwrap_or(1.0);
     // The neural analysis in f32 scores what its model card records; the
-    // default precision (auto: int8 where a VNNI kernel makes it fast) at
+    // default precision (auto: int8 where a kernel makes it fast) at
     // most half a point less.
     for (precision, tolerance) in [("f32", 0.002), ("auto", 0.005)] {
         let pred = tmp.path().join(format!("attr-{precision}.txt"));

@@ -252,7 +252,8 @@ mod tests {
         int8: true,
         int8_fast: true,
     };
-    /// AVX2 without VNNI: int8 runs, not faster than f32.
+    /// int8 runs, not faster than f32 (the exact AVX2 kernel, when
+    /// `UNSPIN_INT8_KERNEL=avx2` picks it).
     const SLOW_INT8: Capabilities = Capabilities {
         int8: true,
         int8_fast: false,

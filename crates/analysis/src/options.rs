@@ -75,18 +75,20 @@ impl FromStr for Tier {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Precision {
-    /// int8 where it is fast (a CPU with AVX-512 VNNI or AVX-VNNI), else
-    /// f32; never an error. int8 costs at most 0.4 F1 points on validation
-    /// (model cards: 0.4 SI points and no TC point for the technique tier,
-    /// 0.3 points for the attribution tagger), within the 0.5 allowed. The
-    /// technique spans' provenance says which ran (`…/int8`).
+    /// int8 where it is fast (any x86-64 CPU with AVX2: a VNNI kernel, or
+    /// the 7-bit AVX2 one), else f32; never an error. int8 costs at most 0.4
+    /// F1 points on validation (model cards: with VNNI 0.4 SI points and no
+    /// TC point for the technique tier, 0.3 points for the attribution
+    /// tagger; with the 7-bit AVX2 kernel 0.2 TC points and 0.2
+    /// attribution points), within the 0.5 allowed. The technique spans'
+    /// provenance says which ran (`…/int8`).
     #[default]
     Auto,
     /// f32 weights and activations: matches the recorded scores exactly.
     F32,
     /// int8 weights and activations in the dense layers: about twice as fast
-    /// on CPUs with AVX-512 VNNI or AVX-VNNI; runs (no faster than f32) on
-    /// any x86-64 CPU with AVX2.
+    /// as f32 on CPUs with AVX-512 VNNI, AVX-VNNI or AVX2 alone (there with
+    /// 7-bit activations); an error on other CPUs.
     Int8,
 }
 
@@ -184,7 +186,8 @@ impl AnalysisOptions {
 pub struct Capabilities {
     /// The neural encoder's int8 kernels can run (AVX2 at least).
     pub int8: bool,
-    /// They run faster than f32 (a VNNI kernel): what `auto` asks.
+    /// They run faster than f32 (a VNNI kernel or the 7-bit AVX2 one): what
+    /// `auto` asks.
     pub int8_fast: bool,
 }
 
@@ -194,7 +197,7 @@ impl Capabilities {
         let kernel = unspin_neural::int8::kernel();
         Capabilities {
             int8: kernel.is_some(),
-            int8_fast: kernel.is_some_and(|k| k.is_vnni()),
+            int8_fast: kernel.is_some_and(|k| k.faster_than_f32()),
         }
     }
 }

@@ -5,11 +5,18 @@
 //!   Lake, AMD Zen 4 and later): 64 multiply-adds per instruction;
 //! - AVX-VNNI (the VEX `vpdpbusd` on 256-bit registers: Intel Core since
 //!   Alder Lake without AVX-512): 32 per instruction;
-//! - AVX2 (`vpmaddubsw` + `vpmaddwd`, every x86-64 laptop of the last ten
-//!   years): the activations' signs moved onto the weights (`vpsignb`) so
-//!   that no pair sum can saturate — the same integer dot products as the
-//!   VNNI kernels, bit for bit, but four instructions per 32 multiply-adds,
-//!   about what an f32 FMA does (see README, "Neural encoder vs PyTorch").
+//! - AVX2 with 7-bit activations (`vpmaddubsw` + `vpmaddwd`, every x86-64
+//!   laptop of the last ten years): activations quantised to 63 levels a
+//!   side, so that `vpmaddubsw`'s pair sums (at most 2 × 127 × 127) never
+//!   saturate and no sign fix-up is needed: two multiply instructions per
+//!   32 multiply-adds. Not bit-identical to the VNNI kernels (a coarser
+//!   activation step, as PyTorch's `reduce_range` on AVX2); its cost in F1
+//!   is in the model cards. The default where there is no VNNI.
+//! - AVX2, exact: the activations' signs moved onto the weights
+//!   (`vpsignb`) so that no pair sum can saturate — the same integer dot
+//!   products as the VNNI kernels, bit for bit, but four instructions per
+//!   32 multiply-adds, about what an f32 FMA does (see README, "Neural
+//!   encoder vs PyTorch").
 //!
 //! Weights are the shipped int8 values (one scale per output, requantised
 //! with [`unspin_quantize::quantize_columns`]), packed for
@@ -34,32 +41,48 @@ pub enum Int8Kernel {
     Avx512Vnni,
     /// `vpdpbusd` on 256-bit registers (AVX-VNNI).
     AvxVnni,
-    /// `vpmaddubsw`/`vpmaddwd` (AVX2).
+    /// `vpmaddubsw`/`vpmaddwd` on 7-bit activations (AVX2).
+    Avx2SevenBit,
+    /// `vpmaddubsw`/`vpmaddwd` with the sign fix-up, exact (AVX2).
     Avx2,
 }
 
 impl Int8Kernel {
     /// Every kernel, fastest first.
-    pub const ALL: [Int8Kernel; 3] = [
+    pub const ALL: [Int8Kernel; 4] = [
         Int8Kernel::Avx512Vnni,
         Int8Kernel::AvxVnni,
+        Int8Kernel::Avx2SevenBit,
         Int8Kernel::Avx2,
     ];
 
     /// The kernel's name as `UNSPIN_INT8_KERNEL` takes it (`avx512vnni`,
-    /// `avxvnni`, `avx2`).
+    /// `avxvnni`, `avx2-7bit`, `avx2`).
     pub fn name(self) -> &'static str {
         match self {
             Int8Kernel::Avx512Vnni => "avx512vnni",
             Int8Kernel::AvxVnni => "avxvnni",
+            Int8Kernel::Avx2SevenBit => "avx2-7bit",
             Int8Kernel::Avx2 => "avx2",
         }
     }
 
-    /// Whether a VNNI instruction does the multiply-adds (the kernels that
-    /// are clearly faster than f32; the AVX2 one is not).
-    pub fn is_vnni(self) -> bool {
+    /// Whether the kernel is clearly faster than f32 on the same CPU (what
+    /// `--precision auto` asks): the VNNI ones (2.0× and 1.5× AVX-512 f32 on
+    /// the Xeon of the README) and the 7-bit AVX2 one (1.9× f32 on 256-bit
+    /// registers); not the exact AVX2 kernel, which only `UNSPIN_INT8_KERNEL`
+    /// picks.
+    pub fn faster_than_f32(self) -> bool {
         self != Int8Kernel::Avx2
+    }
+
+    /// Activation levels a side: 127, or 63 for the 7-bit kernel.
+    fn levels(self) -> i32 {
+        if self == Int8Kernel::Avx2SevenBit {
+            63
+        } else {
+            127
+        }
     }
 
     /// Whether this CPU runs the kernel.
@@ -70,7 +93,7 @@ impl Int8Kernel {
             match self {
                 Int8Kernel::Avx512Vnni => has!("avx512f") && has!("avx512bw") && has!("avx512vnni"),
                 Int8Kernel::AvxVnni => has!("avx2") && has!("avxvnni"),
-                Int8Kernel::Avx2 => has!("avx2"),
+                Int8Kernel::Avx2 | Int8Kernel::Avx2SevenBit => has!("avx2"),
             }
         }
         #[cfg(not(target_arch = "x86_64"))]
@@ -188,7 +211,13 @@ impl Int8Linear {
         let k = self.inputs;
         scratch.xq.resize(rows * k, 0);
         scratch.xs.resize(rows, 0.0);
-        quantize_rows_u8(&x[..rows * k], k, &mut scratch.xq, &mut scratch.xs);
+        quantize_rows_u8(
+            &x[..rows * k],
+            k,
+            kernel.levels(),
+            &mut scratch.xq,
+            &mut scratch.xs,
+        );
         let (xq, xs, out) = (&scratch.xq, &scratch.xs, &mut out[..rows * self.outputs]);
         #[cfg(target_arch = "x86_64")]
         // SAFETY: `supported()` checked the CPU features; the buffers have the
@@ -197,6 +226,7 @@ impl Int8Linear {
             match kernel {
                 Int8Kernel::Avx512Vnni => self.kernel(xq, xs, rows, out),
                 Int8Kernel::AvxVnni => self.kernel_avxvnni(xq, xs, rows, out),
+                Int8Kernel::Avx2SevenBit => self.kernel_avx2_7bit(xq, xs, rows, out),
                 Int8Kernel::Avx2 => self.kernel_avx2(xq, xs, rows, out),
             }
         }
@@ -332,12 +362,7 @@ macro_rules! kernel256 {
                     let sx = _mm256_set1_ps(xs[i + rr]);
                     for (h, v) in a.iter().enumerate() {
                         let j = jb * BLOCK + h * 8;
-                        let v = if $vnni {
-                            let shift = _mm256_loadu_si256(self.shift.as_ptr().add(j) as *const _);
-                            _mm256_sub_epi32(*v, shift)
-                        } else {
-                            *v
-                        };
+                        let v = kernel256!(@unshift $vnni, self, j, *v);
                         let s = _mm256_mul_ps(sx, _mm256_loadu_ps(self.scale.as_ptr().add(j)));
                         let b = _mm256_loadu_ps(self.bias.as_ptr().add(j));
                         let y = _mm256_fmadd_ps(_mm256_cvtepi32_ps(v), s, b);
@@ -346,6 +371,28 @@ macro_rules! kernel256 {
                 }
             }
         }
+    };
+    // The activations were shifted by +128 (VNNI) or +64 (7-bit): take
+    // back shift × the weights' column sums (`shift` holds 128 × the sums).
+    (@unshift true, $s:ident, $j:ident, $v:expr) => {{
+        let shift = _mm256_loadu_si256($s.shift.as_ptr().add($j) as *const _);
+        _mm256_sub_epi32($v, shift)
+    }};
+    (@unshift seven, $s:ident, $j:ident, $v:expr) => {{
+        let shift = _mm256_loadu_si256($s.shift.as_ptr().add($j) as *const _);
+        _mm256_sub_epi32($v, _mm256_srai_epi32::<1>(shift))
+    }};
+    (@unshift false, $s:ident, $j:ident, $v:expr) => {
+        $v
+    };
+    (@step seven, $a:ident, $v:ident, $b0:ident, $b1:ident) => {
+        // Activations in 1..=127: a pair sum is at most 2 × 127 × 127.
+        let x = _mm256_set1_epi32($v);
+        let ones = _mm256_set1_epi16(1);
+        let p0 = _mm256_maddubs_epi16(x, $b0);
+        let p1 = _mm256_maddubs_epi16(x, $b1);
+        $a[0] = _mm256_add_epi32($a[0], _mm256_madd_epi16(p0, ones));
+        $a[1] = _mm256_add_epi32($a[1], _mm256_madd_epi16(p1, ones));
     };
     (@step true, $a:ident, $v:ident, $b0:ident, $b1:ident) => {
         let x = _mm256_set1_epi32($v);
@@ -365,6 +412,7 @@ macro_rules! kernel256 {
 
 kernel256!(kernel_avxvnni, tile_avxvnni, "avx2,fma,avxvnni", true);
 kernel256!(kernel_avx2, tile_avx2, "avx2,fma", false);
+kernel256!(kernel_avx2_7bit, tile_avx2_7bit, "avx2,fma", seven);
 
 #[cfg(test)]
 mod tests {
@@ -430,10 +478,10 @@ mod tests {
     /// `vpmaddubsw` would saturate without the sign trick: activations and
     /// weights all at ±127.
     #[test]
-    fn every_kernel_gives_the_same_bits() {
+    fn every_exact_kernel_gives_the_same_bits() {
         let kernels: Vec<Int8Kernel> = Int8Kernel::ALL
             .into_iter()
-            .filter(|k| k.supported())
+            .filter(|k| k.supported() && k.levels() == 127)
             .collect();
         if kernels.len() < 2 {
             eprintln!(
@@ -488,6 +536,51 @@ mod tests {
                 for (a, b) in first.iter().zip(&want) {
                     assert!((a - b).abs() <= 1e-4 * max.max(1.0), "{a} vs {b}");
                 }
+            }
+        }
+    }
+
+    #[test]
+    fn the_seven_bit_kernel_never_saturates_and_stays_within_its_step() {
+        if !Int8Kernel::Avx2SevenBit.supported() {
+            eprintln!("SKIP: this CPU has no AVX2");
+            return;
+        }
+        let (k, n, rows) = (96, 64, 11);
+        for extreme in [false, true] {
+            let weight: Vec<f32> = (0..n * k)
+                .map(|i| match (extreme, i % 3) {
+                    (true, 0) => 0.5,
+                    (true, _) => -0.5,
+                    _ => ((i * 37 % 255) as f32 - 127.0) / 127.0 * 0.05,
+                })
+                .collect();
+            let bias: Vec<f32> = (0..n).map(|i| i as f32 * 0.01).collect();
+            let lin = Linear::from_torch(&weight, &bias, n, k);
+            let q = Int8Linear::from_linear(&lin).expect("shape fits");
+            // Extreme: every activation at ±63 levels and every weight at
+            // ±127, the largest pair sums; they must not saturate.
+            let x: Vec<f32> = (0..rows * k)
+                .map(|i| match (extreme, i % 2) {
+                    (true, 0) => 3.0,
+                    (true, _) => -3.0,
+                    _ => ((i * 13 % 101) as f32 - 50.0) / 25.0,
+                })
+                .collect();
+            let mut got = vec![0.0f32; rows * n];
+            q.forward_with(
+                Int8Kernel::Avx2SevenBit,
+                &x,
+                rows,
+                &mut got,
+                &mut Int8Scratch::default(),
+            );
+            let mut want = vec![0.0; rows * n];
+            lin.forward(&x, rows, &mut want);
+            let max = want.iter().fold(0.0f32, |m, v| m.max(v.abs()));
+            let tolerance = if extreme { 1e-4 } else { 0.04 };
+            for (a, b) in got.iter().zip(&want) {
+                assert!((a - b).abs() <= tolerance * max.max(1.0), "{a} vs {b}");
             }
         }
     }

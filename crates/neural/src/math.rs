@@ -169,12 +169,15 @@ simd! {
 }
 
 simd! {
-    /// Quantises each row of `x` (rows of `k`) to `u8` = int8 + 128 with
-    /// scale max|x| / 127 (1 for an all-zero row: [`unspin_quantize::scale_for`]),
-    /// written to `xs`. Unlike the weights' quantiser (`unspin_quantize`), it
-    /// multiplies by the reciprocal scale and rounds half to even, so that it
-    /// vectorises: activations are quantised at run time, on every window.
-    pub fn quantize_rows_u8(x: &[f32], k: usize, xq: &mut [u8], xs: &mut [f32]) {
+    /// Quantises each row of `x` (rows of `k`) to `u8` = q + `levels` + 1,
+    /// q in `-levels..=levels`, with scale max|x| / `levels` (127: the
+    /// scale of [`unspin_quantize::scale_for`], 1 for an all-zero row;
+    /// 63: twice that, for the AVX2 kernel whose pair sums must not
+    /// saturate), written to `xs`. Unlike the weights' quantiser
+    /// (`unspin_quantize`), it multiplies by the reciprocal scale and rounds
+    /// half to even, so that it vectorises: activations are quantised at run
+    /// time, on every window.
+    pub fn quantize_rows_u8(x: &[f32], k: usize, levels: i32, xq: &mut [u8], xs: &mut [f32]) {
         const MAGIC: f32 = 12_582_912.0;
         for ((row, q), s) in x.chunks_exact(k).zip(xq.chunks_exact_mut(k)).zip(xs.iter_mut()) {
             let mut acc = [0.0f32; LANES];
@@ -189,13 +192,14 @@ simd! {
             for a in acc {
                 max = if a > max { a } else { max };
             }
-            let scale = unspin_quantize::scale_for(max);
+            let top = levels as f32;
+            let scale = unspin_quantize::scale_for(max) * (127.0 / top);
             let inv = 1.0 / scale;
             for (d, v) in q.iter_mut().zip(row) {
-                // Round to nearest even, then shift into 1..=255.
-                let r = ((v * inv).clamp(-127.0, 127.0) + MAGIC) - MAGIC;
-                // SAFETY: r is an integer in [-127, 127].
-                *d = (unsafe { r.to_int_unchecked::<i32>() } + 128) as u8;
+                // Round to nearest even, then shift into 1..=2 levels + 1.
+                let r = ((v * inv).clamp(-top, top) + MAGIC) - MAGIC;
+                // SAFETY: r is an integer in [-levels, levels], levels <= 127.
+                *d = (unsafe { r.to_int_unchecked::<i32>() } + levels + 1) as u8;
             }
             *s = scale;
         }
