@@ -18,19 +18,31 @@ probabilities agree (max abs difference; share of pieces on the same side of
 the shipped decoding threshold).
 
     python benches/neural/compare.py [--articles ../shared/data/unlabeled-news] [--n 50] \
-        [--threads 2] [--peak-gflops GFLOPS]
+        [--threads 2] [--peak-gflops GFLOPS] [--avx2]
+
+`--avx2` measures both stacks as an AVX2-only CPU (AMD Zen 3, most laptops) runs them, on a
+CPU that also has AVX-512: the Rust encoder built without gemm's AVX-512 kernels
+(`--no-default-features`) and its int8 on the AVX2 kernel (`UNSPIN_INT8_KERNEL=avx2-7bit`);
+PyTorch with its kernels held to AVX2 (`ATEN_CPU_CAPABILITY=avx2`, `DNNL_MAX_CPU_ISA=AVX2`,
+`MKL_ENABLE_INSTRUCTIONS=AVX2`, set before torch loads: the script restarts itself with them).
 
 Needs the training environment (training/requirements.txt).
 """
 import argparse
 import json
+import os
 import resource
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-import torch
+# --avx2: hold PyTorch's kernels to AVX2; these are read when torch loads.
+AVX2_ENV = {"ATEN_CPU_CAPABILITY": "avx2", "DNNL_MAX_CPU_ISA": "AVX2", "MKL_ENABLE_INSTRUCTIONS": "AVX2"}
+if "--avx2" in sys.argv and any(os.environ.get(k) != v for k, v in AVX2_ENV.items()):
+    os.execve(sys.executable, [sys.executable] + sys.argv, {**os.environ, **AVX2_ENV})
+
+import torch  # noqa: E402
 from safetensors import safe_open
 from tokenizers import Tokenizer
 from transformers import BertConfig, BertModel
@@ -116,22 +128,26 @@ def main():
     ap.add_argument("--peak-gflops", type=float, default=None,
                     help="the CPU's f32 peak at --threads (default: from /proc/cpuinfo, nominal clock × "
                          "64 flops/cycle with AVX-512, 32 with AVX2+FMA: two FMA units)")
+    ap.add_argument("--avx2", action="store_true",
+                    help="both stacks on AVX2 instructions only, as on an AVX2-only CPU (see above)")
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     if args.peak_gflops is None:
         info = Path("/proc/cpuinfo").read_text()
         mhz = float(next(l.split(":")[1] for l in info.splitlines() if l.startswith("cpu MHz")))
         flags = next(l for l in info.splitlines() if l.startswith("flags")).split()
-        per_cycle = 64 if "avx512f" in flags else 32 if "fma" in flags else 8
+        per_cycle = 64 if "avx512f" in flags and not args.avx2 else 32 if "fma" in flags else 8
         args.peak_gflops = mhz / 1000 * per_cycle * args.threads
 
-    subprocess.run(["cargo", "build", "--quiet", "--release", "-p", "unspin-neural", "--example", "encoder_bench"],
-                   cwd=REPO, check=True)
+    features = ["--no-default-features"] if args.avx2 else []
+    subprocess.run(["cargo", "build", "--quiet", "--release", "-p", "unspin-neural", "--example", "encoder_bench"]
+                   + features, cwd=REPO, check=True)
+    rust_env = {**os.environ, "UNSPIN_INT8_KERNEL": "avx2-7bit"} if args.avx2 else None
 
     def run_rust(extra, out):
         cmd = [str(REPO / "target/release/examples/encoder_bench"), str(args.articles), "--n", str(args.n),
                "--threads", str(args.threads), "--out", str(out), "--model", str(args.model)] + extra
-        done = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True)
+        done = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, env=rust_env)
         if done.returncode != 0:
             return None, None
         probs = {}
@@ -177,7 +193,8 @@ def main():
     assert wtok == rust["window_tokens"], (wtok, rust["window_tokens"])
 
     torch_tps, q_tps = wtok / secs, wtok / qsecs
-    print(f"\nCPU f32 peak at {args.threads} threads: {args.peak_gflops:.0f} GFLOP/s (nominal)")
+    isa = " on AVX2 instructions only (--avx2)" if args.avx2 else ""
+    print(f"\nCPU f32 peak at {args.threads} threads{isa}: {args.peak_gflops:.0f} GFLOP/s (nominal)")
     print(f"\n{len(files)} articles, {sum(map(len, docs))} pieces, {wtok} window tokens, {args.threads} threads\n")
     print("| stack | tokens/s | articles/s | vs PyTorch f32 | GFLOP/s | share of peak |")
     print("|---|---:|---:|---:|---:|---:|")
