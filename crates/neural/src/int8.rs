@@ -477,6 +477,30 @@ mod tests {
     /// compute the same integer dot products), including where AVX2's
     /// `vpmaddubsw` would saturate without the sign trick: activations and
     /// weights all at ±127.
+    /// A 96 → 64 layer and `rows` inputs: ordinary values, or (`extreme`)
+    /// every weight and activation at the top of its range (±0.5 and ±3).
+    fn test_layer(extreme: bool, rows: usize) -> (Linear, Int8Linear, Vec<f32>) {
+        let (k, n) = (96, 64);
+        let weight: Vec<f32> = (0..n * k)
+            .map(|i| match (extreme, i % 3) {
+                (true, 0) => 0.5,
+                (true, _) => -0.5,
+                _ => ((i * 37 % 255) as f32 - 127.0) / 127.0 * 0.05,
+            })
+            .collect();
+        let bias: Vec<f32> = (0..n).map(|i| i as f32 * 0.01).collect();
+        let lin = Linear::from_torch(&weight, &bias, n, k);
+        let q = Int8Linear::from_linear(&lin).expect("shape fits");
+        let x: Vec<f32> = (0..rows * k)
+            .map(|i| match (extreme, i % 2) {
+                (true, 0) => 3.0,
+                (true, _) => -3.0,
+                _ => ((i * 13 % 101) as f32 - 50.0) / 25.0,
+            })
+            .collect();
+        (lin, q, x)
+    }
+
     #[test]
     fn every_exact_kernel_gives_the_same_bits() {
         let kernels: Vec<Int8Kernel> = Int8Kernel::ALL
@@ -490,25 +514,9 @@ mod tests {
             );
             return;
         }
-        let (k, n, rows) = (96, 64, 11);
+        let (n, rows) = (64, 11);
         for extreme in [false, true] {
-            let weight: Vec<f32> = (0..n * k)
-                .map(|i| match (extreme, i % 3) {
-                    (true, 0) => 0.5,
-                    (true, _) => -0.5,
-                    _ => ((i * 37 % 255) as f32 - 127.0) / 127.0 * 0.05,
-                })
-                .collect();
-            let bias: Vec<f32> = (0..n).map(|i| i as f32 * 0.01).collect();
-            let lin = Linear::from_torch(&weight, &bias, n, k);
-            let q = Int8Linear::from_linear(&lin).expect("shape fits");
-            let x: Vec<f32> = (0..rows * k)
-                .map(|i| match (extreme, i % 2) {
-                    (true, 0) => 3.0,
-                    (true, _) => -3.0,
-                    _ => ((i * 13 % 101) as f32 - 50.0) / 25.0,
-                })
-                .collect();
+            let (lin, q, x) = test_layer(extreme, rows);
             let run = |kernel| {
                 let mut out = vec![0.0f32; rows * n];
                 q.forward_with(kernel, &x, rows, &mut out, &mut Int8Scratch::default());
@@ -546,27 +554,11 @@ mod tests {
             eprintln!("SKIP: this CPU has no AVX2");
             return;
         }
-        let (k, n, rows) = (96, 64, 11);
+        let (n, rows) = (64, 11);
         for extreme in [false, true] {
-            let weight: Vec<f32> = (0..n * k)
-                .map(|i| match (extreme, i % 3) {
-                    (true, 0) => 0.5,
-                    (true, _) => -0.5,
-                    _ => ((i * 37 % 255) as f32 - 127.0) / 127.0 * 0.05,
-                })
-                .collect();
-            let bias: Vec<f32> = (0..n).map(|i| i as f32 * 0.01).collect();
-            let lin = Linear::from_torch(&weight, &bias, n, k);
-            let q = Int8Linear::from_linear(&lin).expect("shape fits");
             // Extreme: every activation at ±63 levels and every weight at
             // ±127, the largest pair sums; they must not saturate.
-            let x: Vec<f32> = (0..rows * k)
-                .map(|i| match (extreme, i % 2) {
-                    (true, 0) => 3.0,
-                    (true, _) => -3.0,
-                    _ => ((i * 13 % 101) as f32 - 50.0) / 25.0,
-                })
-                .collect();
+            let (lin, q, x) = test_layer(extreme, rows);
             let mut got = vec![0.0f32; rows * n];
             q.forward_with(
                 Int8Kernel::Avx2SevenBit,
