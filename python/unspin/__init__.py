@@ -53,16 +53,17 @@ class Analyzer(_native.Analyzer):
 
     - ``tier``: ``"neural"`` (a fine-tuned MiniLM encoder blended with the fast tier; a few
       articles a second per core) or ``"fast"`` (linear models; hundreds of articles a second).
-    - ``precision``: ``"auto"`` (default: int8 where it is fast, on x86-64 CPUs with AVX2,
-      else f32), ``"f32"`` or ``"int8"`` (neural tier, about twice as fast, with AVX-512 VNNI,
-      AVX-VNNI or AVX2 alone; elsewhere :class:`ModelError` unless ``allow_fallback=True``).
+    - ``precision``: ``"auto"`` (default: int8 where it is fast, on x86-64 CPUs with AVX2 and
+      ARM CPUs with the dot product, else f32), ``"f32"`` or ``"int8"`` (neural tier, about
+      twice as fast, with AVX-512 VNNI, AVX-VNNI, AVX2 alone or ARM's ``sdot``; elsewhere
+      :class:`ModelError` unless ``allow_fallback=True``).
     - ``threads``: worker threads of this analyzer (default: one per core, or
       ``RAYON_NUM_THREADS``). Every call runs on them with the GIL released.
     - ``sourcing``: also compute quotes and speakers, cited sources, hedges and check-worthy
       claims (``--no-sourcing`` when False).
     - ``threshold``: propaganda probability (0 to 1) from which a word is marked (default: the
       model's own).
-    - ``allow_fallback``: when something asked for cannot run here (int8 without AVX2),
+    - ``allow_fallback``: when something asked for cannot run here (int8 without its kernels),
       run the nearest thing and say so in :attr:`provenance` and the spans' provenance.
     - ``model``: a model file to use instead of the embedded one (``unspin --model``): a fast
       model written by ``unspin train``, or with ``tier="neural"`` a ``neural.safetensors`` with

@@ -17,4 +17,5 @@ class InputError(UnspinError, ValueError):
 
 class ModelError(UnspinError):
     """A model cannot load, or what was asked for cannot run here (``precision="int8"`` on a
-    CPU without AVX2, unless ``allow_fallback=True``)."""
+    CPU without int8 kernels: no AVX2, or ARM without the dot product; unless
+    ``allow_fallback=True``)."""

@@ -110,14 +110,14 @@ pub struct ModelArgs {
     /// ones (precision).
     #[arg(long, value_name = "F", value_parser = parse_threshold)]
     pub threshold: Option<f32>,
-    /// With the neural tier: auto (int8 where it is fast, on x86-64 CPUs with AVX2, else
-    /// f32), f32 (matches the recorded scores exactly) or int8 (about twice as fast as f32:
-    /// with AVX-512 VNNI or AVX-VNNI, or with AVX2 alone on 7-bit activations; elsewhere an
-    /// error, unless --allow-fallback). int8 costs at most 0.4 F1 points (model cards); the
+    /// With the neural tier: auto (int8 where it is fast: x86-64 CPUs with AVX2, ARM CPUs
+    /// with the dot-product extension; else f32), f32 (matches the recorded scores exactly)
+    /// or int8 (about twice as fast as f32: with AVX-512 VNNI or AVX-VNNI, with AVX2 alone on
+    /// 7-bit activations, or with ARM's sdot; elsewhere an error, unless --allow-fallback). int8 costs at most 0.4 F1 points (model cards); the
     /// technique spans' provenance ends in /int8 when it ran.
     #[arg(long, value_enum, default_value_t = Precision::Auto)]
     pub precision: Precision,
-    /// When something asked for cannot run here (int8 on a CPU without AVX2, the
+    /// When something asked for cannot run here (int8 on a CPU without AVX2 or sdot, the
     /// neural attribution tagger of the neural tier; for serve, the second tier), run the
     /// nearest thing instead (f32, the linear tagger, one tier) and say so in the log and in
     /// the provenance of the spans concerned, instead of failing.

@@ -270,8 +270,13 @@ fn neural_is_the_default_tier_and_fast_is_one_flag_away() -> TestResult {
         strict.len(),
         neural.len()
     );
-    // int8 runs on x86-64 CPUs with AVX2; elsewhere it is an error unless
-    // --allow-fallback, which runs f32 and says so in the provenance.
+    // int8 runs on x86-64 CPUs with AVX2 and ARM ones with dotprod; elsewhere
+    // it is an error unless --allow-fallback, which runs f32 and says so in
+    // the provenance.
+    let note = format!(
+        "(int8 requested; ran f32: {})",
+        unspin_analysis::NO_INT8_REASON
+    );
     let int8 = provenances(&[
         "analyze",
         "--precision",
@@ -281,8 +286,9 @@ fn neural_is_the_default_tier_and_fast_is_one_flag_away() -> TestResult {
     ]);
     assert!(!int8.is_empty());
     assert!(
-        int8.iter().all(|p| p.starts_with("neural-minilm@")
-            && (!p.contains("requested") || p.ends_with("(int8 requested; ran f32: no AVX2)"))),
+        int8.iter()
+            .all(|p| p.starts_with("neural-minilm@")
+                && (!p.contains("requested") || p.ends_with(&note))),
         "{int8:?}"
     );
     Ok(())

@@ -46,7 +46,7 @@ pub enum AnalysisError {
          --allow-fallback to run f32 instead)"
     )]
     Int8Unavailable {
-        /// Why (e.g. "no AVX2").
+        /// Why ([`NO_INT8_REASON`](crate::NO_INT8_REASON), e.g. "no AVX2").
         reason: String,
     },
     /// A second tier a server was to run could not be loaded.

@@ -23,7 +23,7 @@
 //!
 //! **No silent fallbacks.** What is asked for runs, or [`Analyzer::new`]
 //! returns an [`AnalysisError`] naming what could not load: int8 precision on
-//! a CPU without AVX2, the neural attribution tagger, a model file, a
+//! a CPU without its kernels, the neural attribution tagger, a model file, a
 //! second tier of a server ([`Analyzer::load_tiers`]). Only with
 //! [`AnalysisOptions::allow_fallback`] does the nearest thing run instead;
 //! the [`Fallback`] is then logged, listed by [`Analyzer::fallbacks`], added
@@ -67,6 +67,6 @@ pub use analyzer::Analyzer;
 pub use detector::Detector;
 pub use error::{error_chain, AnalysisError};
 pub use judge::judge;
-pub use load::{resolve_precision, sourcing_stage, sourcing_stage_with, Fallback};
+pub use load::{resolve_precision, sourcing_stage, sourcing_stage_with, Fallback, NO_INT8_REASON};
 pub use options::{AnalysisOptions, Capabilities, Precision, Tier, UnknownTier};
 pub use render::{render, OutputFormat, UnknownFormat};

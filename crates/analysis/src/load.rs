@@ -16,6 +16,19 @@ use crate::detector::Detector;
 use crate::error::AnalysisError;
 use crate::options::{AnalysisOptions, Capabilities, Precision, Tier};
 
+/// Why int8 cannot run on a CPU of this architecture that lacks the int8
+/// kernels (the reason in the error and in the fallback note).
+#[cfg(target_arch = "x86_64")]
+pub const NO_INT8_REASON: &str = "no AVX2";
+/// Why int8 cannot run on a CPU of this architecture that lacks the int8
+/// kernels (the reason in the error and in the fallback note).
+#[cfg(target_arch = "aarch64")]
+pub const NO_INT8_REASON: &str = "no dotprod (Armv8.2 dot product)";
+/// Why int8 cannot run on a CPU of this architecture that lacks the int8
+/// kernels (the reason in the error and in the fallback note).
+#[cfg(not(any(target_arch = "x86_64", target_arch = "aarch64")))]
+pub const NO_INT8_REASON: &str = "no int8 kernel for this architecture";
+
 /// Something that ran in place of what was asked for, because the options
 /// allowed it ([`AnalysisOptions::allow_fallback`]). Its [`Display`](fmt::Display)
 /// is the note added to the provenance: `int8 requested; ran f32: this CPU
@@ -66,7 +79,7 @@ pub fn resolve_precision(
         Precision::Auto if capabilities.int8_fast => Ok((Precision::Int8, None)),
         Precision::Auto | Precision::F32 => Ok((Precision::F32, None)),
         Precision::Int8 if capabilities.int8 => Ok((Precision::Int8, None)),
-        Precision::Int8 => int8_fallback("no AVX2", allow_fallback),
+        Precision::Int8 => int8_fallback(NO_INT8_REASON, allow_fallback),
     }
 }
 
@@ -281,13 +294,13 @@ mod tests {
     fn int8_without_vnni_is_an_error_unless_a_fallback_is_allowed() {
         let e = resolve_precision(Precision::Int8, NO_INT8, false).unwrap_err();
         assert!(matches!(e, AnalysisError::Int8Unavailable { .. }));
-        assert!(e.to_string().contains("no AVX2"), "{e}");
+        assert!(e.to_string().contains(NO_INT8_REASON), "{e}");
         assert!(e.to_string().contains("--allow-fallback"), "{e}");
         let (p, fallback) = resolve_precision(Precision::Int8, NO_INT8, true).unwrap();
         assert_eq!(p, Precision::F32);
         assert_eq!(
             fallback.map(|f| f.to_string()).as_deref(),
-            Some("int8 requested; ran f32: no AVX2")
+            Some(format!("int8 requested; ran f32: {NO_INT8_REASON}").as_str())
         );
         assert_eq!(
             resolve_precision(Precision::Int8, INT8, false).unwrap(),

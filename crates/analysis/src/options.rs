@@ -88,7 +88,8 @@ pub enum Precision {
     F32,
     /// int8 weights and activations in the dense layers: about twice as fast
     /// as f32 on CPUs with AVX-512 VNNI, AVX-VNNI or AVX2 alone (there with
-    /// 7-bit activations); an error on other CPUs.
+    /// 7-bit activations), and on ARM CPUs with the dot-product extension;
+    /// an error on other CPUs.
     Int8,
 }
 
@@ -142,7 +143,7 @@ pub struct AnalysisOptions {
     /// Run the sourcing stage (entities, quotes and speakers, cited sources,
     /// hedges, check-worthy claims) after the technique tier.
     pub sourcing: bool,
-    /// When something asked for cannot run (int8 on a CPU without AVX2, the
+    /// When something asked for cannot run (int8 on a CPU without its kernels, the
     /// neural attribution tagger, a second tier of a server), run
     /// the nearest thing instead and report it in the provenance, rather than
     /// failing. Off by default: nothing falls back silently.
@@ -184,9 +185,10 @@ impl AnalysisOptions {
 /// one by hand to take the paths a CPU without int8 support takes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Capabilities {
-    /// The neural encoder's int8 kernels can run (AVX2 at least).
+    /// The neural encoder's int8 kernels can run (AVX2 at least, or ARM's
+    /// dot product).
     pub int8: bool,
-    /// They run faster than f32 (a VNNI kernel or the 7-bit AVX2 one): what
+    /// They run faster than f32 (a VNNI kernel, the 7-bit AVX2 one or ARM's): what
     /// `auto` asks.
     pub int8_fast: bool,
 }

@@ -92,10 +92,13 @@ fn int8_without_vnni_fails_unless_a_fallback_is_allowed_and_then_says_so() {
     let names: Vec<Tier> = tiers.iter().map(Analyzer::tier).collect();
     assert_eq!(names, [Tier::Neural, Tier::Fast]);
     let neural = &tiers[0];
-    const NOTE: &str = " (int8 requested; ran f32: no AVX2)";
+    let note = format!(
+        " (int8 requested; ran f32: {})",
+        unspin_analysis::NO_INT8_REASON
+    );
     assert!(neural.provenance().starts_with("neural-minilm@"));
     assert!(
-        neural.provenance().ends_with(NOTE),
+        neural.provenance().ends_with(&note),
         "{}",
         neural.provenance()
     );
@@ -106,7 +109,7 @@ fn int8_without_vnni_fails_unless_a_fallback_is_allowed_and_then_says_so() {
     assert!(!spans.is_empty());
     for s in spans {
         let p = s.provenance.as_deref().unwrap_or_default();
-        assert!(p.starts_with("neural-minilm@") && p.ends_with(NOTE), "{p}");
+        assert!(p.starts_with("neural-minilm@") && p.ends_with(&note), "{p}");
     }
     // The fast tier beside it took no fallback.
     assert!(tiers[1].fallbacks().is_empty());

@@ -7,7 +7,7 @@
 //!     DIR [--n 50] [--threads 2] [--out probs.jsonl] [--model models/neural/neural.safetensors] [--int8]
 //! ```
 //! Prints one JSON object: articles, pieces, window_tokens, precision, kernel
-//! (the int8 kernel: `UNSPIN_INT8_KERNEL=avx2|avx2-7bit|avxvnni|avx512vnni` picks one
+//! (the int8 kernel: `UNSPIN_INT8_KERNEL=avx2|avx2-7bit|avxvnni|avx512vnni|neon-dotprod` picks one
 //! other than the fastest), seconds, tokens_per_s, articles_per_s,
 //! gflop_per_s, peak_rss_mb.
 
@@ -58,7 +58,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     if int8 && !model.set_precision(unspin_neural::encoder::Precision::Int8) {
         return Err("this CPU has no int8 kernel (AVX2 at least)".into());
     }
-    // The int8 kernel in use (UNSPIN_INT8_KERNEL=avx2|avx2-7bit|avxvnni|avx512vnni
+    // The int8 kernel in use (UNSPIN_INT8_KERNEL=avx2|avx2-7bit|avxvnni|avx512vnni|neon-dotprod
     // picks a slower one to measure it).
     let kernel = unspin_neural::int8::kernel().filter(|_| int8);
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)?

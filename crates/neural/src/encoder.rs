@@ -264,7 +264,8 @@ fn ensure(buf: &mut Vec<f32>, n: usize) {
 
 impl Encoder {
     /// Switches the dense layers to `precision`. Returns false (and stays f32)
-    /// when int8 is asked for on a CPU without AVX2.
+    /// when int8 is asked for on a CPU without int8 kernels (no AVX2, or an
+    /// ARM CPU without the dot product).
     pub fn set_precision(&mut self, precision: Precision) -> bool {
         match precision {
             Precision::F32 => {

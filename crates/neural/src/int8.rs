@@ -1,5 +1,5 @@
-//! Int8 dense layers, with one of three x86-64 kernels chosen at run time
-//! ([`kernel`]):
+//! Int8 dense layers, with one of four x86-64 kernels or an ARM one chosen
+//! at run time ([`kernel`]):
 //!
 //! - AVX-512 VNNI (`vpdpbusd` on 512-bit registers: Intel Xeon since Cascade
 //!   Lake, AMD Zen 4 and later): 64 multiply-adds per instruction;
@@ -17,6 +17,11 @@
 //!   products as the VNNI kernels, bit for bit, but four instructions per
 //!   32 multiply-adds, about what an f32 FMA does (see README, "Neural
 //!   encoder vs PyTorch").
+//! - ARM NEON with the dot-product extension (`sdot`, Armv8.2 and later:
+//!   Apple M1 and later, AWS Graviton 2 and later, Cortex-A76/X1 and later):
+//!   16 multiply-adds per instruction on signed activations, the same integer
+//!   dot products as the VNNI kernels, bit for bit. Rust's `vdotq_s32` is not
+//!   stable yet, so `sdot` is written as inline assembly.
 //!
 //! Weights are the shipped int8 values (one scale per output, requantised
 //! with [`unspin_quantize::quantize_columns`]), packed for
@@ -45,35 +50,48 @@ pub enum Int8Kernel {
     Avx2SevenBit,
     /// `vpmaddubsw`/`vpmaddwd` with the sign fix-up, exact (AVX2).
     Avx2,
+    /// `sdot` on 128-bit registers (ARM NEON with the dot-product extension).
+    NeonDot,
 }
 
 impl Int8Kernel {
-    /// Every kernel, fastest first.
-    pub const ALL: [Int8Kernel; 4] = [
+    /// Every kernel, fastest first (the x86-64 ones, then the ARM one).
+    pub const ALL: [Int8Kernel; 5] = [
         Int8Kernel::Avx512Vnni,
         Int8Kernel::AvxVnni,
         Int8Kernel::Avx2SevenBit,
         Int8Kernel::Avx2,
+        Int8Kernel::NeonDot,
     ];
 
     /// The kernel's name as `UNSPIN_INT8_KERNEL` takes it (`avx512vnni`,
-    /// `avxvnni`, `avx2-7bit`, `avx2`).
+    /// `avxvnni`, `avx2-7bit`, `avx2`, `neon-dotprod`).
     pub fn name(self) -> &'static str {
         match self {
             Int8Kernel::Avx512Vnni => "avx512vnni",
             Int8Kernel::AvxVnni => "avxvnni",
             Int8Kernel::Avx2SevenBit => "avx2-7bit",
             Int8Kernel::Avx2 => "avx2",
+            Int8Kernel::NeonDot => "neon-dotprod",
         }
     }
 
     /// Whether the kernel is clearly faster than f32 on the same CPU (what
     /// `--precision auto` asks): the VNNI ones (2.0× and 1.5× AVX-512 f32 on
     /// the Xeon of the README) and the 7-bit AVX2 one (1.9× f32 on 256-bit
-    /// registers); not the exact AVX2 kernel, which only `UNSPIN_INT8_KERNEL`
-    /// picks.
+    /// registers); the ARM one by its instructions (16 multiply-adds per
+    /// `sdot` against 4 per f32 `fmla`, the same ratio as VNNI's on x86-64;
+    /// not measured on ARM hardware, which the project has none of); not the
+    /// exact AVX2 kernel, which only `UNSPIN_INT8_KERNEL` picks.
     pub fn faster_than_f32(self) -> bool {
         self != Int8Kernel::Avx2
+    }
+
+    /// Whether the kernel computes the exact integer dot products of the
+    /// quantised values (every kernel but the 7-bit one): exact kernels give
+    /// the same floats, bit for bit, on any CPU.
+    pub fn exact(self) -> bool {
+        self.levels() == 127
     }
 
     /// Activation levels a side: 127, or 63 for the 7-bit kernel.
@@ -94,9 +112,14 @@ impl Int8Kernel {
                 Int8Kernel::Avx512Vnni => has!("avx512f") && has!("avx512bw") && has!("avx512vnni"),
                 Int8Kernel::AvxVnni => has!("avx2") && has!("avxvnni"),
                 Int8Kernel::Avx2 | Int8Kernel::Avx2SevenBit => has!("avx2"),
+                Int8Kernel::NeonDot => false,
             }
         }
-        #[cfg(not(target_arch = "x86_64"))]
+        #[cfg(target_arch = "aarch64")]
+        {
+            self == Int8Kernel::NeonDot && std::arch::is_aarch64_feature_detected!("dotprod")
+        }
+        #[cfg(not(any(target_arch = "x86_64", target_arch = "aarch64")))]
         {
             false
         }
@@ -109,8 +132,9 @@ impl Int8Kernel {
 pub const KERNEL_ENV: &str = "UNSPIN_INT8_KERNEL";
 
 /// The int8 kernel this process uses: the fastest this CPU runs, or the one
-/// [`KERNEL_ENV`] names when the CPU runs it; `None` when there is none
-/// (not x86-64, or no AVX2): then the encoder keeps to f32.
+/// [`KERNEL_ENV`] names when the CPU runs it; `None` when there is none (an
+/// x86-64 CPU without AVX2, an ARM one without `dotprod`, another
+/// architecture): then the encoder keeps to f32.
 pub fn kernel() -> Option<Int8Kernel> {
     static KERNEL: std::sync::OnceLock<Option<Int8Kernel>> = std::sync::OnceLock::new();
     *KERNEL.get_or_init(|| {
@@ -122,11 +146,15 @@ pub fn kernel() -> Option<Int8Kernel> {
     })
 }
 
-/// A dense layer with int8 weights packed for VNNI.
+/// A dense layer with int8 weights packed for the kernels (16 outputs × 4
+/// inputs per 64 bytes: one VNNI or `sdot` step).
 #[derive(Debug, Clone)]
 pub struct Int8Linear {
     packed: Vec<i8>,
     scale: Vec<f32>,
+    /// 128 × each output's weight sum: what the +128 shift of the activations
+    /// adds to a dot product (the ARM kernel needs none).
+    #[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
     shift: Vec<i32>,
     bias: Vec<f32>,
     inputs: usize,
@@ -187,7 +215,7 @@ impl Int8Linear {
     /// # Panics
     /// When called on a CPU without the int8 kernels ([`available`] is false).
     pub fn forward(&self, x: &[f32], rows: usize, out: &mut [f32], scratch: &mut Int8Scratch) {
-        let kernel = kernel().expect("int8 kernels need AVX2 at least");
+        let kernel = kernel().expect("int8 kernels need AVX2, or ARM's dot product");
         self.forward_with(kernel, x, rows, out, scratch);
     }
 
@@ -228,10 +256,45 @@ impl Int8Linear {
                 Int8Kernel::AvxVnni => self.kernel_avxvnni(xq, xs, rows, out),
                 Int8Kernel::Avx2SevenBit => self.kernel_avx2_7bit(xq, xs, rows, out),
                 Int8Kernel::Avx2 => self.kernel_avx2(xq, xs, rows, out),
+                Int8Kernel::NeonDot => unreachable!("not supported on x86-64"),
             }
         }
-        #[cfg(not(target_arch = "x86_64"))]
+        #[cfg(target_arch = "aarch64")]
+        // SAFETY: as above (`supported()` is true only for `NeonDot` on a CPU
+        // with `dotprod`).
+        unsafe {
+            self.kernel_neon_dot(xq, xs, rows, out);
+        }
+        #[cfg(not(any(target_arch = "x86_64", target_arch = "aarch64")))]
         let _ = (xq, xs, out);
+    }
+
+    /// What every exact kernel computes, in plain Rust: the integer dot
+    /// products of the quantised activations (`xq`, shifted by +128) and
+    /// weights, then the same float steps as the kernels (one rounding for
+    /// `(q · w) × (sx × scale) + bias`, fused). For tests on any CPU.
+    #[cfg(test)]
+    fn reference(&self, x: &[f32], rows: usize) -> Vec<f32> {
+        let (k, n) = (self.inputs, self.outputs);
+        let (mut xq, mut xs) = (vec![0u8; rows * k], vec![0.0f32; rows]);
+        quantize_rows_u8(&x[..rows * k], k, 127, &mut xq, &mut xs);
+        let mut out = vec![0.0f32; rows * n];
+        for i in 0..rows {
+            for j in 0..n {
+                let (b, c) = (j / BLOCK, j % BLOCK);
+                let mut dot = 0i32;
+                for kk in 0..k / 4 {
+                    for t in 0..4 {
+                        let w = self.packed[((b * (k / 4) + kk) * BLOCK + c) * 4 + t];
+                        let q = i32::from(xq[i * k + kk * 4 + t]) - 128;
+                        dot += q * i32::from(w);
+                    }
+                }
+                let s = xs[i] * self.scale[j];
+                out[i * n + j] = (dot as f32).mul_add(s, self.bias[j]);
+            }
+        }
+        out
     }
 
     #[cfg(target_arch = "x86_64")]
@@ -414,6 +477,89 @@ kernel256!(kernel_avxvnni, tile_avxvnni, "avx2,fma,avxvnni", true);
 kernel256!(kernel_avx2, tile_avx2, "avx2,fma", false);
 kernel256!(kernel_avx2_7bit, tile_avx2_7bit, "avx2,fma", seven);
 
+/// `acc += sdot(w, x)`: for each of the four 32-bit lanes, the dot product
+/// of that lane's four signed bytes of `w` and of `x`. Inline assembly, as
+/// `vdotq_s32` is not a stable intrinsic yet; only inside functions compiled
+/// with the `dotprod` target feature.
+#[cfg(target_arch = "aarch64")]
+macro_rules! sdot {
+    ($acc:expr, $w:expr, $x:expr) => {
+        std::arch::asm!(
+            "sdot {acc:v}.4s, {w:v}.16b, {x:v}.16b",
+            acc = inout(vreg) $acc,
+            w = in(vreg) $w,
+            x = in(vreg) $x,
+            options(pure, nomem, nostack, preserves_flags)
+        )
+    };
+}
+
+#[cfg(target_arch = "aarch64")]
+impl Int8Linear {
+    #[target_feature(enable = "neon,dotprod")]
+    unsafe fn kernel_neon_dot(&self, xq: &[u8], xs: &[f32], rows: usize, out: &mut [f32]) {
+        for jb in 0..self.outputs / BLOCK {
+            let mut i = 0;
+            while i + 4 <= rows {
+                self.tile_neon_dot::<4>(xq, xs, i, jb, out);
+                i += 4;
+            }
+            while i < rows {
+                self.tile_neon_dot::<1>(xq, xs, i, jb, out);
+                i += 1;
+            }
+        }
+    }
+
+    /// Rows `i..i + R` × the 16 outputs of block `jb`: four registers of
+    /// four outputs each, whose lanes hold an output's four weights of the
+    /// step — `sdot`'s layout, so the packing is the VNNI kernels'. The
+    /// activation bytes are the unsigned `q + 128`; xor 0x80 gives back the
+    /// signed `q`, so no shift is taken back.
+    #[target_feature(enable = "neon,dotprod")]
+    #[inline]
+    unsafe fn tile_neon_dot<const R: usize>(
+        &self,
+        xq: &[u8],
+        xs: &[f32],
+        i: usize,
+        jb: usize,
+        out: &mut [f32],
+    ) {
+        use std::arch::aarch64::*;
+        let (k, n) = (self.inputs, self.outputs);
+        let k4 = k / 4;
+        let w = self.packed.as_ptr().add(jb * k4 * 64);
+        let mut acc = [[vdupq_n_s32(0); 4]; R];
+        let xp = xq.as_ptr().add(i * k);
+        for kk in 0..k4 {
+            let b = [
+                vld1q_s8(w.add(kk * 64)),
+                vld1q_s8(w.add(kk * 64 + 16)),
+                vld1q_s8(w.add(kk * 64 + 32)),
+                vld1q_s8(w.add(kk * 64 + 48)),
+            ];
+            for (rr, a) in acc.iter_mut().enumerate() {
+                let v = (xp.add(rr * k + kk * 4) as *const u32).read_unaligned() ^ 0x8080_8080;
+                let x = vreinterpretq_s8_u32(vdupq_n_u32(v));
+                for (a, b) in a.iter_mut().zip(b) {
+                    sdot!(*a, b, x);
+                }
+            }
+        }
+        for (rr, a) in acc.iter().enumerate() {
+            let sx = vdupq_n_f32(xs[i + rr]);
+            for (h, v) in a.iter().enumerate() {
+                let j = jb * BLOCK + h * 4;
+                let s = vmulq_f32(sx, vld1q_f32(self.scale.as_ptr().add(j)));
+                let b = vld1q_f32(self.bias.as_ptr().add(j));
+                let y = vfmaq_f32(b, vcvtq_f32_s32(*v), s);
+                vst1q_f32(out.as_mut_ptr().add((i + rr) * n + j), y);
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -421,7 +567,7 @@ mod tests {
     #[test]
     fn int8_layer_matches_f32_within_quantisation_error() {
         if !available() {
-            eprintln!("SKIP: this CPU has no int8 kernel (AVX2 at least)");
+            eprintln!("SKIP: this CPU has no int8 kernel (AVX2, or ARM with dotprod)");
             return;
         }
         let (k, n, rows) = (64, 128, 7);
@@ -473,10 +619,6 @@ mod tests {
         }
     }
 
-    /// Every kernel this CPU runs gives the same floats, bit for bit (they
-    /// compute the same integer dot products), including where AVX2's
-    /// `vpmaddubsw` would saturate without the sign trick: activations and
-    /// weights all at ±127.
     /// A 96 → 64 layer and `rows` inputs: ordinary values, or (`extreme`)
     /// every weight and activation at the top of its range (±0.5 and ±3).
     fn test_layer(extreme: bool, rows: usize) -> (Linear, Int8Linear, Vec<f32>) {
@@ -501,37 +643,33 @@ mod tests {
         (lin, q, x)
     }
 
+    /// Every exact kernel this CPU runs gives the reference's floats, bit for
+    /// bit (the same integer dot products, the same float steps), including
+    /// where AVX2's `vpmaddubsw` would saturate without the sign trick:
+    /// activations and weights all at ±127.
     #[test]
-    fn every_exact_kernel_gives_the_same_bits() {
+    fn every_exact_kernel_gives_the_reference_bits() {
         let kernels: Vec<Int8Kernel> = Int8Kernel::ALL
             .into_iter()
-            .filter(|k| k.supported() && k.levels() == 127)
+            .filter(|k| k.supported() && k.exact())
             .collect();
-        if kernels.len() < 2 {
-            eprintln!(
-                "SKIP: this CPU runs {} int8 kernel(s); nothing to compare",
-                kernels.len()
-            );
+        if kernels.is_empty() {
+            eprintln!("SKIP: this CPU runs no exact int8 kernel");
             return;
         }
         let (n, rows) = (64, 11);
         for extreme in [false, true] {
             let (lin, q, x) = test_layer(extreme, rows);
-            let run = |kernel| {
-                let mut out = vec![0.0f32; rows * n];
-                q.forward_with(kernel, &x, rows, &mut out, &mut Int8Scratch::default());
-                out
-            };
-            let first = run(kernels[0]);
-            for &kernel in &kernels[1..] {
-                let got = run(kernel);
+            let first = q.reference(&x, rows);
+            for &kernel in &kernels {
+                let mut got = vec![0.0f32; rows * n];
+                q.forward_with(kernel, &x, rows, &mut got, &mut Int8Scratch::default());
                 for (j, (a, b)) in got.iter().zip(&first).enumerate() {
                     assert_eq!(
                         a.to_bits(),
                         b.to_bits(),
-                        "{} vs {} at {j}: {a} {b}",
-                        kernel.name(),
-                        kernels[0].name()
+                        "{} vs the reference at {j}: {a} {b}",
+                        kernel.name()
                     );
                 }
             }
@@ -574,6 +712,16 @@ mod tests {
             for (a, b) in got.iter().zip(&want) {
                 assert!((a - b).abs() <= tolerance * max.max(1.0), "{a} vs {b}");
             }
+        }
+    }
+
+    /// Where a run must exercise a given kernel (`.ci/arm.sh` sets
+    /// `UNSPIN_EXPECT_INT8_KERNEL=neon-dotprod`), it is the one in use: the
+    /// tests above did not skip.
+    #[test]
+    fn the_expected_kernel_is_in_use() {
+        if let Ok(want) = std::env::var("UNSPIN_EXPECT_INT8_KERNEL") {
+            assert_eq!(kernel().map(Int8Kernel::name), Some(want.as_str()));
         }
     }
 
