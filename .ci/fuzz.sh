@@ -10,10 +10,11 @@
 #      `cargo fuzz build -s none` does), each run for an equal share of the
 #      time left (the http target is built second; when it cannot be built
 #      in time, the other four run alone). A cold instrumented build takes
-#      about 2-3 minutes on 2 cores, more with the http target, so
-#      this engine is used when its binaries are already built (a warm
-#      machine) or when UNSPIN_FUZZ_ENGINE=libfuzzer asks for it (give it a
-#      larger UNSPIN_FUZZ_BUDGET, e.g. 420).
+#      about 6 minutes on 2 cores for the four readers and analysis targets
+#      (measured 2026-12-05), more with the http target, so this engine is
+#      used when its binaries are already built (a warm machine) or when
+#      UNSPIN_FUZZ_ENGINE=libfuzzer asks for it (give it a larger
+#      UNSPIN_FUZZ_BUDGET: .ci/run gives 600).
 #   2. otherwise, the stable `smoke` mutation loop (fuzz/src/bin/smoke.rs),
 #      built with the test profile into the main target directory so that it
 #      reuses what `cargo test` built: call this script after the tests.
