@@ -18,16 +18,13 @@ use crate::options::{AnalysisOptions, Capabilities, Precision, Tier};
 
 /// Why int8 cannot run on a CPU of this architecture that lacks the int8
 /// kernels (the reason in the error and in the fallback note).
-#[cfg(target_arch = "x86_64")]
-pub const NO_INT8_REASON: &str = "no AVX2";
-/// Why int8 cannot run on a CPU of this architecture that lacks the int8
-/// kernels (the reason in the error and in the fallback note).
-#[cfg(target_arch = "aarch64")]
-pub const NO_INT8_REASON: &str = "no dotprod (Armv8.2 dot product)";
-/// Why int8 cannot run on a CPU of this architecture that lacks the int8
-/// kernels (the reason in the error and in the fallback note).
-#[cfg(not(any(target_arch = "x86_64", target_arch = "aarch64")))]
-pub const NO_INT8_REASON: &str = "no int8 kernel for this architecture";
+pub const NO_INT8_REASON: &str = if cfg!(target_arch = "x86_64") {
+    "no AVX2"
+} else if cfg!(target_arch = "aarch64") {
+    "no dotprod (Armv8.2 dot product)"
+} else {
+    "no int8 kernel for this architecture"
+};
 
 /// Something that ran in place of what was asked for, because the options
 /// allowed it ([`AnalysisOptions::allow_fallback`]). Its [`Display`](fmt::Display)
