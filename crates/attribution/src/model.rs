@@ -76,9 +76,9 @@ impl Weights {
 #[derive(Clone, Debug)]
 pub struct LinearTagger {
     bits: u32,
-    /// Every bucket's weights (one cache access per feature at inference),
-    /// spread out of `buckets` and `rows` on first use: a stacked model
-    /// reads its taggers' joint table instead.
+    /// The rows indexed for inference (see [`table::Ranked`]), built from
+    /// `buckets` and `rows` on first use: a stacked model reads its
+    /// taggers' joint table instead.
     table: Lazy<Rows8>,
     /// The bucket of each row, increasing.
     buckets: Vec<u32>,
@@ -243,7 +243,7 @@ impl LinearTagger {
         }
     }
 
-    /// Every bucket's weights, spread out on first use.
+    /// The rows indexed for inference, built on first use.
     fn table(&self) -> &Rows8 {
         self.table
             .0
@@ -263,15 +263,21 @@ impl LinearTagger {
 pub struct AttributionModel {
     first: LinearTagger,
     second: Option<LinearTagger>,
-    /// Both taggers' weights per bucket, spread out on first use (stacked
+    /// Both taggers' weights per bucket, indexed on first use (stacked
     /// models only; see `table`).
     joint: Lazy<Rows16>,
     digest: String,
 }
 
 /// A table built on first use; `Debug` does not print it.
-#[derive(Clone, Default)]
+#[derive(Clone)]
 struct Lazy<T>(OnceLock<T>);
+
+impl<T> Default for Lazy<T> {
+    fn default() -> Self {
+        Lazy(OnceLock::new())
+    }
+}
 
 impl<T> std::fmt::Debug for Lazy<T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

@@ -2,44 +2,133 @@
 //! token's feature weights.
 //!
 //! The model file keeps each tagger's rows sparsely (the buckets with a
-//! non-zero weight, about 100 k of `2^22`); inference wants one cache access
-//! per feature, so the rows are spread into a table of every bucket
-//! ([`Rows8`]). With a stacked tagger, both taggers' rows of a bucket share
-//! one 16-byte entry ([`Rows16`]): the base features, which both taggers
-//! read, then cost one memory access instead of two, and the first pass
-//! over an article sums the stacked tagger's share of them as well.
+//! non-zero weight, about 100 k of `2^22`). Inference keeps them sparse too,
+//! in a [`Ranked`] table: a bitmap of the buckets that have a row, a running
+//! count of rows per 64 buckets, and the rows themselves, packed. A lookup
+//! reads one 16-byte bitmap word (bitmap and counts take 1 MB) and one
+//! packed row (2–3 MB; a bucket without weights reads a shared zero row).
+//! Spreading the rows into a table of every bucket, as before, took 64 MB,
+//! which had to be zeroed at start-up (up to 0.6 s of a one-article run on a
+//! cloud VM, in page faults) and was read at random outside all but the
+//! largest caches.
 //!
-//! The tables are larger than the CPU's caches and read at random, so they
-//! are backed by 2 MB pages where Linux allows it (`madvise`), which spares
-//! most address-translation misses, and the rows of a token a few tokens
-//! ahead are prefetched. Sums are exact integer sums (in 16 bits when they
-//! cannot overflow), so their order and grouping never change a result.
+//! With a stacked tagger, both taggers' rows of a bucket share one 16-byte
+//! entry ([`Row16`]): the base features, which both taggers read, then cost
+//! one lookup instead of two, and the first pass over an article sums the
+//! stacked tagger's share of them as well. The bitmap words of a token a
+//! few tokens ahead are prefetched. On x86-64 the sums run in a build for
+//! AVX2 and POPCNT when the CPU has them (the portable build counts bits in
+//! a dozen instructions). Sums are exact integer sums (in 16 bits when they
+//! cannot overflow), so their order, grouping and instruction set never
+//! change a result.
 
 use crate::features::ArticleFeatures;
 use crate::tags::TAGS;
 
-/// Tokens ahead whose weights are prefetched (the tables are larger than
-/// the cache; the accesses are random).
+/// Tokens ahead whose bitmap words are prefetched (the accesses are random).
 const AHEAD: usize = 4;
 
 /// The most features whose int8 weights (|w| ≤ 128) sum within `i16`.
 const MAX_I16_FEATURES: usize = i16::MAX as usize / 128;
 
 /// One bucket's weights for one tagger (`TAGS` used, padded to 8 bytes).
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
 #[repr(C, align(8))]
 pub(crate) struct Row8([i8; 8]);
 
 /// One bucket's weights for two taggers: the first tagger's in bytes 0..8,
 /// the stacked tagger's in bytes 8..16 (one aligned entry, one cache line).
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
 #[repr(C, align(16))]
 pub(crate) struct Row16([i8; 16]);
 
-/// A table of every bucket's weights for one tagger.
-pub(crate) type Rows8 = Vec<Row8>;
-/// A table of every bucket's weights for a tagger and its stacked tagger.
-pub(crate) type Rows16 = Vec<Row16>;
+/// One tagger's rows, for inference.
+pub(crate) type Rows8 = Ranked<Row8>;
+/// A tagger's and its stacked tagger's rows, for inference.
+pub(crate) type Rows16 = Ranked<Row16>;
+
+/// 64 buckets of a [`Ranked`] table: which of them have a row, and how
+/// many rows the buckets before them have (one aligned 16-byte read).
+#[derive(Clone, Copy, Debug, Default)]
+#[repr(C, align(16))]
+struct Word {
+    /// Bit `k` set: bucket `64 × word + k` has a row.
+    present: u64,
+    /// Rows of all buckets before this word's.
+    before: u32,
+}
+
+/// The rows of a table of `2^bits` buckets, most of them zero, kept
+/// sparsely with a rank index: bucket `f`'s row is
+/// `rows[before + popcount(present bits below f)]`, and a bucket without a
+/// row reads the zero row kept last.
+#[derive(Clone, Debug)]
+pub(crate) struct Ranked<R> {
+    words: Vec<Word>,
+    /// The rows of the buckets that have one, in bucket order, then a zero
+    /// row.
+    rows: Vec<R>,
+}
+
+impl<R: Copy + Default> Ranked<R> {
+    /// A table of `2^bits` buckets with rows for `rows`' buckets (given in
+    /// increasing bucket order; each bucket once; buckets outside the
+    /// table are dropped).
+    fn from_sorted(bits: u32, rows: impl Iterator<Item = (usize, R)>) -> Ranked<R> {
+        let n = 1usize << bits;
+        let mut words = vec![Word::default(); n.div_ceil(64)];
+        let mut packed = Vec::new();
+        for (b, row) in rows.take_while(|&(b, _)| b < n) {
+            words[b / 64].present |= 1 << (b % 64);
+            packed.push(row);
+        }
+        let mut before = 0u32;
+        for w in &mut words {
+            w.before = before;
+            before += w.present.count_ones();
+        }
+        packed.push(R::default());
+        Ranked {
+            words,
+            rows: packed,
+        }
+    }
+
+    /// Bucket `f`'s row (the zero row for a bucket without one, or outside
+    /// the table). Branch-free on whether the bucket has a row.
+    #[inline(always)]
+    fn get(&self, f: u32) -> &R {
+        let zero = self.rows.len() - 1;
+        let k = match self.words.get((f / 64) as usize) {
+            Some(w) => {
+                let bit = 1u64 << (f % 64);
+                let rank = w.before as usize + (w.present & (bit - 1)).count_ones() as usize;
+                if w.present & bit != 0 {
+                    rank
+                } else {
+                    zero
+                }
+            }
+            None => zero,
+        };
+        &self.rows[k]
+    }
+
+    /// Asks the CPU to bring in the bitmap word that looking up bucket `f`
+    /// reads first.
+    #[inline(always)]
+    fn prefetch(&self, f: u32) {
+        if let Some(w) = self.words.get((f / 64) as usize) {
+            prefetch(w);
+        }
+    }
+
+    /// Number of buckets that have a row.
+    #[cfg(test)]
+    fn len(&self) -> usize {
+        self.rows.len() - 1
+    }
+}
 
 /// A tagger's kept rows: the bucket of each (increasing, below `2^bits`)
 /// and `buckets.len() × TAGS` int8 weights.
@@ -60,67 +149,40 @@ impl Sparse<'_> {
     }
 }
 
-/// `n` zeroed entries, backed by 2 MB pages where the system allows it.
-fn zeroed<R: Copy + Default>(n: usize) -> Vec<R> {
-    let mut table: Vec<R> = Vec::with_capacity(n);
-    advise_huge_pages(table.as_mut_ptr().cast(), n * std::mem::size_of::<R>());
-    // The pages are first touched here, after the advice.
-    table.resize(n, R::default());
-    table
-}
-
-/// Asks Linux to back the whole 4 KB pages of `len` bytes at `start` with
-/// 2 MB pages (transparent huge pages in `madvise` mode); a hint that may
-/// be refused, and a no-op elsewhere.
-fn advise_huge_pages(start: *mut u8, len: usize) {
-    #[cfg(target_os = "linux")]
-    {
-        const PAGE: usize = 4096;
-        let from = (start as usize).div_ceil(PAGE) * PAGE;
-        let to = (start as usize + len) / PAGE * PAGE;
-        if to > from {
-            // SAFETY: the range lies inside one allocation that this
-            // process owns; MADV_HUGEPAGE changes how its pages are backed,
-            // never their contents or validity. The result is ignored: the
-            // advice is a hint.
-            unsafe {
-                libc::madvise(from as *mut libc::c_void, to - from, libc::MADV_HUGEPAGE);
-            }
-        }
-    }
-    #[cfg(not(target_os = "linux"))]
-    let _ = (start, len);
-}
-
 /// One tagger's table of `2^bits` buckets.
 pub(crate) fn rows8(bits: u32, kept: &Sparse<'_>) -> Rows8 {
-    let mut table: Rows8 = zeroed(1usize << bits);
-    for (b, w) in kept.each() {
-        if let Some(row) = table.get_mut(b) {
+    Ranked::from_sorted(
+        bits,
+        kept.each().map(|(b, w)| {
+            let mut row = Row8::default();
+            row.0[..TAGS].copy_from_slice(w);
+            (b, row)
+        }),
+    )
+}
+
+/// The joint table of a tagger (`first`) and its stacked tagger (`second`):
+/// a row for every bucket either of them has.
+pub(crate) fn rows16(bits: u32, first: &Sparse<'_>, second: &Sparse<'_>) -> Rows16 {
+    let mut a = first.each().peekable();
+    let mut b = second.each().peekable();
+    let merged = std::iter::from_fn(move || {
+        let next = match (a.peek(), b.peek()) {
+            (None, None) => return None,
+            (Some(&(x, _)), Some(&(y, _))) => x.min(y),
+            (Some(&(x, _)), None) => x,
+            (None, Some(&(y, _))) => y,
+        };
+        let mut row = Row16::default();
+        if let Some((_, w)) = a.next_if(|&(x, _)| x == next) {
             row.0[..TAGS].copy_from_slice(w);
         }
-    }
-    table
-}
-
-/// The joint table of a tagger (`first`) and its stacked tagger (`second`).
-pub(crate) fn rows16(bits: u32, first: &Sparse<'_>, second: &Sparse<'_>) -> Rows16 {
-    let mut table: Rows16 = zeroed(1usize << bits);
-    for (half, kept) in [first, second].into_iter().enumerate() {
-        for (b, w) in kept.each() {
-            if let Some(row) = table.get_mut(b) {
-                row.0[half * 8..half * 8 + TAGS].copy_from_slice(w);
-            }
+        if let Some((_, w)) = b.next_if(|&(y, _)| y == next) {
+            row.0[8..8 + TAGS].copy_from_slice(w);
         }
-    }
-    table
-}
-
-/// The entry of bucket `f` (ids are masked to the table's bits; any other
-/// reads as zeros).
-#[inline(always)]
-fn entry<'a, R>(table: &'a [R], f: u32, zero: &'a R) -> &'a R {
-    table.get(f as usize).unwrap_or(zero)
+        Some((next, row))
+    });
+    Ranked::from_sorted(bits, merged)
 }
 
 /// Token `i`'s entries of `f.ids`.
@@ -130,14 +192,13 @@ fn span(f: &ArticleFeatures, i: usize) -> &[u32] {
     f.ids.get(a..b).unwrap_or(&[])
 }
 
-/// Per token, the sums over `feats` (and `more`, when given: the stacked
-/// tagger's extra features) of the weights in `table`.
-pub(crate) fn sums8(
-    table: &[Row8],
+/// The body of [`sums8`], inlined into each CPU's build.
+#[inline(always)]
+fn sums8_in(
+    table: &Rows8,
     feats: &ArticleFeatures,
     more: Option<&ArticleFeatures>,
 ) -> Vec<[i32; 8]> {
-    static ZERO: Row8 = Row8([0; 8]);
     let n = feats.len();
     let none = ArticleFeatures {
         ids: Vec::new(),
@@ -147,8 +208,9 @@ pub(crate) fn sums8(
     let mut out = Vec::with_capacity(n);
     for i in 0..n {
         if i + AHEAD < n {
-            for &f in span(feats, i + AHEAD).iter().chain(span(more, i + AHEAD)) {
-                prefetch(entry(table, f, &ZERO));
+            let j = i + AHEAD;
+            for &f in span(feats, j).iter().chain(span(more, j)) {
+                table.prefetch(f);
             }
         }
         let (ids, extra) = (span(feats, i), span(more, i));
@@ -159,7 +221,7 @@ pub(crate) fn sums8(
             // overflow, so it is the same integer.
             let mut acc16 = [0i16; 8];
             for &f in ids.iter().chain(extra) {
-                let w = &entry(table, f, &ZERO).0;
+                let w = &table.get(f).0;
                 for t in 0..8 {
                     acc16[t] += i16::from(w[t]);
                 }
@@ -169,7 +231,7 @@ pub(crate) fn sums8(
             }
         } else {
             for &f in ids.iter().chain(extra) {
-                let w = &entry(table, f, &ZERO).0;
+                let w = &table.get(f).0;
                 for t in 0..8 {
                     acc[t] += i32::from(w[t]);
                 }
@@ -180,16 +242,16 @@ pub(crate) fn sums8(
     out
 }
 
-/// Per token, the sums over `feats` of both halves of `table`: the first
-/// tagger's full sums and the stacked tagger's share of them.
-pub(crate) fn sums16(table: &[Row16], feats: &ArticleFeatures) -> Vec<[i32; 16]> {
-    static ZERO: Row16 = Row16([0; 16]);
+/// The body of [`sums16`], inlined into each CPU's build.
+#[inline(always)]
+fn sums16_in(table: &Rows16, feats: &ArticleFeatures) -> Vec<[i32; 16]> {
     let n = feats.len();
     let mut out = Vec::with_capacity(n);
     for i in 0..n {
         if i + AHEAD < n {
-            for &f in span(feats, i + AHEAD) {
-                prefetch(entry(table, f, &ZERO));
+            let j = i + AHEAD;
+            for &f in span(feats, j) {
+                table.prefetch(f);
             }
         }
         let ids = span(feats, i);
@@ -198,7 +260,7 @@ pub(crate) fn sums16(table: &[Row16], feats: &ArticleFeatures) -> Vec<[i32; 16]>
             // 16 bits cannot overflow here (see `sums8`).
             let mut acc16 = [0i16; 16];
             for &f in ids {
-                let w = &entry(table, f, &ZERO).0;
+                let w = &table.get(f).0;
                 for t in 0..16 {
                     acc16[t] += i16::from(w[t]);
                 }
@@ -208,7 +270,7 @@ pub(crate) fn sums16(table: &[Row16], feats: &ArticleFeatures) -> Vec<[i32; 16]>
             }
         } else {
             for &f in ids {
-                let w = &entry(table, f, &ZERO).0;
+                let w = &table.get(f).0;
                 for t in 0..16 {
                     acc[t] += i32::from(w[t]);
                 }
@@ -219,27 +281,22 @@ pub(crate) fn sums16(table: &[Row16], feats: &ArticleFeatures) -> Vec<[i32; 16]>
     out
 }
 
-/// Adds to each token's `partial` sums (the stacked tagger's share of the
-/// base features, from [`sums16`]) the stacked half of `table` over the
-/// token's `extra` features.
-pub(crate) fn add_stacked(
-    table: &[Row16],
-    partial: &[[i32; 16]],
-    extra: &ArticleFeatures,
-) -> Vec<[i32; 8]> {
-    static ZERO: Row16 = Row16([0; 16]);
+/// The body of [`add_stacked`], inlined into each CPU's build.
+#[inline(always)]
+fn add_stacked_in(table: &Rows16, partial: &[[i32; 16]], extra: &ArticleFeatures) -> Vec<[i32; 8]> {
     let n = partial.len().min(extra.len());
     let mut out = Vec::with_capacity(n);
     for (i, base) in partial.iter().enumerate().take(n) {
         if i + AHEAD < n {
-            for &f in span(extra, i + AHEAD) {
-                prefetch(entry(table, f, &ZERO));
+            let j = i + AHEAD;
+            for &f in span(extra, j) {
+                table.prefetch(f);
             }
         }
         let mut acc = [0i32; 8];
         acc.copy_from_slice(&base[8..]);
         for &f in span(extra, i) {
-            let w = &entry(table, f, &ZERO).0;
+            let w = &table.get(f).0;
             for t in 0..8 {
                 acc[t] += i32::from(w[8 + t]);
             }
@@ -247,6 +304,86 @@ pub(crate) fn add_stacked(
         out.push(acc);
     }
     out
+}
+
+/// Per token, the sums over `feats` (and `more`, when given: the stacked
+/// tagger's extra features) of the weights in `table`.
+pub(crate) fn sums8(
+    table: &Rows8,
+    feats: &ArticleFeatures,
+    more: Option<&ArticleFeatures>,
+) -> Vec<[i32; 8]> {
+    #[cfg(target_arch = "x86_64")]
+    if x86::usable() {
+        // SAFETY: the CPU has the features `x86` is compiled for (checked
+        // by `usable`).
+        return unsafe { x86::sums8(table, feats, more) };
+    }
+    sums8_in(table, feats, more)
+}
+
+/// Per token, the sums over `feats` of both halves of `table`: the first
+/// tagger's full sums and the stacked tagger's share of them.
+pub(crate) fn sums16(table: &Rows16, feats: &ArticleFeatures) -> Vec<[i32; 16]> {
+    #[cfg(target_arch = "x86_64")]
+    if x86::usable() {
+        // SAFETY: as in `sums8`.
+        return unsafe { x86::sums16(table, feats) };
+    }
+    sums16_in(table, feats)
+}
+
+/// Adds to each token's `partial` sums (the stacked tagger's share of the
+/// base features, from [`sums16`]) the stacked half of `table` over the
+/// token's `extra` features.
+pub(crate) fn add_stacked(
+    table: &Rows16,
+    partial: &[[i32; 16]],
+    extra: &ArticleFeatures,
+) -> Vec<[i32; 8]> {
+    #[cfg(target_arch = "x86_64")]
+    if x86::usable() {
+        // SAFETY: as in `sums8`.
+        return unsafe { x86::add_stacked(table, partial, extra) };
+    }
+    add_stacked_in(table, partial, extra)
+}
+
+/// The sums compiled for AVX2 and POPCNT (every x86-64 CPU since 2013–15),
+/// chosen at run time: the portable build has neither, and the lookups'
+/// population counts and the 16-lane widening adds are most of their work.
+/// Same integers, so the same results.
+#[cfg(target_arch = "x86_64")]
+mod x86 {
+    use super::{ArticleFeatures, Rows16, Rows8};
+
+    /// Whether this CPU has AVX2 and POPCNT (detected once, then cached).
+    pub(super) fn usable() -> bool {
+        std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("popcnt")
+    }
+
+    #[target_feature(enable = "avx2,popcnt")]
+    pub(super) fn sums8(
+        table: &Rows8,
+        feats: &ArticleFeatures,
+        more: Option<&ArticleFeatures>,
+    ) -> Vec<[i32; 8]> {
+        super::sums8_in(table, feats, more)
+    }
+
+    #[target_feature(enable = "avx2,popcnt")]
+    pub(super) fn sums16(table: &Rows16, feats: &ArticleFeatures) -> Vec<[i32; 16]> {
+        super::sums16_in(table, feats)
+    }
+
+    #[target_feature(enable = "avx2,popcnt")]
+    pub(super) fn add_stacked(
+        table: &Rows16,
+        partial: &[[i32; 16]],
+        extra: &ArticleFeatures,
+    ) -> Vec<[i32; 8]> {
+        super::add_stacked_in(table, partial, extra)
+    }
 }
 
 /// Emission scores (`sums.len() × TAGS`): each integer sum times its tag's
@@ -289,6 +426,43 @@ mod tests {
             f.offsets.push(f.ids.len() as u32);
         }
         f
+    }
+
+    #[test]
+    fn ranked_lookups_match_a_dense_table() {
+        // Buckets at both ends of a word and of the table, runs and gaps.
+        let bits = 10;
+        let buckets: Vec<u32> = (0..1024u32)
+            .filter(|b| b % 7 == 0 || b % 64 == 63 || (300..340).contains(b) || *b == 1023)
+            .collect();
+        let weights: Vec<i8> = (0..buckets.len() * TAGS).map(|k| (k % 251) as i8).collect();
+        let kept = Sparse {
+            buckets: &buckets,
+            rows: &weights,
+        };
+        let table = rows8(bits, &kept);
+        assert_eq!(table.len(), buckets.len());
+        let mut dense = vec![Row8::default(); 1024];
+        for (b, w) in kept.each() {
+            dense[b].0[..TAGS].copy_from_slice(w);
+        }
+        for f in 0..1024u32 {
+            assert_eq!(table.get(f), &dense[f as usize], "bucket {f}");
+        }
+        // Outside the table: zeros, never a panic.
+        for f in [1024, 5000, u32::MAX] {
+            assert_eq!(table.get(f), &Row8::default());
+        }
+        // An empty table reads zeros everywhere.
+        let empty = rows8(
+            bits,
+            &Sparse {
+                buckets: &[],
+                rows: &[],
+            },
+        );
+        assert_eq!(empty.get(0), &Row8::default());
+        assert_eq!(empty.get(1023), &Row8::default());
     }
 
     #[test]
@@ -336,6 +510,14 @@ mod tests {
             first_sums
         );
         assert_eq!(add_stacked(&joint, &joint_sums, &extra), second_sums);
+        // The build chosen for this CPU gives the portable build's integers.
+        assert_eq!(joint_sums, sums16_in(&joint, &base));
+        assert_eq!(first_sums, sums8_in(&t1, &base, None));
+        assert_eq!(second_sums, sums8_in(&t2, &base, Some(&extra)));
+        assert_eq!(
+            add_stacked_in(&joint, &joint_sums, &extra),
+            add_stacked(&joint, &joint_sums, &extra)
+        );
         // A plain sum, by hand, for the first token: buckets 1, 5, 5.
         assert_eq!(first_sums[0][0], -10 + 2 * -3);
         assert_eq!(first_sums[1], [0; 8]);
