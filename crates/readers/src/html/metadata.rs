@@ -25,7 +25,9 @@ pub(crate) struct Found {
     pub canonical: Option<String>,
     pub og_url: Option<String>,
     pub language: Option<String>,
-    /// The JSON-LD `articleBody` of the article, paragraphs one per line.
+    /// The JSON-LD `articleBody` of the article, paragraphs one per line (or,
+    /// set by the reader, the article HTML a client-rendered page keeps in a
+    /// script, as text).
     pub ld_body: Option<String>,
 }
 

@@ -21,7 +21,10 @@
 //!    `aside`, `footer`, hidden elements, and class/id names such as
 //!    `sidebar`, `comments`, `share`, `related`, `cookie`, `newsletter`),
 //!    score the blocks readability-style, keep the best container and its
-//!    good siblings, and drop link lists and boilerplate lines.
+//!    good siblings (only the first of several stories in a row), and drop
+//!    link lists and boilerplate lines. A long JSON-LD `articleBody`, or
+//!    the article HTML a client-rendered page carries in a script when its
+//!    body has almost no text, replaces a much shorter extraction.
 //! 4. Write the text: the title first (when known) as its own paragraph,
 //!    then the blocks; paragraphs, headings and block quotes are separated
 //!    by a blank line, list items by a line break.
@@ -86,6 +89,7 @@ mod hints;
 mod links;
 mod metadata;
 mod names;
+mod scripted;
 mod select;
 
 #[cfg(test)]
@@ -177,13 +181,24 @@ pub fn read_html(id: &str, bytes: &[u8], options: &HtmlOptions) -> Result<Docume
             keep = lenient_keep;
         }
     }
-    if walk.blocks.is_empty() {
-        return Err(no_text("the page's <body> has no text"));
-    }
-    if keep.is_empty() {
-        return Err(no_text("only boilerplate was found"));
+    // A client-rendered page may carry its article as HTML in a script.
+    let script_body = (select::kept_len(&walk, &keep) < RETRY_BELOW)
+        .then(|| scripted::script_body(&html))
+        .flatten();
+    if script_body.is_none() {
+        if walk.blocks.is_empty() {
+            return Err(no_text("the page's <body> has no text"));
+        }
+        if keep.is_empty() {
+            return Err(no_text("only boilerplate was found"));
+        }
     }
     let mut found = metadata::extract(&html, options.url.as_deref());
+    if let Some(b) = script_body {
+        if found.ld_body.as_ref().is_none_or(|ld| ld.len() < b.len()) {
+            found.ld_body = Some(b);
+        }
+    }
     if found.published.is_none() {
         found.published = date_near_article(&walk, &keep);
     }

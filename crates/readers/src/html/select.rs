@@ -222,10 +222,16 @@ pub(crate) fn select(body: NodeRef<'_, Node>, walk: &Walk) -> Vec<usize> {
     }
     // Prose spread over several containers: climb while an ancestor holds
     // much more prose and is not a link farm. Wrappers that add little
-    // prose (under 10 %, up to PROSE_CLIMB levels) are looked through.
+    // prose (under 10 %, up to PROSE_CLIMB levels) are looked through, and
+    // wrappers that add none do not count against that. An `<article>`
+    // element reached is not climbed out of, unless stories follow it.
     'climb: while let Some(cur) = cands.get(&top) {
         let mut anc = tree.get(top).and_then(|n| n.parent());
-        for _ in 0..PROSE_CLIMB {
+        let mut adding = 0;
+        for _ in 0..PROSE_CLIMB_ALL {
+            if adding == PROSE_CLIMB {
+                break;
+            }
             let Some(p) = anc else { break 'climb };
             if p.id() == body.id() || !p.value().is_element() {
                 break 'climb;
@@ -241,9 +247,17 @@ pub(crate) fn select(body: NodeRef<'_, Node>, walk: &Walk) -> Vec<usize> {
                 top_score = score_of(top).unwrap_or(top_score);
                 continue 'climb;
             }
-            if par.good * 10 > cur.good * 11 {
-                // Some more prose, but not much more: the article ends here.
+            let lone_article = tag_of(p) == "article"
+                && p.parent()
+                    .is_none_or(|pp| stories_in(tree, pp.id(), &cands).len() < 2);
+            if par.good * 10 > cur.good * 11 || lone_article {
+                // Some more prose, but not much more, or the page's own
+                // mark of its article (not one of several stories in a
+                // row): the article ends here.
                 break 'climb;
+            }
+            if par.good > cur.good {
+                adding += 1;
             }
             anc = p.parent();
         }
@@ -269,12 +283,24 @@ pub(crate) fn select(body: NodeRef<'_, Node>, walk: &Walk) -> Vec<usize> {
         top_score = score_of(top).unwrap_or(top_score);
     }
 
+    // Pages that append the next story below the article (infinite scroll)
+    // hold both in one container: keep the first article.
+    if let Some(first) = first_of_stories(tree, top, &cands) {
+        top = first;
+        top_score = score_of(top).unwrap_or(top_score);
+    }
+
     // The chosen container and its good siblings.
     let mut chosen: HashSet<NodeId> = HashSet::new();
     chosen.insert(top);
     if let Some(top_node) = tree.get(top) {
         if let Some(parent) = top_node.parent() {
             let threshold = (top_score * 0.2).max(10.0);
+            let top_is_story = top_node
+                .ancestors()
+                .chain(std::iter::once(top_node))
+                .any(|n| tag_of(n) == "article")
+                || !stories_in(tree, top, &cands).is_empty();
             let top_class = match top_node.value() {
                 Node::Element(e) => e.attr("class").unwrap_or(""),
                 _ => "",
@@ -286,6 +312,10 @@ pub(crate) fn select(body: NodeRef<'_, Node>, walk: &Walk) -> Vec<usize> {
                 let Node::Element(se) = sib.value() else {
                     continue;
                 };
+                // The next story, beside an article that is a story itself.
+                if top_is_story && !stories_in(tree, sib.id(), &cands).is_empty() {
+                    continue;
+                }
                 let bonus = if !top_class.is_empty() && se.attr("class") == Some(top_class) {
                     top_score * 0.2
                 } else {
@@ -429,9 +459,13 @@ fn with_lead(blocks: &[Block], mut keep: Vec<usize>) -> Vec<usize> {
     keep
 }
 
-/// How many levels above the chosen container the prose climb looks for
+/// How many levels that add some prose the prose climb looks through for
 /// an ancestor holding much more prose.
 const PROSE_CLIMB: usize = 3;
+
+/// How many levels in all (wrappers that add no prose included) the prose
+/// climb looks through.
+const PROSE_CLIMB_ALL: usize = 6;
 
 /// Pages with at least this much prose (bytes in paragraphs of 40+ bytes
 /// with few links) are checked by [`prose_container`].
@@ -468,6 +502,67 @@ fn prose_container(
         }
     }
     best.map(|(id, _)| id)
+}
+
+/// An `<article>` element holds a story of its own when it has at least
+/// this much prose (bytes).
+const STORY_MIN: usize = 1000;
+
+/// When the chosen container holds two or more `<article>` elements with a
+/// story's worth of prose each, which together hold most of its prose (the
+/// article and the next ones a page appends as the reader scrolls), the
+/// first of them; `None` otherwise.
+fn first_of_stories(
+    tree: &ego_tree::Tree<Node>,
+    top: NodeId,
+    cands: &HashMap<NodeId, Cand>,
+) -> Option<NodeId> {
+    let good = |id: NodeId| cands.get(&id).map_or(0, |c| c.good);
+    let total = good(top);
+    let stories = stories_in(tree, top, cands);
+    let in_stories: usize = stories.iter().map(|&id| good(id)).sum();
+    (stories.len() >= 2 && in_stories * 10 >= total * 8)
+        .then(|| stories.first().copied())
+        .flatten()
+}
+
+/// The `<article>` elements under `root` (itself included) with a story's
+/// worth of prose, outermost ones only, in document order.
+fn stories_in(
+    tree: &ego_tree::Tree<Node>,
+    root: NodeId,
+    cands: &HashMap<NodeId, Cand>,
+) -> Vec<NodeId> {
+    let good = |id: NodeId| cands.get(&id).map_or(0, |c| c.good);
+    let mut stories: Vec<NodeId> = Vec::new();
+    let mut node = tree.get(root);
+    // Document order, not entering an article once found.
+    while let Some(n) = node {
+        let is_story = tag_of(n) == "article" && good(n.id()) >= STORY_MIN;
+        if is_story {
+            stories.push(n.id());
+        }
+        node = match n.first_child() {
+            Some(c) if !is_story && good(n.id()) >= STORY_MIN => Some(c),
+            _ => next_after(n, root),
+        };
+    }
+    stories
+}
+
+/// The next node in document order after `n` and its descendants, staying
+/// under `root`.
+fn next_after(n: NodeRef<'_, Node>, root: NodeId) -> Option<NodeRef<'_, Node>> {
+    let mut cur = n;
+    loop {
+        if cur.id() == root {
+            return None;
+        }
+        if let Some(s) = cur.next_sibling() {
+            return Some(s);
+        }
+        cur = cur.parent()?;
+    }
 }
 
 fn ends_sentence(blocks: &[Block], owner: NodeId) -> bool {

@@ -514,3 +514,54 @@ proptest! {
         }
     }
 }
+
+const NEXT1: &str = "In other news, the library will open on Sundays from March, after a donation from a local family paid for two more librarians.";
+const NEXT2: &str = "The library's director said the new hours had been requested by students, who often have nowhere quiet to work at weekends.";
+const NEXT3: &str = "A survey last year found that more than half of the town's residents had not visited the library since the pandemic began.";
+
+#[test]
+fn the_next_story_appended_below_the_article_is_left_out() -> TestResult {
+    let story = |paras: [&str; 3]| {
+        paras
+            .iter()
+            .map(|p| format!("<p>{p} {p}</p>"))
+            .collect::<String>()
+    };
+    let html = format!(
+        r#"<html><head><title>Bridge to close</title></head><body><main>
+        <article id="main-story"><h1>Bridge to close</h1><div class="body">{}</div></article>
+        <div class="under-article"><article id="second-article"><h2>Library opens on Sundays</h2><div class="body">{}</div></article></div>
+        </main></body></html>"#,
+        story([PARA1, PARA2, PARA3]),
+        story([NEXT1, NEXT2, NEXT3])
+    );
+    let doc = read(&html)?;
+    assert!(doc.text().contains(PARA3), "{}", doc.text());
+    assert!(!doc.text().contains(NEXT1), "{}", doc.text());
+    Ok(())
+}
+
+#[test]
+fn prose_split_over_deeply_wrapped_modules_is_kept_whole() -> TestResult {
+    // Each paragraph in its own module, five wrappers deep, as some
+    // broadcasters' pages are built.
+    let module = |p: &str| {
+        format!(
+            r#"<div class="modCon"><div class="mod"><div class="boxCon"><div class="box"><p>{p} {p}</p></div></div></div></div>"#
+        )
+    };
+    let html = format!(
+        r#"<html><head><title>Bridge to close</title></head><body><article><h1>Bridge to close</h1>
+        <div class="con">{}</div><div class="con">{}</div><div class="con">{}{}</div></article>
+        <div class="teasers"><p><a href="/x">Another story entirely, told in a teaser with a link</a></p></div></body></html>"#,
+        module(PARA1),
+        module(PARA2),
+        module(PARA3),
+        module(NEXT1)
+    );
+    let doc = read(&html)?;
+    for p in [PARA1, PARA2, PARA3] {
+        assert!(doc.text().contains(p), "{p}\n{}", doc.text());
+    }
+    Ok(())
+}
