@@ -162,6 +162,8 @@ impl Hints {
             "gallery",
             "slideshow",
             "lightbox",
+            "settings",
+            "controls",
         ];
         const WEAK_SUBSTRINGS: &[&str] = &["advert", "sponsor", "subscri", "read-more", "readmore"];
         const CONTENT: &[&str] = &[
@@ -195,6 +197,8 @@ impl Hints {
                 "pagination",
                 "pager",
                 "toolbar",
+                "settings",
+                "controls",
             ];
             if self.parts().any(|p| UI.contains(&p)) {
                 return Some(Named::Ui);
@@ -335,6 +339,12 @@ mod tests {
             hints("modal disclosures-modal").boilerplate(),
             Some(Named::Ui)
         );
+        // A video player's menus.
+        assert_eq!(
+            hints("yvp-settings-container").boilerplate(),
+            Some(Named::Ui)
+        );
+        assert_eq!(hints("player-controls").boilerplate(), Some(Named::Ui));
         // A content word clears a weak name.
         assert_eq!(hints("ad-article-body").boilerplate(), None);
         assert_eq!(hints("modal__body").boilerplate(), None);

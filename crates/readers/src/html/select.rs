@@ -247,9 +247,11 @@ pub(crate) fn select(body: NodeRef<'_, Node>, walk: &Walk) -> Vec<usize> {
                 top_score = score_of(top).unwrap_or(top_score);
                 continue 'climb;
             }
+            // Stories in a row may each sit in a wrapper of their own.
             let lone_article = tag_of(p) == "article"
-                && p.parent()
-                    .is_none_or(|pp| stories_in(tree, pp.id(), &cands).len() < 2);
+                && p.ancestors()
+                    .take(2)
+                    .all(|a| stories_in(tree, a.id(), &cands).len() < 2);
             if par.good * 10 > cur.good * 11 || lone_article {
                 // Some more prose, but not much more, or the page's own
                 // mark of its article (not one of several stories in a
