@@ -5,7 +5,7 @@
 //! the longest such string that holds paragraphs is parsed as HTML and its
 //! article chosen the usual way.
 
-use memchr::memchr2;
+use memchr::{memchr, memchr2};
 use scraper::{Html, Node};
 
 use super::{extract, select};
@@ -77,7 +77,7 @@ fn string_literals(src: &str) -> impl Iterator<Item = &str> {
     let bytes = src.as_bytes();
     let mut pos = 0;
     std::iter::from_fn(move || loop {
-        let open = pos + bytes.get(pos..)?.iter().position(|&b| b == b'"')?;
+        let open = pos + memchr(b'"', bytes.get(pos..)?)?;
         let mut i = open + 1;
         // Find the closing quote, skipping escaped characters.
         let close = loop {

@@ -506,6 +506,11 @@ fn prose_container(
     best.map(|(id, _)| id)
 }
 
+/// Bytes of prose under an element (0 when it holds no text blocks).
+fn prose_of(cands: &HashMap<NodeId, Cand>, id: NodeId) -> usize {
+    cands.get(&id).map_or(0, |c| c.good)
+}
+
 /// An `<article>` element holds a story of its own when it has at least
 /// this much prose (bytes).
 const STORY_MIN: usize = 1000;
@@ -519,7 +524,7 @@ fn first_of_stories(
     top: NodeId,
     cands: &HashMap<NodeId, Cand>,
 ) -> Option<NodeId> {
-    let good = |id: NodeId| cands.get(&id).map_or(0, |c| c.good);
+    let good = |id: NodeId| prose_of(cands, id);
     let total = good(top);
     let stories = stories_in(tree, top, cands);
     let in_stories: usize = stories.iter().map(|&id| good(id)).sum();
@@ -535,7 +540,7 @@ fn stories_in(
     root: NodeId,
     cands: &HashMap<NodeId, Cand>,
 ) -> Vec<NodeId> {
-    let good = |id: NodeId| cands.get(&id).map_or(0, |c| c.good);
+    let good = |id: NodeId| prose_of(cands, id);
     let mut stories: Vec<NodeId> = Vec::new();
     let mut node = tree.get(root);
     // Document order, not entering an article once found.
