@@ -88,7 +88,8 @@ fn is_removed_tag(tag: &str) -> bool {
             | "noscript"
             | "template"
             | "svg"
-            | "math"
+            | "annotation"
+            | "annotation-xml"
             | "iframe"
             | "object"
             | "embed"
@@ -115,6 +116,11 @@ fn is_removed_tag(tag: &str) -> bool {
             | "source"
             | "map"
     )
+}
+
+/// MathML token elements: identifiers, numbers, operators, text.
+fn is_math_token(tag: &str) -> bool {
+    matches!(tag, "mi" | "mn" | "mo" | "mtext" | "ms")
 }
 
 /// Tags that start a new block. Unknown custom elements (with a `-`) count as
@@ -168,6 +174,10 @@ fn is_block_tag(tag: &str) -> bool {
 /// A weakly named element with at least this much text (bytes), a fifth
 /// or less of it in links, is kept.
 const WEAK_PROSE_MIN: usize = 500;
+
+/// A gallery is removed whatever it holds when the article around it has at
+/// least this much text (bytes) besides: the article does not live in it.
+const GALLERY_BESIDES_MIN: usize = 2000;
 
 /// Builds one block's text from inline content.
 struct Builder {
@@ -522,7 +532,9 @@ impl Walker {
     }
 
     /// [`Walker::protected`], with a lower bar for weakly named elements:
-    /// prose of [`WEAK_PROSE_MIN`] bytes with few links.
+    /// prose of [`WEAK_PROSE_MIN`] bytes with few links. A gallery inside an
+    /// article with [`GALLERY_BESIDES_MIN`] bytes of text besides it is not
+    /// protected by its prose.
     fn protected_as(
         &mut self,
         node: NodeRef<'_, Node>,
@@ -547,9 +559,40 @@ impl Walker {
         };
         // Holds most of the page, or reads like article text (long, few
         // links): `<div id="sharing-with-a-single-developer">` in docs.
+        if named == Named::Gallery && self.article_besides(node, text) >= GALLERY_BESIDES_MIN {
+            return false;
+        }
         (text * 2 > self.body_text && self.body_text > 0)
             || (named != Named::Ui && text >= 1500 && links * 4 < text)
-            || (named == Named::Weak && text >= WEAK_PROSE_MIN && links * 5 < text)
+            || (matches!(named, Named::Weak | Named::Gallery)
+                && text >= WEAK_PROSE_MIN
+                && links * 5 < text)
+    }
+
+    /// Text bytes of the nearest enclosing article (`<article>` or
+    /// `itemprop="articleBody"`) outside `node`, which holds `text` bytes;
+    /// 0 outside any article.
+    fn article_besides(&mut self, node: NodeRef<'_, Node>, text: usize) -> usize {
+        let article = node.ancestors().find(|a| match a.value() {
+            Node::Element(e) => {
+                e.name() == "article"
+                    || e.attr("itemprop")
+                        .is_some_and(|v| v.contains("articleBody"))
+            }
+            _ => false,
+        });
+        let Some(article) = article else {
+            return 0;
+        };
+        let (all, _) = match self.protect_memo.get(&article.id()) {
+            Some(&m) => m,
+            None => {
+                let m = text_and_links(article);
+                self.protect_memo.insert(article.id(), m);
+                m
+            }
+        };
+        all.saturating_sub(text)
     }
 
     fn element(&mut self, node: NodeRef<'_, Node>, el: &Element, ctx: Ctx, depth: usize) {
@@ -615,6 +658,14 @@ impl Walker {
                 }
                 None => self.children(node, Ctx { soft, ..ctx }, depth + 1),
             }
+            return;
+        }
+        if is_math_token(tag) {
+            // MathML: each identifier, number and operator is a word of
+            // its own (`a x 2 + b x`), not glued into one (`ax2+bx`).
+            self.builder.space = true;
+            self.children(node, Ctx { soft, ..ctx }, depth + 1);
+            self.builder.space = true;
             return;
         }
         if !is_block_tag(tag) {

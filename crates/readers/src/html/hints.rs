@@ -203,9 +203,23 @@ impl Hints {
             if self.parts().any(|p| UI.contains(&p)) {
                 return Some(Named::Ui);
             }
+            if self.is_gallery() {
+                return Some(Named::Gallery);
+            }
             return Some(Named::Weak);
         }
         self.is_hidden_class().then_some(Named::Strong)
+    }
+
+    /// A photo gallery or slideshow by name. A `js-` class is a script's
+    /// hook (`js-lightbox-gallery` on a picture beside article text), not
+    /// a description, so it does not count.
+    fn is_gallery(&self) -> bool {
+        const GALLERY: &[&str] = &["gallery", "slideshow", "lightbox"];
+        self.tokens()
+            .filter(|t| !t.starts_with("js-") && !t.starts_with("js_"))
+            .flat_map(|t| t.split(|c: char| !c.is_alphanumeric()))
+            .any(|p| GALLERY.contains(&p))
     }
 
     pub(crate) fn is_boilerplate(&self) -> bool {
@@ -312,6 +326,11 @@ pub(crate) enum Named {
     /// Dialogs and page controls (`modal`, `popup`, `pagination`): removed
     /// unless they hold most of the page, however much prose they hold.
     Ui,
+    /// Photo galleries and slideshows: a run of captions that can outweigh
+    /// the article they sit in. Removed when the article around them
+    /// (`<article>` or `itemprop="articleBody"`) has prose of its own
+    /// besides; otherwise treated as [`Named::Weak`] (a slideshow story).
+    Gallery,
     /// Ads, widgets, promos, tags…: names that sites also put on article
     /// sections (`TestReport__Section--Ads`), so an element that reads like
     /// prose is kept.
@@ -345,6 +364,12 @@ mod tests {
             Some(Named::Ui)
         );
         assert_eq!(hints("player-controls").boilerplate(), Some(Named::Ui));
+        assert_eq!(hints("full-gallery").boilerplate(), Some(Named::Gallery));
+        assert_eq!(
+            hints("o-media js-lightbox-gallery").boilerplate(),
+            Some(Named::Weak)
+        );
+        assert_eq!(hints("gallery-article-body").boilerplate(), None);
         // A content word clears a weak name.
         assert_eq!(hints("ad-article-body").boilerplate(), None);
         assert_eq!(hints("modal__body").boilerplate(), None);

@@ -565,3 +565,69 @@ fn prose_split_over_deeply_wrapped_modules_is_kept_whole() -> TestResult {
     }
     Ok(())
 }
+
+/// Captions of an embedded photo gallery: more prose than the article.
+fn gallery(class: &str) -> String {
+    let slides: String = (1..=30)
+        .map(|i| {
+            format!(
+                "<li><span>{i}/30</span><p>Slide {i}: the market rallied today as investors, traders and analysts weighed the latest figures on jobs, prices and growth.</p></li>"
+            )
+        })
+        .collect();
+    format!(
+        r#"<div class="{class}"><h2>Business in pictures</h2><ul class="legends">{slides}</ul></div>"#
+    )
+}
+
+#[test]
+fn a_gallery_embedded_in_an_article_is_left_out() -> TestResult {
+    let long = |p: &str| format!("<p>{p} {p} {p} {p}</p>");
+    let html = format!(
+        r#"<html><head><title>Bridge to close</title></head><body><article><h1>Bridge to close</h1>
+        <div itemprop="articleBody">{}{}{}<div class="widget type-gallery">{}</div>{}{}</div></article></body></html>"#,
+        long(PARA1),
+        long(PARA2),
+        long(PARA3),
+        gallery("full-gallery"),
+        long(NEXT1),
+        long(NEXT2),
+    );
+    let doc = read(&html)?;
+    for p in [PARA1, PARA2, PARA3, NEXT1, NEXT2] {
+        assert!(doc.text().contains(p), "{p}\n{}", doc.text());
+    }
+    assert!(!doc.text().contains("Slide 3"), "{}", doc.text());
+    Ok(())
+}
+
+#[test]
+fn a_slideshow_story_keeps_its_slides() -> TestResult {
+    // The article is the slideshow: a short intro and the captions.
+    let html = format!(
+        r#"<html><head><title>Business in pictures</title></head><body><article><h1>Business in pictures</h1>
+        <p>{PARA1}</p>{}</article></body></html>"#,
+        gallery("slideshow-container")
+    );
+    let doc = read(&html)?;
+    assert!(doc.text().contains(PARA1), "{}", doc.text());
+    assert!(doc.text().contains("Slide 3"), "{}", doc.text());
+    assert!(doc.text().contains("Slide 30"), "{}", doc.text());
+    Ok(())
+}
+
+#[test]
+fn mathml_is_read_a_symbol_a_word() -> TestResult {
+    let html = page(&format!(
+        r#"<p>{PARA1}</p><p>The roots of <math><mi>a</mi><msup><mi>x</mi><mn>2</mn></msup><mo>+</mo><mi>c</mi><mo>=</mo><mn>0</mn><annotation encoding="application/x-tex">ax^2+c=0</annotation></math> are real when c is negative, the engineers noted.</p><p>{PARA2}</p>"#
+    ));
+    let doc = read(&html)?;
+    assert!(
+        doc.text()
+            .contains("The roots of a x 2 + c = 0 are real when c is negative"),
+        "{}",
+        doc.text()
+    );
+    assert!(!doc.text().contains("x^2"), "{}", doc.text());
+    Ok(())
+}
