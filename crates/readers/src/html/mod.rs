@@ -182,7 +182,7 @@ pub fn read_html(id: &str, bytes: &[u8], options: &HtmlOptions) -> Result<Docume
         }
     }
     // A client-rendered page may carry its article as HTML in a script.
-    let script_body = (select::kept_len(&walk, &keep) < RETRY_BELOW)
+    let script_body = (select::kept_prose(&walk, &keep) < RETRY_BELOW)
         .then(|| scripted::script_body(&html))
         .flatten();
     if script_body.is_none() {

@@ -1,9 +1,10 @@
 //! Article HTML shipped inside a script: client-rendered pages (React,
 //! Next.js, Vue) often send an empty `<body>` and the article as a JSON
 //! string in an inline script (`"contentHtml":"\u003cp\u003e…"`), rendered
-//! only when the script runs. When the page's own text yields no article,
-//! the longest such string that holds paragraphs is parsed as HTML and its
-//! article chosen the usual way.
+//! only when the script runs; some blog templates put the post's markup in
+//! a `<script type="text/template">` (with a `<noscript>` copy). When the
+//! page's own text yields no article, the longest such markup that holds
+//! paragraphs is parsed as HTML and its article chosen the usual way.
 
 use memchr::{memchr, memchr2};
 use scraper::{Html, Node};
@@ -36,25 +37,38 @@ pub(crate) fn script_body(html: &Html) -> Option<String> {
     (!text.is_empty()).then_some(text)
 }
 
-/// The longest decoded JSON string literal in an inline script (not
-/// JSON-LD, which the metadata reads) that holds two or more `<p>` tags.
+/// The longest markup with two or more `<p>` tags among the decoded JSON
+/// string literals of inline scripts (not JSON-LD, which the metadata
+/// reads), the bodies of template scripts (`type="text/template"`,
+/// `text/html`) and `<noscript>` elements.
 fn script_html(html: &Html) -> Option<String> {
     let mut best: Option<String> = None;
     for node in html.tree.root().descendants() {
         let Node::Element(el) = node.value() else {
             continue;
         };
-        if el.name() != "script"
-            || el
-                .attr("type")
-                .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/ld+json"))
-        {
+        let kind = el.attr("type").map(|t| t.trim().to_ascii_lowercase());
+        let markup_inside = match el.name() {
+            "noscript" => true,
+            "script" => kind
+                .as_deref()
+                .is_some_and(|t| t.contains("template") || t == "text/html"),
+            _ => continue,
+        };
+        if kind.as_deref() == Some("application/ld+json") {
             continue;
         }
         for child in node.children() {
             let Some(src) = child.value().as_text() else {
                 continue;
             };
+            if markup_inside {
+                let longer = best.as_ref().is_none_or(|b| b.len() < src.len());
+                if longer && src.len() >= MIN_LITERAL && paragraph_tags(src) >= 2 {
+                    best = Some(src.to_string());
+                }
+                continue;
+            }
             for literal in string_literals(src) {
                 if best.as_ref().is_some_and(|b| b.len() >= literal.len()) {
                     continue;
@@ -130,6 +144,19 @@ mod tests {
         ));
         let text = script_body(&html).unwrap_or_default();
         assert!(text.starts_with(&format!("{para} More.")), "{text}");
+        assert_eq!(text.lines().filter(|l| *l == para).count(), 8, "{text}");
+    }
+
+    #[test]
+    fn a_post_in_a_template_script_is_read() {
+        let para = "The council voted on Tuesday to close the old bridge, after inspectors found \
+                    corrosion in two of its steel beams and said repairs would take a year.";
+        let post = format!("<p>{para}</p>").repeat(8);
+        let html = Html::parse_document(&format!(
+            "<html><body><div class=\"post-body\"><script type='text/template'>{post}</script>\
+             <noscript>{post}</noscript></div><div>Archive 2020</div></body></html>"
+        ));
+        let text = script_body(&html).unwrap_or_default();
         assert_eq!(text.lines().filter(|l| *l == para).count(), 8, "{text}");
     }
 

@@ -73,6 +73,16 @@ pub(crate) fn kept_len(walk: &Walk, keep: &[usize]) -> usize {
         .sum()
 }
 
+/// Bytes of the kept blocks that are not mostly link text (an archive's
+/// list of months is not article text).
+pub(crate) fn kept_prose(walk: &Walk, keep: &[usize]) -> usize {
+    keep.iter()
+        .filter_map(|&i| walk.blocks.get(i))
+        .filter(|b| b.link_density() < 0.5)
+        .map(|b| b.text.len())
+        .sum()
+}
+
 /// Chooses the article's blocks; returns their indices in document order.
 pub(crate) fn select(body: NodeRef<'_, Node>, walk: &Walk) -> Vec<usize> {
     let blocks = &walk.blocks;
