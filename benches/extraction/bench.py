@@ -148,7 +148,9 @@ TOKEN = re.compile(r"\w+", re.UNICODE)
 
 
 def tokens(text):
-    return collections.Counter(TOKEN.findall((text or "").lower()))
+    # Soft hyphens (U+00AD) are invisible hyphenation hints: some golds keep
+    # them and some extractors drop them, so neither side's are counted.
+    return collections.Counter(TOKEN.findall((text or "").replace("\u00ad", "").lower()))
 
 
 def prf(pred, gold):
@@ -162,7 +164,7 @@ def prf(pred, gold):
 
 
 def squash(s):
-    return " ".join((s or "").replace("\u00a0", " ").split())
+    return " ".join((s or "").replace("\u00a0", " ").replace("\u00ad", "").split())
 
 
 def norm_title(s):

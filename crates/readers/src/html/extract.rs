@@ -90,6 +90,8 @@ fn is_removed_tag(tag: &str) -> bool {
             | "svg"
             | "annotation"
             | "annotation-xml"
+            | "rt"
+            | "rp"
             | "iframe"
             | "object"
             | "embed"
@@ -116,6 +118,17 @@ fn is_removed_tag(tag: &str) -> bool {
             | "source"
             | "map"
     )
+}
+
+/// A word without its soft hyphens (U+00AD, `&shy;`): hyphenation hints
+/// that are invisible on the page but split the word for search and
+/// tokenisers (`Wäh\u{ad}rend` → `Während`).
+fn without_soft_hyphens(word: &str) -> std::borrow::Cow<'_, str> {
+    if word.contains('\u{ad}') {
+        std::borrow::Cow::Owned(word.replace('\u{ad}', ""))
+    } else {
+        std::borrow::Cow::Borrowed(word)
+    }
 }
 
 /// MathML token elements: identifiers, numbers, operators, text.
@@ -215,6 +228,7 @@ impl Builder {
         }
         for (i, word) in s
             .split(char::is_whitespace)
+            .map(without_soft_hyphens)
             .filter(|w| !w.is_empty())
             .enumerate()
         {
@@ -237,7 +251,7 @@ impl Builder {
                     link.1 = Some(at);
                 }
             }
-            self.text.push_str(word);
+            self.text.push_str(&word);
             if !self.open.is_empty() {
                 self.link_bytes += word.len();
             }

@@ -631,3 +631,20 @@ fn mathml_is_read_a_symbol_a_word() -> TestResult {
     assert!(!doc.text().contains("x^2"), "{}", doc.text());
     Ok(())
 }
+
+#[test]
+fn ruby_readings_and_soft_hyphens_are_not_text() -> TestResult {
+    let html = page(&format!(
+        "<p>{PARA1}</p><p><ruby>子<rp>(</rp><rt>こ</rt><rp>)</rp></ruby>どもを<ruby>守<rt>まも</rt></ruby>る法律が、きのう国会で成立しました。</p><p>Die Stadt will die Brü&shy;cke wäh\u{ad}rend des Win&shy;ters sanieren lassen, sagte der Bür&shy;ger&shy;meis&shy;ter.</p><p>{PARA2}</p>"
+    ));
+    let doc = read(&html)?;
+    assert!(doc.text().contains("子どもを守る法律"), "{}", doc.text());
+    assert!(
+        doc.text()
+            .contains("die Brücke während des Winters sanieren lassen, sagte der Bürgermeister."),
+        "{}",
+        doc.text()
+    );
+    assert!(!doc.text().contains('\u{ad}'), "{}", doc.text());
+    Ok(())
+}
