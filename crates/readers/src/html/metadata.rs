@@ -29,6 +29,10 @@ pub(crate) struct Found {
     /// set by the reader, the article HTML a client-rendered page keeps in a
     /// script, as text).
     pub ld_body: Option<String>,
+    /// A date in the path of the page's lead image (`og:image`,
+    /// `/uploads/2020/10/13/…`): the upload day, a last resort for
+    /// [`Found::published`] after the dates written near the article.
+    pub image_date: Option<String>,
 }
 
 #[derive(Default)]
@@ -55,6 +59,10 @@ struct Raw {
     time_dates: Vec<String>,
     /// The date in the page's own URL (given by the caller).
     url_date: Option<String>,
+    /// `dc:date` of a trackback RDF block in a comment (old blog engines
+    /// describe the post there: `<!-- <rdf:RDF …> dc:date="…" -->`).
+    rdf_date: Option<String>,
+    image_date: Option<String>,
     html_lang: Option<String>,
     http_lang: Option<String>,
     og_locale: Option<String>,
@@ -99,8 +107,15 @@ pub(crate) fn extract(html: &Html, page_url: Option<&str>) -> Found {
         ..Raw::default()
     };
     for node in html.tree.root().descendants() {
-        let Node::Element(el) = node.value() else {
-            continue;
+        let el = match node.value() {
+            Node::Element(el) => el,
+            Node::Comment(c) => {
+                if raw.rdf_date.is_none() {
+                    raw.rdf_date = rdf_date(c);
+                }
+                continue;
+            }
+            _ => continue,
         };
         match el.name() {
             "html" if raw.html_lang.is_none() => {
@@ -240,6 +255,12 @@ fn meta(el: &Element, raw: &mut Raw) {
         "application-name" => &mut raw.app_name,
         "og:locale" => &mut raw.og_locale,
         "og:url" => &mut raw.og_url,
+        "og:image" | "twitter:image" | "twitter:image:src" => {
+            if raw.image_date.is_none() {
+                raw.image_date = date_in_url(&value);
+            }
+            return;
+        }
         "author" | "dc.creator" | "dcterms.creator" | "sailthru.author" | "parsely-author"
         | "byl" | "article.author" | "cxenseparse:author" | "citation_author" => {
             raw.meta_authors.push(value);
@@ -609,6 +630,7 @@ fn resolve(raw: Raw) -> Found {
         })
         .or_else(|| raw.time_dates.first().cloned())
         .or_else(|| raw.ld_other_date.clone())
+        .or_else(|| raw.rdf_date.clone())
         .or_else(|| {
             raw.canonical
                 .as_deref()
@@ -636,7 +658,20 @@ fn resolve(raw: Raw) -> Found {
         og_url: raw.og_url,
         language,
         ld_body: raw.ld_body,
+        image_date: raw.image_date,
     }
+}
+
+/// The `dc:date` of an RDF description in an HTML comment.
+fn rdf_date(comment: &str) -> Option<String> {
+    if !comment.contains("rdf:RDF") {
+        return None;
+    }
+    let at = comment.find("dc:date=")? + "dc:date=".len();
+    let rest = comment.get(at..)?;
+    let quote = rest.chars().next().filter(|c| matches!(c, '"' | '\''))?;
+    let value = rest.get(1..)?.split(quote).next()?;
+    normalize_date(value)
 }
 
 /// A plausible BCP 47 tag: a 2–3 letter language, then short subtags (not a

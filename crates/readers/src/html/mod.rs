@@ -200,7 +200,7 @@ pub fn read_html(id: &str, bytes: &[u8], options: &HtmlOptions) -> Result<Docume
         }
     }
     if found.published.is_none() {
-        found.published = date_near_article(&walk, &keep);
+        found.published = date_near_article(&walk, &keep).or(found.image_date.take());
     }
     let base = options
         .url

@@ -484,6 +484,31 @@ fn dates_from_the_page_url_and_lines_near_the_article() -> TestResult {
     Ok(())
 }
 
+#[test]
+fn dates_from_a_trackback_rdf_comment_and_the_lead_image() -> TestResult {
+    // An old blog engine describes the post in RDF inside a comment.
+    let html = format!(
+        r#"<html><head><meta property="og:image" content="https://example.org/uploads/2019/01/02/logo.png"></head><body>
+        <!-- <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:dc="http://purl.org/dc/elements/1.1/">
+        <rdf:Description rdf:about="https://example.org/e/1" dc:title="Bridge" dc:date="2020-07-12T22:00:00+09:00" /></rdf:RDF> -->
+        <article><p>{PARA1}</p><p>{PARA2}</p></article></body></html>"#
+    );
+    assert_eq!(
+        read(&html)?.metadata.published.as_deref(),
+        Some("2020-07-12T22:00:00+09:00")
+    );
+    // Nothing else: the lead image's upload day.
+    let html = format!(
+        r#"<html><head><meta property="og:image" content=" /uploads/2020/10/13/news/153257/medium/a.jpg"></head>
+        <body><article><p>{PARA1}</p><p>{PARA2}</p></article></body></html>"#
+    );
+    assert_eq!(
+        read(&html)?.metadata.published.as_deref(),
+        Some("2020-10-13")
+    );
+    Ok(())
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
 
