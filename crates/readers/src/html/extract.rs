@@ -563,14 +563,7 @@ impl Walker {
         {
             return true;
         }
-        let (text, links) = match self.protect_memo.get(&node.id()) {
-            Some(&m) => m,
-            None => {
-                let m = text_and_links(node);
-                self.protect_memo.insert(node.id(), m);
-                m
-            }
-        };
+        let (text, links) = self.text_and_links(node);
         // Holds most of the page, or reads like article text (long, few
         // links): `<div id="sharing-with-a-single-developer">` in docs.
         if named == Named::Gallery && self.article_besides(node, text) >= GALLERY_BESIDES_MIN {
@@ -581,6 +574,14 @@ impl Walker {
             || (matches!(named, Named::Weak | Named::Gallery)
                 && text >= WEAK_PROSE_MIN
                 && links * 5 < text)
+    }
+
+    /// [`text_and_links`] of `node`, remembered.
+    fn text_and_links(&mut self, node: NodeRef<'_, Node>) -> (usize, usize) {
+        *self
+            .protect_memo
+            .entry(node.id())
+            .or_insert_with(|| text_and_links(node))
     }
 
     /// Text bytes of the nearest enclosing article (`<article>` or
@@ -598,14 +599,7 @@ impl Walker {
         let Some(article) = article else {
             return 0;
         };
-        let (all, _) = match self.protect_memo.get(&article.id()) {
-            Some(&m) => m,
-            None => {
-                let m = text_and_links(article);
-                self.protect_memo.insert(article.id(), m);
-                m
-            }
-        };
+        let (all, _) = self.text_and_links(article);
         all.saturating_sub(text)
     }
 
