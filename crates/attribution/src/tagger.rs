@@ -227,6 +227,18 @@ mod tests {
     }
 
     #[test]
+    fn a_content_of_function_words_alone_is_dropped() {
+        // "the", cut from "the agreement", is not what was attributed; a
+        // one-pronoun content ("it") is.
+        let found =
+            decoded("[S Obama ] [C rejected ] [T the ] agreement . [S She ] [C denied ] [T it ] .");
+        let contents: Vec<&str> = found.iter().map(|a| a.0.as_str()).collect();
+        assert_eq!(contents, ["it"]);
+        let found = decoded("[S Obama ] [C rejected ] [T the deal ] .");
+        assert_eq!(found.len(), 1);
+    }
+
+    #[test]
     fn a_content_joins_the_cue_of_its_own_sentence() {
         // The quotation lies closer to "said" (sentence before) than to
         // "wrote", whose sentence it belongs to.

@@ -107,6 +107,35 @@ fn diagnose(articles: &[TrainingArticle], predict: &dyn Fn(&TrainingArticle) -> 
         }
     }
     println!("speaker ok {ok}, predicted none {none_pred}, gold none {none_gold}, wrong {wrong}");
+    // Short contents: how often a one- or two-word content matches a gold one.
+    let mut short: std::collections::BTreeMap<String, (usize, usize)> = Default::default();
+    for a in articles {
+        for p in predict(a) {
+            let words = a.text[p.content.clone()].split_whitespace().count();
+            if words > 2 {
+                continue;
+            }
+            let hit = a.gold.iter().any(|g| {
+                let glen: usize = g.content.iter().map(|r| r.len()).sum();
+                let ov: usize = g.content.iter().map(|r| overlap(r, &p.content)).sum();
+                ov > 0 && ov * 2 >= glen && ov * 2 >= p.content.len()
+            });
+            let key = if words == 1 {
+                a.text[p.content.clone()].to_lowercase()
+            } else {
+                "(two words)".into()
+            };
+            let e = short.entry(key).or_default();
+            e.0 += 1;
+            e.1 += usize::from(hit);
+        }
+    }
+    let mut v: Vec<_> = short.into_iter().collect();
+    v.sort_by_key(|(_, (n, _))| std::cmp::Reverse(*n));
+    println!(
+        "short contents (predicted, matched): {:?}",
+        &v[..v.len().min(40)]
+    );
     // Content errors: unmatched gold and unmatched predictions, by kind.
     let (mut g_none, mut g_short, mut g_long, mut p_none, mut p_partial) = (0, 0, 0, 0, 0);
     let mut shown = 0;
@@ -216,6 +245,10 @@ fn main() {
         })
         .collect();
     println!("emissions in {:.0} s", started.elapsed().as_secs_f64());
+    if let Ok(ws) = std::env::var("MIX_LINEAR") {
+        mix_linear(&train_without_slice(&base), &slice, &cached, &ws);
+        return;
+    }
     let tagger = std::sync::Arc::new(Cached(cached));
     let stage = SourcingStage::new(tagger.clone());
     println!(
@@ -228,6 +261,18 @@ fn main() {
         let found = unspin_sourcing::entities::find_entities(&doc);
         stage.attributions(&doc, &found)
     };
+    if let Ok(ts) = std::env::var("MIN_SCORE") {
+        for t in ts.split(',').filter_map(|t| t.trim().parse::<f32>().ok()) {
+            let score = evaluate_with(&slice, |a| match tagger.0.get(&a.text) {
+                Some((tokens, e)) => {
+                    unspin_neural::attribution::decode_with(&a.text, tokens, e.clone(), t)
+                }
+                None => Vec::new(),
+            });
+            println!("score >= {t}:\n{score}");
+        }
+        return;
+    }
     println!("full sourcing analysis:\n{}", evaluate_with(&slice, full));
     diagnose(&slice, &full);
 }
@@ -326,5 +371,62 @@ fn stats(articles: &[TrainingArticle]) {
     v.sort();
     for (k, n) in v {
         println!("{n:6}  {k}");
+    }
+}
+
+/// PolNeAR train without the held-out slice (what a tagger scored on it may see).
+fn train_without_slice(base: &std::path::Path) -> Vec<TrainingArticle> {
+    load(&base.join("train"))
+        .into_iter()
+        .enumerate()
+        .filter(|(i, _)| i % 10 != 0)
+        .map(|(_, a)| a)
+        .collect()
+}
+
+/// `MIX_LINEAR=0,0.1,…`: the neural emissions plus `w ×` a linear tagger's
+/// scores (the linear tagger trained here without the slice), decoded as
+/// shipped, for each weight `w`.
+fn mix_linear(
+    fit: &[TrainingArticle],
+    slice: &[TrainingArticle],
+    cached: &HashMap<String, (Vec<unspin_segment::Token>, Vec<f32>)>,
+    weights: &str,
+) {
+    let started = std::time::Instant::now();
+    let (linear, report) =
+        unspin_attribution::train(fit, &unspin_attribution::TrainConfig::default());
+    println!(
+        "linear tagger without the slice: {} + {} epochs, {:.0} s; alone:\n{}",
+        report.epochs,
+        report.stacked_epochs,
+        started.elapsed().as_secs_f64(),
+        unspin_attribution::evaluate(&linear, slice)
+    );
+    let lin: HashMap<&str, Vec<f32>> = slice
+        .par_iter()
+        .map(|a| {
+            let (tokens, _) = &cached[&a.text];
+            let sents = unspin_segment::sentences(&a.text);
+            (
+                a.text.as_str(),
+                linear.tag_tokens(&a.text, tokens, &sents).emissions,
+            )
+        })
+        .collect();
+    for w in weights
+        .split(',')
+        .filter_map(|w| w.trim().parse::<f32>().ok())
+    {
+        let score = evaluate_with(slice, |a| {
+            let (tokens, e) = &cached[&a.text];
+            let mixed: Vec<f32> = e
+                .iter()
+                .zip(&lin[a.text.as_str()])
+                .map(|(n, l)| n + w * l)
+                .collect();
+            unspin_neural::attribution::decode(&a.text, tokens, mixed)
+        });
+        println!("w {w}:\n{score}");
     }
 }
