@@ -403,6 +403,16 @@ fn mix_linear(
         started.elapsed().as_secs_f64(),
         unspin_attribution::evaluate(&linear, slice)
     );
+    if let Ok(ts) = std::env::var("LINEAR_MIN_SCORE") {
+        for t in ts.split(',').filter_map(|t| t.trim().parse::<f32>().ok()) {
+            let score = evaluate_with(slice, |a| {
+                let mut found = linear.predict(&a.text);
+                found.retain(|p| p.score >= t);
+                found
+            });
+            println!("linear, score >= {t}:\n{score}");
+        }
+    }
     let lin: HashMap<&str, Vec<f32>> = slice
         .par_iter()
         .map(|a| {
