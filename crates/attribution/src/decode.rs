@@ -122,7 +122,7 @@ fn sigmoid(x: f32) -> f32 {
 
 /// Groups role segments into attributions: each content attaches to the
 /// closest cue (within a gap limit; a cue in a sentence the content touches
-/// is preferred), and each cue takes the closest source segment of its own
+/// is preferred; never a cue in a later paragraph), and each cue takes the closest source segment of its own
 /// sentence (one before the cue preferred); a cue's content pieces around it
 /// join ("A," he said, "B"); cues without content are dropped; a content
 /// with no cue nearby stands alone. `sentence_of` gives each token's
@@ -137,12 +137,24 @@ pub(crate) fn attributions(
 ) -> Vec<Attribution> {
     let segs = segments(text, tokens, tags, emissions);
     let cues: Vec<&Segment> = segs.iter().filter(|s| s.role == 2).collect();
+    // A content never links to a cue in a later paragraph: a cue does not
+    // reach back over a blank line (a block quote's citation line is not
+    // what the next paragraph's "Washington wants" introduces). Chosen on
+    // the held-out slice: attribution F1 0.647 -> 0.663 (both directions
+    // blocked: 0.662).
+    let paragraph_before = |s: &Segment, c: &Segment| {
+        s.last < c.first
+            && text[tokens[s.last].end..tokens[c.first].start]
+                .matches('\n')
+                .count()
+                >= 2
+    };
     let nearest_cue = |s: &Segment| -> Option<usize> {
         let (lo, near) = within_gap(&cues, s, MAX_CONTENT_GAP);
         near.iter()
             .enumerate()
             .map(|(k, c)| (lo + k, c))
-            .filter(|(_, c)| gap(s, c) <= MAX_CONTENT_GAP)
+            .filter(|(_, c)| gap(s, c) <= MAX_CONTENT_GAP && !paragraph_before(s, c))
             .map(|(k, c)| {
                 let sentence = sentence_of[c.first];
                 let touches = sentence_of[s.first] <= sentence && sentence <= sentence_of[s.last];

@@ -265,6 +265,48 @@ mod tests {
     }
 
     #[test]
+    fn a_content_does_not_reach_over_a_blank_line_to_a_later_cue() {
+        // A block quote's citation title, tagged as content, and the next
+        // paragraph's attribution: the title is not what "wants" introduces,
+        // nor joined to its content.
+        let text = "(\u{201c}The Ceasefire Failed\u{201d}, The Vineyard)\n\nSo, Washington wants to control the east.";
+        let tokens = tokenize(text);
+        let mut role = 0;
+        let tags: Vec<Tag> = tokens
+            .iter()
+            .map(|t| {
+                let (r, begin) = match &text[t.range()] {
+                    "The" if role == 0 => (3, true),
+                    "Ceasefire" | "Failed" => (3, false),
+                    "Washington" => (1, true),
+                    "wants" => (2, true),
+                    "to" => (3, true),
+                    "control" | "the" | "east" => (3, false),
+                    _ => (0, true),
+                };
+                role = r;
+                match (r, begin) {
+                    (0, _) => Tag::O,
+                    (r, b) => Tag::from_index(r * 2 - usize::from(b)),
+                }
+            })
+            .collect();
+        let found =
+            attributions_from_emissions(text, &tokens, &emissions_for(&tags), NEURAL_PROVENANCE);
+        let got: Vec<(&str, Option<&str>)> = found
+            .iter()
+            .map(|a| (&text[a.content.clone()], a.cue.clone().map(|r| &text[r])))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("The Ceasefire Failed", None),
+                ("to control the east", Some("wants"))
+            ]
+        );
+    }
+
+    #[test]
     fn a_headline_does_not_run_into_the_quotation_below_it() {
         let text = "Mayor wins again\n\n\u{201c}We will win,\u{201d} said Jos\u{e9}.";
         let tokens = tokenize(text);

@@ -137,6 +137,54 @@ fn interrupted_quote_and_block_quote_with_citation() {
     assert_eq!(a[1].medium.as_deref(), Some("Wall Street Journal"));
 }
 
+#[test]
+fn a_block_quotes_citation_title_is_not_a_quotation() {
+    // The sample article's pattern: a block quote, then its citation line
+    // with the cited piece's quoted title (here with a speech verb in it).
+    let t = "As the Post put it:\n\nThe talks collapsed after the strike.\n\n(\"Flash! Post says the war may be \"winnable.\"\", Sic Semper Tyrannis)\n\nSo, Washington wants to control the east.";
+    let mut doc = Document::new("t", t);
+    let b = t.find("The talks collapsed").unwrap();
+    let e = b + "The talks collapsed after the strike.".len();
+    doc.add_span("blockquote", Span::new(b, e, "blockquote").unwrap())
+        .unwrap();
+    let ents = find_entities(&doc);
+    let rules = rule_attributions(&doc, &ents);
+    let title = t.find("Flash!").unwrap();
+    let winnable = t.find("the war may").unwrap();
+    let control = t.find("to control").unwrap();
+    let wants = t.find("wants").unwrap();
+    let tagged = vec![
+        // The tagger's reading of the title: cue "says", content after it.
+        Attribution {
+            cue: Some(winnable - 5..winnable - 1),
+            ..Attribution::new(winnable..winnable + 28, 0.9, "attribution-tagger")
+        },
+        // The title again, as a content of its own.
+        Attribution::new(title - 1..winnable + 28, 0.9, "attribution-tagger"),
+        // A real attribution in the next paragraph.
+        Attribution {
+            cue: Some(wants..wants + 5),
+            source: Some(wants - 11..wants - 1),
+            ..Attribution::new(control..t.len() - 1, 0.9, "attribution-tagger")
+        },
+    ];
+    let merged = reconcile(&doc, tagged, rules, &ents);
+    let got: Vec<(&str, QuoteKind)> = merged
+        .iter()
+        .map(|a| (&t[a.content.clone()], a.kind))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("The talks collapsed after the strike.", QuoteKind::Block),
+            ("to control the east", QuoteKind::Indirect),
+        ],
+        "{merged:?}"
+    );
+    // The citation still names the block quote's source.
+    assert_eq!(merged[0].speaker.as_deref(), Some("Sic Semper Tyrannis"));
+}
+
 fn check(text: &str) {
     let ok = |r: &std::ops::Range<usize>| {
         r.start <= r.end

@@ -381,7 +381,6 @@ pub(super) fn block_attributions(ctx: &Ctx, out: &mut Vec<Attribution>) {
                 }
             }
         }
-        let _ = citation.as_ref().map(|c| c.range.clone());
         let mut a = Attribution {
             content,
             cue,

@@ -3,11 +3,10 @@
 
 use std::collections::BTreeSet;
 
-use crate::quotes::block::block_attributions;
+use crate::quotes::block::{block_attributions, citation_after};
 use crate::quotes::context::Ctx;
 use crate::quotes::context::MERGED_NEURAL_PROVENANCE;
 use crate::quotes::context::MERGED_PROVENANCE;
-use crate::quotes::lookup::Lookup;
 use crate::quotes::resolve::finish;
 use crate::quotes::resolve::finish_with;
 use crate::quotes::speech::direct_attributions;
@@ -50,8 +49,9 @@ pub fn rule_attributions_in(cx: &SourcingContext, entities: &[Entity]) -> Vec<At
 /// (`"A," she said. "B."` is one attribution). A block quote's rule
 /// attribution wins whole (the tagger only fills a missing source or cue);
 /// tagged ones inside an attributed block quote are dropped, and so are
-/// tagged contents that are only a scare quote. Output sorted by content
-/// start.
+/// tagged contents that are only a scare quote and any quotation other than
+/// a block quote lying inside a block quote's citation line (the cited
+/// piece's title). Output sorted by content start.
 pub fn reconcile(
     doc: &Document,
     tagged: Vec<Attribution>,
@@ -77,8 +77,25 @@ pub fn reconcile_in(
             && text.is_char_boundary(r.start)
             && text.is_char_boundary(r.end)
     };
-    let lookup = Lookup::new(text, entities, pairs, blocks, &cx.boilerplate);
-    let mut rules: Vec<Attribution> = rules.into_iter().filter(|a| valid(&a.content)).collect();
+    let ctx = Ctx::new(cx, entities);
+    let lookup = &ctx.lookup;
+    // A block quote's citation line ("(\"Title\", Outlet)") names the cited
+    // piece: a quoted title or a verb inside it is not a quotation of this
+    // article, whoever the tagger or the quotation-mark rules give it to.
+    let citations: Vec<ByteRange> = blocks
+        .iter()
+        .filter_map(|b| citation_after(&ctx, b.end))
+        .map(|c| c.range)
+        .collect();
+    let in_citation = |r: &ByteRange| {
+        citations
+            .iter()
+            .any(|c| c.start <= r.start && r.end <= c.end)
+    };
+    let mut rules: Vec<Attribution> = rules
+        .into_iter()
+        .filter(|a| valid(&a.content) && (a.kind == QuoteKind::Block || !in_citation(&a.content)))
+        .collect();
     let attributed_blocks: Vec<ByteRange> = blocks
         .iter()
         .filter(|b| {
@@ -100,7 +117,7 @@ pub fn reconcile_in(
         .collect();
     let mut longest = rules.iter().map(|r| r.content.len()).max().unwrap_or(0);
     for t in tagged {
-        if !valid(&t.content) || t.content.is_empty() {
+        if !valid(&t.content) || t.content.is_empty() || in_citation(&t.content) {
             continue;
         }
         // In running text the tagger's spans win (it learnt where contents,
@@ -179,7 +196,7 @@ pub fn reconcile_in(
         .chain(kept)
         .collect();
     for a in &mut all {
-        finish_with(text, &lookup, a);
+        finish_with(text, lookup, a);
     }
     all.sort_by_key(|a| (a.content.start, a.content.end));
     all
