@@ -14,14 +14,15 @@ use rayon::prelude::*;
 use serde::Serialize;
 use unspin_document::Document;
 use unspin_eval::{
-    parse_attribution_lines, score_attributions, write_attribution_line, AttributionScore,
-    AttributionSpans,
+    ece, parse_attribution_lines, score_attributions, write_attribution_line, AttributionScore,
+    AttributionSpans, Logistic,
 };
 use unspin_pipeline::Stage;
 use unspin_readers::{read_attribution_corpus, read_text, ReadOptions};
 use unspin_segment::SentenceStage;
 use unspin_sourcing::attribution::{
-    evaluate, evaluate_with, train, AttributionModel, TrainConfig, TrainReport, TrainingArticle,
+    evaluate_outcomes, evaluate_with, train, AttributionModel, TrainConfig, TrainReport,
+    TrainingArticle,
 };
 use unspin_sourcing::{Attribution, SourcingStage};
 
@@ -201,6 +202,11 @@ struct Metrics<'a> {
     rows: usize,
     bytes: usize,
     dev_tagger: &'a AttributionScore,
+    /// Expected calibration error of the tagger's attribution scores on dev
+    /// (right: content and speaker matched), with the fitted calibration.
+    dev_tagger_score_ece: f64,
+    /// The same with squashed margins (the calibration of earlier releases).
+    dev_tagger_score_ece_uncalibrated: f64,
     dev_full: &'a AttributionScore,
     seconds_total: f64,
 }
@@ -248,7 +254,10 @@ pub fn train_command(data: &Path, out: &Path) -> anyhow::Result<Outcome> {
         fs::create_dir_all(dir).with_context(|| format!("cannot create \"{}\"", dir.display()))?;
     }
     fs::write(out, &bytes).with_context(|| format!("cannot write \"{}\"", out.display()))?;
-    let dev_tagger = evaluate(&model, &dev);
+    let (dev_tagger, outcomes) = evaluate_outcomes(&dev, |a| model.predict(&a.text));
+    let uncalibrated = model.clone().with_calibration(Logistic::IDENTITY);
+    let (_, outcomes_uncalibrated) = evaluate_outcomes(&dev, |a| uncalibrated.predict(&a.text));
+    let (dev_ece, dev_ece_uncalibrated) = (ece(&outcomes), ece(&outcomes_uncalibrated));
     // The full analysis with this model (it may not be the shipped one).
     let stage = SourcingStage::new(Arc::new(model.clone()));
     let dev_full = evaluate_with(&dev, |a| {
@@ -272,6 +281,8 @@ pub fn train_command(data: &Path, out: &Path) -> anyhow::Result<Outcome> {
         rows: model.rows(),
         bytes: bytes.len(),
         dev_tagger: &dev_tagger,
+        dev_tagger_score_ece: dev_ece,
+        dev_tagger_score_ece_uncalibrated: dev_ece_uncalibrated,
         dev_full: &dev_full,
         seconds_total: started.elapsed().as_secs_f64(),
     };
@@ -304,6 +315,17 @@ pub fn train_command(data: &Path, out: &Path) -> anyhow::Result<Outcome> {
     )?;
     writeln!(
         o,
+        "Scores: sigmoid({:.4} × margin + {:.3}), fitted on the held-out slice (its ECE {:.3} → {:.3}); \
+         PolNeAR dev ECE {:.3} (squashed margins as before: {:.3}).\n",
+        report.score_calibration.a,
+        report.score_calibration.b,
+        report.holdout_score_ece[0],
+        report.holdout_score_ece[1],
+        dev_ece,
+        dev_ece_uncalibrated
+    )?;
+    writeln!(
+        o,
         "PolNeAR dev ({} articles), tagger alone:\n{dev_tagger}\n",
         dev.len()
     )?;
@@ -333,6 +355,10 @@ struct NeuralMetrics<'a> {
     dev_full: &'a AttributionScore,
     /// The linear tagger alone, for comparison.
     dev_linear: &'a AttributionScore,
+    /// Expected calibration error of the shipped tagger's attribution scores
+    /// on dev (right: content and speaker matched), and of the linear one's.
+    dev_tagger_score_ece: f64,
+    dev_linear_score_ece: f64,
     seconds_total: f64,
 }
 
@@ -409,7 +435,7 @@ pub fn train_neural_command(
         "scoring the neural attribution tagger on PolNeAR dev"
     );
     let dev_checkpoint = evaluate_with(&dev, |a| own.attributions(&a.text));
-    let dev_tagger = evaluate_with(&dev, |a| shipped.attributions(&a.text));
+    let (dev_tagger, tagger_outcomes) = evaluate_outcomes(&dev, |a| shipped.attributions(&a.text));
     let mut int8 = NeuralAttribution::from_bytes(&bytes, &neural_bytes, &tokenizer)?;
     let dev_tagger_int8 = int8
         .set_precision(Precision::Int8)
@@ -419,7 +445,8 @@ pub fn train_neural_command(
         let mut doc = read_text(a.id.clone(), a.text.clone());
         attributions(&mut doc, false, &stage).unwrap_or_default()
     });
-    let dev_linear = evaluate(AttributionModel::shipped(), &dev);
+    let (dev_linear, linear_outcomes) =
+        evaluate_outcomes(&dev, |a| AttributionModel::shipped().predict(&a.text));
     if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
         fs::create_dir_all(dir).with_context(|| format!("cannot create \"{}\"", dir.display()))?;
     }
@@ -436,6 +463,8 @@ pub fn train_neural_command(
         dev_tagger_int8: dev_tagger_int8.as_ref(),
         dev_full: &dev_full,
         dev_linear: &dev_linear,
+        dev_tagger_score_ece: ece(&tagger_outcomes),
+        dev_linear_score_ece: ece(&linear_outcomes),
         seconds_total: started.elapsed().as_secs_f64(),
     };
     let metrics_path = write_metrics_beside(out, &metrics)?;
@@ -495,6 +524,12 @@ pub fn train_neural_command(
         o,
         "{}",
         row("linear tagger alone (--tier fast)", &dev_linear)
+    )?;
+    writeln!(
+        o,
+        "\nExpected calibration error of the attribution scores on dev: shipped tagger {:.3}, \
+         linear tagger {:.3}.",
+        metrics.dev_tagger_score_ece, metrics.dev_linear_score_ece
     )?;
     writeln!(
         o,

@@ -7,6 +7,7 @@
 //! PolNeAR train, 99.8 % of speakers lie in their cue's sentence, 89 % before
 //! the cue, and 98.4 % of contents touch their cue's sentence.
 
+use unspin_eval::Logistic;
 use unspin_segment::Token;
 
 use crate::tags::{Tag, TAGS};
@@ -116,8 +117,49 @@ fn has_content_word(text: &str) -> bool {
         .any(|w| !NOT_CONTENT.iter().any(|n| n.eq_ignore_ascii_case(w)))
 }
 
-fn sigmoid(x: f32) -> f32 {
-    1.0 / (1.0 + (-x).exp())
+/// An attribution before it is scored: the mean margin of its tags over `O`
+/// (content pieces averaged with the cue's) and whether it has a cue.
+#[derive(Clone, Debug)]
+pub(crate) struct Grouped {
+    /// The attribution, its score not yet set.
+    pub(crate) attribution: Attribution,
+    /// The raw margin the score is computed from.
+    pub(crate) margin: f32,
+    /// Whether a cue introduces it (a content with none scores half).
+    pub(crate) has_cue: bool,
+}
+
+impl Grouped {
+    /// The score: `scale` applied to the margin, halved without a cue.
+    pub(crate) fn score(&self, scale: Logistic) -> f32 {
+        let p = scale.apply(self.margin);
+        if self.has_cue {
+            p
+        } else {
+            p * 0.5
+        }
+    }
+}
+
+/// As [`grouped`], each attribution scored by `scale` (the identity for a
+/// tagger whose margins are log-probabilities; a fitted map for the linear
+/// tagger, whose margins have no fixed scale).
+pub(crate) fn attributions(
+    text: &str,
+    tokens: &[Token],
+    sentence_of: &[u32],
+    tags: &[Tag],
+    emissions: &[f32],
+    provenance: &'static str,
+    scale: Logistic,
+) -> Vec<Attribution> {
+    grouped(text, tokens, sentence_of, tags, emissions, provenance)
+        .into_iter()
+        .map(|g| Attribution {
+            score: g.score(scale),
+            ..g.attribution
+        })
+        .collect()
 }
 
 /// Groups role segments into attributions: each content attaches to the
@@ -126,15 +168,15 @@ fn sigmoid(x: f32) -> f32 {
 /// sentence (one before the cue preferred); a cue's content pieces around it
 /// join ("A," he said, "B"); cues without content are dropped; a content
 /// with no cue nearby stands alone. `sentence_of` gives each token's
-/// sentence index.
-pub(crate) fn attributions(
+/// sentence index. Sorted by content.
+pub(crate) fn grouped(
     text: &str,
     tokens: &[Token],
     sentence_of: &[u32],
     tags: &[Tag],
     emissions: &[f32],
     provenance: &'static str,
-) -> Vec<Attribution> {
+) -> Vec<Grouped> {
     let segs = segments(text, tokens, tags, emissions);
     let cues: Vec<&Segment> = segs.iter().filter(|s| s.role == 2).collect();
     // A content never links to a cue in a later paragraph: a cue does not
@@ -225,10 +267,14 @@ pub(crate) fn attributions(
             }
             let margin = group.iter().map(|s| s.margin).sum::<f32>() / group.len() as f32;
             let margin = (margin + cue.margin) / 2.0;
-            out.push(Attribution {
-                cue: Some(range(cue.first, cue.last)),
-                source: sources[k].map(|s| range(s.first, s.last)),
-                ..Attribution::new(range(first, last), sigmoid(margin), provenance)
+            out.push(Grouped {
+                attribution: Attribution {
+                    cue: Some(range(cue.first, cue.last)),
+                    source: sources[k].map(|s| range(s.first, s.last)),
+                    ..Attribution::new(range(first, last), 0.0, provenance)
+                },
+                margin,
+                has_cue: true,
             });
         }
     }
@@ -236,13 +282,13 @@ pub(crate) fn attributions(
         if !has_content_word(&text[range(s.first, s.last)]) {
             continue;
         }
-        out.push(Attribution::new(
-            range(s.first, s.last),
-            sigmoid(s.margin) * 0.5,
-            provenance,
-        ));
+        out.push(Grouped {
+            attribution: Attribution::new(range(s.first, s.last), 0.0, provenance),
+            margin: s.margin,
+            has_cue: false,
+        });
     }
-    out.sort_by_key(|a| (a.content.start, a.content.end));
+    out.sort_by_key(|g| (g.attribution.content.start, g.attribution.content.end));
     out
 }
 

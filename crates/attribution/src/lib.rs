@@ -52,7 +52,7 @@ pub use model::{AttributionModel, LinearTagger, ModelError, Tagging, Weights};
 pub use tagger::{attributions_from_emissions, attributions_from_tags, AttributionTagger};
 pub use tags::{Tag, TAGS};
 pub use train::{
-    evaluate, evaluate_with, gold_tags, learned_cue_words, train, GoldAttribution, TrainConfig,
-    TrainReport, TrainingArticle,
+    evaluate, evaluate_outcomes, evaluate_with, gold_tags, learned_cue_words, train,
+    GoldAttribution, TrainConfig, TrainReport, TrainingArticle,
 };
 pub use types::{Attribution, ByteRange, QuoteKind, SourceKind, NEURAL_PROVENANCE, PROVENANCE};

@@ -7,6 +7,7 @@ use safetensors::tensor::{Dtype, TensorView};
 use safetensors::SafeTensors;
 use xxhash_rust::xxh3::xxh3_64;
 
+use unspin_eval::Logistic;
 use unspin_segment::{sentences, tokenize, Token};
 
 use crate::decode;
@@ -266,8 +267,14 @@ pub struct AttributionModel {
     /// Both taggers' weights per bucket, indexed on first use (stacked
     /// models only; see `table`).
     joint: Lazy<Rows16>,
+    /// Maps an attribution's mean tag margin to its score (fitted on the
+    /// held-out training slice; the identity for a model without one).
+    calibration: Logistic,
     digest: String,
 }
+
+/// The tensor that holds the score calibration `[a, b]`.
+const CALIBRATION_TENSOR: &str = "score_calibration";
 
 /// A table built on first use; `Debug` does not print it.
 #[derive(Clone)]
@@ -315,14 +322,31 @@ impl AttributionModel {
 
     /// A model from its taggers (the second one stacked on the first).
     pub fn new(first: LinearTagger, second: Option<LinearTagger>) -> AttributionModel {
-        let mut model = AttributionModel {
+        AttributionModel {
             first,
             second,
             joint: Lazy::default(),
+            calibration: Logistic::IDENTITY,
             digest: String::new(),
-        };
-        model.digest = format!("{:016x}", xxh3_64(&model.to_bytes()));
-        model
+        }
+        .with_calibration(Logistic::IDENTITY)
+    }
+
+    /// The same model with its scores mapped by `calibration` (see
+    /// [`calibration`](Self::calibration)).
+    #[must_use]
+    pub fn with_calibration(mut self, calibration: Logistic) -> AttributionModel {
+        self.calibration = calibration;
+        self.digest = format!("{:016x}", xxh3_64(&self.to_bytes()));
+        self
+    }
+
+    /// How an attribution's mean tag margin becomes its score: the
+    /// perceptron's margins have no fixed scale (squashed as they are, every
+    /// attribution would score 1.0), so training fits a logistic map on the
+    /// held-out slice to the share of attributions that were right.
+    pub fn calibration(&self) -> Logistic {
+        self.calibration
     }
 
     /// A one-stage model from trained weights (see [`LinearTagger::quantize`]).
@@ -379,10 +403,23 @@ impl AttributionModel {
         } else {
             None
         };
+        let calibration = if st.names().iter().any(|n| *n == CALIBRATION_TENSOR) {
+            let ab = f32s(tensor(CALIBRATION_TENSOR, Dtype::F32, Some(2))?);
+            let (a, b) = (ab[0], ab[1]);
+            if !(a.is_finite() && b.is_finite()) {
+                return Err(ModelError::Format(
+                    "the score calibration is not finite".into(),
+                ));
+            }
+            Logistic { a, b }
+        } else {
+            Logistic::IDENTITY
+        };
         Ok(AttributionModel {
             first,
             second,
             joint: Lazy::default(),
+            calibration,
             digest: format!("{:016x}", xxh3_64(bytes)),
         })
     }
@@ -392,6 +429,15 @@ impl AttributionModel {
         let mut tensors = self.first.tensors("");
         if let Some(second) = &self.second {
             tensors.extend(second.tensors("stacked."));
+        }
+        if self.calibration != Logistic::IDENTITY {
+            let Logistic { a, b } = self.calibration;
+            tensors.push((
+                CALIBRATION_TENSOR.to_string(),
+                Dtype::F32,
+                vec![2],
+                [a, b].iter().flat_map(|v| v.to_le_bytes()).collect(),
+            ));
         }
         let views: Vec<(String, TensorView<'_>)> = tensors
             .iter()
@@ -450,6 +496,26 @@ impl AttributionModel {
         decode::attributions(
             text,
             tokens,
+            &tagging.sentence_of,
+            &tagging.tags,
+            &tagging.emissions,
+            PROVENANCE,
+            self.calibration,
+        )
+    }
+
+    /// The attributions of `text` before scoring, with their raw margins
+    /// (what the score calibration is fitted on).
+    pub(crate) fn grouped(&self, text: &str) -> Vec<decode::Grouped> {
+        let tokens = tokenize(text);
+        if tokens.is_empty() {
+            return Vec::new();
+        }
+        let sentences = sentences(text);
+        let tagging = self.tag_tokens(text, &tokens, &sentences);
+        decode::grouped(
+            text,
+            &tokens,
             &tagging.sentence_of,
             &tagging.tags,
             &tagging.emissions,
@@ -545,5 +611,45 @@ mod tests {
         let back = AttributionModel::from_bytes(&stacked.to_bytes()).unwrap();
         assert_eq!(back.second.map(|s| s.rows), Some(m.first.rows.clone()));
         assert!(AttributionModel::from_bytes(b"nope").is_err());
+    }
+
+    #[test]
+    fn the_score_calibration_is_saved_and_used() {
+        let mut w = Weights::zeros(8);
+        w.emission[3] = 2.5;
+        let m = AttributionModel::quantize(&w, 0);
+        assert_eq!(m.calibration(), Logistic::IDENTITY);
+        let scale = Logistic { a: 0.01, b: -1.5 };
+        let calibrated = m.clone().with_calibration(scale);
+        assert_ne!(calibrated.digest(), m.digest());
+        let back = AttributionModel::from_bytes(&calibrated.to_bytes()).unwrap();
+        assert_eq!(back.calibration(), scale);
+        // Without a calibration the file is what it was before there was one.
+        assert!(!String::from_utf8_lossy(&m.to_bytes()).contains(CALIBRATION_TENSOR));
+        let mut bad = Weights::zeros(8);
+        bad.emission[3] = 1.0;
+        let nan = AttributionModel::quantize(&bad, 0).with_calibration(Logistic {
+            a: f32::NAN,
+            b: 0.0,
+        });
+        assert!(AttributionModel::from_bytes(&nan.to_bytes()).is_err());
+    }
+
+    #[test]
+    fn the_shipped_model_scores_are_not_saturated() {
+        // The perceptron's margins, squashed as they are, put every
+        // attribution at 1.0; the shipped calibration spreads them out.
+        let m = AttributionModel::shipped();
+        let text =
+            "The minister said that the talks had failed. Critics argued the deal was weak, \
+                    according to officials who spoke on condition of anonymity.";
+        let found = m.predict(text);
+        assert!(!found.is_empty());
+        assert!(
+            found.iter().all(|a| a.score > 0.0 && a.score < 0.99),
+            "{found:?}"
+        );
+        let raw = m.clone().with_calibration(Logistic::IDENTITY).predict(text);
+        assert!(raw.iter().any(|a| a.score > 0.999), "{raw:?}");
     }
 }

@@ -3,6 +3,7 @@
 
 use std::ops::Range;
 
+use unspin_eval::Logistic;
 use unspin_segment::{sentences, tokenize, Token};
 
 use crate::decode;
@@ -90,7 +91,15 @@ pub fn attributions_from_emissions(
     let transition = vec![0.0f32; (TAGS + 1) * TAGS];
     let tags = viterbi(emissions, &transition);
     let sentence_of = sentence_of_tokens(tokens, &sentences(text));
-    decode::attributions(text, tokens, &sentence_of, &tags, emissions, provenance)
+    decode::attributions(
+        text,
+        tokens,
+        &sentence_of,
+        &tags,
+        emissions,
+        provenance,
+        Logistic::IDENTITY,
+    )
 }
 
 /// Groups a tag sequence over `text`'s tokens into attributions, as the
@@ -100,7 +109,15 @@ pub fn attributions_from_tags(text: &str, tags: &[Tag]) -> Vec<Attribution> {
     let tokens = tokenize(text);
     let emissions = vec![0.0f32; tokens.len() * TAGS];
     let sentence_of = sentence_of_tokens(&tokens, &sentences(text));
-    decode::attributions(text, &tokens, &sentence_of, tags, &emissions, PROVENANCE)
+    decode::attributions(
+        text,
+        &tokens,
+        &sentence_of,
+        tags,
+        &emissions,
+        PROVENANCE,
+        Logistic::IDENTITY,
+    )
 }
 
 #[cfg(test)]

@@ -14,7 +14,9 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 use unspin_document::CharIndex;
-use unspin_eval::{score_attributions, AttributionScore, AttributionSpans};
+use unspin_eval::{
+    ece, matched_predictions, score_attributions, AttributionScore, AttributionSpans, Logistic,
+};
 use unspin_segment::{sentences, tokenize, Token};
 
 use crate::decode;
@@ -170,6 +172,14 @@ pub struct TrainReport {
     pub stacked_holdout_f1: Vec<f64>,
     /// The stacked tagger's epoch count (0 without stacking).
     pub stacked_epochs: usize,
+    /// The map from an attribution's mean tag margin to its score, fitted on
+    /// the held-out slice's attributions (with a cue) of the chosen epoch to
+    /// whether each was right (content and speaker matched).
+    pub score_calibration: Logistic,
+    /// Expected calibration error of those attributions' scores on the
+    /// held-out slice: squashed margins as before (`[0]`), then with the
+    /// fitted map (`[1]`, measured on the articles it was fitted on).
+    pub holdout_score_ece: [f64; 2],
     /// Wall-clock seconds.
     pub seconds: f64,
 }
@@ -356,6 +366,7 @@ pub fn train(
         .collect();
     let all = prepare(articles, config.bits);
     let mut holdout_f1 = Vec::new();
+    let mut holdout_pairs = Vec::new();
     let epochs = if held.is_empty() {
         config.max_epochs.max(1)
     } else {
@@ -367,7 +378,9 @@ pub fn train(
             .collect();
         run_epochs(&fit, config, config.max_epochs, |_, p| {
             let model = AttributionModel::quantize(&p.averaged(), config.prune);
-            holdout_f1.push(evaluate(&model, &held).attribution.f1);
+            let (score, pairs) = holdout_outcomes(&held, |a| model.grouped(&a.text));
+            holdout_f1.push(score.attribution.f1);
+            holdout_pairs.push(pairs);
         });
         best_epoch(&holdout_f1)
     };
@@ -381,13 +394,57 @@ pub fn train(
         epochs,
         stacked_holdout_f1: Vec::new(),
         stacked_epochs: 0,
+        score_calibration: Logistic::IDENTITY,
+        holdout_score_ece: [0.0; 2],
         seconds: 0.0,
     };
-    let second = config
-        .stacked
-        .then(|| train_stacked(articles, &all, config, epochs, &mut report));
+    let mut chosen_pairs = holdout_pairs.get(epochs - 1).cloned().unwrap_or_default();
+    let second = config.stacked.then(|| {
+        let (tagger, pairs) = train_stacked(articles, &all, config, epochs, &mut report);
+        chosen_pairs = pairs;
+        tagger
+    });
+    calibrate(&chosen_pairs, &mut report);
     report.seconds = started.elapsed().as_secs_f64();
-    (AttributionModel::new(first, second), report)
+    let model = AttributionModel::new(first, second).with_calibration(report.score_calibration);
+    (model, report)
+}
+
+/// Fits the score calibration to the held-out (margin, right) pairs and
+/// records it with its effect on the slice.
+fn calibrate(pairs: &[(f64, bool)], report: &mut TrainReport) {
+    let fit = Logistic::fit(pairs);
+    let scored = |scale: Logistic| -> Vec<(f32, bool)> {
+        pairs
+            .iter()
+            .map(|&(m, ok)| (scale.apply(m as f32), ok))
+            .collect()
+    };
+    report.score_calibration = fit;
+    report.holdout_score_ece = [ece(&scored(Logistic::IDENTITY)), ece(&scored(fit))];
+}
+
+/// Scores grouped predictions against the gold attributions of `held`, and
+/// pairs each prediction with a cue's raw margin with whether it was right
+/// (content and speaker matched): what the score calibration is fitted to.
+fn holdout_outcomes(
+    held: &[TrainingArticle],
+    grouped: impl Fn(&TrainingArticle) -> Vec<decode::Grouped> + Sync,
+) -> (AttributionScore, Vec<(f64, bool)>) {
+    let (gold, pred, pairs) = outcomes_of(held, |a| {
+        grouped(a)
+            .into_iter()
+            .map(|g| {
+                let margin = g.has_cue.then_some(f64::from(g.margin));
+                (g.attribution, margin)
+            })
+            .collect()
+    });
+    let pairs = pairs
+        .into_iter()
+        .filter_map(|(m, ok)| m.map(|m| (m, ok)))
+        .collect();
+    (score_attributions(&gold, &pred), pairs)
 }
 
 /// The epoch (1-based) with the best held-out score, the earliest on ties.
@@ -402,13 +459,14 @@ fn best_epoch(scores: &[f64]) -> usize {
 /// Trains the stacked tagger: the first tagger's tags for every training
 /// article come from a model that did not see it (`folds`-fold
 /// cross-validation); the epoch count is chosen on the same held-out slice.
+/// Also gives the held-out (margin, right) pairs of the chosen epoch.
 fn train_stacked(
     articles: &[TrainingArticle],
     all: &[Prepared],
     config: &TrainConfig,
     first_epochs: usize,
     report: &mut TrainReport,
-) -> LinearTagger {
+) -> (LinearTagger, Vec<(f64, bool)>) {
     let k = config.folds.max(2);
     let mut cv_tags: Vec<Vec<Tag>> = vec![Vec::new(); all.len()];
     for fold in 0..k {
@@ -446,6 +504,7 @@ fn train_stacked(
     let every = config.holdout_every.max(2);
     let is_held = |i: usize| i % every == every - 1;
     let held: Vec<usize> = (0..articles.len()).filter(|&i| is_held(i)).collect();
+    let mut held_pairs = Vec::new();
     let epochs = if held.is_empty() {
         config.max_epochs.max(1)
     } else {
@@ -457,35 +516,29 @@ fn train_stacked(
             .collect();
         let held_articles: Vec<TrainingArticle> =
             held.iter().map(|&i| articles[i].clone()).collect();
+        let index: std::collections::HashMap<&str, usize> =
+            held.iter().map(|&i| (articles[i].id.as_str(), i)).collect();
         let mut scores = Vec::new();
         run_epochs(&fit, config, config.max_epochs, |_, p| {
             let tagger = LinearTagger::quantize(&p.averaged(), config.prune);
-            let predicted: std::collections::HashMap<&str, Vec<Attribution>> = held
-                .par_iter()
-                .map(|&i| {
-                    let e = tagger.emissions(&stacked[i].feats);
-                    let tags = viterbi(&e, tagger.transition());
-                    let tokens = tokenize(&articles[i].text);
-                    (
-                        articles[i].id.as_str(),
-                        decode::attributions(
-                            &articles[i].text,
-                            &tokens,
-                            &stacked[i].sentence_of,
-                            &tags,
-                            &e,
-                            PROVENANCE,
-                        ),
-                    )
-                })
-                .collect();
-            scores.push(
-                evaluate_with(&held_articles, |a| {
-                    predicted.get(a.id.as_str()).cloned().unwrap_or_default()
-                })
-                .attribution
-                .f1,
-            );
+            let (score, pairs) = holdout_outcomes(&held_articles, |a| {
+                let Some(&i) = index.get(a.id.as_str()) else {
+                    return Vec::new();
+                };
+                let e = tagger.emissions(&stacked[i].feats);
+                let tags = viterbi(&e, tagger.transition());
+                let tokens = tokenize(&a.text);
+                decode::grouped(
+                    &a.text,
+                    &tokens,
+                    &stacked[i].sentence_of,
+                    &tags,
+                    &e,
+                    PROVENANCE,
+                )
+            });
+            scores.push(score.attribution.f1);
+            held_pairs.push(pairs);
         });
         let best = best_epoch(&scores);
         report.stacked_holdout_f1 = scores;
@@ -493,9 +546,13 @@ fn train_stacked(
     };
     report.stacked_epochs = epochs;
     let items: Vec<&Prepared> = stacked.iter().collect();
-    LinearTagger::quantize(
+    let tagger = LinearTagger::quantize(
         &run_epochs(&items, config, epochs, |_, _| {}).averaged(),
         config.prune,
+    );
+    (
+        tagger,
+        held_pairs.get(epochs - 1).cloned().unwrap_or_default(),
     )
 }
 
@@ -506,42 +563,101 @@ fn to_chars(idx: &CharIndex, ranges: &[Range<usize>]) -> Vec<Range<usize>> {
         .collect()
 }
 
+/// An article's gold attributions and `found` ones as code-point spans.
+fn spans<'a>(
+    a: &TrainingArticle,
+    found: impl Iterator<Item = &'a Attribution>,
+) -> (Vec<AttributionSpans>, Vec<AttributionSpans>) {
+    let idx = CharIndex::new(&a.text);
+    let gold = a
+        .gold
+        .iter()
+        .map(|g| AttributionSpans {
+            article_id: a.id.clone(),
+            source: to_chars(&idx, &g.source),
+            cue: to_chars(&idx, &g.cue),
+            content: to_chars(&idx, &g.content),
+        })
+        .collect();
+    let pred = found
+        .map(|p| AttributionSpans {
+            article_id: a.id.clone(),
+            source: to_chars(&idx, p.source.as_slice()),
+            cue: to_chars(&idx, p.cue.as_slice()),
+            content: to_chars(&idx, std::slice::from_ref(&p.content)),
+        })
+        .collect();
+    (gold, pred)
+}
+
 /// Scores `predict` against the gold attributions of `articles`
 /// (PolNeAR measures, see [`unspin_eval::score_attributions`]).
 pub fn evaluate_with(
     articles: &[TrainingArticle],
     predict: impl Fn(&TrainingArticle) -> Vec<Attribution> + Sync,
 ) -> AttributionScore {
-    let per_article: Vec<(Vec<AttributionSpans>, Vec<AttributionSpans>)> = articles
+    let (gold, pred, _) = outcomes(articles, predict);
+    score_attributions(&gold, &pred)
+}
+
+/// As [`evaluate_with`], with the (score, right) pair of every attribution
+/// `predict` finds, right meaning its content and speaker matched a gold
+/// attribution one to one: what the expected calibration error of the
+/// scores is computed over ([`unspin_eval::ece`]).
+pub fn evaluate_outcomes(
+    articles: &[TrainingArticle],
+    predict: impl Fn(&TrainingArticle) -> Vec<Attribution> + Sync,
+) -> (AttributionScore, Vec<(f32, bool)>) {
+    let (gold, pred, pairs) = outcomes(articles, predict);
+    (score_attributions(&gold, &pred), pairs)
+}
+
+fn outcomes(
+    articles: &[TrainingArticle],
+    predict: impl Fn(&TrainingArticle) -> Vec<Attribution> + Sync,
+) -> (
+    Vec<AttributionSpans>,
+    Vec<AttributionSpans>,
+    Vec<(f32, bool)>,
+) {
+    outcomes_of(articles, |a| {
+        predict(a)
+            .into_iter()
+            .map(|f| {
+                let score = f.score;
+                (f, score)
+            })
+            .collect()
+    })
+}
+
+/// The gold and found attributions of `articles` as spans, and each found
+/// one's tag (`found` gives it beside the attribution) with whether it
+/// matched a gold attribution with its speaker.
+#[allow(clippy::type_complexity)] // three parallel lists, named at the call sites
+fn outcomes_of<T: Send>(
+    articles: &[TrainingArticle],
+    found: impl Fn(&TrainingArticle) -> Vec<(Attribution, T)> + Sync,
+) -> (Vec<AttributionSpans>, Vec<AttributionSpans>, Vec<(T, bool)>) {
+    let per_article: Vec<_> = articles
         .par_iter()
         .map(|a| {
-            let idx = CharIndex::new(&a.text);
-            let gold = a
-                .gold
-                .iter()
-                .map(|g| AttributionSpans {
-                    article_id: a.id.clone(),
-                    source: to_chars(&idx, &g.source),
-                    cue: to_chars(&idx, &g.cue),
-                    content: to_chars(&idx, &g.content),
-                })
-                .collect();
-            let pred = predict(a)
-                .into_iter()
-                .map(|p| AttributionSpans {
-                    article_id: a.id.clone(),
-                    source: to_chars(&idx, p.source.as_slice()),
-                    cue: to_chars(&idx, p.cue.as_slice()),
-                    content: to_chars(&idx, std::slice::from_ref(&p.content)),
-                })
-                .collect();
-            (gold, pred)
+            let (found, tags): (Vec<Attribution>, Vec<T>) = found(a).into_iter().unzip();
+            let (gold, pred) = spans(a, found.iter());
+            let right = matched_predictions(&gold, &pred, true);
+            let pairs: Vec<(T, bool)> = tags.into_iter().zip(right).collect();
+            (gold, pred, pairs)
         })
         .collect();
-    let (gold, pred): (Vec<_>, Vec<_>) = per_article.into_iter().unzip();
-    let gold: Vec<_> = gold.into_iter().flatten().collect();
-    let pred: Vec<_> = pred.into_iter().flatten().collect();
-    score_attributions(&gold, &pred)
+    let mut gold = Vec::new();
+    let mut pred = Vec::new();
+    let mut pairs = Vec::new();
+    for (g, p, o) in per_article {
+        gold.extend(g);
+        pred.extend(p);
+        pairs.extend(o);
+    }
+    (gold, pred, pairs)
 }
 
 /// Scores the tagger alone on `articles`.
@@ -619,5 +735,11 @@ mod tests {
         let got = m1.predict("Gil said that taxes rose 9 percent. The sky is blue.");
         assert_eq!(got.len(), 1, "{got:?}");
         assert!(evaluate(&m1, &articles).attribution.f1 > 0.9);
+        // The calibration was fitted and is the model's.
+        assert_eq!(m1.calibration(), report.score_calibration);
+        assert!(report
+            .holdout_score_ece
+            .iter()
+            .all(|e| (0.0..=1.0).contains(e)));
     }
 }

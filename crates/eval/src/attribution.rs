@@ -94,7 +94,7 @@ fn greedy_matches(
     gold: &[AttributionSpans],
     predicted: &[AttributionSpans],
     with_speaker: bool,
-) -> usize {
+) -> Vec<bool> {
     let mut pairs = Vec::new();
     for (gi, g) in gold.iter().enumerate() {
         for (pi, p) in predicted.iter().enumerate() {
@@ -111,15 +111,25 @@ fn greedy_matches(
     pairs.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
     let mut gold_used = vec![false; gold.len()];
     let mut pred_used = vec![false; predicted.len()];
-    let mut matched = 0;
     for (_, gi, pi) in pairs {
         if !gold_used[gi] && !pred_used[pi] {
             gold_used[gi] = true;
             pred_used[pi] = true;
-            matched += 1;
         }
     }
-    matched
+    pred_used
+}
+
+/// Which predictions [`score_attributions`] matches one-to-one with a gold
+/// attribution (`with_speaker`: the attribution measure, else the content
+/// measure), in the order of `predicted`: the outcomes a confidence score
+/// is calibrated against.
+pub fn matched_predictions(
+    gold: &[AttributionSpans],
+    predicted: &[AttributionSpans],
+    with_speaker: bool,
+) -> Vec<bool> {
+    greedy_matches(gold, predicted, with_speaker)
 }
 
 /// Scores predicted attributions against gold ones (all articles together).
@@ -143,7 +153,10 @@ pub fn score_attributions(
     predicted: &[AttributionSpans],
 ) -> AttributionScore {
     let measure = |with_speaker| {
-        let matched = greedy_matches(gold, predicted, with_speaker);
+        let matched = greedy_matches(gold, predicted, with_speaker)
+            .into_iter()
+            .filter(|&m| m)
+            .count();
         let (precision, recall, f1) =
             prf(matched as f64, predicted.len(), matched as f64, gold.len());
         Prf {

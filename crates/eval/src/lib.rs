@@ -39,16 +39,20 @@
 
 mod attribution;
 mod attribution_lines;
+mod calibration;
 mod parse;
 mod prf;
 mod si;
 mod span;
 mod tc;
 
-pub use attribution::{score_attributions, AttributionScore, AttributionSpans, Prf};
+pub use attribution::{
+    matched_predictions, score_attributions, AttributionScore, AttributionSpans, Prf,
+};
 pub use attribution_lines::{
     parse_attribution_lines, write_attribution_line, AttributionLineError, AttributionLineErrorKind,
 };
+pub use calibration::{ece, Logistic};
 pub use parse::{parse_si_lines, parse_tc_lines, ParseError, ParseErrorKind};
 pub use si::{score_si, SiScore};
 pub use span::LabeledSpan;

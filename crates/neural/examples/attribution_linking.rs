@@ -7,6 +7,11 @@
 //!     gold tags through the grouping step (the grouping's own errors);
 //! `cargo run --release -p unspin-neural --example attribution_linking -- training/out-attr-ho`
 //!     a tagger trained without the slice (`attribution-f32.safetensors`).
+//!
+//! With that tagger, `MIN_SCORE=0.75,0.8,…` sweeps the score threshold and
+//! `CALIBRATE=1` fits the score calibration (`SCORE_CALIBRATION`) on the
+//! slice, with its expected calibration error in and out of sample (fitted
+//! on one half of the slice's articles, measured on the other).
 use std::ops::Range;
 
 use std::collections::HashMap;
@@ -16,9 +21,10 @@ use unspin_neural::NeuralAttribution;
 
 use rayon::prelude::*;
 use unspin_attribution::{
-    attributions_from_tags, evaluate_with, gold_tags, Attribution, AttributionTagger,
-    GoldAttribution, TrainingArticle,
+    attributions_from_tags, evaluate_outcomes, evaluate_with, gold_tags, Attribution,
+    AttributionTagger, GoldAttribution, TrainingArticle,
 };
+use unspin_eval::{ece, Logistic};
 use unspin_pipeline::Stage;
 use unspin_segment::SentenceStage;
 use unspin_sourcing::SourcingStage;
@@ -261,20 +267,91 @@ fn main() {
         let found = unspin_sourcing::entities::find_entities(&doc);
         stage.attributions(&doc, &found)
     };
+    let decoded = |a: &TrainingArticle, t: f32, scale: Logistic| match tagger.0.get(&a.text) {
+        Some((tokens, e)) => {
+            unspin_neural::attribution::decode_with(&a.text, tokens, e.clone(), t, scale)
+        }
+        None => Vec::new(),
+    };
     if let Ok(ts) = std::env::var("MIN_SCORE") {
         for t in ts.split(',').filter_map(|t| t.trim().parse::<f32>().ok()) {
-            let score = evaluate_with(&slice, |a| match tagger.0.get(&a.text) {
-                Some((tokens, e)) => {
-                    unspin_neural::attribution::decode_with(&a.text, tokens, e.clone(), t)
-                }
-                None => Vec::new(),
-            });
+            let score = evaluate_with(&slice, |a| decoded(a, t, Logistic::IDENTITY));
             println!("score >= {t}:\n{score}");
         }
         return;
     }
+    if std::env::var("CALIBRATE").is_ok() {
+        calibrate(&slice, &|a| {
+            decoded(a, unspin_neural::attribution::MIN_SCORE, Logistic::IDENTITY)
+        });
+        return;
+    }
     println!("full sourcing analysis:\n{}", evaluate_with(&slice, full));
     diagnose(&slice, &full);
+}
+
+/// Fits the map from raw scores to the share of right attributions on the
+/// slice (`predict` gives raw scores) and prints it with the expected
+/// calibration error: raw, in sample, and fitted on one half of the
+/// articles and measured on the other.
+fn calibrate(
+    slice: &[TrainingArticle],
+    predict: &(dyn Fn(&TrainingArticle) -> Vec<Attribution> + Sync),
+) {
+    let logit = |p: f32| {
+        let p = p.clamp(1e-6, 1.0 - 1e-6);
+        f64::from((p / (1.0 - p)).ln())
+    };
+    let fit = |pairs: &[(f32, bool)]| {
+        Logistic::fit(
+            &pairs
+                .iter()
+                .map(|&(p, ok)| (logit(p), ok))
+                .collect::<Vec<_>>(),
+        )
+    };
+    let apply = |scale: Logistic, pairs: &[(f32, bool)]| -> Vec<(f32, bool)> {
+        pairs
+            .iter()
+            .map(|&(p, ok)| (scale.apply(logit(p) as f32), ok))
+            .collect()
+    };
+    let (_, all) = evaluate_outcomes(slice, predict);
+    let whole = fit(&all);
+    let right = all.iter().filter(|p| p.1).count();
+    println!(
+        "{} attributions, {right} right ({:.3}), mean raw score {:.3}",
+        all.len(),
+        right as f64 / all.len().max(1) as f64,
+        all.iter().map(|p| f64::from(p.0)).sum::<f64>() / all.len().max(1) as f64
+    );
+    println!(
+        "fit on the whole slice: a = {:.4}, b = {:.4}; ECE raw {:.3}, in sample {:.3}",
+        whole.a,
+        whole.b,
+        ece(&all),
+        ece(&apply(whole, &all))
+    );
+    let half = |k: usize| -> Vec<TrainingArticle> {
+        slice
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| i % 2 == k)
+            .map(|(_, a)| a.clone())
+            .collect()
+    };
+    for k in 0..2 {
+        let (_, fit_on) = evaluate_outcomes(&half(k), predict);
+        let (_, held) = evaluate_outcomes(&half(1 - k), predict);
+        let f = fit(&fit_on);
+        println!(
+            "fitted on half {k} (a = {:.4}, b = {:.4}), other half: ECE raw {:.3}, calibrated {:.3}",
+            f.a,
+            f.b,
+            ece(&held),
+            ece(&apply(f, &held))
+        );
+    }
 }
 
 /// A tagger that replays cached emissions (decoding variants are cheap to compare).

@@ -19,6 +19,8 @@ use crate::model::{NeuralInfo, NeuralModel, Platt};
 use crate::tier::{Analysis, NeuralTier};
 use crate::weights::TensorMap;
 use crate::NeuralError;
+/// Expected calibration error (re-exported from `unspin-eval`).
+pub use unspin_eval::ece;
 
 /// The article ids of the three parts, as the training script recorded them.
 #[derive(Debug, Clone, Serialize)]
@@ -68,66 +70,18 @@ pub struct TuneReport {
     pub seconds: f64,
 }
 
-/// Expected calibration error over 10 equal-width bins.
-pub fn ece(pairs: &[(f32, bool)]) -> f64 {
-    if pairs.is_empty() {
-        return 0.0;
-    }
-    let mut bins = [(0usize, 0.0f64, 0usize); 10];
-    for &(p, ok) in pairs {
-        let b = ((p.clamp(0.0, 1.0) * 10.0) as usize).min(9);
-        bins[b].0 += 1;
-        bins[b].1 += f64::from(p);
-        bins[b].2 += usize::from(ok);
-    }
-    let n = pairs.len() as f64;
-    bins.iter()
-        .filter(|b| b.0 > 0)
-        .map(|&(c, conf, right)| (c as f64 / n) * (conf / c as f64 - right as f64 / c as f64).abs())
-        .sum()
-}
-
-/// Fits Platt scaling `sigmoid(a · logit(raw) + b)` by Newton's method.
+/// Fits Platt scaling `sigmoid(a · logit(raw) + b)` (a logistic map over the
+/// raw score's logit, [`unspin_eval::Logistic::fit`]).
 pub fn fit_platt(pairs: &[(f32, bool)]) -> Platt {
-    if pairs.is_empty() {
-        return Platt::default();
-    }
-    let xs: Vec<f64> = pairs
+    let xs: Vec<(f64, bool)> = pairs
         .iter()
-        .map(|&(p, _)| {
+        .map(|&(p, ok)| {
             let p = f64::from(p.clamp(1e-4, 1.0 - 1e-4));
-            (p / (1.0 - p)).ln()
+            ((p / (1.0 - p)).ln(), ok)
         })
         .collect();
-    let (mut a, mut b) = (1.0f64, 0.0f64);
-    for _ in 0..50 {
-        let (mut ga, mut gb, mut haa, mut hab, mut hbb) = (0.0, 0.0, 1e-6, 0.0, 1e-6);
-        for (x, &(_, y)) in xs.iter().zip(pairs) {
-            let p = 1.0 / (1.0 + (-(a * x + b)).exp());
-            let r = p - f64::from(u8::from(y));
-            let w = p * (1.0 - p);
-            ga += r * x;
-            gb += r;
-            haa += w * x * x;
-            hab += w * x;
-            hbb += w;
-        }
-        let det = haa * hbb - hab * hab;
-        if det.abs() < 1e-12 {
-            break;
-        }
-        let da = (hbb * ga - hab * gb) / det;
-        let db = (haa * gb - hab * ga) / det;
-        a -= da;
-        b -= db;
-        if da.abs() + db.abs() < 1e-9 {
-            break;
-        }
-    }
-    Platt {
-        a: a as f32,
-        b: b as f32,
-    }
+    let fit = unspin_eval::Logistic::fit(&xs);
+    Platt { a: fit.a, b: fit.b }
 }
 
 fn gold_ranges(doc: &Document) -> Vec<(usize, usize)> {

@@ -69,7 +69,6 @@ pub fn reconcile_in(
     entities: &[Entity],
 ) -> Vec<Attribution> {
     let text = cx.text;
-    let pairs = &cx.pairs;
     let blocks = &cx.blockquotes;
     let valid = |r: &ByteRange| {
         r.start <= r.end
