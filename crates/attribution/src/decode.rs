@@ -20,6 +20,9 @@ const MAX_CONTENT_GAP: usize = 60;
 const MAX_SOURCE_GAP: usize = 40;
 /// Largest token gap across a cue between two pieces of one content.
 const MAX_JOIN_GAP: usize = 20;
+/// Most words a speaker of function words alone runs on by to reach its cue
+/// ("The" + "massacre" before "ended").
+const MAX_SPEAKER_RUN: usize = 3;
 /// Extra cost, in tokens, of a speaker after its cue ("…," said X) over one
 /// before it (X said …).
 const SOURCE_AFTER_COST: usize = 5;
@@ -238,6 +241,27 @@ pub(crate) fn grouped(
         })
         .collect();
     let range = |first: usize, last: usize| tokens[first].start..tokens[last].end;
+    // A speaker of function words alone ("The", cut from "The massacre
+    // effectively ended …") runs on to its cue when only a few words of the
+    // same sentence lie between: the tagger found where it starts, not what
+    // it is. The source tokens stay inside, so a match cannot be lost.
+    let speaker_span = |s: &Segment, cue: &Segment| -> (usize, usize) {
+        let lone = !has_content_word(&text[range(s.first, s.last)]);
+        let between = s.last + 1..cue.first;
+        let runs_on = s.last < cue.first
+            && between.len() <= MAX_SPEAKER_RUN
+            && between.clone().all(|i| {
+                sentence_of[i] == sentence_of[s.first]
+                    && text[tokens[i].start..tokens[i].end]
+                        .chars()
+                        .all(|c| c.is_alphanumeric() || c == '\'' || c == '’' || c == '-')
+            });
+        if lone && runs_on && !between.is_empty() {
+            (s.first, cue.first - 1)
+        } else {
+            (s.first, s.last)
+        }
+    };
     let mut out = Vec::new();
     for (k, cue) in cues.iter().enumerate() {
         // Content pieces of one cue join when only the cue, its source and
@@ -270,7 +294,10 @@ pub(crate) fn grouped(
             out.push(Grouped {
                 attribution: Attribution {
                     cue: Some(range(cue.first, cue.last)),
-                    source: sources[k].map(|s| range(s.first, s.last)),
+                    source: sources[k].map(|s| {
+                        let (first, last) = speaker_span(s, cue);
+                        range(first, last)
+                    }),
                     ..Attribution::new(range(first, last), 0.0, provenance)
                 },
                 margin,

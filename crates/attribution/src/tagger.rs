@@ -256,6 +256,22 @@ mod tests {
     }
 
     #[test]
+    fn a_speaker_of_function_words_alone_runs_on_to_its_cue() {
+        let found = decoded(
+            "[S The ] massacre [C effectively ended all talk about ] [T coordination with Russia ] .",
+        );
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].2.as_deref(), Some("The massacre"));
+        // A named speaker stays as tagged, and so does a lone "The" far
+        // from its cue.
+        let found = decoded("[S Carter ] quickly [C opposed ] [T the deal ] .");
+        assert_eq!(found[0].2.as_deref(), Some("Carter"));
+        let found =
+            decoded("[S The ] long and winding road map [C ended all talk about ] [T peace ] .");
+        assert_eq!(found[0].2.as_deref(), Some("The"));
+    }
+
+    #[test]
     fn a_content_joins_the_cue_of_its_own_sentence() {
         // The quotation lies closer to "said" (sentence before) than to
         // "wrote", whose sentence it belongs to.
