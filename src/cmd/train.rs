@@ -35,7 +35,10 @@ Progress goes to standard error (-v for more, --quiet for none).
 --task neural does not fine-tune anything (that is `python training/train_neural.py`, see \
 training/README.md): it quantises the checkpoint in --checkpoint to int8, fits the blending with \
 the fast tier, the decoding and the score calibration on the checkpoint's tuning articles, scores \
-the result on the validation articles and writes models/neural/ (weights, tokenizer, metrics).
+the result on the validation articles and writes models/neural/ (weights, tokenizer, metrics). \
+A checkpoint fine-tuned on another split (`train_neural.py --split`, e.g. the report of \
+`unspin train --seed N`) is scored with --fast-model, the fast model trained on that split: the \
+fast model must not have seen the validation articles, and this is checked.
 
 --task attribution-neural does not fine-tune either (that is `python training/train_attribution.py`): it quantises the tagger in --checkpoint (default training/out-attr) to int8 without its word embeddings (borrowed from models/neural/ at load time; a tagger trained with `--trunk` on the neural tier's lower layers leaves those out too and borrows them), scores it on the PolNeAR dev split and writes models/attribution-neural/ (or --out).
 
@@ -48,6 +51,9 @@ Examples:
   unspin train --data ../shared/data/ptc/train
   unspin train --task attribution --data ../shared/data/quotes/polnear
   unspin train --task neural --data ../shared/data/ptc/train --checkpoint training/out-s21
+  unspin train --data ../shared/data/ptc/train --seed 1 --out /tmp/s1/fast.safetensors
+  unspin train --task neural --data ../shared/data/ptc/train --checkpoint training/out-split1 \
+      --fast-model /tmp/s1/fast.safetensors --out /tmp/s1/neural.safetensors
   unspin train --task attribution-neural --data ../shared/data/quotes/polnear --checkpoint training/out-attr
   unspin train --data ptc/ --out /tmp/fast.safetensors --valid-fraction 0.2 --seed 7
   unspin train --data ptc/ --full --out /tmp/fast-full.safetensors";
@@ -85,6 +91,12 @@ pub struct Args {
     /// to average the weights of several fine-tuning runs (same split) into one model.
     #[arg(long, value_name = "DIR", default_value = "training/out")]
     checkpoint: Vec<PathBuf>,
+    /// With --task neural: the fast model the tier is blended with on the validation
+    /// articles [default: the shipped one]. Needed to score a checkpoint fine-tuned on another
+    /// split (`train_neural.py --split`): give the fast model trained with that split's --seed,
+    /// which has not seen its validation articles (checked).
+    #[arg(long, value_name = "FILE")]
+    fast_model: Option<PathBuf>,
 }
 
 /// The models `unspin train` trains.
@@ -156,6 +168,9 @@ struct Seconds {
 
 /// Runs `unspin train`.
 pub fn run(args: &Args, _ctx: &Context) -> anyhow::Result<Outcome> {
+    if args.fast_model.is_some() && args.task != TrainTask::Neural {
+        anyhow::bail!("--fast-model goes with --task neural only");
+    }
     if args.task == TrainTask::Attribution {
         let out = args
             .out
@@ -186,7 +201,12 @@ pub fn run(args: &Args, _ctx: &Context) -> anyhow::Result<Outcome> {
             .out
             .clone()
             .unwrap_or_else(|| PathBuf::from("models/neural/neural.safetensors"));
-        return super::neural::train_command(&args.data, &args.checkpoint, &out);
+        return super::neural::train_command(
+            &args.data,
+            &args.checkpoint,
+            args.fast_model.as_deref(),
+            &out,
+        );
     }
     let out = args
         .out
@@ -197,6 +217,7 @@ pub fn run(args: &Args, _ctx: &Context) -> anyhow::Result<Outcome> {
         report: args.report.clone(),
         data: args.data.clone(),
         checkpoint: args.checkpoint.clone(),
+        fast_model: None,
         ..*args
     };
     let out = &out;

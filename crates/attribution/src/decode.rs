@@ -167,8 +167,9 @@ pub(crate) fn attributions(
 
 /// Groups role segments into attributions: each content attaches to the
 /// closest cue (within a gap limit; a cue in a sentence the content touches
-/// is preferred; never a cue in a later paragraph), and each cue takes the closest source segment of its own
-/// sentence (one before the cue preferred); a cue's content pieces around it
+/// is preferred; never a cue in a later paragraph), and each cue takes the
+/// closest source segment of its own sentence (one before the cue
+/// preferred); a cue's content pieces around it
 /// join ("A," he said, "B"); cues without content are dropped; a content
 /// with no cue nearby stands alone. `sentence_of` gives each token's
 /// sentence index. Sorted by content.
