@@ -100,7 +100,7 @@ fn fake_checkpoint(dir: &Path, valid: &[String], rest: &[String]) -> TestResult 
     fs::write(dir.join("training.json"), training.to_string())?;
     fs::write(dir.join("tokenizer.json"), "{}")?;
     let mut header = br#"{"x":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}"#.to_vec();
-    while header.len() % 8 != 0 {
+    while !header.len().is_multiple_of(8) {
         header.push(b' ');
     }
     let mut bytes = (header.len() as u64).to_le_bytes().to_vec();
