@@ -489,33 +489,34 @@ impl AttributionModel {
         tokens: &[Token],
         sentences: &[std::ops::Range<usize>],
     ) -> Vec<Attribution> {
-        if tokens.is_empty() {
-            return Vec::new();
-        }
-        let tagging = self.tag_tokens(text, tokens, sentences);
-        decode::attributions(
-            text,
-            tokens,
-            &tagging.sentence_of,
-            &tagging.tags,
-            &tagging.emissions,
-            PROVENANCE,
-            self.calibration,
-        )
+        self.grouped_tokens(text, tokens, sentences)
+            .into_iter()
+            .map(|g| Attribution {
+                score: g.score(self.calibration),
+                ..g.attribution
+            })
+            .collect()
     }
 
     /// The attributions of `text` before scoring, with their raw margins
     /// (what the score calibration is fitted on).
     pub(crate) fn grouped(&self, text: &str) -> Vec<decode::Grouped> {
-        let tokens = tokenize(text);
+        self.grouped_tokens(text, &tokenize(text), &sentences(text))
+    }
+
+    fn grouped_tokens(
+        &self,
+        text: &str,
+        tokens: &[Token],
+        sentences: &[std::ops::Range<usize>],
+    ) -> Vec<decode::Grouped> {
         if tokens.is_empty() {
             return Vec::new();
         }
-        let sentences = sentences(text);
-        let tagging = self.tag_tokens(text, &tokens, &sentences);
+        let tagging = self.tag_tokens(text, tokens, sentences);
         decode::grouped(
             text,
-            &tokens,
+            tokens,
             &tagging.sentence_of,
             &tagging.tags,
             &tagging.emissions,
