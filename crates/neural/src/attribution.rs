@@ -36,7 +36,7 @@ use crate::NeuralError;
 pub const ATTRIBUTION_FORMAT: &str = "unspin-attribution-int8-v1";
 
 /// The tensor borrowed from the neural tier's file.
-pub const WORD_EMBEDDINGS: &str = "embeddings.word_embeddings.weight";
+pub use crate::weights::WORD_EMBEDDINGS;
 
 static EMBEDDED_ATTRIBUTION: &[u8] =
     include_bytes!("../../../models/attribution-neural/attribution.safetensors");
@@ -274,7 +274,7 @@ impl NeuralAttribution {
         neural: &[u8],
         tokenizer: &[u8],
     ) -> Result<NeuralAttribution, NeuralError> {
-        let mut map = TensorMap::from_bytes(weights)?;
+        let mut map = TensorMap::from_bytes_packed(weights)?;
         if map.metadata.get("format").map(String::as_str) != Some(ATTRIBUTION_FORMAT) {
             return Err(NeuralError::Format(format!(
                 "not an {ATTRIBUTION_FORMAT} file"
@@ -296,17 +296,15 @@ impl NeuralAttribution {
             }
         }
         let shared = info.shared_layers;
-        let borrow =
-            |n: &str| !map.tensors.contains_key(n) && (n == WORD_EMBEDDINGS || is_trunk(n, shared));
-        let borrowed = TensorMap::from_bytes_where(neural, borrow)?;
-        if !borrowed.tensors.contains_key(WORD_EMBEDDINGS)
-            && !map.tensors.contains_key(WORD_EMBEDDINGS)
-        {
+        let borrow = |n: &str| !map.contains(n) && (n == WORD_EMBEDDINGS || is_trunk(n, shared));
+        let borrowed = TensorMap::from_bytes_packed_where(neural, borrow)?;
+        if !borrowed.contains(WORD_EMBEDDINGS) && !map.contains(WORD_EMBEDDINGS) {
             return Err(NeuralError::Format(format!(
                 "the neural tier's file has no {WORD_EMBEDDINGS}"
             )));
         }
         map.tensors.extend(borrowed.tensors);
+        map.int8.extend(borrowed.int8);
         let digest = crate::weights::file_digest(weights);
         NeuralAttribution::from_tensors(&map, tokenizer, info, digest)
     }

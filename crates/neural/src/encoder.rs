@@ -7,6 +7,10 @@
 //! window runs at its own length). Matrix products use the `gemm` crate on one
 //! thread; parallelism comes from running windows on several threads.
 
+use std::sync::OnceLock;
+
+use unspin_quantize::dequantize_value;
+
 use crate::int8::{Int8Linear, Int8Scratch};
 use crate::math::{add_layer_norm, gelu, softmax_rows};
 
@@ -27,11 +31,41 @@ pub struct EncoderConfig {
     pub max_positions: usize,
 }
 
+/// A matrix as the shipped file stores it: int8 values in PyTorch's
+/// `[outputs × inputs]` layout with one `f32` scale per output (row).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Int8Rows {
+    /// Values, `outputs × inputs`, row-major.
+    pub q: Vec<i8>,
+    /// One scale per output.
+    pub scales: Vec<f32>,
+}
+
+/// A table of embeddings, `rows × hidden`: f32, or int8 with one scale per
+/// row as the shipped file stores it, each row dequantised when it is looked
+/// up (the same values as dequantising the whole table on load, without the
+/// start-up time and the memory).
+#[derive(Debug, Clone)]
+pub enum EmbeddingTable {
+    /// f32 values, row-major.
+    F32(Vec<f32>),
+    /// int8 values with one scale per row.
+    Int8(Int8Rows),
+}
+
 /// A dense layer `y = x·W + b`, with `W` stored input-major (`[inputs × outputs]`).
+///
+/// A layer read from the shipped int8 file keeps its int8 values
+/// ([`Int8Rows`]) and builds the f32 matrix (the values dequantised) only on
+/// its first f32 use: the int8 kernels pack the stored values directly, so
+/// an int8 run never materialises the f32 weights (less start-up time and
+/// memory). Either way the f32 matrix is exactly the dequantised values.
 #[derive(Debug, Clone)]
 pub struct Linear {
-    /// Weights, `inputs × outputs`, row-major.
-    pub w: Vec<f32>,
+    /// Weights, `inputs × outputs`, row-major (built on first use from `int8`).
+    w: OnceLock<Vec<f32>>,
+    /// The stored int8 values, when the layer comes from an int8 file.
+    int8: Option<Int8Rows>,
     /// Bias, one per output.
     pub b: Vec<f32>,
     /// Inputs.
@@ -40,50 +74,105 @@ pub struct Linear {
     pub outputs: usize,
 }
 
+/// `weight` (`[outputs × inputs]`) transposed to `[inputs × outputs]`, in
+/// 32 × 32 blocks so that reads and writes both stay in cache (a plain
+/// double loop strides through one of them).
+fn transposed(weight: &[f32], outputs: usize, inputs: usize) -> Vec<f32> {
+    const BLOCK: usize = 32;
+    let mut w = vec![0.0; inputs * outputs];
+    for o0 in (0..outputs).step_by(BLOCK) {
+        for i0 in (0..inputs).step_by(BLOCK) {
+            for o in o0..(o0 + BLOCK).min(outputs) {
+                for i in i0..(i0 + BLOCK).min(inputs) {
+                    w[i * outputs + o] = weight[o * inputs + i];
+                }
+            }
+        }
+    }
+    w
+}
+
 impl Linear {
     /// From PyTorch's `[outputs × inputs]` weight and bias.
     pub fn from_torch(weight: &[f32], bias: &[f32], outputs: usize, inputs: usize) -> Linear {
         assert_eq!(weight.len(), outputs * inputs, "weight shape");
         assert_eq!(bias.len(), outputs, "bias shape");
-        // Transposed in 32 × 32 blocks, so that reads and writes both stay
-        // in cache (a plain double loop strides through one of them).
-        const BLOCK: usize = 32;
-        let mut w = vec![0.0; inputs * outputs];
-        for o0 in (0..outputs).step_by(BLOCK) {
-            for i0 in (0..inputs).step_by(BLOCK) {
-                for o in o0..(o0 + BLOCK).min(outputs) {
-                    for i in i0..(i0 + BLOCK).min(inputs) {
-                        w[i * outputs + o] = weight[o * inputs + i];
-                    }
-                }
-            }
-        }
         Linear {
-            w,
+            w: OnceLock::from(transposed(weight, outputs, inputs)),
+            int8: None,
             b: bias.to_vec(),
             inputs,
             outputs,
         }
     }
 
+    /// From int8 values in PyTorch's `[outputs × inputs]` layout with one
+    /// scale per output, and the bias. The f32 weights are `q as f32 * scale`,
+    /// built when first needed.
+    pub fn from_int8_rows(rows: Int8Rows, bias: &[f32], outputs: usize, inputs: usize) -> Linear {
+        assert_eq!(rows.q.len(), outputs * inputs, "weight shape");
+        assert_eq!(rows.scales.len(), outputs, "one scale per output");
+        assert_eq!(bias.len(), outputs, "bias shape");
+        Linear {
+            w: OnceLock::new(),
+            int8: Some(rows),
+            b: bias.to_vec(),
+            inputs,
+            outputs,
+        }
+    }
+
+    /// The f32 weights, `inputs × outputs`, row-major.
+    pub fn w(&self) -> &[f32] {
+        self.w.get_or_init(|| {
+            let rows = self.int8.as_ref().expect("a layer has f32 or int8 weights");
+            let deq = unspin_quantize::dequantize_rows(&rows.q, &rows.scales, self.inputs);
+            transposed(&deq, self.outputs, self.inputs)
+        })
+    }
+
+    /// The stored int8 values, when the layer was read from an int8 file.
+    pub fn int8_rows(&self) -> Option<&Int8Rows> {
+        self.int8.as_ref()
+    }
+
     /// Several layers on the same input as one (outputs side by side): Q, K, V.
     pub fn concat(parts: &[Linear]) -> Linear {
         let inputs = parts[0].inputs;
         let outputs: usize = parts.iter().map(|p| p.outputs).sum();
-        let mut w = vec![0.0; inputs * outputs];
-        let mut b = Vec::with_capacity(outputs);
-        let mut at = 0;
         for p in parts {
             assert_eq!(p.inputs, inputs, "concatenated layers share their input");
+        }
+        let b: Vec<f32> = parts.iter().flat_map(|p| p.b.iter().copied()).collect();
+        if parts.iter().all(|p| p.int8.is_some()) {
+            // Outputs side by side are rows one after the other in PyTorch's layout.
+            let rows = Int8Rows {
+                q: parts
+                    .iter()
+                    .flat_map(|p| p.int8.as_ref().map_or(&[][..], |r| &r.q[..]))
+                    .copied()
+                    .collect(),
+                scales: parts
+                    .iter()
+                    .flat_map(|p| p.int8.as_ref().map_or(&[][..], |r| &r.scales[..]))
+                    .copied()
+                    .collect(),
+            };
+            return Linear::from_int8_rows(rows, &b, outputs, inputs);
+        }
+        let mut w = vec![0.0; inputs * outputs];
+        let mut at = 0;
+        for p in parts {
+            let pw = p.w();
             for i in 0..inputs {
                 w[i * outputs + at..i * outputs + at + p.outputs]
-                    .copy_from_slice(&p.w[i * p.outputs..(i + 1) * p.outputs]);
+                    .copy_from_slice(&pw[i * p.outputs..(i + 1) * p.outputs]);
             }
-            b.extend_from_slice(&p.b);
             at += p.outputs;
         }
         Linear {
-            w,
+            w: OnceLock::from(w),
+            int8: None,
             b,
             inputs,
             outputs,
@@ -108,7 +197,7 @@ impl Linear {
                 x.as_ptr(),
                 self.inputs,
                 1,
-                self.w.as_ptr(),
+                self.w().as_ptr(),
                 self.outputs,
                 1,
                 true,
@@ -182,7 +271,7 @@ pub struct Encoder {
     /// Shape.
     pub config: EncoderConfig,
     /// Word embeddings, `vocab × hidden`.
-    pub word: Vec<f32>,
+    pub word: EmbeddingTable,
     /// Position embeddings, `max_positions × hidden`.
     pub position: Vec<f32>,
     /// Token type 0 embedding, `hidden`.
@@ -331,12 +420,20 @@ impl Encoder {
             let id = id as usize;
             assert!(id < c.vocab, "token id outside the vocabulary");
             let row = &mut ws.x[i * h..(i + 1) * h];
-            let (w, p) = (
-                &self.word[id * h..(id + 1) * h],
-                &self.position[i * h..(i + 1) * h],
-            );
-            for j in 0..h {
-                row[j] = w[j] + p[j] + self.token_type[j];
+            let p = &self.position[i * h..(i + 1) * h];
+            match &self.word {
+                EmbeddingTable::F32(word) => {
+                    let w = &word[id * h..(id + 1) * h];
+                    for j in 0..h {
+                        row[j] = w[j] + p[j] + self.token_type[j];
+                    }
+                }
+                EmbeddingTable::Int8(word) => {
+                    let (w, s) = (&word.q[id * h..(id + 1) * h], word.scales[id]);
+                    for j in 0..h {
+                        row[j] = dequantize_value(w[j], s) + p[j] + self.token_type[j];
+                    }
+                }
             }
         }
         ws.tmp[..l * h].fill(0.0);

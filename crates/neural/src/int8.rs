@@ -31,9 +31,9 @@
 //! is taken back with the weights' column sums. Results are dequantised to
 //! f32 with the bias added. On CPUs without VNNI the encoder keeps to f32.
 
-use unspin_quantize::quantize_columns;
+use unspin_quantize::{dequantize_value, quantize_columns, quantize_value, scale_for};
 
-use crate::encoder::Linear;
+use crate::encoder::{Int8Rows, Linear};
 use crate::math::quantize_rows_u8;
 
 /// Outputs per block (one 512-bit register of i32, two 256-bit ones).
@@ -173,6 +173,47 @@ pub fn available() -> bool {
     kernel().is_some()
 }
 
+/// What [`quantize_columns`] gives for the dequantised values of `rows`
+/// (`outputs × inputs`, one scale per output), computed from the int8 values:
+/// `(values, scales)` with the values in the same `outputs × inputs` layout.
+/// Each output's scale is `max |q · s| / 127` and each value
+/// `round(q · s / scale)`, the very arithmetic of quantising the dequantised
+/// matrix, so the packed layer is bit for bit the one built from f32.
+fn requantize_rows(rows: &Int8Rows, outputs: usize, inputs: usize) -> (Vec<i8>, Vec<f32>) {
+    let mut q = Vec::with_capacity(outputs * inputs);
+    let mut scales = Vec::with_capacity(outputs);
+    for (row, &s) in rows.q.chunks_exact(inputs).zip(&rows.scales) {
+        // |q · s| grows with |q| (s ≥ 0), so the largest value is the largest |q|'s.
+        let top = row.iter().map(|v| v.unsigned_abs()).max().unwrap_or(0);
+        let scale = scale_for(dequantize_value(top as i8, s).abs());
+        scales.push(scale);
+        if top == 127 && s.is_normal() && scale.is_normal() {
+            // Then `scale` is `s` within a few rounding steps, and
+            // `round(q · s / scale)` is `q` itself: |q| ≤ 127 keeps the
+            // error far under half a step (checked against the arithmetic
+            // in the tests).
+            q.extend_from_slice(row);
+        } else {
+            q.extend(
+                row.iter()
+                    .map(|&v| quantize_value(dequantize_value(v, s), scale)),
+            );
+        }
+    }
+    (q, scales)
+}
+
+/// `q` (`rows × cols`, row-major) transposed.
+fn transpose_i8(q: &[i8], rows: usize, cols: usize) -> Vec<i8> {
+    let mut out = vec![0i8; q.len()];
+    for r in 0..rows {
+        for c in 0..cols {
+            out[c * rows + r] = q[r * cols + c];
+        }
+    }
+    out
+}
+
 impl Int8Linear {
     /// Packs `lin` (f32 weights that are int8 values times one scale per
     /// output, as loaded from the shipped file). `None` when the shape does not
@@ -182,9 +223,18 @@ impl Int8Linear {
         if n % (4 * BLOCK) != 0 || k % 4 != 0 {
             return None;
         }
-        // `w` is `inputs × outputs`: one scale per output is one per column.
-        let (wq, scale) = quantize_columns(&lin.w, n);
-        let q = |i: usize, j: usize| -> i8 { wq[i * n + j] };
+        let (wq, scale) = match lin.int8_rows() {
+            // Straight from the stored values: the same numbers as quantising
+            // the dequantised weights below, without building them.
+            Some(rows) => requantize_rows(rows, n, k),
+            // `w` is `inputs × outputs`: one scale per output is one per column.
+            None => {
+                let (q, s) = quantize_columns(lin.w(), n);
+                (transpose_i8(&q, k, n), s)
+            }
+        };
+        // `wq` is `outputs × inputs`.
+        let q = |i: usize, j: usize| -> i8 { wq[j * k + i] };
         let k4 = k / 4;
         let mut packed = vec![0i8; n * k];
         let mut shift = vec![0i32; n];
@@ -607,16 +657,75 @@ mod tests {
         let lin = Linear::from_torch(&weight, &vec![0.0; n], n, k);
         let q = Int8Linear::from_linear(&lin).expect("shape fits");
         for j in 0..n {
-            let max = (0..k).fold(0.0f32, |m, i| m.max(lin.w[i * n + j].abs()));
+            let max = (0..k).fold(0.0f32, |m, i| m.max(lin.w()[i * n + j].abs()));
             let scale = if max == 0.0 { 1.0 } else { max / 127.0 };
             assert_eq!(q.scale[j].to_bits(), scale.to_bits());
             let (b, c) = (j / BLOCK, j % BLOCK);
             for i in 0..k {
-                let want = (lin.w[i * n + j] / scale).round().clamp(-127.0, 127.0) as i8;
+                let want = (lin.w()[i * n + j] / scale).round().clamp(-127.0, 127.0) as i8;
                 let (kk, t) = (i / 4, i % 4);
                 assert_eq!(q.packed[((b * (k / 4) + kk) * BLOCK + c) * 4 + t], want);
             }
         }
+    }
+
+    /// A layer read from an int8 file packs its stored values directly; that
+    /// gives the very layer built by quantising its dequantised f32 weights,
+    /// for rows whose largest value is 127 (as `quantize_rows` writes), rows
+    /// with a smaller top (a hand-made file), all-zero rows and -128.
+    #[test]
+    fn packing_int8_rows_equals_packing_their_f32_values() {
+        let (k, n) = (12, 128);
+        let q: Vec<i8> = (0..n * k)
+            .map(|i| {
+                let (o, c) = (i / k, i % k);
+                match o % 5 {
+                    0 if c == 3 => 127,
+                    0 => ((i * 53 % 255) as i32 - 127) as i8,
+                    1 if c == 0 => -127,
+                    1 => ((i * 31 % 200) as i32 - 100) as i8,
+                    2 => ((i * 7 % 41) as i32 - 20) as i8,
+                    3 => 0,
+                    _ if c == 1 => -128,
+                    _ => ((i * 13 % 101) as i32 - 50) as i8,
+                }
+            })
+            .collect();
+        let scales: Vec<f32> = (0..n)
+            .map(|o| match o % 4 {
+                0 => 0.013 * (1.0 + o as f32 / 7.0),
+                1 => 1e-3 / (1.0 + o as f32),
+                2 => 0.4 + o as f32 * 1e-4,
+                _ => 3.3e-2,
+            })
+            .collect();
+        let bias: Vec<f32> = (0..n).map(|o| o as f32 * 0.5).collect();
+        let rows = Int8Rows {
+            q: q.clone(),
+            scales: scales.clone(),
+        };
+        let from_rows = Linear::from_int8_rows(rows, &bias, n, k);
+        let deq = unspin_quantize::dequantize_rows(&q, &scales, k);
+        let from_f32 = Linear::from_torch(&deq, &bias, n, k);
+        assert_eq!(from_rows.w(), from_f32.w(), "lazy f32 weights");
+        let a = Int8Linear::from_linear(&from_rows).expect("shape fits");
+        let b = Int8Linear::from_linear(&from_f32).expect("shape fits");
+        assert_eq!(a.packed, b.packed);
+        assert_eq!(a.shift, b.shift);
+        let bits = |v: &[f32]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+        assert_eq!(bits(&a.scale), bits(&b.scale));
+        assert_eq!(bits(&a.bias), bits(&b.bias));
+        // Q, K and V side by side: the same either way.
+        let parts = |lin: &Linear| Linear::concat(&[lin.clone(), lin.clone(), lin.clone()]);
+        let (ca, cb) = (parts(&from_rows), parts(&from_f32));
+        assert!(ca.int8_rows().is_some());
+        assert_eq!(ca.w(), cb.w());
+        let (pa, pb) = (
+            Int8Linear::from_linear(&ca).expect("shape fits"),
+            Int8Linear::from_linear(&cb).expect("shape fits"),
+        );
+        assert_eq!(pa.packed, pb.packed);
+        assert_eq!(bits(&pa.scale), bits(&pb.scale));
     }
 
     /// A 96 → 64 layer and `rows` inputs: ordinary values, or (`extreme`)

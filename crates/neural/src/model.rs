@@ -312,7 +312,7 @@ impl NeuralModel {
     /// # Errors
     /// When either is invalid.
     pub fn from_bytes(weights: &[u8], tokenizer: &[u8]) -> Result<NeuralModel, NeuralError> {
-        let map = TensorMap::from_bytes(weights)?;
+        let map = TensorMap::from_bytes_packed(weights)?;
         if map.metadata.get("format").map(String::as_str) != Some(FORMAT) {
             return Err(NeuralError::Format(format!("not an {FORMAT} file")));
         }

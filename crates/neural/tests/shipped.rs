@@ -204,3 +204,30 @@ fn a_bad_model_file_is_an_error_not_a_panic() {
     assert!(NeuralModel::from_bytes(&weights, b"{not a tokenizer").is_err());
     assert!(NeuralModel::load(std::path::Path::new("/nonexistent/neural.safetensors")).is_err());
 }
+
+/// The shipped file read as it is stored (layers and word embeddings kept
+/// int8, f32 built only when asked for) gives the probabilities of the same
+/// file dequantised on load, bit for bit, in f32 and in int8.
+#[test]
+fn reading_the_int8_file_as_stored_changes_no_bit() {
+    use unspin_neural::encoder::Precision;
+    use unspin_neural::weights::{file_digest, TensorMap};
+    let root = workspace_root().join("models/neural");
+    let bytes = std::fs::read(root.join("neural.safetensors")).expect("shipped weights");
+    let tok = std::fs::read(root.join("tokenizer.json")).expect("shipped tokenizer");
+    let mut packed = NeuralModel::from_bytes(&bytes, &tok).expect("loads");
+    let map = TensorMap::from_bytes(&bytes).expect("parses");
+    assert!(map.int8.is_empty(), "from_bytes dequantises everything");
+    let mut plain = NeuralModel::from_tensors(&map, &tok, packed.info.clone(), file_digest(&bytes))
+        .expect("builds");
+    let text: String = sample().text().chars().take(4000).collect();
+    let bits = |m: &NeuralModel| -> Vec<u32> {
+        let enc = m.encode(&text).expect("encodes");
+        enc.piece_probs.iter().map(|p| p.to_bits()).collect()
+    };
+    assert_eq!(bits(&packed), bits(&plain), "f32");
+    if packed.set_precision(Precision::Int8) {
+        assert!(plain.set_precision(Precision::Int8));
+        assert_eq!(bits(&packed), bits(&plain), "int8");
+    }
+}
