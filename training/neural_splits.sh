@@ -11,8 +11,10 @@
 # Finished steps are skipped, so an interrupted run picks up where it stopped.
 # Prints a table per split with the mean and the spread.
 #
-# Usage: training/neural_splits.sh [--out DIR] SEED...
+# Usage: [TRAIN_ARGS="..."] training/neural_splits.sh [--out DIR] SEED...
 #   e.g. training/neural_splits.sh 1 2 3 4   (split 13 is the shipped model's)
+#   TRAIN_ARGS: more options for train_neural.py (a recipe to compare; give
+#   it its own --out)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=training/splits
@@ -32,8 +34,9 @@ for seed in "$@"; do
     $unspin train -q --data $data --seed "$seed" --out "$dir/fast/fast.safetensors" > "$dir/fast.md"
   fi
   if [ ! -f "$dir/checkpoint/neural-f32.safetensors" ]; then
+    # shellcheck disable=SC2086  # TRAIN_ARGS is a list of options
     $python training/train_neural.py --data $data --split "$dir/fast/fast.metrics.json" \
-      --out "$dir/checkpoint" --resume
+      --out "$dir/checkpoint" --resume ${TRAIN_ARGS:-}
   fi
   if [ ! -f "$dir/neural/neural.metrics.json" ]; then
     $unspin train -q --task neural --data $data --checkpoint "$dir/checkpoint" \

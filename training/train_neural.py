@@ -22,6 +22,7 @@ names, `si_head.*`, `tc_head.*`), `tokenizer.json` (no truncation, no padding),
 `training.json` (configuration, split, loss log, seconds).
 """
 import argparse
+import bisect
 import json
 import math
 import os
@@ -150,6 +151,15 @@ def make_windows(doc, tok, cls_id, sep_id):
     n = len(ids)
     gold = merged(doc["spans"])
     tags = [0] * n
+    # Techniques covering each piece, as a bit mask (the optional token-level
+    # technique head, --tok-tech-weight).
+    techs = [0] * n
+    ends = [pe for _, pe in offs]
+    for s, e, t in doc["spans"]:
+        p = bisect.bisect_right(ends, s)  # first piece ending after s
+        while p < n and offs[p][0] < e:
+            techs[p] |= 1 << t
+            p += 1
     k = 0
     for p, (s, e) in enumerate(offs):
         while k < len(gold) and gold[k][1] <= s:
@@ -172,19 +182,25 @@ def make_windows(doc, tok, cls_id, sep_id):
         out.append({
             "ids": [cls_id] + ids[a:b] + [sep_id],
             "tags": [-100] + tags[a:b] + [-100],
+            "techs": [0] + techs[a:b] + [0],
             "spans": spans,
         })
     return out
 
 
 class Tagger(torch.nn.Module):
-    def __init__(self, bert: BertModel):
+    def __init__(self, bert: BertModel, tok_tech: bool = False):
         super().__init__()
         self.bert = bert
         hidden = bert.config.hidden_size
         self.drop = torch.nn.Dropout(0.1)
         self.si_head = torch.nn.Linear(hidden, 3)
         self.tc_head = torch.nn.Linear(2 * hidden, len(LABELS))
+        if tok_tech:
+            # Auxiliary, training only (not saved): which techniques cover
+            # each piece. Made only when used, so that the shipped recipe's
+            # random draws stay as they were.
+            self.tok_tech_head = torch.nn.Linear(hidden, len(LABELS))
 
     def forward(self, ids, mask):
         return self.bert(input_ids=ids, attention_mask=mask).last_hidden_state
@@ -200,12 +216,15 @@ def collate(batch):
     ids = torch.zeros(len(batch), L, dtype=torch.long)
     mask = torch.zeros(len(batch), L, dtype=torch.long)
     tags = torch.full((len(batch), L), -100, dtype=torch.long)
+    techs = torch.zeros(len(batch), L, len(LABELS))
+    bits = torch.tensor([1 << t for t in range(len(LABELS))])
     for i, w in enumerate(batch):
         n = len(w["ids"])
         ids[i, :n] = torch.tensor(w["ids"])
         mask[i, :n] = 1
         tags[i, :n] = torch.tensor(w["tags"])
-    return ids, mask, tags
+        techs[i, :n] = ((torch.tensor(w["techs"]).unsqueeze(1) & bits) != 0).float()
+    return ids, mask, tags, techs
 
 
 def main():
@@ -218,6 +237,9 @@ def main():
     ap.add_argument("--lr", type=float, default=5e-5)
     ap.add_argument("--batch", type=int, default=16)
     ap.add_argument("--tc-weight", type=float, default=0.5)
+    ap.add_argument("--tok-tech-weight", type=float, default=0.0,
+                    help="weight of an auxiliary loss: which techniques cover each piece (14 binary "
+                         "outputs on every piece; training only, not shipped). 0 = off (the shipped recipe)")
     ap.add_argument("--seed", type=int, default=21)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--resume", action="store_true")
@@ -240,7 +262,7 @@ def main():
     cfg = BertConfig.from_pretrained(str(base))
     cfg.attention_probs_dropout_prob = 0.0  # halves the step time on an AVX2 CPU
     bert = BertModel.from_pretrained(str(base), config=cfg, add_pooling_layer=False)
-    model = Tagger(bert).to(args.device)
+    model = Tagger(bert, tok_tech=args.tok_tech_weight > 0).to(args.device)
     no_decay = ("bias", "LayerNorm.weight")
     groups = [
         {"params": [p for n, p in model.named_parameters() if not n.endswith(no_decay)], "weight_decay": 0.01},
@@ -273,11 +295,16 @@ def main():
         run_si = run_tc = 0.0
         for step in range(steps_per_epoch):
             batch = [wins[i] for i in order[step * args.batch:(step + 1) * args.batch]]
-            ids, mask, tags = collate(batch)
+            ids, mask, tags, techs = collate(batch)
             ids, mask, tags = ids.to(args.device), mask.to(args.device), tags.to(args.device)
             h = model(ids, mask)
             logits = model.si_head(model.drop(h))
             loss_si = si_loss(logits.reshape(-1, 3), tags.reshape(-1))
+            if args.tok_tech_weight > 0:
+                on = (tags != -100).unsqueeze(-1).float()
+                bce = torch.nn.functional.binary_cross_entropy_with_logits(
+                    model.tok_tech_head(model.drop(h)), techs.to(h.device), reduction="none")
+                loss_si = loss_si + args.tok_tech_weight * (bce * on).sum() / (on.sum() * len(LABELS))
             reps, ys = [], []
             for b, w in enumerate(batch):
                 for pieces, t in w["spans"]:
@@ -320,7 +347,8 @@ def main():
     report = {
         "command": " ".join(sys.argv),
         "seed": args.seed, "epochs": args.epochs, "lr": args.lr, "batch": args.batch,
-        "tc_weight": args.tc_weight, "threads": args.threads, "device": args.device,
+        "tc_weight": args.tc_weight, "tok_tech_weight": args.tok_tech_weight,
+        "threads": args.threads, "device": args.device,
         "window": WINDOW, "stride": STRIDE, "tune_every": TUNE_EVERY,
         "train_ids": train_ids, "tune_ids": tune, "valid_ids": sorted(valid),
         "windows": len(wins), "seconds": time.time() - t0, "loss": history,
