@@ -118,12 +118,20 @@ fn blends(runs: &[Analysis<'_>]) -> Vec<Vec<Vec<f32>>> {
     plain.into_iter().chain(smooth).collect()
 }
 
-fn main() {
+type Error = Box<dyn std::error::Error>;
+
+/// Reads `path`, naming it in the error.
+fn read(path: &Path) -> Result<Vec<u8>, Error> {
+    std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()).into())
+}
+
+fn main() -> Result<(), Error> {
     let data = std::env::var("PTC").unwrap_or_else(|_| "../shared/data/ptc/train".into());
     let root = workspace_root();
-    let docs = unspin_readers::read_ptc_dir(root.join(&data)).expect("PTC articles");
+    let docs =
+        unspin_readers::read_ptc_dir(root.join(&data)).map_err(|e| format!("{data}: {e}"))?;
     let by_id: HashMap<&str, &Document> = docs.iter().map(|d| (d.id.as_str(), d)).collect();
-    let tokenizer = std::fs::read(root.join("models/neural/tokenizer.json")).expect("tokenizer");
+    let tokenizer = read(&root.join("models/neural/tokenizer.json"))?;
     type V = (&'static str, Vec<f32>, Vec<f32>, bool);
     let variants: Vec<V> = vec![
         ("baseline", vec![0.0], vec![0.0], false),
@@ -147,49 +155,56 @@ fn main() {
             true,
         ),
     ];
+    if std::env::args().len() < 2 {
+        return Err("usage: decoding_study NEURAL:METRICS:FAST... (one argument a split)".into());
+    }
     let mut table: Vec<Vec<(f64, f64)>> = vec![Vec::new(); variants.len()];
     for arg in std::env::args().skip(1) {
         let parts: Vec<&str> = arg.split(':').collect();
         let [neural, metrics, fast] = parts[..] else {
-            panic!("want NEURAL:METRICS:FAST, got {arg}");
+            return Err(format!("want NEURAL:METRICS:FAST, got {arg}").into());
         };
-        let m: serde_json::Value =
-            serde_json::from_str(&std::fs::read_to_string(root.join(metrics)).expect("metrics"))
-                .expect("metrics JSON");
-        let pick = |k: &str| -> Vec<Document> {
-            m["split"][k]
+        let m: serde_json::Value = serde_json::from_slice(&read(&root.join(metrics))?)
+            .map_err(|e| format!("{metrics}: {e}"))?;
+        let pick = |k: &str| -> Result<Vec<Document>, Error> {
+            let ids = m["split"][k]
                 .as_array()
-                .expect("split")
-                .iter()
-                .map(|i| (*by_id[i.as_str().expect("id")]).clone())
+                .ok_or_else(|| format!("{metrics}: no split.{k}"))?;
+            ids.iter()
+                .map(|i| {
+                    i.as_str()
+                        .and_then(|i| by_id.get(i))
+                        .map(|d| (*d).clone())
+                        .ok_or_else(|| format!("{metrics}: article {i} is not in {data}").into())
+                })
                 .collect()
         };
-        let (train, tune, valid) = (pick("train"), pick("tune"), pick("valid"));
-        let bytes = std::fs::read(root.join(neural)).expect("neural file");
-        let (tune_fast, _) = train_fast(&train, &TrainConfig::default()).expect("fast model");
+        let (train, tune, valid) = (pick("train")?, pick("tune")?, pick("valid")?);
+        let bytes = read(&root.join(neural))?;
+        let (tune_fast, _) = train_fast(&train, &TrainConfig::default())?;
         let tune_tier = NeuralTier {
-            neural: NeuralModel::from_bytes(&bytes, &tokenizer).expect("neural model"),
+            neural: NeuralModel::from_bytes(&bytes, &tokenizer)?,
             fast: tune_fast,
         };
         let valid_tier = NeuralTier {
-            neural: NeuralModel::from_bytes(&bytes, &tokenizer).expect("neural model"),
-            fast: FastModel::load(Path::new(&root.join(fast))).expect("fast model"),
+            neural: NeuralModel::from_bytes(&bytes, &tokenizer)?,
+            fast: FastModel::load(&root.join(fast)).map_err(|e| format!("{fast}: {e}"))?,
         };
-        let truns: Vec<Analysis<'_>> = tune
+        let truns = tune
             .par_iter()
-            .map(|d| tune_tier.run(d.text()).expect("run"))
-            .collect();
-        let vruns: Vec<Analysis<'_>> = valid
+            .map(|d| tune_tier.run(d.text()))
+            .collect::<Result<Vec<Analysis<'_>>, _>>()?;
+        let vruns = valid
             .par_iter()
-            .map(|d| valid_tier.run(d.text()).expect("run"))
-            .collect();
+            .map(|d| valid_tier.run(d.text()))
+            .collect::<Result<Vec<Analysis<'_>>, _>>()?;
         let (tb, vb) = (blends(&truns), blends(&vruns));
         for (k, (name, peaks, means, smooth)) in variants.iter().enumerate() {
             let best = grid(peaks, means, *smooth)
                 .into_par_iter()
                 .map(|v| (v, f1(&tune, &truns, &tb, &v)))
                 .reduce_with(|x, y| if y.1 > x.1 { y } else { x })
-                .expect("grid");
+                .ok_or("empty grid")?;
             let vf = f1(&valid, &vruns, &vb, &best.0);
             println!(
                 "{neural}\t{name}\ttune {:.4}\tvalid {vf:.4}\t{:?}",
@@ -205,4 +220,5 @@ fn main() {
         let sd = (v.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0).max(1.0)).sqrt();
         println!("{name}: valid SI mean {mean:.4} sd {sd:.4} per split {v:.4?}");
     }
+    Ok(())
 }

@@ -62,16 +62,25 @@ pub enum EmbeddingTable {
 /// memory). Either way the f32 matrix is exactly the dequantised values.
 #[derive(Debug, Clone)]
 pub struct Linear {
-    /// Weights, `inputs × outputs`, row-major (built on first use from `int8`).
-    w: OnceLock<Vec<f32>>,
-    /// The stored int8 values, when the layer comes from an int8 file.
-    int8: Option<Int8Rows>,
+    /// The weights.
+    weights: Weights,
     /// Bias, one per output.
     pub b: Vec<f32>,
     /// Inputs.
     pub inputs: usize,
     /// Outputs.
     pub outputs: usize,
+}
+
+/// A layer's weights: f32 (`inputs × outputs`, row-major), or the stored
+/// int8 values with their f32 matrix built on first use.
+#[derive(Debug, Clone)]
+enum Weights {
+    F32(Vec<f32>),
+    Int8 {
+        rows: Int8Rows,
+        f32: OnceLock<Vec<f32>>,
+    },
 }
 
 /// `weight` (`[outputs × inputs]`) transposed to `[inputs × outputs]`, in
@@ -98,8 +107,7 @@ impl Linear {
         assert_eq!(weight.len(), outputs * inputs, "weight shape");
         assert_eq!(bias.len(), outputs, "bias shape");
         Linear {
-            w: OnceLock::from(transposed(weight, outputs, inputs)),
-            int8: None,
+            weights: Weights::F32(transposed(weight, outputs, inputs)),
             b: bias.to_vec(),
             inputs,
             outputs,
@@ -114,8 +122,10 @@ impl Linear {
         assert_eq!(rows.scales.len(), outputs, "one scale per output");
         assert_eq!(bias.len(), outputs, "bias shape");
         Linear {
-            w: OnceLock::new(),
-            int8: Some(rows),
+            weights: Weights::Int8 {
+                rows,
+                f32: OnceLock::new(),
+            },
             b: bias.to_vec(),
             inputs,
             outputs,
@@ -124,16 +134,21 @@ impl Linear {
 
     /// The f32 weights, `inputs × outputs`, row-major.
     pub fn w(&self) -> &[f32] {
-        self.w.get_or_init(|| {
-            let rows = self.int8.as_ref().expect("a layer has f32 or int8 weights");
-            let deq = unspin_quantize::dequantize_rows(&rows.q, &rows.scales, self.inputs);
-            transposed(&deq, self.outputs, self.inputs)
-        })
+        match &self.weights {
+            Weights::F32(w) => w,
+            Weights::Int8 { rows, f32 } => f32.get_or_init(|| {
+                let deq = unspin_quantize::dequantize_rows(&rows.q, &rows.scales, self.inputs);
+                transposed(&deq, self.outputs, self.inputs)
+            }),
+        }
     }
 
     /// The stored int8 values, when the layer was read from an int8 file.
     pub fn int8_rows(&self) -> Option<&Int8Rows> {
-        self.int8.as_ref()
+        match &self.weights {
+            Weights::F32(_) => None,
+            Weights::Int8 { rows, .. } => Some(rows),
+        }
     }
 
     /// Several layers on the same input as one (outputs side by side): Q, K, V.
@@ -144,18 +159,14 @@ impl Linear {
             assert_eq!(p.inputs, inputs, "concatenated layers share their input");
         }
         let b: Vec<f32> = parts.iter().flat_map(|p| p.b.iter().copied()).collect();
-        if parts.iter().all(|p| p.int8.is_some()) {
+        let stored: Option<Vec<&Int8Rows>> = parts.iter().map(Linear::int8_rows).collect();
+        if let Some(stored) = stored {
             // Outputs side by side are rows one after the other in PyTorch's layout.
             let rows = Int8Rows {
-                q: parts
+                q: stored.iter().flat_map(|r| r.q.iter().copied()).collect(),
+                scales: stored
                     .iter()
-                    .flat_map(|p| p.int8.as_ref().map_or(&[][..], |r| &r.q[..]))
-                    .copied()
-                    .collect(),
-                scales: parts
-                    .iter()
-                    .flat_map(|p| p.int8.as_ref().map_or(&[][..], |r| &r.scales[..]))
-                    .copied()
+                    .flat_map(|r| r.scales.iter().copied())
                     .collect(),
             };
             return Linear::from_int8_rows(rows, &b, outputs, inputs);
@@ -171,8 +182,7 @@ impl Linear {
             at += p.outputs;
         }
         Linear {
-            w: OnceLock::from(w),
-            int8: None,
+            weights: Weights::F32(w),
             b,
             inputs,
             outputs,
