@@ -15,11 +15,11 @@
 //!   training/splits/s1/neural/neural.safetensors:training/splits/s1/neural/neural.metrics.json:training/splits/s1/fast/fast.safetensors
 //! ```
 
-use std::collections::HashMap;
 use std::path::Path;
 
 use rayon::prelude::*;
 use unspin_document::Document;
+use unspin_neural::tune::{run_all, split_docs};
 use unspin_neural::{Analysis, NeuralModel, NeuralTier};
 use unspin_techniques::train::{si_f1_docs, train as train_fast, TrainConfig};
 use unspin_techniques::{decode, DecodeConfig, FastModel};
@@ -130,7 +130,6 @@ fn main() -> Result<(), Error> {
     let root = workspace_root();
     let docs =
         unspin_readers::read_ptc_dir(root.join(&data)).map_err(|e| format!("{data}: {e}"))?;
-    let by_id: HashMap<&str, &Document> = docs.iter().map(|d| (d.id.as_str(), d)).collect();
     let tokenizer = read(&root.join("models/neural/tokenizer.json"))?;
     type V = (&'static str, Vec<f32>, Vec<f32>, bool);
     let variants: Vec<V> = vec![
@@ -166,20 +165,7 @@ fn main() -> Result<(), Error> {
         };
         let m: serde_json::Value = serde_json::from_slice(&read(&root.join(metrics))?)
             .map_err(|e| format!("{metrics}: {e}"))?;
-        let pick = |k: &str| -> Result<Vec<Document>, Error> {
-            let ids = m["split"][k]
-                .as_array()
-                .ok_or_else(|| format!("{metrics}: no split.{k}"))?;
-            ids.iter()
-                .map(|i| {
-                    i.as_str()
-                        .and_then(|i| by_id.get(i))
-                        .map(|d| (*d).clone())
-                        .ok_or_else(|| format!("{metrics}: article {i} is not in {data}").into())
-                })
-                .collect()
-        };
-        let (train, tune, valid) = (pick("train")?, pick("tune")?, pick("valid")?);
+        let [train, tune, valid] = split_docs(&m, &docs).map_err(|e| format!("{metrics}: {e}"))?;
         let bytes = read(&root.join(neural))?;
         let (tune_fast, _) = train_fast(&train, &TrainConfig::default())?;
         let tune_tier = NeuralTier {
@@ -190,14 +176,7 @@ fn main() -> Result<(), Error> {
             neural: NeuralModel::from_bytes(&bytes, &tokenizer)?,
             fast: FastModel::load(&root.join(fast)).map_err(|e| format!("{fast}: {e}"))?,
         };
-        let truns = tune
-            .par_iter()
-            .map(|d| tune_tier.run(d.text()))
-            .collect::<Result<Vec<Analysis<'_>>, _>>()?;
-        let vruns = valid
-            .par_iter()
-            .map(|d| valid_tier.run(d.text()))
-            .collect::<Result<Vec<Analysis<'_>>, _>>()?;
+        let (truns, vruns) = (run_all(&tune_tier, &tune)?, run_all(&valid_tier, &valid)?);
         let (tb, vb) = (blends(&truns), blends(&vruns));
         for (k, (name, peaks, means, smooth)) in variants.iter().enumerate() {
             let best = grid(peaks, means, *smooth)

@@ -20,12 +20,12 @@
 //!   models/neural/neural.safetensors:training/splits/tokt/s13/neural/neural.safetensors:models/neural/neural.metrics.json:models/fast/fast.safetensors
 //! ```
 
-use std::collections::HashMap;
 use std::path::Path;
 
 use rayon::prelude::*;
 use unspin_document::{layers, Document};
 use unspin_eval::{score_tc, LabeledSpan};
+use unspin_neural::tune::{decoding_grid, run_all, split_docs};
 use unspin_neural::{Analysis, NeuralModel, NeuralTier};
 use unspin_techniques::train::{si_f1_docs, train as train_fast, TrainConfig};
 use unspin_techniques::{assign_labels, decode, DecodeConfig, FastModel};
@@ -82,28 +82,6 @@ fn gold_ranges(doc: &Document) -> Vec<(usize, usize)> {
         .collect()
 }
 
-/// The decoding grid of `unspin train --task neural`.
-fn grid() -> Vec<(usize, DecodeConfig)> {
-    let mut out = Vec::new();
-    for b in 0..=10 {
-        for t in 0..=24 {
-            for &max_gap in &[0usize, 1, 2, 3, 5, 10, 20] {
-                for min_words in 1..=2 {
-                    out.push((
-                        b,
-                        DecodeConfig {
-                            threshold: 0.1 + 0.025 * t as f32,
-                            max_gap,
-                            min_words,
-                        },
-                    ));
-                }
-            }
-        }
-    }
-    out
-}
-
 fn si(docs: &[Document], seen: &[Seen<'_>], b: usize, cfg: &DecodeConfig) -> f64 {
     let preds: Vec<Vec<(usize, usize)>> = seen
         .iter()
@@ -152,9 +130,12 @@ fn choose_and_score(
     valid: (&[Document], &[Seen<'_>]),
     labels: &[String],
 ) -> Result<(f64, f64, f64, f64), Error> {
-    let (b, cfg, tune_si) = grid()
+    let (b, cfg, tune_si) = decoding_grid()
         .into_par_iter()
-        .map(|(b, cfg)| (b, cfg, si(tune.0, tune.1, b, &cfg)))
+        .map(|(b, cfg)| {
+            let b = (b * 10.0).round() as usize;
+            (b, cfg, si(tune.0, tune.1, b, &cfg))
+        })
         .reduce_with(|x, y| if y.2 > x.2 { y } else { x })
         .ok_or("empty grid")?;
     let (tb, tune_tc) = (0..=10)
@@ -187,7 +168,6 @@ fn main() -> Result<(), Error> {
     let root = workspace_root();
     let docs =
         unspin_readers::read_ptc_dir(root.join(&data)).map_err(|e| format!("{data}: {e}"))?;
-    let by_id: HashMap<&str, &Document> = docs.iter().map(|d| (d.id.as_str(), d)).collect();
     let tokenizer = read(&root.join("models/neural/tokenizer.json"))?;
     if std::env::args().len() < 2 {
         return Err(
@@ -204,20 +184,7 @@ fn main() -> Result<(), Error> {
         };
         let m: serde_json::Value = serde_json::from_slice(&read(&root.join(metrics))?)
             .map_err(|e| format!("{metrics}: {e}"))?;
-        let pick = |k: &str| -> Result<Vec<Document>, Error> {
-            let ids = m["split"][k]
-                .as_array()
-                .ok_or_else(|| format!("{metrics}: no split.{k}"))?;
-            ids.iter()
-                .map(|i| {
-                    i.as_str()
-                        .and_then(|i| by_id.get(i))
-                        .map(|d| (*d).clone())
-                        .ok_or_else(|| format!("{metrics}: article {i} is not in {data}").into())
-                })
-                .collect()
-        };
-        let (train, tune, valid) = (pick("train")?, pick("tune")?, pick("valid")?);
+        let [train, tune, valid] = split_docs(&m, &docs).map_err(|e| format!("{metrics}: {e}"))?;
         let (tune_fast, _) = train_fast(&train, &TrainConfig::default())?;
         let valid_fast = FastModel::load(&root.join(fast)).map_err(|e| format!("{fast}: {e}"))?;
         let tier = |path: &str, fast: &FastModel| -> Result<NeuralTier, Error> {
@@ -234,14 +201,7 @@ fn main() -> Result<(), Error> {
         let mut by_part = Vec::new();
         for (part, fast_model) in [(&tune, &tune_fast), (&valid, &valid_fast)] {
             let (ta, tb) = (tier(neural_a, fast_model)?, tier(neural_b, fast_model)?);
-            let ra = part
-                .par_iter()
-                .map(|d| ta.run(d.text()))
-                .collect::<Result<Vec<Analysis<'_>>, _>>()?;
-            let rb = part
-                .par_iter()
-                .map(|d| tb.run(d.text()))
-                .collect::<Result<Vec<Analysis<'_>>, _>>()?;
+            let (ra, rb) = (run_all(&ta, part)?, run_all(&tb, part)?);
             let ranges: Vec<_> = part.iter().map(gold_ranges).collect();
             let fast_tc: Vec<Vec<Vec<f32>>> = part
                 .iter()

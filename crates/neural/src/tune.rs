@@ -95,8 +95,39 @@ fn si_f1(docs: &[Document], preds: &[Vec<(usize, usize)>]) -> f64 {
     unspin_techniques::train::si_f1_docs(docs, preds)
 }
 
-/// The decoding grid searched on the tuning articles.
-fn grid() -> Vec<(f32, DecodeConfig)> {
+/// The three parts of the split that a tuned model's metrics file records
+/// (`split.train`, `split.tune`, `split.valid`: article ids), as the
+/// documents of `docs` with those ids.
+///
+/// # Errors
+/// When the file has no such lists, or names an article `docs` lacks.
+pub fn split_docs(
+    metrics: &serde_json::Value,
+    docs: &[Document],
+) -> Result<[Vec<Document>; 3], NeuralError> {
+    let by_id: HashMap<&str, &Document> = docs.iter().map(|d| (d.id.as_str(), d)).collect();
+    let pick = |k: &str| -> Result<Vec<Document>, NeuralError> {
+        let ids = metrics["split"][k]
+            .as_array()
+            .ok_or_else(|| NeuralError::Format(format!("the metrics have no split.{k}")))?;
+        ids.iter()
+            .map(|i| {
+                i.as_str()
+                    .and_then(|i| by_id.get(i))
+                    .map(|d| (*d).clone())
+                    .ok_or_else(|| {
+                        NeuralError::Tuning(format!("article {i} of the split is missing"))
+                    })
+            })
+            .collect()
+    };
+    Ok([pick("train")?, pick("tune")?, pick("valid")?])
+}
+
+/// The blends (neural share of a word's probability) and decodings that
+/// tuning searches: blend 0 to 1 by 0.1, threshold 0.1 to 0.7 by 0.025,
+/// gaps 0 to 20 tokens, spans of 1 or 2 words at least.
+pub fn decoding_grid() -> Vec<(f32, DecodeConfig)> {
     let mut out = Vec::new();
     for b in 0..=10 {
         for t in 0..=24 {
@@ -123,7 +154,7 @@ fn best_decoding(
     runs: &[Analysis<'_>],
     blends: impl Fn(f32) -> bool + Sync,
 ) -> (f32, DecodeConfig, f64) {
-    grid()
+    decoding_grid()
         .into_par_iter()
         .filter(|(b, _)| blends(*b))
         .map(|(b, cfg)| {
@@ -229,7 +260,14 @@ pub fn score_docs(tier: &NeuralTier, docs: &[Document]) -> Result<Scores, Neural
     Ok(scores(tier, docs, &runs))
 }
 
-fn run_all<'a>(tier: &NeuralTier, docs: &'a [Document]) -> Result<Vec<Analysis<'a>>, NeuralError> {
+/// `tier` run over every document of `docs`, in parallel (in `docs`' order).
+///
+/// # Errors
+/// When the tokenizer fails.
+pub fn run_all<'a>(
+    tier: &NeuralTier,
+    docs: &'a [Document],
+) -> Result<Vec<Analysis<'a>>, NeuralError> {
     docs.par_iter().map(|d| tier.run(d.text())).collect()
 }
 
