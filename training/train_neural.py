@@ -240,6 +240,10 @@ def main():
     ap.add_argument("--tok-tech-weight", type=float, default=0.0,
                     help="weight of an auxiliary loss: which techniques cover each piece (14 binary "
                          "outputs on every piece; training only, not shipped). 0 = off (the shipped recipe)")
+    ap.add_argument("--train-on-tune", action="store_true",
+                    help="fine-tune on the tuning articles too (a learning-curve check, or a final fit "
+                         "whose settings come from a run without them: tuning on them afterwards is "
+                         "biased). Off in the shipped recipe")
     ap.add_argument("--seed", type=int, default=21)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--resume", action="store_true")
@@ -253,6 +257,9 @@ def main():
     rest = [i for i in all_ids if i not in valid]
     tune = rest[::TUNE_EVERY]
     train_ids = [i for i in rest if i not in set(tune)]
+    if args.train_on_tune:
+        train_ids = rest
+        say("training on the tuning articles too (--train-on-tune)")
     say(f"articles: {len(train_ids)} train, {len(tune)} tune, {len(valid)} validation (not used here)")
 
     docs = read_ptc(args.data, train_ids)
