@@ -111,13 +111,13 @@ pub fn split_docs(
             .as_array()
             .ok_or_else(|| NeuralError::Format(format!("the metrics have no split.{k}")))?;
         ids.iter()
-            .map(|i| {
-                i.as_str()
-                    .and_then(|i| by_id.get(i))
-                    .map(|d| (*d).clone())
-                    .ok_or_else(|| {
-                        NeuralError::Tuning(format!("article {i} of the split is missing"))
-                    })
+            .map(|v| {
+                let id = v.as_str().ok_or_else(|| {
+                    NeuralError::Format(format!("split.{k} holds {v}, not an article id"))
+                })?;
+                by_id.get(id).map(|d| (*d).clone()).ok_or_else(|| {
+                    NeuralError::Tuning(format!("article {id} of the split is missing"))
+                })
             })
             .collect()
     };
@@ -461,6 +461,41 @@ pub fn tune(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_split_is_read_from_its_metrics() {
+        let docs: Vec<Document> = ["a", "b", "c", "d"]
+            .iter()
+            .map(|id| Document::new(*id, format!("Text of {id}.")))
+            .collect();
+        let metrics = serde_json::json!({
+            "split": {"train": ["d", "a"], "tune": ["b"], "valid": ["c"]}
+        });
+        let [train, tune, valid] = split_docs(&metrics, &docs).unwrap();
+        let ids = |v: &[Document]| v.iter().map(|d| d.id.clone()).collect::<Vec<_>>();
+        assert_eq!(ids(&train), ["d", "a"]);
+        assert_eq!(
+            (ids(&tune), ids(&valid)),
+            (vec!["b".into()], vec!["c".into()])
+        );
+        assert_eq!(valid[0].text(), "Text of c.");
+        // An article the corpus lacks, or a missing part, is an error.
+        let missing = serde_json::json!({
+            "split": {"train": ["a"], "tune": ["x"], "valid": ["c"]}
+        });
+        assert!(split_docs(&missing, &docs)
+            .unwrap_err()
+            .to_string()
+            .contains("article x "));
+        let no_valid = serde_json::json!({"split": {"train": [], "tune": []}});
+        assert!(split_docs(&no_valid, &docs)
+            .unwrap_err()
+            .to_string()
+            .contains("split.valid"));
+        // The grid holds every blend from 0 to 1.
+        let grid = decoding_grid();
+        assert!(grid.iter().any(|(b, _)| *b == 0.0) && grid.iter().any(|(b, _)| *b == 1.0));
+    }
 
     #[test]
     fn ece_of_perfect_calibration_is_zero() {
