@@ -48,9 +48,8 @@ fn main() -> Result<(), Error> {
     let dir = root.join(checkpoint);
     let training: serde_json::Value = serde_json::from_slice(&read(&dir.join("training.json"))?)
         .map_err(|e| format!("{checkpoint}/training.json: {e}"))?;
-    let trained: HashSet<&str> = training["split"]["train_ids"]
+    let trained: HashSet<&str> = training["train_ids"]
         .as_array()
-        .or_else(|| training["train_ids"].as_array())
         .ok_or_else(|| format!("{checkpoint}/training.json: no train_ids"))?
         .iter()
         .filter_map(|v| v.as_str())

@@ -159,6 +159,38 @@ fn mean_sd(v: &[f64]) -> (f64, f64) {
     (mean, sd)
 }
 
+/// One part's runs of A and B, A's and B's technique probabilities of the
+/// gold spans, and the fast tier's.
+type Part<'a> = (
+    Vec<Analysis<'a>>,
+    Vec<Analysis<'a>>,
+    Vec<Vec<Vec<f32>>>,
+    Vec<Vec<Vec<f32>>>,
+    Vec<Vec<Vec<f32>>>,
+);
+
+/// What condition `c` (0: A, 1: B, 2: their average) sees of one part.
+fn condition<'p>(c: usize, part: &'p Part<'_>) -> Vec<Seen<'p>> {
+    let (ra, rb, na, nb, fast_tc) = part;
+    (0..ra.len())
+        .map(|i| {
+            let (probs, tc) = match c {
+                0 => (ra[i].neural_probs.clone(), na[i].clone()),
+                1 => (rb[i].neural_probs.clone(), nb[i].clone()),
+                _ => (
+                    average(&ra[i].neural_probs, &rb[i].neural_probs),
+                    na[i]
+                        .iter()
+                        .zip(&nb[i])
+                        .map(|(x, y)| average(x, y))
+                        .collect(),
+                ),
+            };
+            seen(&ra[i], &probs, tc, fast_tc[i].clone())
+        })
+        .collect()
+}
+
 fn average(a: &[f32], b: &[f32]) -> Vec<f32> {
     a.iter().zip(b).map(|(x, y)| 0.5 * (x + y)).collect()
 }
@@ -187,26 +219,35 @@ fn main() -> Result<(), Error> {
         let [train, tune, valid] = split_docs(&m, &docs).map_err(|e| format!("{metrics}: {e}"))?;
         let (tune_fast, _) = train_fast(&train, &TrainConfig::default())?;
         let valid_fast = FastModel::load(&root.join(fast)).map_err(|e| format!("{fast}: {e}"))?;
-        let tier = |path: &str, fast: &FastModel| -> Result<NeuralTier, Error> {
-            Ok(NeuralTier {
-                neural: NeuralModel::from_bytes(&read(&root.join(path))?, &tokenizer)?,
-                fast: fast.clone(),
-            })
+        let model = |path: &str| -> Result<NeuralModel, Error> {
+            Ok(NeuralModel::from_bytes(
+                &read(&root.join(path))?,
+                &tokenizer,
+            )?)
         };
-        let labels = NeuralModel::from_bytes(&read(&root.join(neural_a))?, &tokenizer)?
-            .info
-            .labels
-            .clone();
-        // The tuning articles with the tuning fast model, then validation.
-        let mut by_part = Vec::new();
-        for (part, fast_model) in [(&tune, &tune_fast), (&valid, &valid_fast)] {
-            let (ta, tb) = (tier(neural_a, fast_model)?, tier(neural_b, fast_model)?);
+        let mut ta = NeuralTier {
+            neural: model(neural_a)?,
+            fast: tune_fast,
+        };
+        let mut tb = NeuralTier {
+            neural: model(neural_b)?,
+            fast: ta.fast.clone(),
+        };
+        let labels = ta.neural.info.labels.clone();
+        // The tuning articles with the tuning fast model, then validation
+        // with the split's own.
+        let mut by_part: Vec<Part<'_>> = Vec::new();
+        for (k, part) in [&tune, &valid].into_iter().enumerate() {
+            if k == 1 {
+                ta.fast = valid_fast.clone();
+                tb.fast = valid_fast.clone();
+            }
             let (ra, rb) = (run_all(&ta, part)?, run_all(&tb, part)?);
             let ranges: Vec<_> = part.iter().map(gold_ranges).collect();
             let fast_tc: Vec<Vec<Vec<f32>>> = part
                 .iter()
                 .zip(&ranges)
-                .map(|(d, r)| fast_model.classify_probs(d.text(), r))
+                .map(|(d, r)| ta.fast.classify_probs(d.text(), r))
                 .collect();
             let na: Vec<Vec<Vec<f32>>> = ra
                 .iter()
@@ -220,42 +261,9 @@ fn main() -> Result<(), Error> {
                 .collect();
             by_part.push((ra, rb, na, nb, fast_tc));
         }
-        let mut conditions: Vec<[Vec<Seen<'_>>; 2]> = Vec::new();
-        for c in 0..names.len() {
-            let mut two: Vec<Vec<Seen<'_>>> = Vec::new();
-            for (ra, rb, na, nb, fast_tc) in &by_part {
-                let v: Vec<Seen<'_>> = (0..ra.len())
-                    .map(|i| match c {
-                        0 => seen(
-                            &ra[i],
-                            &ra[i].neural_probs,
-                            na[i].clone(),
-                            fast_tc[i].clone(),
-                        ),
-                        1 => seen(
-                            &ra[i],
-                            &rb[i].neural_probs,
-                            nb[i].clone(),
-                            fast_tc[i].clone(),
-                        ),
-                        _ => seen(
-                            &ra[i],
-                            &average(&ra[i].neural_probs, &rb[i].neural_probs),
-                            na[i]
-                                .iter()
-                                .zip(&nb[i])
-                                .map(|(x, y)| average(x, y))
-                                .collect(),
-                            fast_tc[i].clone(),
-                        ),
-                    })
-                    .collect();
-                two.push(v);
-            }
-            let valid_seen = two.pop().ok_or("no validation part")?;
-            let tune_seen = two.pop().ok_or("no tuning part")?;
-            conditions.push([tune_seen, valid_seen]);
-        }
+        let conditions: Vec<[Vec<Seen<'_>>; 2]> = (0..names.len())
+            .map(|c| [condition(c, &by_part[0]), condition(c, &by_part[1])])
+            .collect();
         for (c, [t, v]) in conditions.iter().enumerate() {
             let row = choose_and_score((&tune, t), (&valid, v), &labels)?;
             println!(

@@ -105,23 +105,52 @@ pub fn split_docs(
     metrics: &serde_json::Value,
     docs: &[Document],
 ) -> Result<[Vec<Document>; 3], NeuralError> {
-    let by_id: HashMap<&str, &Document> = docs.iter().map(|d| (d.id.as_str(), d)).collect();
-    let pick = |k: &str| -> Result<Vec<Document>, NeuralError> {
-        let ids = metrics["split"][k]
-            .as_array()
-            .ok_or_else(|| NeuralError::Format(format!("the metrics have no split.{k}")))?;
-        ids.iter()
-            .map(|v| {
-                let id = v.as_str().ok_or_else(|| {
-                    NeuralError::Format(format!("split.{k} holds {v}, not an article id"))
-                })?;
-                by_id.get(id).map(|d| (*d).clone()).ok_or_else(|| {
-                    NeuralError::Tuning(format!("article {id} of the split is missing"))
+    Split::from_metrics(metrics)?.docs(docs)
+}
+
+impl Split {
+    /// The split a tuned model's metrics file records (`split.train`,
+    /// `split.tune`, `split.valid`: article ids).
+    ///
+    /// # Errors
+    /// When a part is missing or holds something other than ids.
+    pub fn from_metrics(metrics: &serde_json::Value) -> Result<Split, NeuralError> {
+        let ids = |k: &str| -> Result<Vec<String>, NeuralError> {
+            metrics["split"][k]
+                .as_array()
+                .ok_or_else(|| NeuralError::Format(format!("the metrics have no split.{k}")))?
+                .iter()
+                .map(|v| {
+                    v.as_str().map(str::to_string).ok_or_else(|| {
+                        NeuralError::Format(format!("split.{k} holds {v}, not an article id"))
+                    })
                 })
-            })
-            .collect()
-    };
-    Ok([pick("train")?, pick("tune")?, pick("valid")?])
+                .collect()
+        };
+        Ok(Split {
+            train: ids("train")?,
+            tune: ids("tune")?,
+            valid: ids("valid")?,
+        })
+    }
+
+    /// The documents of `docs` in each part: train, tune, valid.
+    ///
+    /// # Errors
+    /// When `docs` lacks an article of the split.
+    pub fn docs(&self, docs: &[Document]) -> Result<[Vec<Document>; 3], NeuralError> {
+        let by_id: HashMap<&str, &Document> = docs.iter().map(|d| (d.id.as_str(), d)).collect();
+        let pick = |ids: &[String]| -> Result<Vec<Document>, NeuralError> {
+            ids.iter()
+                .map(|i| {
+                    by_id.get(i.as_str()).map(|d| (*d).clone()).ok_or_else(|| {
+                        NeuralError::Tuning(format!("article {i} of the split is missing"))
+                    })
+                })
+                .collect()
+        };
+        Ok([pick(&self.train)?, pick(&self.tune)?, pick(&self.valid)?])
+    }
 }
 
 /// The blends (neural share of a word's probability) and decodings that
@@ -317,18 +346,7 @@ pub fn tune(
     training: serde_json::Value,
 ) -> Result<(Vec<u8>, TuneReport), NeuralError> {
     let start = std::time::Instant::now();
-    let by_id: HashMap<&str, &Document> = docs.iter().map(|d| (d.id.as_str(), d)).collect();
-    let pick = |ids: &[String]| -> Result<Vec<Document>, NeuralError> {
-        ids.iter()
-            .map(|i| {
-                by_id.get(i.as_str()).map(|d| (*d).clone()).ok_or_else(|| {
-                    NeuralError::Tuning(format!("article {i} of the split is missing"))
-                })
-            })
-            .collect()
-    };
-    let (train_docs, tune_docs, valid_docs) =
-        (pick(&split.train)?, pick(&split.tune)?, pick(&split.valid)?);
+    let [train_docs, tune_docs, valid_docs] = split.docs(docs)?;
     checkpoint.quantize_in_place();
     let labels: Vec<String> = serde_json::from_str(
         checkpoint
