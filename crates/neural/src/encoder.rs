@@ -5,7 +5,9 @@
 //! fused product, every buffer of a window lives in a [`Workspace`] that is
 //! allocated once per thread and reused, and no padding is ever computed (each
 //! window runs at its own length). Matrix products use the `gemm` crate on one
-//! thread; parallelism comes from running windows on several threads.
+//! thread, except the dense layers' where the CPU has AVX-512 (weights packed
+//! once for their own kernel, [`crate::panels`]); parallelism comes from
+//! running windows on several threads.
 
 use std::sync::OnceLock;
 
@@ -13,6 +15,7 @@ use unspin_quantize::dequantize_value;
 
 use crate::int8::{Int8Linear, Int8Scratch};
 use crate::math::{add_layer_norm, gelu, softmax_rows};
+use crate::panels::Panels;
 
 /// Shape of a BERT encoder (from the model's `config.json`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -60,10 +63,15 @@ pub enum EmbeddingTable {
 /// its first f32 use: the int8 kernels pack the stored values directly, so
 /// an int8 run never materialises the f32 weights (less start-up time and
 /// memory). Either way the f32 matrix is exactly the dequantised values.
+/// Where the AVX-512 kernel runs, the f32 product reads the weights packed
+/// once in its own layout ([`crate::panels`]), also built on first use.
 #[derive(Debug, Clone)]
 pub struct Linear {
     /// The weights.
     weights: Weights,
+    /// The f32 weights packed for the AVX-512 kernel (`None` where it does
+    /// not run or the layer does not fill its panels).
+    panels: OnceLock<Option<Panels>>,
     /// Bias, one per output.
     pub b: Vec<f32>,
     /// Inputs.
@@ -108,6 +116,7 @@ impl Linear {
         assert_eq!(bias.len(), outputs, "bias shape");
         Linear {
             weights: Weights::F32(transposed(weight, outputs, inputs)),
+            panels: OnceLock::new(),
             b: bias.to_vec(),
             inputs,
             outputs,
@@ -126,6 +135,7 @@ impl Linear {
                 rows,
                 f32: OnceLock::new(),
             },
+            panels: OnceLock::new(),
             b: bias.to_vec(),
             inputs,
             outputs,
@@ -183,14 +193,46 @@ impl Linear {
         }
         Linear {
             weights: Weights::F32(w),
+            panels: OnceLock::new(),
             b,
             inputs,
             outputs,
         }
     }
 
+    /// The f32 weights packed for the AVX-512 kernel, packed on first use
+    /// (from the stored int8 values without keeping their f32 matrix).
+    fn panels(&self) -> Option<&Panels> {
+        self.panels
+            .get_or_init(|| {
+                if !Panels::available() {
+                    return None;
+                }
+                match &self.weights {
+                    Weights::F32(w) => Panels::pack(w, self.inputs, self.outputs),
+                    Weights::Int8 { rows, f32 } => match f32.get() {
+                        Some(w) => Panels::pack(w, self.inputs, self.outputs),
+                        None => {
+                            let deq = unspin_quantize::dequantize_rows(
+                                &rows.q,
+                                &rows.scales,
+                                self.inputs,
+                            );
+                            let w = transposed(&deq, self.outputs, self.inputs);
+                            Panels::pack(&w, self.inputs, self.outputs)
+                        }
+                    },
+                }
+            })
+            .as_ref()
+    }
+
     /// `out[rows × outputs] = x[rows × inputs]·W + b`.
     pub fn forward(&self, x: &[f32], rows: usize, out: &mut [f32]) {
+        if let Some(p) = self.panels() {
+            p.forward(x, rows, &self.b, out);
+            return;
+        }
         let out = &mut out[..rows * self.outputs];
         for row in out.chunks_exact_mut(self.outputs) {
             row.copy_from_slice(&self.b);

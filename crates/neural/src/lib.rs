@@ -2,7 +2,8 @@
 //! that finds persuasion-technique spans and names their technique, on a CPU.
 //!
 //! - [`encoder`]: a BERT forward pass built for many short windows (weights
-//!   transposed once, fused QKV, buffers reused, no padding, `gemm` kernels).
+//!   transposed once, fused QKV, buffers reused, no padding, `gemm` kernels;
+//!   with AVX-512, dense layers on weights packed once for their own kernel).
 //! - [`weights`]: the safetensors files (the training script's f32 checkpoint,
 //!   the shipped int8 file with per-row scales).
 //! - [`NeuralModel`]: tokenizer + encoder + SI head (BIO over word pieces) +
@@ -24,6 +25,7 @@ pub mod encoder;
 pub mod int8;
 mod math;
 mod model;
+mod panels;
 mod stage;
 mod tier;
 pub mod tune;
