@@ -6,7 +6,7 @@
 //! allocated once per thread and reused, and no padding is ever computed (each
 //! window runs at its own length). Matrix products use the `gemm` crate on one
 //! thread, except the dense layers' where the CPU has AVX-512 (weights packed
-//! once for their own kernel, [`crate::panels`]); parallelism comes from
+//! once for their own kernel, `panels.rs`); parallelism comes from
 //! running windows on several threads.
 
 use std::sync::OnceLock;
@@ -64,7 +64,7 @@ pub enum EmbeddingTable {
 /// an int8 run never materialises the f32 weights (less start-up time and
 /// memory). Either way the f32 matrix is exactly the dequantised values.
 /// Where the AVX-512 kernel runs, the f32 product reads the weights packed
-/// once in its own layout ([`crate::panels`]), also built on first use.
+/// once in its own layout (`panels.rs`), also built on first use.
 #[derive(Debug, Clone)]
 pub struct Linear {
     /// The weights.

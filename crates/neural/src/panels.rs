@@ -1,14 +1,17 @@
-//! f32 dense layers on AVX-512 with the weights packed once, at load time.
+//! f32 dense layers on AVX-512 with the weights packed once, on first use.
 //!
 //! `gemm` packs both operands of every product into its own layout before it
 //! multiplies, on every call: about a tenth of the f32 encoder's time on an
 //! AVX-512 Xeon went to packing the weights, which never change. Here the
-//! weights are packed once into column panels of [`NR`] outputs (for each
-//! input, the panel's 64 weights side by side), and the activations are read
-//! where they lie, one value at a time, broadcast. The kernel keeps a block
-//! of 6 rows × 64 outputs in 24 of the 32 vector registers and walks the
-//! inputs in slices of [`KC`] (a slice of a panel, 32 KB, stays in L1 while
-//! every row block passes over it); the bias starts the sums.
+//! weights are packed once into column panels of [`NR`] outputs, cut into
+//! slices of [`KC`] inputs and laid out in the order the kernel reads them
+//! (a layer's weights stream from memory in one pass, the next slice
+//! prefetched while the current one is used). Per slice, the activations are
+//! copied into blocks of 6 rows, input-major (small beside the product), so
+//! that the kernel reads its broadcasts in one stream. The kernel keeps a
+//! block of 6 rows × 64 outputs in 24 of the 32 vector registers; a slice of
+//! a panel (32 KB) stays in L1 while every row block passes over it; the
+//! bias starts the sums.
 //!
 //! Only for x86-64 CPUs with AVX-512F, with the crate's `avx512` feature (the
 //! same switch as `gemm`'s AVX-512 kernels), and layers whose outputs are a
