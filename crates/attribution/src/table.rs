@@ -19,9 +19,9 @@
 //! stages: the bitmap words of a token eight tokens ahead, then the rows of
 //! the token four ahead (whose words are in the cache by then). On x86-64
 //! the sums run in a build for AVX2 and POPCNT when the CPU has them (the
-//! portable build counts bits in a dozen instructions). Sums are exact integer sums (in 16 bits when they
-//! cannot overflow), so their order, grouping and instruction set never
-//! change a result.
+//! portable build counts bits in a dozen instructions). Sums are exact
+//! integer sums (in 16 bits when they cannot overflow), so their order,
+//! grouping and instruction set never change a result.
 
 use crate::features::ArticleFeatures;
 use crate::tags::TAGS;

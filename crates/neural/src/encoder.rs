@@ -146,11 +146,14 @@ impl Linear {
     pub fn w(&self) -> &[f32] {
         match &self.weights {
             Weights::F32(w) => w,
-            Weights::Int8 { rows, f32 } => f32.get_or_init(|| {
-                let deq = unspin_quantize::dequantize_rows(&rows.q, &rows.scales, self.inputs);
-                transposed(&deq, self.outputs, self.inputs)
-            }),
+            Weights::Int8 { rows, f32 } => f32.get_or_init(|| self.dequantized(rows)),
         }
+    }
+
+    /// The f32 matrix (`inputs × outputs`) of stored int8 rows.
+    fn dequantized(&self, rows: &Int8Rows) -> Vec<f32> {
+        let deq = unspin_quantize::dequantize_rows(&rows.q, &rows.scales, self.inputs);
+        transposed(&deq, self.outputs, self.inputs)
     }
 
     /// The stored int8 values, when the layer was read from an int8 file.
@@ -212,15 +215,7 @@ impl Linear {
                     Weights::F32(w) => Panels::pack(w, self.inputs, self.outputs),
                     Weights::Int8 { rows, f32 } => match f32.get() {
                         Some(w) => Panels::pack(w, self.inputs, self.outputs),
-                        None => {
-                            let deq = unspin_quantize::dequantize_rows(
-                                &rows.q,
-                                &rows.scales,
-                                self.inputs,
-                            );
-                            let w = transposed(&deq, self.outputs, self.inputs);
-                            Panels::pack(&w, self.inputs, self.outputs)
-                        }
+                        None => Panels::pack(&self.dequantized(rows), self.inputs, self.outputs),
                     },
                 }
             })
