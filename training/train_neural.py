@@ -233,7 +233,7 @@ def main():
     ap.add_argument("--out", type=Path, default=REPO / "training/out")
     ap.add_argument("--split", type=Path, default=REPO / "models/fast/fast.metrics.json",
                     help="JSON with split.valid_ids (the fast tier's validation articles)")
-    ap.add_argument("--epochs", type=int, default=4)
+    ap.add_argument("--epochs", type=int, default=6)
     ap.add_argument("--lr", type=float, default=5e-5)
     ap.add_argument("--batch", type=int, default=16)
     ap.add_argument("--tc-weight", type=float, default=0.5)

@@ -337,6 +337,199 @@ pub fn train_command(data: &Path, out: &Path) -> anyhow::Result<Outcome> {
     Ok(Outcome::Success)
 }
 
+/// The shipped neural tagger's scores on PolNeAR dev, with the linear tagger
+/// beside it: what `train --task attribution-neural` records and `--rescore`
+/// renews.
+struct ShippedScores {
+    /// The tagger alone, f32 compute.
+    tagger: AttributionScore,
+    /// The tagger alone, int8 compute (when the CPU can).
+    tagger_int8: Option<AttributionScore>,
+    /// The full sourcing analysis (tagger and quotation rules).
+    full: AttributionScore,
+    /// The linear tagger alone.
+    linear: AttributionScore,
+    /// Expected calibration error of the tagger's attribution scores.
+    tagger_ece: f64,
+    /// The same for the linear tagger.
+    linear_ece: f64,
+}
+
+/// Scores `shipped` (and `int8`, the same file switched to int8 compute) on
+/// the `dev` articles.
+fn score_shipped(
+    dev: &[TrainingArticle],
+    shipped: Arc<unspin_neural::NeuralAttribution>,
+    mut int8: unspin_neural::NeuralAttribution,
+) -> ShippedScores {
+    use unspin_sourcing::attribution::AttributionTagger;
+
+    tracing::info!(
+        dev = dev.len(),
+        "scoring the neural attribution tagger on PolNeAR dev"
+    );
+    let (tagger, tagger_outcomes) = evaluate_outcomes(dev, |a| shipped.attributions(&a.text));
+    let tagger_int8 = int8
+        .set_precision(unspin_neural::encoder::Precision::Int8)
+        .then(|| evaluate_with(dev, |a| int8.attributions(&a.text)));
+    let stage = SourcingStage::new(shipped);
+    let full = evaluate_with(dev, |a| {
+        let mut doc = read_text(a.id.clone(), a.text.clone());
+        attributions(&mut doc, false, &stage).unwrap_or_default()
+    });
+    let (linear, linear_outcomes) =
+        evaluate_outcomes(dev, |a| AttributionModel::shipped().predict(&a.text));
+    ShippedScores {
+        tagger,
+        tagger_int8,
+        full,
+        linear,
+        tagger_ece: ece(&tagger_outcomes),
+        linear_ece: ece(&linear_outcomes),
+    }
+}
+
+/// Prints the dev scores as a Markdown table (the checkpoint's row first when
+/// there is one) and the calibration errors.
+fn write_dev_table(
+    o: &mut dyn Write,
+    checkpoint: Option<&AttributionScore>,
+    scores: &ShippedScores,
+) -> anyhow::Result<()> {
+    writeln!(
+        o,
+        "| System | content P | content R | content F1 | attribution P | attribution R | attribution F1 |\n|---|---:|---:|---:|---:|---:|---:|"
+    )?;
+    let row = |name: &str, s: &AttributionScore| {
+        format!(
+            "| {name} | {:.3} | {:.3} | {:.3} | {:.3} | {:.3} | {:.3} |",
+            s.content.precision,
+            s.content.recall,
+            s.content.f1,
+            s.attribution.precision,
+            s.attribution.recall,
+            s.attribution.f1
+        )
+    };
+    if let Some(c) = checkpoint {
+        writeln!(o, "{}", row("f32 checkpoint, own word embeddings", c))?;
+    }
+    writeln!(
+        o,
+        "{}",
+        row(
+            "shipped (int8 weights, borrowed embeddings)",
+            &scores.tagger
+        )
+    )?;
+    if let Some(s) = &scores.tagger_int8 {
+        writeln!(o, "{}", row("shipped, int8 compute (--precision int8)", s))?;
+    }
+    writeln!(
+        o,
+        "{}",
+        row(
+            "full sourcing analysis (neural tagger + quotation rules)",
+            &scores.full
+        )
+    )?;
+    writeln!(
+        o,
+        "{}",
+        row("linear tagger alone (--tier fast)", &scores.linear)
+    )?;
+    writeln!(
+        o,
+        "\nExpected calibration error of the attribution scores on dev: shipped tagger {:.3}, \
+         linear tagger {:.3}.",
+        scores.tagger_ece, scores.linear_ece
+    )?;
+    Ok(())
+}
+
+/// `unspin train --task attribution-neural --rescore`: scores the tagger
+/// already at `out` on PolNeAR dev with the word embeddings of the neural
+/// tier's file `neural` as it is now (they are borrowed, so a new neural tier
+/// changes the tagger's scores without a new tagger), and renews the scores
+/// of the shipped file in `<stem>.metrics.json`. The checkpoint's row and the
+/// training record stay as trained; no checkpoint is needed.
+pub fn rescore_neural_command(data: &Path, neural: &Path, out: &Path) -> anyhow::Result<Outcome> {
+    use unspin_neural::NeuralAttribution;
+
+    let started = Instant::now();
+    let root = polnear_data(data)?;
+    let dev = training_articles(&root.join("dev"))?;
+    let read = |p: &Path| fs::read(p).with_context(|| format!("cannot read \"{}\"", p.display()));
+    let bytes = read(out)?;
+    let neural_bytes = read(neural)?;
+    let tokenizer = read(&neural.with_file_name("tokenizer.json"))?;
+    let stem = out
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "model".into());
+    let metrics_path = out.with_file_name(format!("{stem}.metrics.json"));
+    let mut metrics: serde_json::Value = serde_json::from_slice(&read(&metrics_path)?)
+        .with_context(|| format!("\"{}\" is not JSON", metrics_path.display()))?;
+    let Some(fields) = metrics.as_object_mut() else {
+        anyhow::bail!(
+            "\"{}\" is not a JSON object (write it with `unspin train --task attribution-neural` first)",
+            metrics_path.display()
+        );
+    };
+    let shipped = Arc::new(NeuralAttribution::from_bytes(
+        &bytes,
+        &neural_bytes,
+        &tokenizer,
+    )?);
+    let int8 = NeuralAttribution::from_bytes(&bytes, &neural_bytes, &tokenizer)?;
+    let scores = score_shipped(&dev, shipped, int8);
+    let json = |v: &AttributionScore| serde_json::to_value(v);
+    fields.insert("dev_tagger".into(), json(&scores.tagger)?);
+    fields.insert(
+        "dev_tagger_int8".into(),
+        match &scores.tagger_int8 {
+            Some(s) => json(s)?,
+            None => serde_json::Value::Null,
+        },
+    );
+    fields.insert("dev_full".into(), json(&scores.full)?);
+    fields.insert("dev_linear".into(), json(&scores.linear)?);
+    fields.insert("dev_tagger_score_ece".into(), scores.tagger_ece.into());
+    fields.insert("dev_linear_score_ece".into(), scores.linear_ece.into());
+    fields.insert(
+        "rescored_with".into(),
+        serde_json::json!({
+            "neural": neural,
+            "neural_digest": unspin_neural::weights::file_digest(&neural_bytes),
+            "seconds": started.elapsed().as_secs_f64(),
+        }),
+    );
+    fs::write(
+        &metrics_path,
+        serde_json::to_string_pretty(&metrics)? + "\n",
+    )
+    .with_context(|| format!("cannot write \"{}\"", metrics_path.display()))?;
+    let mut o = super::open_output(None)?;
+    writeln!(
+        o,
+        "Neural attribution tagger {} re-scored with the word embeddings of {}; \
+         PolNeAR dev, {} articles, {} gold attributions.\n",
+        out.display(),
+        neural.display(),
+        dev.len(),
+        scores.tagger.gold
+    )?;
+    write_dev_table(&mut o, None, &scores)?;
+    writeln!(
+        o,
+        "\nWrote {} ({:.0} s).",
+        metrics_path.display(),
+        started.elapsed().as_secs_f64()
+    )?;
+    o.flush()?;
+    Ok(Outcome::Success)
+}
+
 #[derive(Serialize)]
 struct NeuralMetrics<'a> {
     data: &'a Path,
@@ -375,7 +568,6 @@ pub fn train_neural_command(
     out: &Path,
 ) -> anyhow::Result<Outcome> {
     use unspin_neural::attribution::AttributionInfo;
-    use unspin_neural::encoder::Precision;
     use unspin_neural::weights::TensorMap;
     use unspin_neural::NeuralAttribution;
     use unspin_sourcing::attribution::AttributionTagger;
@@ -435,18 +627,8 @@ pub fn train_neural_command(
         "scoring the neural attribution tagger on PolNeAR dev"
     );
     let dev_checkpoint = evaluate_with(&dev, |a| own.attributions(&a.text));
-    let (dev_tagger, tagger_outcomes) = evaluate_outcomes(&dev, |a| shipped.attributions(&a.text));
-    let mut int8 = NeuralAttribution::from_bytes(&bytes, &neural_bytes, &tokenizer)?;
-    let dev_tagger_int8 = int8
-        .set_precision(Precision::Int8)
-        .then(|| evaluate_with(&dev, |a| int8.attributions(&a.text)));
-    let stage = SourcingStage::new(shipped.clone());
-    let dev_full = evaluate_with(&dev, |a| {
-        let mut doc = read_text(a.id.clone(), a.text.clone());
-        attributions(&mut doc, false, &stage).unwrap_or_default()
-    });
-    let (dev_linear, linear_outcomes) =
-        evaluate_outcomes(&dev, |a| AttributionModel::shipped().predict(&a.text));
+    let int8 = NeuralAttribution::from_bytes(&bytes, &neural_bytes, &tokenizer)?;
+    let scores = score_shipped(&dev, shipped.clone(), int8);
     if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
         fs::create_dir_all(dir).with_context(|| format!("cannot create \"{}\"", dir.display()))?;
     }
@@ -459,12 +641,12 @@ pub fn train_neural_command(
         digest: shipped.digest().to_string(),
         training: &training,
         dev_checkpoint: &dev_checkpoint,
-        dev_tagger: &dev_tagger,
-        dev_tagger_int8: dev_tagger_int8.as_ref(),
-        dev_full: &dev_full,
-        dev_linear: &dev_linear,
-        dev_tagger_score_ece: ece(&tagger_outcomes),
-        dev_linear_score_ece: ece(&linear_outcomes),
+        dev_tagger: &scores.tagger,
+        dev_tagger_int8: scores.tagger_int8.as_ref(),
+        dev_full: &scores.full,
+        dev_linear: &scores.linear,
+        dev_tagger_score_ece: scores.tagger_ece,
+        dev_linear_score_ece: scores.linear_ece,
         seconds_total: started.elapsed().as_secs_f64(),
     };
     let metrics_path = write_metrics_beside(out, &metrics)?;
@@ -482,55 +664,9 @@ pub fn train_neural_command(
         },
         neural.display(),
         dev.len(),
-        dev_tagger.gold
+        scores.tagger.gold
     )?;
-    writeln!(
-        o,
-        "| System | content P | content R | content F1 | attribution P | attribution R | attribution F1 |\n|---|---:|---:|---:|---:|---:|---:|"
-    )?;
-    let row = |name: &str, s: &AttributionScore| {
-        format!(
-            "| {name} | {:.3} | {:.3} | {:.3} | {:.3} | {:.3} | {:.3} |",
-            s.content.precision,
-            s.content.recall,
-            s.content.f1,
-            s.attribution.precision,
-            s.attribution.recall,
-            s.attribution.f1
-        )
-    };
-    writeln!(
-        o,
-        "{}",
-        row("f32 checkpoint, own word embeddings", &dev_checkpoint)
-    )?;
-    writeln!(
-        o,
-        "{}",
-        row("shipped (int8 weights, borrowed embeddings)", &dev_tagger)
-    )?;
-    if let Some(s) = &dev_tagger_int8 {
-        writeln!(o, "{}", row("shipped, int8 compute (--precision int8)", s))?;
-    }
-    writeln!(
-        o,
-        "{}",
-        row(
-            "full sourcing analysis (neural tagger + quotation rules)",
-            &dev_full
-        )
-    )?;
-    writeln!(
-        o,
-        "{}",
-        row("linear tagger alone (--tier fast)", &dev_linear)
-    )?;
-    writeln!(
-        o,
-        "\nExpected calibration error of the attribution scores on dev: shipped tagger {:.3}, \
-         linear tagger {:.3}.",
-        metrics.dev_tagger_score_ece, metrics.dev_linear_score_ece
-    )?;
+    write_dev_table(&mut o, Some(&dev_checkpoint), &scores)?;
     writeln!(
         o,
         "\nWrote {} and {} ({:.0} s).",

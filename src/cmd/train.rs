@@ -40,7 +40,9 @@ A checkpoint fine-tuned on another split (`train_neural.py --split`, e.g. the re
 `unspin train --seed N`) is scored with --fast-model, the fast model trained on that split: the \
 fast model must not have seen the validation articles, and this is checked.
 
---task attribution-neural does not fine-tune either (that is `python training/train_attribution.py`): it quantises the tagger in --checkpoint (default training/out-attr) to int8 without its word embeddings (borrowed from models/neural/ at load time; a tagger trained with `--trunk` on the neural tier's lower layers leaves those out too and borrows them), scores it on the PolNeAR dev split and writes models/attribution-neural/ (or --out).
+--task attribution-neural does not fine-tune either (that is `python training/train_attribution.py`): it quantises the tagger in --checkpoint (default training/out-attr) to int8 without its word embeddings (borrowed from models/neural/ at load time; a tagger trained with `--trunk` on the neural tier's lower layers leaves those out too and borrows them), scores it on the PolNeAR dev split and writes models/attribution-neural/ (or --out). \
+With --rescore it needs no checkpoint: it scores the tagger already there with the neural tier's \
+current word embeddings and renews those scores in its metrics (after shipping a new neural tier).
 
 --task attribution trains the attribution tagger on a PolNeAR folder (its train split; the \
 held-out slice that picks the epoch count is every 10th training article) and scores it on the \
@@ -50,11 +52,12 @@ dev split, alone and inside the full sourcing analysis; the model goes to --out 
 Examples:
   unspin train --data ../shared/data/ptc/train
   unspin train --task attribution --data ../shared/data/quotes/polnear
-  unspin train --task neural --data ../shared/data/ptc/train --checkpoint training/out-s21
+  unspin train --task neural --data ../shared/data/ptc/train --checkpoint training/out-e6
   unspin train --data ../shared/data/ptc/train --seed 1 --out /tmp/s1/fast.safetensors
   unspin train --task neural --data ../shared/data/ptc/train --checkpoint training/out-split1 \
       --fast-model /tmp/s1/fast.safetensors --out /tmp/s1/neural.safetensors
   unspin train --task attribution-neural --data ../shared/data/quotes/polnear --checkpoint training/out-attr
+  unspin train --task attribution-neural --data ../shared/data/quotes/polnear --rescore
   unspin train --data ptc/ --out /tmp/fast.safetensors --valid-fraction 0.2 --seed 7
   unspin train --data ptc/ --full --out /tmp/fast-full.safetensors";
 
@@ -97,6 +100,11 @@ pub struct Args {
     /// which has not seen its validation articles (checked).
     #[arg(long, value_name = "FILE")]
     fast_model: Option<PathBuf>,
+    /// With --task attribution-neural: re-score the tagger already at --out on PolNeAR dev
+    /// with the neural tier's current word embeddings (it borrows them) and renew the shipped
+    /// file's scores in its metrics, without a checkpoint. Run it after a new neural tier.
+    #[arg(long, conflicts_with_all = ["checkpoint", "full"])]
+    rescore: bool,
 }
 
 /// The models `unspin train` trains.
@@ -171,6 +179,9 @@ pub fn run(args: &Args, _ctx: &Context) -> anyhow::Result<Outcome> {
     if args.fast_model.is_some() && args.task != TrainTask::Neural {
         anyhow::bail!("--fast-model goes with --task neural only");
     }
+    if args.rescore && args.task != TrainTask::AttributionNeural {
+        anyhow::bail!("--rescore goes with --task attribution-neural only");
+    }
     if args.task == TrainTask::Attribution {
         let out = args
             .out
@@ -183,18 +194,17 @@ pub fn run(args: &Args, _ctx: &Context) -> anyhow::Result<Outcome> {
             .out
             .clone()
             .unwrap_or_else(|| PathBuf::from("models/attribution-neural/attribution.safetensors"));
+        let neural = Path::new("models/neural/neural.safetensors");
+        if args.rescore {
+            return super::attribution::rescore_neural_command(&args.data, neural, &out);
+        }
         let checkpoint = args
             .checkpoint
             .first()
             .filter(|c| c.as_path() != Path::new("training/out"))
             .cloned()
             .unwrap_or_else(|| PathBuf::from("training/out-attr"));
-        return super::attribution::train_neural_command(
-            &args.data,
-            &checkpoint,
-            Path::new("models/neural/neural.safetensors"),
-            &out,
-        );
+        return super::attribution::train_neural_command(&args.data, &checkpoint, neural, &out);
     }
     if args.task == TrainTask::Neural {
         let out = args

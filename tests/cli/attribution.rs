@@ -106,3 +106,41 @@ fn predict_then_eval_on_polnear_dev() -> TestResult {
     }
     Ok(())
 }
+
+#[test]
+fn rescore_needs_its_task_and_the_metrics_it_renews() -> TestResult {
+    let tmp = tempfile::tempdir()?;
+    // Only the neural attribution tagger is re-scored.
+    unspin(&[
+        "train",
+        "--task",
+        "neural",
+        "--data",
+        s(tmp.path()),
+        "--rescore",
+    ])
+    .assert_error(1, "--rescore goes with --task attribution-neural only");
+    let Some(polnear) = unspin_testkit::shared_dir("data/quotes/polnear") else {
+        return Ok(());
+    };
+    // A tagger without the metrics file it would renew: named, nothing written.
+    let out = tmp.path().join("attribution.safetensors");
+    fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("models/attribution-neural/attribution.safetensors"),
+        &out,
+    )?;
+    unspin(&[
+        "train",
+        "--task",
+        "attribution-neural",
+        "--data",
+        s(&polnear),
+        "--rescore",
+        "--out",
+        s(&out),
+    ])
+    .assert_error(1, "attribution.metrics.json");
+    assert!(!tmp.path().join("attribution.metrics.json").exists());
+    Ok(())
+}
