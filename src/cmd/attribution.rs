@@ -622,10 +622,7 @@ pub fn train_neural_command(
         &neural_bytes,
         &tokenizer,
     )?);
-    tracing::info!(
-        dev = dev.len(),
-        "scoring the neural attribution tagger on PolNeAR dev"
-    );
+    tracing::info!(dev = dev.len(), "scoring the checkpoint on PolNeAR dev");
     let dev_checkpoint = evaluate_with(&dev, |a| own.attributions(&a.text));
     let int8 = NeuralAttribution::from_bytes(&bytes, &neural_bytes, &tokenizer)?;
     let scores = score_shipped(&dev, shipped.clone(), int8);
