@@ -224,14 +224,19 @@ struct ConfigView {
 
 /// Writes `metrics` as `<out stem>.metrics.json` beside the model `out`.
 fn write_metrics_beside(out: &Path, metrics: &impl Serialize) -> anyhow::Result<PathBuf> {
+    let path = metrics_beside(out);
+    fs::write(&path, serde_json::to_string_pretty(metrics)? + "\n")
+        .with_context(|| format!("cannot write \"{}\"", path.display()))?;
+    Ok(path)
+}
+
+/// `<stem>.metrics.json` beside the model file `out`.
+fn metrics_beside(out: &Path) -> PathBuf {
     let stem = out
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_else(|| "model".into());
-    let path = out.with_file_name(format!("{stem}.metrics.json"));
-    fs::write(&path, serde_json::to_string_pretty(metrics)? + "\n")
-        .with_context(|| format!("cannot write \"{}\"", path.display()))?;
-    Ok(path)
+    out.with_file_name(format!("{stem}.metrics.json"))
 }
 
 /// `unspin train --task attribution --data POLNEAR`: trains on train, scores
@@ -463,11 +468,7 @@ pub fn rescore_neural_command(data: &Path, neural: &Path, out: &Path) -> anyhow:
     let bytes = read(out)?;
     let neural_bytes = read(neural)?;
     let tokenizer = read(&neural.with_file_name("tokenizer.json"))?;
-    let stem = out
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "model".into());
-    let metrics_path = out.with_file_name(format!("{stem}.metrics.json"));
+    let metrics_path = metrics_beside(out);
     let mut metrics: serde_json::Value = serde_json::from_slice(&read(&metrics_path)?)
         .with_context(|| format!("\"{}\" is not JSON", metrics_path.display()))?;
     let Some(fields) = metrics.as_object_mut() else {
