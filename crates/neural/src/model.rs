@@ -11,6 +11,7 @@ use unspin_pipeline::timing;
 use unspin_techniques::DecodeConfig;
 
 use crate::attribution::{NeuralAttribution, PieceTags};
+use crate::crf::BioCrf;
 use crate::encoder::{Encoder, EncoderConfig, Linear, Precision, Workspace};
 use crate::math::softmax;
 use crate::weights::{TensorMap, FORMAT};
@@ -170,7 +171,8 @@ impl Windows<'_> {
 pub struct Encoded {
     /// Byte offsets of the pieces in the text.
     pub offsets: Vec<(usize, usize)>,
-    /// Propaganda probability P(B) + P(I) of each piece, averaged over windows.
+    /// Propaganda probability P(B) + P(I) of each piece (the SI head's softmax, or
+    /// its CRF's marginals when it has one), averaged over windows.
     pub piece_probs: Vec<f32>,
     /// Final hidden state of each piece (from the window where it is most central).
     pub hidden: Vec<f32>,
@@ -184,6 +186,8 @@ pub struct NeuralModel {
     pub info: NeuralInfo,
     encoder: Encoder,
     si_head: Linear,
+    /// The CRF over the SI head's tags, when the checkpoint was trained with one.
+    si_crf: Option<BioCrf>,
     tc_head: Linear,
     tokenizer: Tokenizer,
     cls: u32,
@@ -339,12 +343,14 @@ impl NeuralModel {
         let encoder = encoder_of(map, info.window, info.stride)?;
         let h = encoder.config.hidden;
         let si_head = map.linear("si_head", 3, h)?;
+        let si_crf = BioCrf::from_map(map)?;
         let tc_head = map.linear("tc_head", info.labels.len(), 2 * h)?;
         let (tokenizer, cls, sep) = tokenizer_of(tokenizer)?;
         Ok(NeuralModel {
             info,
             encoder,
             si_head,
+            si_crf,
             tc_head,
             tokenizer,
             cls,
@@ -474,13 +480,16 @@ impl NeuralModel {
                 let len = inner.len() / h;
                 let mut logits = vec![0.0; len * 3];
                 self.si_head.forward(inner, len, &mut logits);
-                let probs: Vec<f32> = logits
-                    .chunks_exact_mut(3)
-                    .map(|l| {
-                        softmax(l);
-                        l[1] + l[2]
-                    })
-                    .collect();
+                let probs: Vec<f32> = match &self.si_crf {
+                    Some(crf) => crf.propaganda_marginals(&logits),
+                    None => logits
+                        .chunks_exact_mut(3)
+                        .map(|l| {
+                            softmax(l);
+                            l[1] + l[2]
+                        })
+                        .collect(),
+                };
                 (a, probs, inner.to_vec())
             },
             |a, inner| tagger.map(|t| (a, t.window_probs(inner))),
