@@ -152,6 +152,51 @@ mod tests {
         }
     }
 
+    /// A weights file holding the named f32 vectors.
+    fn file_with(tensors: &[(&str, Vec<f32>)]) -> TensorMap {
+        let bytes: Vec<(String, Vec<u8>, usize)> = tensors
+            .iter()
+            .map(|(n, v)| {
+                let b = v.iter().flat_map(|x| x.to_le_bytes()).collect();
+                (n.to_string(), b, v.len())
+            })
+            .collect();
+        let views: Vec<(String, safetensors::tensor::TensorView<'_>)> = bytes
+            .iter()
+            .map(|(n, b, len)| {
+                let view =
+                    safetensors::tensor::TensorView::new(safetensors::Dtype::F32, vec![*len], b)
+                        .expect("a valid view");
+                (n.clone(), view)
+            })
+            .collect();
+        let file = safetensors::serialize(views, &None).expect("serialisable");
+        TensorMap::from_bytes(&file).expect("readable")
+    }
+
+    #[test]
+    fn a_file_has_the_whole_crf_or_none_of_it() {
+        let plain = file_with(&[("si_head.bias", vec![0.0; 3])]);
+        assert_eq!(BioCrf::from_map(&plain).expect("no CRF is fine"), None);
+        let whole = file_with(&[
+            ("si_crf.start", vec![0.1, 0.2, 0.3]),
+            ("si_crf.end", vec![0.0; 3]),
+            ("si_crf.transitions", (0..9).map(|i| i as f32).collect()),
+        ]);
+        let crf = BioCrf::from_map(&whole).expect("valid").expect("present");
+        assert!((crf.start[2] - 0.3).abs() < 1e-7);
+        assert_eq!(crf.transitions[1][2], 5.0, "row-major [from, to]");
+        let part = file_with(&[("si_crf.start", vec![0.0; 3])]);
+        let err = BioCrf::from_map(&part).expect_err("a partial CRF is an error");
+        assert!(err.to_string().contains("si_crf.end"), "{err}");
+        let short = file_with(&[
+            ("si_crf.start", vec![0.0; 3]),
+            ("si_crf.end", vec![0.0; 3]),
+            ("si_crf.transitions", vec![0.0; 4]),
+        ]);
+        assert!(BioCrf::from_map(&short).is_err());
+    }
+
     #[test]
     fn without_transition_scores_the_marginals_are_the_softmax() {
         let c = BioCrf {
