@@ -289,6 +289,17 @@ def pool(h, pieces):
     return torch.cat([x.mean(0), x.max(0).values])
 
 
+def pooled(h, batch, key):
+    """The pooling of every (pieces, label) item under `key` ("spans" or
+    "sents") of the batch's windows, and their labels."""
+    reps, labels = [], []
+    for b, w in enumerate(batch):
+        for pieces, label in w[key]:
+            reps.append(pool(h[b], torch.tensor(pieces, device=h.device)))
+            labels.append(label)
+    return reps, labels
+
+
 def collate(batch):
     L = max(len(w["ids"]) for w in batch)
     ids = torch.zeros(len(batch), L, dtype=torch.long)
@@ -412,21 +423,13 @@ def main():
                         model.tok_tech_head(model.drop(h)).float(), techs.to(h.device), reduction="none")
                     loss_si = loss_si + args.tok_tech_weight * (bce * on).sum() / (on.sum() * len(LABELS))
                 if args.sent_weight > 0:
-                    sreps, sys_ = [], []
-                    for b, w in enumerate(batch):
-                        for pieces, y in w["sents"]:
-                            sreps.append(pool(h[b], torch.tensor(pieces, device=h.device)))
-                            sys_.append(float(y))
-                    if sreps:
+                    sent_reps, sent_ys = pooled(h, batch, "sents")
+                    if sent_reps:
                         bce = torch.nn.functional.binary_cross_entropy_with_logits(
-                            model.sent_head(model.drop(torch.stack(sreps))).squeeze(-1).float(),
-                            torch.tensor(sys_, device=h.device))
+                            model.sent_head(model.drop(torch.stack(sent_reps))).squeeze(-1).float(),
+                            torch.tensor(sent_ys, dtype=torch.float32, device=h.device))
                         loss_si = loss_si + args.sent_weight * bce
-                reps, ys = [], []
-                for b, w in enumerate(batch):
-                    for pieces, t in w["spans"]:
-                        reps.append(pool(h[b], torch.tensor(pieces, device=h.device)))
-                        ys.append(t)
+                reps, ys = pooled(h, batch, "spans")
                 loss = loss_si
                 loss_tc = torch.tensor(0.0)
                 if reps:
