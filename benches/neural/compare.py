@@ -20,7 +20,13 @@ probabilities agree (max abs difference; share of pieces on the same side of
 the shipped decoding threshold).
 
     python benches/neural/compare.py [--articles ../shared/data/unlabeled-news] [--n 50] \
-        [--threads 2] [--peak-gflops GFLOPS] [--avx2]
+        [--threads 2] [--peak-gflops GFLOPS] [--avx2] [--rounds 1]
+
+`--rounds R` runs the four stacks R times, one after the other in each round,
+and reports each one's best round (and the spread): on a shared virtual
+machine, whose clock and neighbours change from minute to minute, single runs
+of the same code differ by 20 % or more, and the best of several alternating
+rounds is what the code can do.
 
 `--avx2` measures both stacks as an AVX2-only CPU (AMD Zen 3, most laptops) runs them, on a
 CPU that also has AVX-512: the Rust encoder built without gemm's AVX-512 kernels
@@ -130,6 +136,8 @@ def main():
     ap.add_argument("--peak-gflops", type=float, default=None,
                     help="the CPU's f32 peak at --threads (default: from /proc/cpuinfo, nominal clock × "
                          "64 flops/cycle with AVX-512, 32 with AVX2+FMA: two FMA units)")
+    ap.add_argument("--rounds", type=int, default=1,
+                    help="run every stack this many times, alternating, and report each one's best (default 1)")
     ap.add_argument("--avx2", action="store_true",
                     help="both stacks on AVX2 instructions only, as on an AVX2-only CPU (see above)")
     args = ap.parse_args()
@@ -158,10 +166,6 @@ def main():
             probs[o["id"]] = o["probs"]
         return json.loads(done.stdout), probs
 
-    rust, rust_probs = run_rust(["--measure-peak"], "/tmp/unspin-neural-rust.jsonl")
-    assert rust is not None, "the Rust benchmark failed"
-    rust8, rust8_probs = run_rust(["--int8"], "/tmp/unspin-neural-rust-int8.jsonl")
-
     tensors, meta = load_shipped(args.model)
     info = json.loads(meta["info"])
     window, stride, threshold = info["window"], info["stride"], info["decode"]["threshold"]
@@ -173,10 +177,31 @@ def main():
     tok_s = time.perf_counter() - t0
     bert, si = build(tensors, meta)
     run_torch(bert, si, docs[:2], window, stride, cls, sep)  # warm-up
-    probs, secs, wtok = run_torch(bert, si, docs, window, stride, cls, sep)
     qbert = torch.ao.quantization.quantize_dynamic(bert, {torch.nn.Linear}, dtype=torch.qint8)
     run_torch(qbert, si, docs[:2], window, stride, cls, sep)
-    qprobs, qsecs, _ = run_torch(qbert, si, docs, window, stride, cls, sep)
+    # Each round runs every stack once; each stack's best round is reported.
+    seen = {"rust": [], "rust8": [], "torch": [], "torch8": []}
+    rust = rust8 = None
+    secs = qsecs = float("inf")
+    peak = 0.0  # the highest FMA peak measured in any round
+    for r in range(max(1, args.rounds)):
+        got, rust_probs = run_rust(["--measure-peak"], "/tmp/unspin-neural-rust.jsonl")
+        assert got is not None, "the Rust benchmark failed"
+        seen["rust"].append(got["tokens_per_s"])
+        peak = max(peak, got.get("fma_peak_gflop_per_s") or 0.0)
+        if rust is None or got["tokens_per_s"] > rust["tokens_per_s"]:
+            rust = got
+        got8, rust8_probs = run_rust(["--int8"], "/tmp/unspin-neural-rust-int8.jsonl")
+        if got8 is not None:
+            seen["rust8"].append(got8["tokens_per_s"])
+            if rust8 is None or got8["tokens_per_s"] > rust8["tokens_per_s"]:
+                rust8 = got8
+        probs, s_, wtok = run_torch(bert, si, docs, window, stride, cls, sep)
+        secs = min(secs, s_)
+        seen["torch"].append(wtok / s_)
+        qprobs, q_, _ = run_torch(qbert, si, docs, window, stride, cls, sep)
+        qsecs = min(qsecs, q_)
+        seen["torch8"].append(wtok / q_)
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
     max_diff, same, total = 0.0, 0, 0
@@ -196,10 +221,11 @@ def main():
 
     torch_tps, q_tps = wtok / secs, wtok / qsecs
     isa = " on AVX2 instructions only (--avx2)" if args.avx2 else ""
-    measured = rust.get("fma_peak_gflop_per_s") or float("nan")
+    measured = peak or float("nan")
     print(f"\nCPU f32 peak at {args.threads} threads{isa}: {args.peak_gflops:.0f} GFLOP/s nominal, "
           f"{measured:.0f} GFLOP/s measured (independent FMAs on the same registers, turbo included)")
-    print(f"\n{len(files)} articles, {sum(map(len, docs))} pieces, {wtok} window tokens, {args.threads} threads\n")
+    rounds = f", best of {args.rounds} alternating rounds" if args.rounds > 1 else ""
+    print(f"\n{len(files)} articles, {sum(map(len, docs))} pieces, {wtok} window tokens, {args.threads} threads{rounds}\n")
     print("| stack | tokens/s | articles/s | vs PyTorch f32 | GFLOP/s | share of nominal peak | of measured peak |")
     print("|---|---:|---:|---:|---:|---:|---:|")
     flops = rust["gflop_per_s"] * rust["seconds"]
@@ -215,6 +241,12 @@ def main():
           f"{flops / secs:.1f} | {flops / secs / args.peak_gflops:.0%} | {flops / secs / measured:.0%} |")
     print(f"| PyTorch dynamic int8 | {q_tps:,.0f} | {len(files) / (qsecs + tok_s):.2f} | "
           f"{q_tps / torch_tps:.2f}x | | | |")
+    if args.rounds > 1:
+        print("\ntokens/s of every round (lowest to highest):")
+        for name, label in (("rust", "unspin Rust f32"), ("rust8", "unspin Rust int8"),
+                            ("torch", "PyTorch f32"), ("torch8", "PyTorch dynamic int8")):
+            if seen[name]:
+                print(f"  {label}: " + ", ".join(f"{v:,.0f}" for v in sorted(seen[name])))
     print(f"\nagreement Rust f32 vs PyTorch f32: max |Δp| = {max_diff:.2e}, "
           f"{same / max(1, total):.4%} of pieces on the same side of the threshold {threshold:.3f}")
     if rust8:

@@ -5,8 +5,8 @@
 //! fused product, every buffer of a window lives in a [`Workspace`] that is
 //! allocated once per thread and reused, and no padding is ever computed (each
 //! window runs at its own length). Matrix products use the `gemm` crate on one
-//! thread, except the dense layers' where the CPU has AVX-512 (weights packed
-//! once for their own kernel, `panels.rs`); parallelism comes from
+//! thread, except the dense layers' where the CPU has AVX-512 or AVX2 with
+//! FMA (weights packed once for their own kernel, `panels.rs`); parallelism comes from
 //! running windows on several threads.
 
 use std::sync::OnceLock;
@@ -63,14 +63,14 @@ pub enum EmbeddingTable {
 /// its first f32 use: the int8 kernels pack the stored values directly, so
 /// an int8 run never materialises the f32 weights (less start-up time and
 /// memory). Either way the f32 matrix is exactly the dequantised values.
-/// Where the AVX-512 kernel runs, the f32 product reads the weights packed
+/// Where a packed kernel runs (AVX-512, or AVX2 with FMA), the f32 product reads the weights packed
 /// once in its own layout (`panels.rs`), also built on first use.
 #[derive(Debug, Clone)]
 pub struct Linear {
     /// The weights.
     weights: Weights,
-    /// The f32 weights packed for the AVX-512 kernel (`None` where it does
-    /// not run or the layer does not fill its panels).
+    /// The f32 weights packed for the packed kernel (`None` where none
+    /// runs or the layer does not fill its panels).
     panels: OnceLock<Option<Panels>>,
     /// Bias, one per output.
     pub b: Vec<f32>,
@@ -203,7 +203,7 @@ impl Linear {
         }
     }
 
-    /// The f32 weights packed for the AVX-512 kernel, packed on first use
+    /// The f32 weights packed for the packed kernel, packed on first use
     /// (from the stored int8 values without keeping their f32 matrix).
     fn panels(&self) -> Option<&Panels> {
         self.panels

@@ -3,7 +3,8 @@
 //!
 //! - [`encoder`]: a BERT forward pass built for many short windows (weights
 //!   transposed once, fused QKV, buffers reused, no padding, `gemm` kernels;
-//!   with AVX-512, dense layers on weights packed once for their own kernel).
+//!   on x86-64 with AVX-512 or AVX2, dense layers on weights packed once for
+//!   their own kernel).
 //! - [`weights`]: the safetensors files (the training script's f32 checkpoint,
 //!   the shipped int8 file with per-row scales).
 //! - [`NeuralModel`]: tokenizer + encoder + SI head (BIO over word pieces) +

@@ -1,30 +1,31 @@
-//! f32 dense layers on AVX-512 with the weights packed once, on first use.
+//! f32 dense layers with the weights packed once, on first use (x86-64:
+//! AVX-512, or AVX2 with FMA).
 //!
 //! `gemm` packs both operands of every product into its own layout before it
 //! multiplies, on every call: about a tenth of the f32 encoder's time on an
-//! AVX-512 Xeon went to packing the weights, which never change. Here the
-//! weights are packed once into column panels of [`NR`] outputs, cut into
-//! slices of [`KC`] inputs and laid out in the order the kernel reads them
-//! (a layer's weights stream from memory in one pass, the next slice
-//! prefetched while the current one is used). Per slice, the activations are
-//! copied into blocks of 6 rows, input-major (small beside the product), so
-//! that the kernel reads its broadcasts in one stream. The kernel keeps a
-//! block of 6 rows × 64 outputs in 24 of the 32 vector registers; a slice of
-//! a panel (32 KB) stays in L1 while every row block passes over it; the
-//! bias starts the sums.
+//! AVX-512 Xeon (7 % on an AVX2-only AMD Zen 3) went to packing the weights,
+//! which never change. Here the weights are packed once into column panels
+//! of `NR` outputs (64 for AVX-512, 16 for AVX2), cut into slices of [`KC`]
+//! inputs and laid out in the order the kernel reads them (a layer's
+//! weights stream from memory in one pass, the next slice prefetched while
+//! the current one is used). Per slice, the activations are copied into
+//! blocks of 6 rows, input-major (small beside the product), so that the
+//! kernel reads its broadcasts in one stream. The kernel keeps a block of 6
+//! rows × `NR` outputs in registers (24 of AVX-512's 32, 12 of AVX2's 16); a
+//! slice of a panel (32 KB, or 8 KB) stays in L1 while every row block
+//! passes over it; the bias starts the sums.
 //!
-//! Only for x86-64 CPUs with AVX-512F, with the crate's `avx512` feature (the
-//! same switch as `gemm`'s AVX-512 kernels), and layers whose outputs are a
-//! multiple of 64; everything else keeps `gemm`. The sums run in another
-//! order than `gemm`'s, so results differ from it by rounding (about 1e-6
-//! relative), not more.
+//! The AVX-512 kernel needs the crate's `avx512` feature (the same switch as
+//! `gemm`'s AVX-512 kernels); the AVX2 kernel runs where AVX-512 does not
+//! (or without that feature), as on most laptops. Layers whose outputs are
+//! not a multiple of `NR` keep `gemm`, as do other CPUs. The sums run in
+//! another order than `gemm`'s, so results differ from it by rounding
+//! (about 1e-6 relative), not more.
 
-/// Outputs per panel: four 16-lane registers.
-pub(crate) const NR: usize = 64;
-/// Inputs per slice of a panel (`KC × NR` f32 = 32 KB).
+/// Inputs per slice of a panel (`KC × NR` f32: 32 KB for AVX-512, 8 KB for AVX2).
 const KC: usize = 128;
-/// Rows per block of the kernel.
-#[cfg_attr(not(all(target_arch = "x86_64", feature = "avx512")), allow(dead_code))]
+/// Rows per block of the kernels.
+#[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
 const MR: usize = 6;
 
 /// 16 f32 aligned to a cache line, so that every load of a panel is aligned.
@@ -32,44 +33,87 @@ const MR: usize = 6;
 #[repr(C, align(64))]
 struct Line([f32; 16]);
 
-/// A dense layer's weights packed in column panels for the AVX-512 kernel.
+/// Which kernel a [`Panels`] was packed for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
+pub(crate) enum Kernel {
+    /// 6 rows × 64 outputs in 16-lane registers (AVX-512F).
+    #[cfg_attr(not(feature = "avx512"), allow(dead_code))]
+    Avx512,
+    /// 6 rows × 16 outputs in 8-lane registers (AVX2 and FMA).
+    Avx2,
+}
+
+impl Kernel {
+    /// The fastest kernel this CPU and build run, if any.
+    pub(crate) fn best() -> Option<Kernel> {
+        Kernel::all().into_iter().next()
+    }
+
+    /// Every kernel this CPU and build run, fastest first.
+    pub(crate) fn all() -> Vec<Kernel> {
+        #[allow(unused_mut)]
+        let mut out = Vec::new();
+        #[cfg(all(target_arch = "x86_64", feature = "avx512"))]
+        if std::arch::is_x86_feature_detected!("avx512f") {
+            out.push(Kernel::Avx512);
+        }
+        #[cfg(target_arch = "x86_64")]
+        if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma")
+        {
+            out.push(Kernel::Avx2);
+        }
+        out
+    }
+
+    /// Outputs per panel.
+    fn nr(self) -> usize {
+        match self {
+            Kernel::Avx512 => 64,
+            Kernel::Avx2 => 16,
+        }
+    }
+}
+
+/// A dense layer's weights packed in column panels for one kernel.
 #[derive(Debug, Clone)]
-#[cfg_attr(not(all(target_arch = "x86_64", feature = "avx512")), allow(dead_code))]
+#[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
 pub(crate) struct Panels {
     /// The weights in the kernel's reading order (see [`Panels::pack`]).
     lines: Vec<Line>,
+    kernel: Kernel,
     inputs: usize,
     outputs: usize,
 }
 
 impl Panels {
-    /// Whether this CPU and build run the packed kernel.
+    /// Whether this CPU and build run a packed kernel.
     pub(crate) fn available() -> bool {
-        #[cfg(all(target_arch = "x86_64", feature = "avx512"))]
-        {
-            std::arch::is_x86_feature_detected!("avx512f")
-        }
-        #[cfg(not(all(target_arch = "x86_64", feature = "avx512")))]
-        {
-            false
-        }
+        Kernel::best().is_some()
     }
 
-    /// Packs `w` (`inputs × outputs`, row-major); `None` when the kernel does
-    /// not run here or `outputs` is not a multiple of [`NR`].
+    /// Packs `w` (`inputs × outputs`, row-major) for the best kernel here;
+    /// `None` when none runs here or `outputs` is not a multiple of its
+    /// panel width.
     pub(crate) fn pack(w: &[f32], inputs: usize, outputs: usize) -> Option<Panels> {
-        if !Panels::available() || !outputs.is_multiple_of(NR) || inputs == 0 {
+        Panels::pack_for(Kernel::best()?, w, inputs, outputs)
+    }
+
+    /// [`Panels::pack`] for a given kernel (which must run on this CPU).
+    fn pack_for(kernel: Kernel, w: &[f32], inputs: usize, outputs: usize) -> Option<Panels> {
+        let nr = kernel.nr();
+        if !outputs.is_multiple_of(nr) || inputs == 0 {
             return None;
         }
         assert_eq!(w.len(), inputs * outputs, "weight shape");
         // Slice after slice of KC inputs; in each, panel after panel, each
-        // `kc × NR` values input-major: the order the kernel reads them in,
+        // `kc × nr` values input-major: the order the kernel reads them in,
         // so a layer's weights stream from memory in one sequential pass.
         let mut lines = Vec::with_capacity(inputs * outputs / 16);
         for k0 in (0..inputs).step_by(KC) {
-            for p in 0..outputs / NR {
+            for p in 0..outputs / nr {
                 for k in k0..(k0 + KC).min(inputs) {
-                    let src = &w[k * outputs + p * NR..k * outputs + (p + 1) * NR];
+                    let src = &w[k * outputs + p * nr..k * outputs + (p + 1) * nr];
                     lines.extend(src.chunks_exact(16).map(|c| {
                         let mut line = Line::default();
                         line.0.copy_from_slice(c);
@@ -80,6 +124,7 @@ impl Panels {
         }
         Some(Panels {
             lines,
+            kernel,
             inputs,
             outputs,
         })
@@ -94,148 +139,46 @@ impl Panels {
         assert!(x.len() >= rows * k, "input shape");
         assert!(out.len() >= rows * n, "output shape");
         assert_eq!(bias.len(), n, "bias shape");
-        #[cfg(all(target_arch = "x86_64", feature = "avx512"))]
-        // SAFETY: `pack` made `self` only where AVX-512F is present, and the
-        // asserts above bound every index the kernel reaches.
-        unsafe {
-            avx512::forward(self, x, rows, bias, out)
-        }
-        #[cfg(not(all(target_arch = "x86_64", feature = "avx512")))]
-        unreachable!("Panels exist only where the AVX-512 kernel runs")
-    }
-}
-
-#[cfg(all(target_arch = "x86_64", feature = "avx512"))]
-mod avx512 {
-    use std::arch::x86_64::*;
-
-    use super::{Panels, KC, MR, NR};
-
-    thread_local! {
-        /// One slice of the activations, packed by blocks of rows.
-        static PACKED: std::cell::RefCell<Vec<f32>> = const { std::cell::RefCell::new(Vec::new()) };
-    }
-
-    /// See [`Panels::forward`].
-    ///
-    /// # Safety
-    /// AVX-512F must be present; `x` holds `rows × inputs`, `out` `rows ×
-    /// outputs` and `bias` `outputs` values.
-    #[target_feature(enable = "avx512f")]
-    pub(super) unsafe fn forward(
-        p: &Panels,
-        x: &[f32],
-        rows: usize,
-        bias: &[f32],
-        out: &mut [f32],
-    ) {
+        #[cfg(target_arch = "x86_64")]
         PACKED.with_borrow_mut(|packed| {
             if packed.len() < rows * KC {
                 packed.resize(rows * KC, 0.0);
             }
-            forward_with(p, x, rows, bias, out, packed)
-        })
-    }
-
-    /// [`forward`] with a buffer of `rows × KC` values for the packed slice.
-    #[target_feature(enable = "avx512f")]
-    unsafe fn forward_with(
-        p: &Panels,
-        x: &[f32],
-        rows: usize,
-        bias: &[f32],
-        out: &mut [f32],
-        packed: &mut [f32],
-    ) {
-        let (k, n) = (p.inputs, p.outputs);
-        let w = p.lines.as_ptr() as *const f32;
-        let out = out.as_mut_ptr();
-        let mut k0 = 0;
-        while k0 < k {
-            let kc = KC.min(k - k0);
-            // The slice's rows, block after block of MR rows (the last block
-            // shorter), each block input-major: the kernel reads its
-            // broadcasts in one stream.
-            let mut at = 0;
-            for r0 in (0..rows).step_by(MR) {
-                let m = MR.min(rows - r0);
-                for kk in 0..kc {
-                    for r in 0..m {
-                        *packed.get_unchecked_mut(at + kk * m + r) =
-                            *x.get_unchecked((r0 + r) * k + k0 + kk);
-                    }
-                }
-                at += m * kc;
-            }
-            let a = packed.as_ptr();
-            let panels = n / NR;
-            // The weights come from memory (a layer's are read once per
-            // window): the next slice is fetched into L2 while this one is
-            // used, a share of its lines before each block of rows.
-            let blocks = rows.div_ceil(MR);
-            for panel in 0..panels {
-                // Slice `k0` of panel `panel`; the next one follows it.
-                let wp = w.add(k0 * n + panel * kc * NR);
-                let o = out.add(panel * NR);
-                let next = wp.add(kc * NR);
-                let next_lines = if panel + 1 < panels {
-                    kc * NR / 16
-                } else {
-                    KC.min(k - k0 - kc) * NR / 16
-                };
-                let per_block = next_lines.div_ceil(blocks);
-                let mut fetched = 0;
-                let mut prefetch = || {
-                    let end = (fetched + per_block).min(next_lines);
-                    while fetched < end {
-                        _mm_prefetch::<_MM_HINT_T1>(next.add(fetched * 16) as *const i8);
-                        fetched += 1;
-                    }
-                };
-                // The first slice starts from the bias (the same row for every
-                // row: stride 0), the others from the sums so far.
-                let (init, init_rs) = if k0 == 0 {
-                    (bias.as_ptr().add(panel * NR), 0)
-                } else {
-                    (o as *const f32, n)
-                };
-                let mut r = 0;
-                while r + MR <= rows {
-                    prefetch();
-                    block::<MR>(
-                        a.add(r * kc),
-                        wp,
-                        kc,
-                        init.add(r * init_rs),
-                        init_rs,
-                        o.add(r * n),
-                        n,
-                    );
-                    r += MR;
-                }
-                prefetch();
-                let (ar, ir, or) = (a.add(r * kc), init.add(r * init_rs), o.add(r * n));
-                match rows - r {
-                    0 => {}
-                    1 => block::<1>(ar, wp, kc, ir, init_rs, or, n),
-                    2 => block::<2>(ar, wp, kc, ir, init_rs, or, n),
-                    3 => block::<3>(ar, wp, kc, ir, init_rs, or, n),
-                    4 => block::<4>(ar, wp, kc, ir, init_rs, or, n),
-                    _ => block::<5>(ar, wp, kc, ir, init_rs, or, n),
+            // SAFETY: `pack_for` made `self` only for a kernel this CPU runs
+            // (`Kernel::all`), and the asserts above bound every index the
+            // kernel reaches.
+            unsafe {
+                match self.kernel {
+                    #[cfg(feature = "avx512")]
+                    Kernel::Avx512 => avx512::forward(self, x, rows, bias, out, packed),
+                    #[cfg(not(feature = "avx512"))]
+                    Kernel::Avx512 => unreachable!("built without the avx512 feature"),
+                    Kernel::Avx2 => avx2::forward(self, x, rows, bias, out, packed),
                 }
             }
-            k0 += kc;
-        }
+        });
+        #[cfg(not(target_arch = "x86_64"))]
+        unreachable!("Panels exist only where an x86-64 kernel runs")
     }
+}
 
-    /// `out[M × 64] = init[M × 64] + a·w[kc × 64]` for one block of `M` rows
-    /// (`M ≤ 6`), `a` the block packed input-major (`kc × M`), strides in
-    /// f32. `init` may be `out` itself.
-    ///
+#[cfg(target_arch = "x86_64")]
+thread_local! {
+    /// One slice of the activations, packed by blocks of rows.
+    static PACKED: std::cell::RefCell<Vec<f32>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// One kernel's register block: `out[M × NR] = init[M × NR] + a·w[kc × NR]`
+/// for a block of `M ≤ 6` rows, `a` the block packed input-major (`kc × M`),
+/// `w` a panel's slice (aligned to 64 bytes), strides in f32. `init` may be
+/// `out` itself.
+#[cfg(target_arch = "x86_64")]
+trait Block {
+    /// Outputs per panel.
+    const NR: usize;
     /// # Safety
-    /// AVX-512F; every address reached through the strides is in bounds.
-    #[target_feature(enable = "avx512f")]
-    #[inline]
+    /// The kernel's instructions are present; every address reached through
+    /// the strides is in bounds.
     unsafe fn block<const M: usize>(
         a: *const f32,
         w: *const f32,
@@ -244,31 +187,243 @@ mod avx512 {
         init_rs: usize,
         out: *mut f32,
         out_rs: usize,
+    );
+}
+
+/// The product for one kernel: slice after slice of [`KC`] inputs, the
+/// slice's activations packed by blocks of rows into `packed`, then panel
+/// after panel, every block of rows over the panel's slice.
+///
+/// # Safety
+/// `K`'s instructions are present (the caller is compiled with them: this
+/// is inlined into it); `x` holds `rows × inputs`, `out` `rows × outputs`,
+/// `bias` `outputs` and `packed` at least `rows × KC` values; `p` was packed
+/// for `K`.
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+unsafe fn forward_with<K: Block>(
+    p: &Panels,
+    x: &[f32],
+    rows: usize,
+    bias: &[f32],
+    out: &mut [f32],
+    packed: &mut [f32],
+) {
+    use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T1};
+    let (k, n, nr) = (p.inputs, p.outputs, K::NR);
+    let w = p.lines.as_ptr() as *const f32;
+    let out = out.as_mut_ptr();
+    let mut k0 = 0;
+    while k0 < k {
+        let kc = KC.min(k - k0);
+        // The slice's rows, block after block of MR rows (the last block
+        // shorter), each block input-major: the kernel reads its
+        // broadcasts in one stream.
+        let mut at = 0;
+        for r0 in (0..rows).step_by(MR) {
+            let m = MR.min(rows - r0);
+            for kk in 0..kc {
+                for r in 0..m {
+                    *packed.get_unchecked_mut(at + kk * m + r) =
+                        *x.get_unchecked((r0 + r) * k + k0 + kk);
+                }
+            }
+            at += m * kc;
+        }
+        let a = packed.as_ptr();
+        let panels = n / nr;
+        // The weights come from memory (a layer's are read once per
+        // window): the next slice is fetched into L2 while this one is
+        // used, a share of its lines before each block of rows.
+        let blocks = rows.div_ceil(MR);
+        for panel in 0..panels {
+            // Slice `k0` of panel `panel`; the next one follows it.
+            let wp = w.add(k0 * n + panel * kc * nr);
+            let o = out.add(panel * nr);
+            let next = wp.add(kc * nr);
+            let next_lines = if panel + 1 < panels {
+                kc * nr / 16
+            } else {
+                KC.min(k - k0 - kc) * nr / 16
+            };
+            let per_block = next_lines.div_ceil(blocks);
+            let mut fetched = 0;
+            let mut prefetch = || {
+                let end = (fetched + per_block).min(next_lines);
+                while fetched < end {
+                    _mm_prefetch::<_MM_HINT_T1>(next.add(fetched * 16) as *const i8);
+                    fetched += 1;
+                }
+            };
+            // The first slice starts from the bias (the same row for every
+            // row: stride 0), the others from the sums so far.
+            let (init, init_rs) = if k0 == 0 {
+                (bias.as_ptr().add(panel * nr), 0)
+            } else {
+                (o as *const f32, n)
+            };
+            let mut r = 0;
+            while r + MR <= rows {
+                prefetch();
+                K::block::<MR>(
+                    a.add(r * kc),
+                    wp,
+                    kc,
+                    init.add(r * init_rs),
+                    init_rs,
+                    o.add(r * n),
+                    n,
+                );
+                r += MR;
+            }
+            prefetch();
+            let (ar, ir, or) = (a.add(r * kc), init.add(r * init_rs), o.add(r * n));
+            match rows - r {
+                0 => {}
+                1 => K::block::<1>(ar, wp, kc, ir, init_rs, or, n),
+                2 => K::block::<2>(ar, wp, kc, ir, init_rs, or, n),
+                3 => K::block::<3>(ar, wp, kc, ir, init_rs, or, n),
+                4 => K::block::<4>(ar, wp, kc, ir, init_rs, or, n),
+                _ => K::block::<5>(ar, wp, kc, ir, init_rs, or, n),
+            }
+        }
+        k0 += kc;
+    }
+}
+
+#[cfg(all(target_arch = "x86_64", feature = "avx512"))]
+mod avx512 {
+    use std::arch::x86_64::*;
+
+    use super::{Block, Panels};
+
+    /// See [`Panels::forward`].
+    ///
+    /// # Safety
+    /// AVX-512F must be present; `p` packed for [`super::Kernel::Avx512`];
+    /// the shapes as [`super::forward_with`] needs them.
+    #[target_feature(enable = "avx512f")]
+    pub(super) unsafe fn forward(
+        p: &Panels,
+        x: &[f32],
+        rows: usize,
+        bias: &[f32],
+        out: &mut [f32],
+        packed: &mut [f32],
     ) {
-        let mut acc = [[_mm512_setzero_ps(); 4]; M];
-        for (r, row) in acc.iter_mut().enumerate() {
-            for (j, v) in row.iter_mut().enumerate() {
-                *v = _mm512_loadu_ps(init.add(r * init_rs + 16 * j));
-            }
-        }
-        for kk in 0..kc {
-            let wk = w.add(kk * NR);
-            let w0 = _mm512_load_ps(wk);
-            let w1 = _mm512_load_ps(wk.add(16));
-            let w2 = _mm512_load_ps(wk.add(32));
-            let w3 = _mm512_load_ps(wk.add(48));
-            let ak = a.add(kk * M);
+        super::forward_with::<Avx512>(p, x, rows, bias, out, packed)
+    }
+
+    /// 6 rows × 64 outputs: four 16-lane registers a row.
+    struct Avx512;
+
+    impl Block for Avx512 {
+        const NR: usize = 64;
+
+        #[target_feature(enable = "avx512f")]
+        #[inline]
+        unsafe fn block<const M: usize>(
+            a: *const f32,
+            w: *const f32,
+            kc: usize,
+            init: *const f32,
+            init_rs: usize,
+            out: *mut f32,
+            out_rs: usize,
+        ) {
+            let mut acc = [[_mm512_setzero_ps(); 4]; M];
             for (r, row) in acc.iter_mut().enumerate() {
-                let xv = _mm512_set1_ps(*ak.add(r));
-                row[0] = _mm512_fmadd_ps(xv, w0, row[0]);
-                row[1] = _mm512_fmadd_ps(xv, w1, row[1]);
-                row[2] = _mm512_fmadd_ps(xv, w2, row[2]);
-                row[3] = _mm512_fmadd_ps(xv, w3, row[3]);
+                for (j, v) in row.iter_mut().enumerate() {
+                    *v = _mm512_loadu_ps(init.add(r * init_rs + 16 * j));
+                }
+            }
+            for kk in 0..kc {
+                let wk = w.add(kk * Self::NR);
+                let w0 = _mm512_load_ps(wk);
+                let w1 = _mm512_load_ps(wk.add(16));
+                let w2 = _mm512_load_ps(wk.add(32));
+                let w3 = _mm512_load_ps(wk.add(48));
+                let ak = a.add(kk * M);
+                for (r, row) in acc.iter_mut().enumerate() {
+                    let xv = _mm512_set1_ps(*ak.add(r));
+                    row[0] = _mm512_fmadd_ps(xv, w0, row[0]);
+                    row[1] = _mm512_fmadd_ps(xv, w1, row[1]);
+                    row[2] = _mm512_fmadd_ps(xv, w2, row[2]);
+                    row[3] = _mm512_fmadd_ps(xv, w3, row[3]);
+                }
+            }
+            for (r, row) in acc.iter().enumerate() {
+                for (j, v) in row.iter().enumerate() {
+                    _mm512_storeu_ps(out.add(r * out_rs + 16 * j), *v);
+                }
             }
         }
-        for (r, row) in acc.iter().enumerate() {
-            for (j, v) in row.iter().enumerate() {
-                _mm512_storeu_ps(out.add(r * out_rs + 16 * j), *v);
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+mod avx2 {
+    use std::arch::x86_64::*;
+
+    use super::{Block, Panels};
+
+    /// See [`Panels::forward`].
+    ///
+    /// # Safety
+    /// AVX2 and FMA must be present; `p` packed for
+    /// [`super::Kernel::Avx2`]; the shapes as [`super::forward_with`] needs
+    /// them.
+    #[target_feature(enable = "avx2,fma")]
+    pub(super) unsafe fn forward(
+        p: &Panels,
+        x: &[f32],
+        rows: usize,
+        bias: &[f32],
+        out: &mut [f32],
+        packed: &mut [f32],
+    ) {
+        super::forward_with::<Avx2>(p, x, rows, bias, out, packed)
+    }
+
+    /// 6 rows × 16 outputs: two 8-lane registers a row (12 accumulators,
+    /// two weight registers and a broadcast of AVX2's 16).
+    struct Avx2;
+
+    impl Block for Avx2 {
+        const NR: usize = 16;
+
+        #[target_feature(enable = "avx2,fma")]
+        #[inline]
+        unsafe fn block<const M: usize>(
+            a: *const f32,
+            w: *const f32,
+            kc: usize,
+            init: *const f32,
+            init_rs: usize,
+            out: *mut f32,
+            out_rs: usize,
+        ) {
+            let mut acc = [[_mm256_setzero_ps(); 2]; M];
+            for (r, row) in acc.iter_mut().enumerate() {
+                for (j, v) in row.iter_mut().enumerate() {
+                    *v = _mm256_loadu_ps(init.add(r * init_rs + 8 * j));
+                }
+            }
+            for kk in 0..kc {
+                let wk = w.add(kk * Self::NR);
+                let w0 = _mm256_load_ps(wk);
+                let w1 = _mm256_load_ps(wk.add(8));
+                let ak = a.add(kk * M);
+                for (r, row) in acc.iter_mut().enumerate() {
+                    let xv = _mm256_broadcast_ss(&*ak.add(r));
+                    row[0] = _mm256_fmadd_ps(xv, w0, row[0]);
+                    row[1] = _mm256_fmadd_ps(xv, w1, row[1]);
+                }
+            }
+            for (r, row) in acc.iter().enumerate() {
+                for (j, v) in row.iter().enumerate() {
+                    _mm256_storeu_ps(out.add(r * out_rs + 8 * j), *v);
+                }
             }
         }
     }
@@ -307,29 +462,40 @@ mod tests {
     #[test]
     fn packed_products_match_a_reference() {
         if !Panels::available() {
-            eprintln!("SKIP: no AVX-512F here (or built without the avx512 feature)");
+            eprintln!("SKIP: no packed f32 kernel on this CPU (AVX-512F or AVX2 with FMA)");
             assert!(Panels::pack(&[0.0; 64], 1, 64).is_none());
             return;
         }
+        // Every kernel this CPU runs (an AVX-512 machine checks both).
+        for kernel in Kernel::all() {
+            check_kernel(kernel);
+        }
+    }
+
+    fn check_kernel(kernel: Kernel) {
         // Row tails 1–5 and whole blocks; inputs shorter than, equal to and
         // longer than a slice (and not a multiple of it); several panels.
         for &(rows, k, n) in &[
-            (1, 3, 64),
+            (1usize, 3usize, 64usize),
             (5, 128, 64),
             (6, 129, 128),
             (13, 384, 192),
             (17, 300, 64),
             (256, 384, 128),
+            (7, 200, 48),
         ] {
+            if !n.is_multiple_of(kernel.nr()) {
+                continue;
+            }
             let (x, w, b) = (values(rows * k, 1), values(k * n, 2), values(n, 3));
-            let p = Panels::pack(&w, k, n).expect("packs");
+            let p = Panels::pack_for(kernel, &w, k, n).expect("packs");
             let mut out = vec![f32::NAN; rows * n + 3];
             p.forward(&x, rows, &b, &mut out);
             let want = reference(&x, &w, &b, rows, k, n);
             for (i, (a, e)) in out.iter().zip(&want).enumerate() {
                 assert!(
                     (a - e).abs() <= 1e-4 * (1.0 + e.abs()),
-                    "{rows}×{k}×{n} [{i}]: {a} vs {e}"
+                    "{kernel:?} {rows}×{k}×{n} [{i}]: {a} vs {e}"
                 );
             }
             assert!(
@@ -342,5 +508,8 @@ mod tests {
     #[test]
     fn layers_that_do_not_fill_a_panel_are_not_packed() {
         assert!(Panels::pack(&[0.0; 3 * 14], 3, 14).is_none());
+        for kernel in Kernel::all() {
+            assert!(Panels::pack_for(kernel, &[0.0; 3 * 24], 3, 24).is_none());
+        }
     }
 }
