@@ -291,143 +291,117 @@ unsafe fn forward_with<K: Block>(
     }
 }
 
-#[cfg(all(target_arch = "x86_64", feature = "avx512"))]
-mod avx512 {
-    use std::arch::x86_64::*;
-
-    use super::{Block, Panels};
-
-    /// See [`Panels::forward`].
-    ///
-    /// # Safety
-    /// AVX-512F must be present; `p` packed for [`super::Kernel::Avx512`];
-    /// the shapes as [`super::forward_with`] needs them.
-    #[target_feature(enable = "avx512f")]
-    pub(super) unsafe fn forward(
-        p: &Panels,
-        x: &[f32],
-        rows: usize,
-        bias: &[f32],
-        out: &mut [f32],
-        packed: &mut [f32],
-    ) {
-        super::forward_with::<Avx512>(p, x, rows, bias, out, packed)
-    }
-
-    /// 6 rows × 64 outputs: four 16-lane registers a row.
-    struct Avx512;
-
-    impl Block for Avx512 {
-        const NR: usize = 64;
-
-        #[target_feature(enable = "avx512f")]
-        #[inline]
-        unsafe fn block<const M: usize>(
-            a: *const f32,
-            w: *const f32,
-            kc: usize,
-            init: *const f32,
-            init_rs: usize,
-            out: *mut f32,
-            out_rs: usize,
-        ) {
-            let mut acc = [[_mm512_setzero_ps(); 4]; M];
-            for (r, row) in acc.iter_mut().enumerate() {
-                for (j, v) in row.iter_mut().enumerate() {
-                    *v = _mm512_loadu_ps(init.add(r * init_rs + 16 * j));
-                }
-            }
-            for kk in 0..kc {
-                let wk = w.add(kk * Self::NR);
-                let w0 = _mm512_load_ps(wk);
-                let w1 = _mm512_load_ps(wk.add(16));
-                let w2 = _mm512_load_ps(wk.add(32));
-                let w3 = _mm512_load_ps(wk.add(48));
-                let ak = a.add(kk * M);
-                for (r, row) in acc.iter_mut().enumerate() {
-                    let xv = _mm512_set1_ps(*ak.add(r));
-                    row[0] = _mm512_fmadd_ps(xv, w0, row[0]);
-                    row[1] = _mm512_fmadd_ps(xv, w1, row[1]);
-                    row[2] = _mm512_fmadd_ps(xv, w2, row[2]);
-                    row[3] = _mm512_fmadd_ps(xv, w3, row[3]);
-                }
-            }
-            for (r, row) in acc.iter().enumerate() {
-                for (j, v) in row.iter().enumerate() {
-                    _mm512_storeu_ps(out.add(r * out_rs + 16 * j), *v);
-                }
-            }
-        }
-    }
-}
-
+/// One kernel module: `forward` (the entry compiled with the kernel's
+/// instructions) and its [`Block`], `$regs` registers of `$lanes` f32 a row
+/// (`NR = $regs × $lanes`), written once for both register widths.
 #[cfg(target_arch = "x86_64")]
-mod avx2 {
-    use std::arch::x86_64::*;
+macro_rules! kernel {
+    ($module:ident, $name:ident, $features:literal, $lanes:literal, $regs:literal,
+     $zero:ident, $loadu:ident, $load:ident, $set1:ident, $fmadd:ident, $storeu:ident) => {
+        mod $module {
+            use std::arch::x86_64::*;
 
-    use super::{Block, Panels};
+            use super::{Block, Panels};
 
-    /// See [`Panels::forward`].
-    ///
-    /// # Safety
-    /// AVX2 and FMA must be present; `p` packed for
-    /// [`super::Kernel::Avx2`]; the shapes as [`super::forward_with`] needs
-    /// them.
-    #[target_feature(enable = "avx2,fma")]
-    pub(super) unsafe fn forward(
-        p: &Panels,
-        x: &[f32],
-        rows: usize,
-        bias: &[f32],
-        out: &mut [f32],
-        packed: &mut [f32],
-    ) {
-        super::forward_with::<Avx2>(p, x, rows, bias, out, packed)
-    }
-
-    /// 6 rows × 16 outputs: two 8-lane registers a row (12 accumulators,
-    /// two weight registers and a broadcast of AVX2's 16).
-    struct Avx2;
-
-    impl Block for Avx2 {
-        const NR: usize = 16;
-
-        #[target_feature(enable = "avx2,fma")]
-        #[inline]
-        unsafe fn block<const M: usize>(
-            a: *const f32,
-            w: *const f32,
-            kc: usize,
-            init: *const f32,
-            init_rs: usize,
-            out: *mut f32,
-            out_rs: usize,
-        ) {
-            let mut acc = [[_mm256_setzero_ps(); 2]; M];
-            for (r, row) in acc.iter_mut().enumerate() {
-                for (j, v) in row.iter_mut().enumerate() {
-                    *v = _mm256_loadu_ps(init.add(r * init_rs + 8 * j));
-                }
+            /// See [`Panels::forward`].
+            ///
+            /// # Safety
+            /// The kernel's instructions must be present; `p` packed for
+            /// this kernel; the shapes as [`super::forward_with`] needs them.
+            #[target_feature(enable = $features)]
+            pub(super) unsafe fn forward(
+                p: &Panels,
+                x: &[f32],
+                rows: usize,
+                bias: &[f32],
+                out: &mut [f32],
+                packed: &mut [f32],
+            ) {
+                super::forward_with::<$name>(p, x, rows, bias, out, packed)
             }
-            for kk in 0..kc {
-                let wk = w.add(kk * Self::NR);
-                let w0 = _mm256_load_ps(wk);
-                let w1 = _mm256_load_ps(wk.add(8));
-                let ak = a.add(kk * M);
-                for (r, row) in acc.iter_mut().enumerate() {
-                    let xv = _mm256_broadcast_ss(&*ak.add(r));
-                    row[0] = _mm256_fmadd_ps(xv, w0, row[0]);
-                    row[1] = _mm256_fmadd_ps(xv, w1, row[1]);
-                }
-            }
-            for (r, row) in acc.iter().enumerate() {
-                for (j, v) in row.iter().enumerate() {
-                    _mm256_storeu_ps(out.add(r * out_rs + 8 * j), *v);
+
+            /// The register block of this kernel.
+            struct $name;
+
+            impl Block for $name {
+                const NR: usize = $lanes * $regs;
+
+                #[target_feature(enable = $features)]
+                #[inline]
+                unsafe fn block<const M: usize>(
+                    a: *const f32,
+                    w: *const f32,
+                    kc: usize,
+                    init: *const f32,
+                    init_rs: usize,
+                    out: *mut f32,
+                    out_rs: usize,
+                ) {
+                    let mut acc = [[$zero(); $regs]; M];
+                    for (r, row) in acc.iter_mut().enumerate() {
+                        for (j, v) in row.iter_mut().enumerate() {
+                            *v = $loadu(init.add(r * init_rs + $lanes * j));
+                        }
+                    }
+                    for kk in 0..kc {
+                        let wk = w.add(kk * Self::NR);
+                        // The panel's row of weights (aligned: panels start
+                        // on cache lines and NR × 4 bytes is a multiple of 64).
+                        let mut wv = [$zero(); $regs];
+                        for (j, v) in wv.iter_mut().enumerate() {
+                            *v = $load(wk.add($lanes * j));
+                        }
+                        let ak = a.add(kk * M);
+                        for (r, row) in acc.iter_mut().enumerate() {
+                            let xv = $set1(*ak.add(r));
+                            for (v, wj) in row.iter_mut().zip(&wv) {
+                                *v = $fmadd(xv, *wj, *v);
+                            }
+                        }
+                    }
+                    for (r, row) in acc.iter().enumerate() {
+                        for (j, v) in row.iter().enumerate() {
+                            $storeu(out.add(r * out_rs + $lanes * j), *v);
+                        }
+                    }
                 }
             }
         }
-    }
+    };
 }
+
+// 6 rows × 64 outputs: four 16-lane registers a row (24 accumulators of 32).
+#[cfg(all(target_arch = "x86_64", feature = "avx512"))]
+kernel!(
+    avx512,
+    Avx512,
+    "avx512f",
+    16,
+    4,
+    _mm512_setzero_ps,
+    _mm512_loadu_ps,
+    _mm512_load_ps,
+    _mm512_set1_ps,
+    _mm512_fmadd_ps,
+    _mm512_storeu_ps
+);
+
+// 6 rows × 16 outputs: two 8-lane registers a row (12 accumulators, two
+// weight registers and a broadcast of AVX2's 16).
+#[cfg(target_arch = "x86_64")]
+kernel!(
+    avx2,
+    Avx2,
+    "avx2,fma",
+    8,
+    2,
+    _mm256_setzero_ps,
+    _mm256_loadu_ps,
+    _mm256_load_ps,
+    _mm256_set1_ps,
+    _mm256_fmadd_ps,
+    _mm256_storeu_ps
+);
 
 #[cfg(test)]
 mod tests {
