@@ -254,7 +254,7 @@ def main():
         run = 0.0
         for step in range(steps[epoch]):
             batch = [wins[i] for i in order[step * args.batch:(step + 1) * args.batch]]
-            ids, mask, tags = (x.to(args.device) for x in collate(batch))
+            ids, mask, tags, _ = (x.to(args.device) for x in collate(batch))
             if shared:
                 bert = model["bert"]
                 with torch.no_grad():

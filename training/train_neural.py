@@ -16,7 +16,14 @@ What it trains, on one encoder in one pass:
     the Rust side then reads piece probabilities from the CRF's marginals
     (forward-backward) instead of the head's softmax;
   * optionally (--sent-weight), an auxiliary sentence head, training only:
-    does this sentence (the part of it inside the window) overlap a gold span.
+    does this sentence (the part of it inside the window) overlap a gold span;
+  * optionally (--attr-data), the attribution tagger's seven tags on PolNeAR
+    (train_attribution.py's windows and tags) as a second task on the same
+    encoder: each technique batch is followed by --attr-batches attribution
+    batches, their losses summed (one encoder for both, issue 18's one
+    encoder pass). `attribution-f32.safetensors` (the same encoder and
+    `tag_head.*`) is then written beside the technique checkpoint, for
+    `unspin train --task attribution-neural --checkpoint`.
 
 Data split (never trained on): the validation articles of the fast tier
 (`models/fast/fast.metrics.json`, split seed 13). Of the remaining training
@@ -223,7 +230,8 @@ def make_windows(doc, tok, cls_id, sep_id):
 
 
 class Tagger(torch.nn.Module):
-    def __init__(self, bert: BertModel, tok_tech: bool = False, crf: bool = False, sent: bool = False):
+    def __init__(self, bert: BertModel, tok_tech: bool = False, crf: bool = False, sent: bool = False,
+                 attr_tags: int = 0):
         super().__init__()
         self.bert = bert
         hidden = bert.config.hidden_size
@@ -243,6 +251,11 @@ class Tagger(torch.nn.Module):
             with torch.random.fork_rng():
                 torch.manual_seed(1000)
                 self.sent_head = torch.nn.Linear(2 * hidden, 1)
+        if attr_tags:
+            # The attribution tagger's head (multi-task), also from its own generator.
+            with torch.random.fork_rng():
+                torch.manual_seed(1001)
+                self.attr_head = torch.nn.Linear(hidden, attr_tags)
 
     def forward(self, ids, mask):
         return self.bert(input_ids=ids, attention_mask=mask).last_hidden_state
@@ -312,8 +325,36 @@ def collate(batch):
         ids[i, :n] = torch.tensor(w["ids"])
         mask[i, :n] = 1
         tags[i, :n] = torch.tensor(w["tags"])
-        techs[i, :n] = ((torch.tensor(w["techs"]).unsqueeze(1) & bits) != 0).float()
+        if "techs" in w:  # technique windows; attribution windows have none
+            techs[i, :n] = ((torch.tensor(w["techs"]).unsqueeze(1) & bits) != 0).float()
     return ids, mask, tags, techs
+
+
+class AttributionStream:
+    """The attribution batches of a multi-task run (--attr-data), in a fixed
+    order: pass k over PolNeAR train uses train_attribution.py's windows with
+    the k-th grid shift and its own shuffle, so batch i is the same batch
+    whether or not the run was resumed."""
+
+    def __init__(self, args, tok, cls_id, sep_id, batches):
+        import train_attribution as ta
+
+        self.tags, self.window, self.batch_size, self.seed = ta.TAGS, ta.WINDOW, args.batch, args.seed
+        self.docs = ta.read_split(ta.polnear_split(args.attr_data, "train"))
+        self.per_epoch = len(ta.make_windows(self.docs, tok, cls_id, sep_id, 0))
+        self.steps = math.ceil(self.per_epoch / self.batch_size)
+        self.passes = math.ceil(batches / self.steps)
+        body = ta.WINDOW - 2
+        self.shifts = [k * body // self.passes for k in range(self.passes)]
+        self.wins = [ta.make_windows(self.docs, tok, cls_id, sep_id, s) for s in self.shifts]
+        self.orders = [torch.randperm(len(w), generator=torch.Generator().manual_seed(self.seed + 100 + k)).tolist()
+                       for k, w in enumerate(self.wins)]
+
+    def batch(self, i):
+        k, j = divmod(i, self.steps)
+        wins, order = self.wins[k], self.orders[k]
+        j %= math.ceil(len(wins) / self.batch_size)
+        return [wins[x] for x in order[j * self.batch_size:(j + 1) * self.batch_size]]
 
 
 def main():
@@ -339,6 +380,15 @@ def main():
                          "cross-entropy + w * CRF negative log-likelihood per piece. 0 = off (the shipped recipe)")
     ap.add_argument("--crf-lr", type=float, default=1e-2,
                     help="learning rate of the CRF's 15 scores (the encoder's is --lr)")
+    ap.add_argument("--attr-data", type=Path, default=None,
+                    help="PolNeAR folder (../shared/data/quotes/polnear): also train the attribution tagger's "
+                         "tags on the same encoder (multi-task) and write attribution-f32.safetensors. "
+                         "Off in the shipped recipe")
+    ap.add_argument("--attr-weight", type=float, default=1.0,
+                    help="with --attr-data: weight of the attribution loss")
+    ap.add_argument("--attr-batches", type=int, default=1,
+                    help="with --attr-data: attribution batches after each technique batch (1: about 3.4 "
+                         "passes over PolNeAR train in 6 epochs, 2: 6.9)")
     ap.add_argument("--train-on-tune", action="store_true",
                     help="fine-tune on the tuning articles too (a learning-curve check, or a final fit "
                          "whose settings come from a run without them: tuning on them afterwards is "
@@ -368,11 +418,18 @@ def main():
     wins = [w for d in docs for w in make_windows(d, tok, cls_id, sep_id)]
     say(f"{len(wins)} windows, {sum(len(w['spans']) for w in wins)} TC examples")
 
+    steps_per_epoch = math.ceil(len(wins) / args.batch)
+    attr = None
+    if args.attr_data is not None:
+        attr = AttributionStream(args, tok, cls_id, sep_id, steps_per_epoch * args.epochs * args.attr_batches)
+        say(f"multi-task: {len(attr.docs)} PolNeAR training articles, {attr.per_epoch} windows a pass, "
+            f"{attr.passes} passes (shifts {attr.shifts}), {args.attr_batches} attribution batch(es) a step")
+
     cfg = BertConfig.from_pretrained(str(base))
     cfg.attention_probs_dropout_prob = 0.0  # halves the step time on an AVX2 CPU
     bert = BertModel.from_pretrained(str(base), config=cfg, add_pooling_layer=False)
     model = Tagger(bert, tok_tech=args.tok_tech_weight > 0, crf=args.crf_weight > 0,
-                   sent=args.sent_weight > 0).to(args.device)
+                   sent=args.sent_weight > 0, attr_tags=len(attr.tags) if attr else 0).to(args.device)
     no_decay = ("bias", "LayerNorm.weight")
     plain = [(n, p) for n, p in model.named_parameters() if not n.startswith("si_crf.")]
     groups = [
@@ -382,7 +439,6 @@ def main():
     if args.crf_weight > 0:
         groups.append({"params": list(model.si_crf.parameters()), "weight_decay": 0.0, "lr": args.crf_lr})
     opt = torch.optim.AdamW(groups, lr=args.lr)
-    steps_per_epoch = math.ceil(len(wins) / args.batch)
     total = steps_per_epoch * args.epochs
     warm = max(1, int(0.1 * total))
     sched = torch.optim.lr_scheduler.LambdaLR(
@@ -400,12 +456,13 @@ def main():
 
     si_loss = torch.nn.CrossEntropyLoss(ignore_index=-100)
     tc_loss = torch.nn.CrossEntropyLoss()
+    attr_loss = torch.nn.CrossEntropyLoss(ignore_index=-100)
     t0 = time.time()
     history = []
     for epoch in range(start_epoch, args.epochs):
         model.train()
         order = torch.randperm(len(wins), generator=torch.Generator().manual_seed(args.seed + epoch)).tolist()
-        run_si = run_tc = 0.0
+        run_si = run_tc = run_attr = 0.0
         for step in range(steps_per_epoch):
             batch = [wins[i] for i in order[step * args.batch:(step + 1) * args.batch]]
             ids, mask, tags, techs = collate(batch)
@@ -431,6 +488,14 @@ def main():
                         loss_si = loss_si + args.sent_weight * bce
                 reps, ys = pooled(h, batch, "spans")
                 loss = loss_si
+                if attr is not None:
+                    for j in range(args.attr_batches):
+                        a_ids, a_mask, a_tags, _ = (x.to(args.device) for x in collate(
+                            attr.batch((epoch * steps_per_epoch + step) * args.attr_batches + j)))
+                        a_logits = model.attr_head(model.drop(model(a_ids, a_mask)))
+                        loss_attr = attr_loss(a_logits.reshape(-1, len(attr.tags)).float(), a_tags.reshape(-1))
+                        loss = loss + args.attr_weight * loss_attr / args.attr_batches
+                        run_attr += loss_attr.item() / args.attr_batches
                 loss_tc = torch.tensor(0.0)
                 if reps:
                     loss_tc = tc_loss(model.tc_head(model.drop(torch.stack(reps))).float(),
@@ -445,10 +510,12 @@ def main():
             run_tc += loss_tc.item()
             if (step + 1) % 10 == 0 or step + 1 == steps_per_epoch:
                 k = (step % 10) + 1
+                extra = f"attr_loss {run_attr / k:.4f} " if attr else ""
                 say(f"epoch {epoch + 1} step {step + 1}/{steps_per_epoch} si_loss {run_si / k:.4f} "
-                    f"tc_loss {run_tc / k:.4f} lr {sched.get_last_lr()[0]:.2e} {time.time() - t0:.0f}s")
-                history.append({"epoch": epoch + 1, "step": step + 1, "si_loss": run_si / k, "tc_loss": run_tc / k})
-                run_si = run_tc = 0.0
+                    f"tc_loss {run_tc / k:.4f} {extra}lr {sched.get_last_lr()[0]:.2e} {time.time() - t0:.0f}s")
+                history.append({"epoch": epoch + 1, "step": step + 1, "si_loss": run_si / k, "tc_loss": run_tc / k}
+                               | ({"attr_loss": run_attr / k} if attr else {}))
+                run_si = run_tc = run_attr = 0.0
         torch.save({"model": model.state_dict(), "opt": opt.state_dict(), "sched": sched.state_dict(),
                     "epoch": epoch + 1, "rng": torch.get_rng_state()}, ckpt)
         say(f"epoch {epoch + 1} done, checkpoint saved ({time.time() - t0:.0f}s)")
@@ -474,11 +541,21 @@ def main():
         "config": json.dumps(cfg.to_dict()),
     }
     save_file(tensors, str(args.out / "neural-f32.safetensors"), metadata=meta)
+    if attr is not None:
+        # The same encoder with the attribution head, as train_attribution.py writes its checkpoint.
+        shared = {k: v for k, v in tensors.items() if not k.startswith(("si_", "tc_"))}
+        shared["tag_head.weight"] = model.attr_head.weight.detach().cpu().contiguous()
+        shared["tag_head.bias"] = model.attr_head.bias.detach().cpu().contiguous()
+        save_file(shared, str(args.out / "attribution-f32.safetensors"), metadata={
+            "base": meta["base"], "window": str(attr.window), "labels": json.dumps(attr.tags),
+            "config": meta["config"], "frozen": "", "multi_task": "neural-f32.safetensors"})
     report = {
         "command": " ".join(sys.argv),
         "seed": args.seed, "epochs": args.epochs, "lr": args.lr, "batch": args.batch,
         "tc_weight": args.tc_weight, "tok_tech_weight": args.tok_tech_weight,
         "crf_weight": args.crf_weight, "crf_lr": args.crf_lr, "sent_weight": args.sent_weight,
+        "attr_data": str(args.attr_data) if attr else None, "attr_weight": args.attr_weight if attr else 0,
+        "attr_batches": args.attr_batches if attr else 0, "attr_passes": attr.passes if attr else 0,
         "threads": args.threads, "device": args.device, "bf16": args.bf16,
         "window": WINDOW, "stride": STRIDE, "tune_every": TUNE_EVERY,
         "train_ids": train_ids, "tune_ids": tune, "valid_ids": sorted(valid),

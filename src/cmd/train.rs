@@ -40,7 +40,7 @@ A checkpoint fine-tuned on another split (`train_neural.py --split`, e.g. the re
 `unspin train --seed N`) is scored with --fast-model, the fast model trained on that split: the \
 fast model must not have seen the validation articles, and this is checked.
 
---task attribution-neural does not fine-tune either (that is `python training/train_attribution.py`): it quantises the tagger in --checkpoint (default training/out-attr) to int8 without its word embeddings (borrowed from models/neural/ at load time; a tagger trained with `--trunk` on the neural tier's lower layers leaves those out too and borrows them), scores it on the PolNeAR dev split and writes models/attribution-neural/ (or --out). \
+--task attribution-neural does not fine-tune either (that is `python training/train_attribution.py`): it quantises the tagger in --checkpoint (default training/out-attr) to int8 without its word embeddings (borrowed from models/neural/ at load time, or from --neural-model; a tagger trained with `--trunk` on the neural tier's lower layers leaves those out too and borrows them), scores it on the PolNeAR dev split and writes models/attribution-neural/ (or --out). \
 With --rescore it needs no checkpoint: it scores the tagger already there with the neural tier's \
 current word embeddings and renews those scores in its metrics (after shipping a new neural tier).
 
@@ -58,6 +58,9 @@ Examples:
       --fast-model /tmp/s1/fast.safetensors --out /tmp/s1/neural.safetensors
   unspin train --task attribution-neural --data ../shared/data/quotes/polnear --checkpoint training/out-attr
   unspin train --task attribution-neural --data ../shared/data/quotes/polnear --rescore
+  unspin train --task attribution-neural --data ../shared/data/quotes/polnear \
+      --checkpoint training/splits/mt/s13/checkpoint --neural-model training/splits/mt/s13/neural/neural.safetensors \
+      --out /tmp/mt/attribution.safetensors
   unspin train --data ptc/ --out /tmp/fast.safetensors --valid-fraction 0.2 --seed 7
   unspin train --data ptc/ --full --out /tmp/fast-full.safetensors";
 
@@ -105,6 +108,12 @@ pub struct Args {
     /// file's scores in its metrics, without a checkpoint. Run it after a new neural tier.
     #[arg(long, conflicts_with_all = ["checkpoint", "full"])]
     rescore: bool,
+    /// With --task attribution-neural: the neural tier's file the tagger borrows its word
+    /// embeddings (and any shared layers) from [default: models/neural/neural.safetensors].
+    /// Give the tier trained together with the tagger (`train_neural.py --attr-data`, one
+    /// encoder for both) to score that tagger.
+    #[arg(long, value_name = "FILE")]
+    neural_model: Option<PathBuf>,
 }
 
 /// The models `unspin train` trains.
@@ -194,7 +203,10 @@ pub fn run(args: &Args, _ctx: &Context) -> anyhow::Result<Outcome> {
             .out
             .clone()
             .unwrap_or_else(|| PathBuf::from("models/attribution-neural/attribution.safetensors"));
-        let neural = Path::new("models/neural/neural.safetensors");
+        let neural = args
+            .neural_model
+            .as_deref()
+            .unwrap_or(Path::new("models/neural/neural.safetensors"));
         if args.rescore {
             return super::attribution::rescore_neural_command(&args.data, neural, &out);
         }
@@ -228,6 +240,7 @@ pub fn run(args: &Args, _ctx: &Context) -> anyhow::Result<Outcome> {
         data: args.data.clone(),
         checkpoint: args.checkpoint.clone(),
         fast_model: None,
+        neural_model: None,
         ..*args
     };
     let out = &out;
