@@ -457,18 +457,29 @@ fn write_dev_table(
 /// tier's file `neural` as it is now (they are borrowed, so a new neural tier
 /// changes the tagger's scores without a new tagger), and renews the scores
 /// of the shipped file in `<stem>.metrics.json`. The checkpoint's row and the
-/// training record stay as trained; no checkpoint is needed.
-pub fn rescore_neural_command(data: &Path, neural: &Path, out: &Path) -> anyhow::Result<Outcome> {
+/// training record stay as trained; no checkpoint is needed. With a
+/// `stride`, the file at `out` is first rewritten to run with it
+/// (`--stride`; the weights are untouched).
+pub fn rescore_neural_command(
+    data: &Path,
+    neural: &Path,
+    out: &Path,
+    stride: Option<usize>,
+) -> anyhow::Result<Outcome> {
     use unspin_neural::NeuralAttribution;
 
     let started = Instant::now();
     let root = polnear_data(data)?;
     let dev = training_articles(&root.join("dev"))?;
     let read = |p: &Path| fs::read(p).with_context(|| format!("cannot read \"{}\"", p.display()));
-    let bytes = read(out)?;
+    let mut bytes = read(out)?;
     let neural_bytes = read(neural)?;
     let tokenizer = read(&neural.with_file_name("tokenizer.json"))?;
     let metrics_path = metrics_beside(out);
+    if let Some(stride) = stride {
+        bytes = NeuralAttribution::restride(&bytes, stride)
+            .with_context(|| format!("cannot set the stride of \"{}\"", out.display()))?;
+    }
     let mut metrics: serde_json::Value = serde_json::from_slice(&read(&metrics_path)?)
         .with_context(|| format!("\"{}\" is not JSON", metrics_path.display()))?;
     let Some(fields) = metrics.as_object_mut() else {
@@ -482,6 +493,7 @@ pub fn rescore_neural_command(data: &Path, neural: &Path, out: &Path) -> anyhow:
         &neural_bytes,
         &tokenizer,
     )?);
+    let shipped_digest = shipped.digest().to_string();
     let int8 = NeuralAttribution::from_bytes(&bytes, &neural_bytes, &tokenizer)?;
     let scores = score_shipped(&dev, shipped, int8);
     let json = |v: &AttributionScore| serde_json::to_value(v);
@@ -497,6 +509,11 @@ pub fn rescore_neural_command(data: &Path, neural: &Path, out: &Path) -> anyhow:
     fields.insert("dev_linear".into(), json(&scores.linear)?);
     fields.insert("dev_tagger_score_ece".into(), scores.tagger_ece.into());
     fields.insert("dev_linear_score_ece".into(), scores.linear_ece.into());
+    if stride.is_some() {
+        fs::write(out, &bytes).with_context(|| format!("cannot write \"{}\"", out.display()))?;
+        fields.insert("bytes".into(), bytes.len().into());
+        fields.insert("digest".into(), shipped_digest.clone().into());
+    }
     fields.insert(
         "rescored_with".into(),
         serde_json::json!({
@@ -561,12 +578,14 @@ struct NeuralMetrics<'a> {
 /// embeddings (borrowed from the neural tier's file `neural` at load time),
 /// scores it on PolNeAR dev (checkpoint, shipped file, full sourcing
 /// analysis, and the linear tagger beside it) and writes it to `out` with
-/// `<stem>.metrics.json`.
+/// `<stem>.metrics.json`. The file runs with `stride` (`--stride`; default
+/// `unspin_neural::attribution::DEFAULT_STRIDE`).
 pub fn train_neural_command(
     data: &Path,
     checkpoint: &Path,
     neural: &Path,
     out: &Path,
+    stride: Option<usize>,
 ) -> anyhow::Result<Outcome> {
     use unspin_neural::attribution::AttributionInfo;
     use unspin_neural::weights::TensorMap;
@@ -608,10 +627,24 @@ pub fn train_neural_command(
         .get("shared_layers")
         .and_then(|w| w.parse().ok())
         .unwrap_or(0usize);
+    // A tagger on the tier's lower layers runs on the tier's own windows, so
+    // it takes the tier's stride; one of its own reads fewer windows.
+    let tier_stride = || -> Option<usize> {
+        let meta = TensorMap::from_bytes_where(&neural_bytes, |_| false).ok()?;
+        let info: serde_json::Value = serde_json::from_str(meta.metadata.get("info")?).ok()?;
+        info.get("stride")?.as_u64().map(|s| s as usize)
+    };
+    let default_stride = if shared_layers > 0 {
+        tier_stride().unwrap_or(window / 2)
+    } else {
+        unspin_neural::attribution::DEFAULT_STRIDE
+    };
     let info = AttributionInfo {
         name: "unspin-attribution-minilm".into(),
         window,
-        stride: window / 2,
+        stride: stride
+            .unwrap_or(default_stride)
+            .clamp(1, window.saturating_sub(2).max(1)),
         training: training.clone(),
         shared_layers,
         trunk: (shared_layers > 0).then(|| unspin_neural::weights::file_digest(&neural_bytes)),

@@ -42,7 +42,8 @@ fast model must not have seen the validation articles, and this is checked.
 
 --task attribution-neural does not fine-tune either (that is `python training/train_attribution.py`): it quantises the tagger in --checkpoint (default training/out-attr) to int8 without its word embeddings (borrowed from models/neural/ at load time, or from --neural-model; a tagger trained with `--trunk` on the neural tier's lower layers leaves those out too and borrows them), scores it on the PolNeAR dev split and writes models/attribution-neural/ (or --out). \
 With --rescore it needs no checkpoint: it scores the tagger already there with the neural tier's \
-current word embeddings and renews those scores in its metrics (after shipping a new neural tier).
+current word embeddings and renews those scores in its metrics (after shipping a new neural tier); \
+with --stride too, it first rewrites the file to run with that stride.
 
 --task attribution trains the attribution tagger on a PolNeAR folder (its train split; the \
 held-out slice that picks the epoch count is every 10th training article) and scores it on the \
@@ -58,6 +59,7 @@ Examples:
       --fast-model /tmp/s1/fast.safetensors --out /tmp/s1/neural.safetensors
   unspin train --task attribution-neural --data ../shared/data/quotes/polnear --checkpoint training/out-attr
   unspin train --task attribution-neural --data ../shared/data/quotes/polnear --rescore
+  unspin train --task attribution-neural --data ../shared/data/quotes/polnear --rescore --stride 224
   unspin train --task attribution-neural --data ../shared/data/quotes/polnear \
       --checkpoint training/splits/mt/s13/checkpoint --neural-model training/splits/mt/s13/neural/neural.safetensors \
       --out /tmp/mt/attribution.safetensors
@@ -114,6 +116,12 @@ pub struct Args {
     /// encoder for both) to score that tagger.
     #[arg(long, value_name = "FILE")]
     neural_model: Option<PathBuf>,
+    /// With --task attribution-neural: how many word pieces apart the tagger's windows of 256
+    /// start when it runs (recorded in the file) [default: 224 for a new tagger; with
+    /// --rescore, the file's own]. With --rescore, the file at --out is rewritten with it
+    /// (the weights untouched) before it is scored.
+    #[arg(long, value_name = "PIECES", value_parser = clap::value_parser!(u16).range(1..=254))]
+    stride: Option<u16>,
 }
 
 /// The models `unspin train` trains.
@@ -191,6 +199,10 @@ pub fn run(args: &Args, _ctx: &Context) -> anyhow::Result<Outcome> {
     if args.rescore && args.task != TrainTask::AttributionNeural {
         anyhow::bail!("--rescore goes with --task attribution-neural only");
     }
+    if args.stride.is_some() && args.task != TrainTask::AttributionNeural {
+        anyhow::bail!("--stride goes with --task attribution-neural only");
+    }
+    let stride = args.stride.map(usize::from);
     if args.task == TrainTask::Attribution {
         let out = args
             .out
@@ -208,7 +220,7 @@ pub fn run(args: &Args, _ctx: &Context) -> anyhow::Result<Outcome> {
             .as_deref()
             .unwrap_or(Path::new("models/neural/neural.safetensors"));
         if args.rescore {
-            return super::attribution::rescore_neural_command(&args.data, neural, &out);
+            return super::attribution::rescore_neural_command(&args.data, neural, &out, stride);
         }
         let checkpoint = args
             .checkpoint
@@ -216,7 +228,13 @@ pub fn run(args: &Args, _ctx: &Context) -> anyhow::Result<Outcome> {
             .filter(|c| c.as_path() != Path::new("training/out"))
             .cloned()
             .unwrap_or_else(|| PathBuf::from("training/out-attr"));
-        return super::attribution::train_neural_command(&args.data, &checkpoint, neural, &out);
+        return super::attribution::train_neural_command(
+            &args.data,
+            &checkpoint,
+            neural,
+            &out,
+            stride,
+        );
     }
     if args.task == TrainTask::Neural {
         let out = args

@@ -108,6 +108,35 @@ fn predict_then_eval_on_polnear_dev() -> TestResult {
 }
 
 #[test]
+fn stride_goes_with_the_neural_tagger_and_fits_a_window() -> TestResult {
+    let tmp = tempfile::tempdir()?;
+    unspin(&[
+        "train",
+        "--task",
+        "neural",
+        "--data",
+        s(tmp.path()),
+        "--stride",
+        "200",
+    ])
+    .assert_error(1, "--stride goes with --task attribution-neural only");
+    for bad in ["0", "255", "many"] {
+        unspin(&[
+            "train",
+            "--task",
+            "attribution-neural",
+            "--data",
+            s(tmp.path()),
+            "--rescore",
+            "--stride",
+            bad,
+        ])
+        .assert_error(2, "--stride");
+    }
+    Ok(())
+}
+
+#[test]
 fn rescore_needs_its_task_and_the_metrics_it_renews() -> TestResult {
     let tmp = tempfile::tempdir()?;
     // Only the neural attribution tagger is re-scored.

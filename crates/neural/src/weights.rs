@@ -374,6 +374,24 @@ impl TensorMap {
     }
 }
 
+/// `bytes` (a safetensors file) with its metadata entry `key` set to
+/// `value`: the same tensors, re-serialised in the same order, the header in
+/// canonical order (see [`TensorMap::to_int8_bytes`]). Used to change a
+/// setting a file records (e.g. an attribution tagger's stride) without
+/// touching its weights.
+///
+/// # Errors
+/// When `bytes` is not a safetensors file.
+pub fn with_metadata(bytes: &[u8], key: &str, value: String) -> Result<Vec<u8>, NeuralError> {
+    let (_, header) = SafeTensors::read_metadata(bytes).map_err(|e| format_err(e.to_string()))?;
+    let mut metadata = header.metadata().clone().unwrap_or_default();
+    metadata.insert(key.to_string(), value);
+    let file = SafeTensors::deserialize(bytes).map_err(|e| format_err(e.to_string()))?;
+    let bytes = safetensors::serialize(file.tensors(), &Some(metadata))
+        .map_err(|e| format_err(e.to_string()))?;
+    Ok(canonical_header(bytes))
+}
+
 /// The same safetensors file with its JSON header's keys in sorted order, so
 /// that writing the same tensors and metadata twice gives the same bytes (the
 /// metadata map iterates in random order). The header keeps its length

@@ -28,15 +28,18 @@ fn files() -> Files {
     }
 }
 
-/// A tagger built from the shipped one that shares the neural tier's first
-/// `layers` layers (its own upper layers and head kept), as
-/// `train_attribution.py --trunk` trains them, written and read back.
-fn sharing_tagger(f: &Files, layers: usize, trunk: &str) -> Result<Vec<u8>, String> {
+/// A tagger built from the shipped one that shares the first `layers`
+/// layers of the neural tier whose file has digest `trunk` (its own upper
+/// layers and head kept), as `train_attribution.py --trunk` trains them and
+/// `unspin train` writes them (with the tier's `stride`: it runs on the
+/// tier's windows), read back.
+fn sharing_tagger(f: &Files, layers: usize, trunk: &str, stride: usize) -> Result<Vec<u8>, String> {
     let map = TensorMap::from_bytes(&f.attribution).map_err(|e| e.to_string())?;
     let mut info: AttributionInfo =
         serde_json::from_str(&map.metadata["info"]).map_err(|e| e.to_string())?;
     info.shared_layers = layers;
     info.trunk = Some(trunk.to_string());
+    info.stride = stride;
     NeuralAttribution::write_int8(&map, &info).map_err(|e| e.to_string())
 }
 
@@ -54,7 +57,7 @@ fn sample() -> String {
 fn same_tags_shared_and_alone(precision: Precision) {
     let f = files();
     let plain = model(&f, precision);
-    let bytes = sharing_tagger(&f, 4, plain.digest()).unwrap();
+    let bytes = sharing_tagger(&f, 4, plain.digest(), plain.info.stride).unwrap();
     let mut tagger = NeuralAttribution::from_bytes(&bytes, &f.neural, &f.tokenizer).unwrap();
     assert!(tagger.set_precision(precision));
     let tagger = Arc::new(tagger);
@@ -110,8 +113,9 @@ fn a_tagger_on_the_tiers_lower_layers_tags_as_it_does_alone_int8() {
 #[test]
 fn the_file_leaves_the_shared_layers_out_and_loads_only_beside_its_tier() {
     let f = files();
-    let digest = model(&f, Precision::F32).digest().to_string();
-    let bytes = sharing_tagger(&f, 4, &digest).unwrap();
+    let tier = model(&f, Precision::F32);
+    let (digest, stride) = (tier.digest().to_string(), tier.info.stride);
+    let bytes = sharing_tagger(&f, 4, &digest, stride).unwrap();
     let own = TensorMap::from_bytes(&bytes).unwrap();
     assert!(own.tensors.keys().all(|n| !n.starts_with("embeddings.")
         && !(0..4).any(|i| n.starts_with(&format!("encoder.layer.{i}.")))));
@@ -124,10 +128,10 @@ fn the_file_leaves_the_shared_layers_out_and_loads_only_beside_its_tier() {
         bytes.len()
     );
 
-    let other = sharing_tagger(&f, 4, "0123456789abcdef").unwrap();
+    let other = sharing_tagger(&f, 4, "0123456789abcdef", stride).unwrap();
     let err = NeuralAttribution::from_bytes(&other, &f.neural, &f.tokenizer).unwrap_err();
     assert!(err.to_string().contains("only runs beside"), "{err}");
-    let all = sharing_tagger(&f, 6, &digest).unwrap();
+    let all = sharing_tagger(&f, 6, &digest, stride).unwrap();
     assert!(NeuralAttribution::from_bytes(&all, &f.neural, &f.tokenizer).is_err());
 }
 
