@@ -471,8 +471,9 @@ pub(crate) fn stem(lower: &str) -> &str {
     lower
 }
 
-/// True when the lower-cased word is a cue word of the lexicon.
-pub(crate) fn is_cue_word(lower: &str) -> bool {
+/// True when the lower-cased word is a cue word of the lexicon (a reporting
+/// or cognition word: the hand-written stems and [`LEARNED_CUES`]).
+pub fn is_cue_word(lower: &str) -> bool {
     if LEARNED_CUES.binary_search(&lower).is_ok() {
         return true;
     }

@@ -27,7 +27,7 @@ mod words;
 
 pub use base::{article_features, sentence_of_tokens};
 pub use hashing::ArticleFeatures;
-pub use lexicon::LEARNED_CUES;
+pub use lexicon::{is_cue_word, LEARNED_CUES};
 pub(crate) use stacked::stacked_extra;
 pub use stacked::stacked_features;
 
