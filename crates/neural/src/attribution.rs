@@ -43,10 +43,10 @@ static EMBEDDED_ATTRIBUTION: &[u8] =
 
 /// The stride the tagger is written with by `unspin train --task
 /// attribution-neural` (without `--stride`): windows of 256 pieces start
-/// every 224, so neighbouring windows share 30 of their 254 text pieces. The tagger was
-/// shipped with 128 (every piece read twice) until 2026-12-07; 224 reads
-/// 34 % fewer windows at the same PolNeAR scores (model card, *Window
-/// stride*).
+/// every 224, so neighbouring windows share 30 of their 254 text pieces.
+/// The tagger was shipped with 128 (every piece read twice) until
+/// 2026-12-07; 224 reads 34 % fewer windows at the same PolNeAR scores
+/// (model card, *Window stride*).
 pub const DEFAULT_STRIDE: usize = 224;
 
 /// The `info` of an attribution file's metadata, or why it is not one.
