@@ -629,13 +629,9 @@ pub fn train_neural_command(
         .unwrap_or(0usize);
     // A tagger on the tier's lower layers runs on the tier's own windows, so
     // it takes the tier's stride; one of its own reads fewer windows.
-    let tier_stride = || -> Option<usize> {
-        let meta = TensorMap::from_bytes_where(&neural_bytes, |_| false).ok()?;
-        let info: serde_json::Value = serde_json::from_str(meta.metadata.get("info")?).ok()?;
-        info.get("stride")?.as_u64().map(|s| s as usize)
-    };
     let default_stride = if shared_layers > 0 {
-        tier_stride().unwrap_or(window / 2)
+        let tier = TensorMap::from_bytes_where(&neural_bytes, |_| false)?;
+        unspin_neural::NeuralInfo::of_file(&tier)?.stride
     } else {
         unspin_neural::attribution::DEFAULT_STRIDE
     };

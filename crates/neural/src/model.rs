@@ -70,6 +70,25 @@ pub struct NeuralInfo {
     pub training: serde_json::Value,
 }
 
+impl NeuralInfo {
+    /// The info recorded in a neural tier file's metadata (`map` may hold no
+    /// tensors: `TensorMap::from_bytes_where(bytes, |_| false)`).
+    ///
+    /// # Errors
+    /// When the file is not a neural tier file or its info is invalid.
+    pub fn of_file(map: &TensorMap) -> Result<NeuralInfo, NeuralError> {
+        if map.metadata.get("format").map(String::as_str) != Some(FORMAT) {
+            return Err(NeuralError::Format(format!("not an {FORMAT} file")));
+        }
+        serde_json::from_str(
+            map.metadata
+                .get("info")
+                .ok_or_else(|| NeuralError::Format("no info metadata".into()))?,
+        )
+        .map_err(|e| NeuralError::Format(format!("info: {e}")))
+    }
+}
+
 /// Word-piece ids and their byte offsets in the text.
 pub type Pieces = (Vec<u32>, Vec<(usize, usize)>);
 
@@ -317,15 +336,7 @@ impl NeuralModel {
     /// When either is invalid.
     pub fn from_bytes(weights: &[u8], tokenizer: &[u8]) -> Result<NeuralModel, NeuralError> {
         let map = TensorMap::from_bytes_packed(weights)?;
-        if map.metadata.get("format").map(String::as_str) != Some(FORMAT) {
-            return Err(NeuralError::Format(format!("not an {FORMAT} file")));
-        }
-        let info: NeuralInfo = serde_json::from_str(
-            map.metadata
-                .get("info")
-                .ok_or_else(|| NeuralError::Format("no info metadata".into()))?,
-        )
-        .map_err(|e| NeuralError::Format(format!("info: {e}")))?;
+        let info = NeuralInfo::of_file(&map)?;
         let digest = crate::weights::file_digest(weights);
         NeuralModel::from_tensors(&map, tokenizer, info, digest)
     }
