@@ -32,7 +32,9 @@ rounds is what the code can do.
 CPU that also has AVX-512: the Rust encoder built without gemm's AVX-512 kernels
 (`--no-default-features`) and its int8 on the AVX2 kernel (`UNSPIN_INT8_KERNEL=avx2-7bit`);
 PyTorch with its kernels held to AVX2 (`ATEN_CPU_CAPABILITY=avx2`, `DNNL_MAX_CPU_ISA=AVX2`,
-`MKL_ENABLE_INSTRUCTIONS=AVX2`, set before torch loads: the script restarts itself with them).
+`MKL_ENABLE_INSTRUCTIONS=AVX2`, and `FBGEMM_ENABLE_INSTRUCTIONS=AVX2` for the dynamic int8
+layers, whose FBGEMM kernels otherwise pick AVX-512 VNNI on their own; set before torch loads:
+the script restarts itself with them).
 
 Needs the training environment (training/requirements.txt).
 """
@@ -46,7 +48,14 @@ import time
 from pathlib import Path
 
 # --avx2: hold PyTorch's kernels to AVX2; these are read when torch loads.
-AVX2_ENV = {"ATEN_CPU_CAPABILITY": "avx2", "DNNL_MAX_CPU_ISA": "AVX2", "MKL_ENABLE_INSTRUCTIONS": "AVX2"}
+AVX2_ENV = {
+    "ATEN_CPU_CAPABILITY": "avx2",
+    "DNNL_MAX_CPU_ISA": "AVX2",
+    "MKL_ENABLE_INSTRUCTIONS": "AVX2",
+    # quantize_dynamic's Linear layers run FBGEMM, which reads neither of the
+    # above and JITs AVX-512 VNNI kernels where the CPU has them.
+    "FBGEMM_ENABLE_INSTRUCTIONS": "AVX2",
+}
 if "--avx2" in sys.argv and any(os.environ.get(k) != v for k, v in AVX2_ENV.items()):
     os.execve(sys.executable, [sys.executable] + sys.argv, {**os.environ, **AVX2_ENV})
 
