@@ -9,9 +9,14 @@
 //!   laptop of the last ten years): activations quantised to 63 levels a
 //!   side, so that `vpmaddubsw`'s pair sums (at most 2 × 127 × 127) never
 //!   saturate and no sign fix-up is needed: two multiply instructions per
-//!   32 multiply-adds. Not bit-identical to the VNNI kernels (a coarser
-//!   activation step, as PyTorch's `reduce_range` on AVX2); its cost in F1
-//!   is in the model cards. The default where there is no VNNI.
+//!   32 multiply-adds; and where two steps' weights are small enough
+//!   ([`PAIR_LIMIT`]: nearly all of them, once the steps are paired to fit,
+//!   see [`StepSchedule`]) their pair sums are added in 16 bits before one
+//!   `vpmaddwd` widens them, three multiply instructions per 64
+//!   multiply-adds, with the same integer sums. Not bit-identical to the
+//!   VNNI kernels (a coarser activation step, as PyTorch's `reduce_range`
+//!   on AVX2); its cost in F1 is in the model cards. The default where
+//!   there is no VNNI.
 //! - AVX2, exact: the activations' signs moved onto the weights
 //!   (`vpsignb`) so that no pair sum can saturate — the same integer dot
 //!   products as the VNNI kernels, bit for bit, but four instructions per
@@ -159,6 +164,102 @@ pub struct Int8Linear {
     bias: Vec<f32>,
     inputs: usize,
     outputs: usize,
+    /// The 7-bit kernel's order of steps, made on its first use (only CPUs
+    /// without VNNI run it).
+    #[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
+    seven_bit_steps: std::sync::OnceLock<StepSchedule>,
+}
+
+/// The largest sum of four weights' absolute values (one output's two
+/// inputs in each of two steps of 4 inputs: what one 16-bit lane of two
+/// `vpmaddubsw` results holds) for which the 7-bit kernel adds the two
+/// results in 16 bits: with activations in 1..=127 the lane then holds at
+/// most 127 × 258 = 32,766 in absolute value, so it cannot overflow and the
+/// integer sums are the step-by-step ones.
+const PAIR_LIMIT: u16 = 258;
+
+/// The order in which the 7-bit kernel reads the steps (4 inputs each) of
+/// each block of 16 outputs: pairs of steps whose weights fit
+/// [`PAIR_LIMIT`] together, then the steps left single. The integer sums
+/// do not depend on the order, so the results are the step-by-step ones, bit
+/// for bit. Steps are paired greedily, the one with the largest weights
+/// first, each with the smallest-weighted step it fits with; with steps
+/// taken in their own order, only about 70 % of neighbouring steps fit
+/// (one large weight among 16 outputs spoils a pair).
+#[derive(Debug, Clone)]
+#[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
+struct StepSchedule {
+    /// Per block, `inputs / 4` step indices: the pairs first, then the singles.
+    order: Vec<u32>,
+    /// Per block, how many pairs lead its part of `order`.
+    pairs: Vec<u32>,
+}
+
+impl StepSchedule {
+    /// The schedule of weights packed as [`Int8Linear`] packs them.
+    #[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
+    #[inline(never)]
+    fn new(packed: &[i8], outputs: usize, inputs: usize) -> StepSchedule {
+        /// Partners tried per step before it is left single (keeps the
+        /// work linear in the steps).
+        const TRIES: usize = 32;
+        let k4 = inputs / 4;
+        let blocks = outputs / BLOCK;
+        let mut order = Vec::with_capacity(blocks * k4);
+        let mut pairs = Vec::with_capacity(blocks);
+        let mut lanes = vec![[0u16; 2 * BLOCK]; k4];
+        for b in 0..blocks {
+            // Each step's 32 lane sums: output `c`, inputs `2h` and `2h + 1`.
+            for (step, lane) in lanes.iter_mut().enumerate() {
+                for (l, v) in lane.iter_mut().enumerate() {
+                    let at = ((b * k4 + step) * BLOCK + l / 2) * 4 + (l % 2) * 2;
+                    *v = u16::from(packed[at].unsigned_abs())
+                        + u16::from(packed[at + 1].unsigned_abs());
+                }
+            }
+            let top = |s: usize| lanes[s].iter().copied().max().unwrap_or(0);
+            let mut by_size: Vec<usize> = (0..k4).collect();
+            by_size.sort_unstable_by_key(|&s| (std::cmp::Reverse(top(s)), s));
+            let mut used = vec![false; k4];
+            let mut singles = Vec::new();
+            let start = order.len();
+            for (at, &s) in by_size.iter().enumerate() {
+                if used[s] {
+                    continue;
+                }
+                used[s] = true;
+                let partner = by_size[at + 1..]
+                    .iter()
+                    .rev()
+                    .filter(|&&t| !used[t])
+                    .take(TRIES)
+                    .copied()
+                    .find(|&t| {
+                        lanes[s]
+                            .iter()
+                            .zip(&lanes[t])
+                            .all(|(x, y)| x + y <= PAIR_LIMIT)
+                    });
+                match partner {
+                    Some(t) => {
+                        used[t] = true;
+                        order.extend([s as u32, t as u32]);
+                    }
+                    None => singles.push(s as u32),
+                }
+            }
+            pairs.push(((order.len() - start) / 2) as u32);
+            singles.sort_unstable();
+            order.extend(singles);
+        }
+        StepSchedule { order, pairs }
+    }
+
+    /// Block `b`'s order of steps and how many pairs lead it.
+    #[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
+    fn block(&self, b: usize, k4: usize) -> (&[u32], usize) {
+        (&self.order[b * k4..(b + 1) * k4], self.pairs[b] as usize)
+    }
 }
 
 /// Scratch space of [`Int8Linear::forward`]: quantised activations and their scales.
@@ -257,7 +358,15 @@ impl Int8Linear {
             bias: lin.b.clone(),
             inputs: k,
             outputs: n,
+            seven_bit_steps: std::sync::OnceLock::new(),
         })
+    }
+
+    /// The 7-bit kernel's [`StepSchedule`] (made on first use).
+    #[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
+    fn seven_bit_steps(&self) -> &StepSchedule {
+        self.seven_bit_steps
+            .get_or_init(|| StepSchedule::new(&self.packed, self.outputs, self.inputs))
     }
 
     /// `out[rows × outputs] = x[rows × inputs]·W + b`, like [`Linear::forward`].
@@ -325,9 +434,16 @@ impl Int8Linear {
     /// `(q · w) × (sx × scale) + bias`, fused). For tests on any CPU.
     #[cfg(test)]
     fn reference(&self, x: &[f32], rows: usize) -> Vec<f32> {
+        self.reference_with(x, rows, 127)
+    }
+
+    /// [`reference`](Self::reference) with activations at `levels` a side
+    /// (63: what the 7-bit kernel computes).
+    #[cfg(test)]
+    fn reference_with(&self, x: &[f32], rows: usize, levels: i32) -> Vec<f32> {
         let (k, n) = (self.inputs, self.outputs);
         let (mut xq, mut xs) = (vec![0u8; rows * k], vec![0.0f32; rows]);
-        quantize_rows_u8(&x[..rows * k], k, 127, &mut xq, &mut xs);
+        quantize_rows_u8(&x[..rows * k], k, levels, &mut xq, &mut xs);
         let mut out = vec![0.0f32; rows * n];
         for i in 0..rows {
             for j in 0..n {
@@ -336,7 +452,7 @@ impl Int8Linear {
                 for kk in 0..k / 4 {
                     for t in 0..4 {
                         let w = self.packed[((b * (k / 4) + kk) * BLOCK + c) * 4 + t];
-                        let q = i32::from(xq[i * k + kk * 4 + t]) - 128;
+                        let q = i32::from(xq[i * k + kk * 4 + t]) - (levels + 1);
                         dot += q * i32::from(w);
                     }
                 }
@@ -432,25 +548,31 @@ macro_rules! kernel256 {
             #[cfg(target_arch = "x86_64")]
             #[target_feature(enable = $features)]
             unsafe fn $kernel(&self, xq: &[u8], xs: &[f32], rows: usize, out: &mut [f32]) {
+                let steps = kernel256!(@steps $vnni, self);
+                let k4 = self.inputs / 4;
                 for jb in 0..self.outputs / BLOCK {
+                    let block = steps.map_or((&[][..], 0), |s| s.block(jb, k4));
                     let mut i = 0;
                     while i + 4 <= rows {
-                        self.$tile::<4>(xq, xs, i, jb, out);
+                        self.$tile::<4>(block, xq, xs, i, jb, out);
                         i += 4;
                     }
                     while i < rows {
-                        self.$tile::<1>(xq, xs, i, jb, out);
+                        self.$tile::<1>(block, xq, xs, i, jb, out);
                         i += 1;
                     }
                 }
             }
 
-            /// Rows `i..i + R` × the 16 outputs of block `jb`.
+            /// Rows `i..i + R` × the 16 outputs of block `jb`; `steps` is
+            /// the block's [`StepSchedule`] for the 7-bit kernel (unused by
+            /// the others).
             #[cfg(target_arch = "x86_64")]
             #[target_feature(enable = $features)]
             #[inline]
             unsafe fn $tile<const R: usize>(
                 &self,
+                steps: (&[u32], usize),
                 xq: &[u8],
                 xs: &[f32],
                 i: usize,
@@ -463,12 +585,48 @@ macro_rules! kernel256 {
                 let w = self.packed.as_ptr().add(jb * k4 * 64);
                 let mut acc = [[_mm256_setzero_si256(); 2]; R];
                 let xp = xq.as_ptr().add(i * k);
-                for kk in 0..k4 {
+                let single = |acc: &mut [[__m256i; 2]; R], kk: usize| {
                     let b0 = _mm256_loadu_si256(w.add(kk * 64) as *const _);
                     let b1 = _mm256_loadu_si256(w.add(kk * 64 + 32) as *const _);
                     for (rr, a) in acc.iter_mut().enumerate() {
                         let v = (xp.add(rr * k + kk * 4) as *const i32).read_unaligned();
                         kernel256!(@step $vnni, a, v, b0, b1);
+                    }
+                };
+                if kernel256!(@pairs $vnni) {
+                    // Two steps' pair sums added in 16 bits, then widened
+                    // once (the schedule pairs only steps that fit).
+                    let (order, pairs) = steps;
+                    let ones = _mm256_set1_epi16(1);
+                    for pair in order[..2 * pairs].chunks_exact(2) {
+                        let (s, t) = (pair[0] as usize, pair[1] as usize);
+                        let b0 = _mm256_loadu_si256(w.add(s * 64) as *const _);
+                        let b1 = _mm256_loadu_si256(w.add(s * 64 + 32) as *const _);
+                        let c0 = _mm256_loadu_si256(w.add(t * 64) as *const _);
+                        let c1 = _mm256_loadu_si256(w.add(t * 64 + 32) as *const _);
+                        for (rr, a) in acc.iter_mut().enumerate() {
+                            let row = xp.add(rr * k) as *const i32;
+                            let x = _mm256_set1_epi32(row.add(s).read_unaligned());
+                            let y = _mm256_set1_epi32(row.add(t).read_unaligned());
+                            let p0 = _mm256_add_epi16(
+                                _mm256_maddubs_epi16(x, b0),
+                                _mm256_maddubs_epi16(y, c0),
+                            );
+                            let p1 = _mm256_add_epi16(
+                                _mm256_maddubs_epi16(x, b1),
+                                _mm256_maddubs_epi16(y, c1),
+                            );
+                            a[0] = _mm256_add_epi32(a[0], _mm256_madd_epi16(p0, ones));
+                            a[1] = _mm256_add_epi32(a[1], _mm256_madd_epi16(p1, ones));
+                        }
+                    }
+                    for &s in &order[2 * pairs..] {
+                        single(&mut acc, s as usize);
+                    }
+                } else {
+                    let _ = steps;
+                    for kk in 0..k4 {
+                        single(&mut acc, kk);
                     }
                 }
                 for (rr, a) in acc.iter().enumerate() {
@@ -497,6 +655,19 @@ macro_rules! kernel256 {
     }};
     (@unshift false, $s:ident, $j:ident, $v:expr) => {
         $v
+    };
+    // The 7-bit kernel pairs steps (`StepSchedule`); the others do not.
+    (@pairs seven) => {
+        true
+    };
+    (@pairs $other:tt) => {
+        false
+    };
+    (@steps seven, $s:ident) => {
+        Some($s.seven_bit_steps())
+    };
+    (@steps $other:tt, $s:ident) => {
+        None::<&StepSchedule>
     };
     (@step seven, $a:ident, $v:ident, $b0:ident, $b1:ident) => {
         // Activations in 1..=127: a pair sum is at most 2 × 127 × 127.
@@ -822,6 +993,102 @@ mod tests {
                 assert!((a - b).abs() <= tolerance * max.max(1.0), "{a} vs {b}");
             }
         }
+    }
+
+    /// A 256 → 64 layer whose steps (4 inputs) are heavy (weights at ±0.8,
+    /// ±1 for the first input: 102 and 127 as int8) in two neighbouring
+    /// steps of every eight and light (at most ±0.1: 13) in the others: two
+    /// heavy steps do not fit [`PAIR_LIMIT`] together (lanes of 204 each),
+    /// a heavy and a light one do.
+    fn mixed_layer(rows: usize) -> (Int8Linear, Vec<f32>) {
+        let (k, n) = (256, 64);
+        let weight: Vec<f32> = (0..n * k)
+            .map(|i| {
+                let (o, c) = (i / k, i % k);
+                let sign = if (c + o) % 2 == 0 { 1.0 } else { -1.0 };
+                if c == 0 {
+                    sign
+                } else if (c / 4) % 8 < 2 {
+                    0.8 * sign
+                } else {
+                    ((i * 37 % 255) as f32 - 127.0) / 127.0 * 0.1
+                }
+            })
+            .collect();
+        let bias: Vec<f32> = (0..n).map(|i| i as f32 * 0.01).collect();
+        let lin = Linear::from_torch(&weight, &bias, n, k);
+        let q = Int8Linear::from_linear(&lin).expect("shape fits");
+        let x: Vec<f32> = (0..rows * k)
+            .map(|i| ((i * 13 % 101) as f32 - 50.0) / 25.0)
+            .collect();
+        (q, x)
+    }
+
+    /// The 7-bit kernel, which adds pairs of steps in 16 bits, gives the
+    /// floats of the step-by-step integer sums bit for bit: on ordinary
+    /// layers, on one with all values at the top of their range (no step
+    /// can pair) and on one that needs the schedule's reordering.
+    #[test]
+    fn the_seven_bit_kernel_gives_its_reference_bits() {
+        if !Int8Kernel::Avx2SevenBit.supported() {
+            eprintln!("SKIP: this CPU has no AVX2");
+            return;
+        }
+        let rows = 11;
+        let mut layers = vec![test_layer(false, rows), test_layer(true, rows)]
+            .into_iter()
+            .map(|(_, q, x)| (q, x))
+            .collect::<Vec<_>>();
+        layers.push(mixed_layer(rows));
+        for (q, x) in &layers {
+            let want = q.reference_with(x, rows, 63);
+            let mut got = vec![0.0f32; rows * q.outputs];
+            q.forward_with(
+                Int8Kernel::Avx2SevenBit,
+                x,
+                rows,
+                &mut got,
+                &mut Int8Scratch::default(),
+            );
+            for (j, (a, b)) in got.iter().zip(&want).enumerate() {
+                assert_eq!(a.to_bits(), b.to_bits(), "at {j}: {a} vs {b}");
+            }
+        }
+    }
+
+    /// The schedule takes every step once a block, pairs only steps that fit
+    /// [`PAIR_LIMIT`], and pairs the large steps with small ones where
+    /// neighbours would not fit.
+    #[test]
+    fn the_step_schedule_pairs_what_fits_and_keeps_every_step() {
+        let (q, _) = mixed_layer(1);
+        let k4 = q.inputs / 4;
+        let steps = StepSchedule::new(&q.packed, q.outputs, q.inputs);
+        let lane = |b: usize, step: usize, l: usize| -> u16 {
+            let at = ((b * k4 + step) * BLOCK + l / 2) * 4 + (l % 2) * 2;
+            u16::from(q.packed[at].unsigned_abs()) + u16::from(q.packed[at + 1].unsigned_abs())
+        };
+        let mut neighbours_fit = 0;
+        for b in 0..q.outputs / BLOCK {
+            let (order, pairs) = steps.block(b, k4);
+            let mut seen = order.to_vec();
+            seen.sort_unstable();
+            assert_eq!(seen, (0..k4 as u32).collect::<Vec<_>>(), "block {b}");
+            for pair in order[..2 * pairs].chunks_exact(2) {
+                let (s, t) = (pair[0] as usize, pair[1] as usize);
+                assert!((0..2 * BLOCK).all(|l| lane(b, s, l) + lane(b, t, l) <= PAIR_LIMIT));
+            }
+            assert_eq!(pairs, k4 / 2, "block {b}: every step paired");
+            neighbours_fit += (0..k4 / 2)
+                .filter(|p| {
+                    (0..2 * BLOCK).all(|l| lane(b, 2 * p, l) + lane(b, 2 * p + 1, l) <= PAIR_LIMIT)
+                })
+                .count();
+        }
+        assert!(
+            neighbours_fit < q.outputs / BLOCK * k4 / 2,
+            "the layer should need the reordering"
+        );
     }
 
     /// Where a run must exercise a given kernel (`.ci/arm.sh` sets
