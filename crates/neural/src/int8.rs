@@ -785,6 +785,22 @@ impl Int8Linear {
 mod tests {
     use super::*;
 
+    /// A layer of `weight` (`n × k`, PyTorch's layout) with a bias of
+    /// `0.01 × output`, and its int8 packing.
+    fn layer(weight: &[f32], n: usize, k: usize) -> (Linear, Int8Linear) {
+        let bias: Vec<f32> = (0..n).map(|i| i as f32 * 0.01).collect();
+        let lin = Linear::from_torch(weight, &bias, n, k);
+        let q = Int8Linear::from_linear(&lin).expect("shape fits");
+        (lin, q)
+    }
+
+    /// `rows × k` ordinary activations in -2..=2.
+    fn inputs(rows: usize, k: usize) -> Vec<f32> {
+        (0..rows * k)
+            .map(|i| ((i * 13 % 101) as f32 - 50.0) / 25.0)
+            .collect()
+    }
+
     #[test]
     fn int8_layer_matches_f32_within_quantisation_error() {
         if !available() {
@@ -795,12 +811,8 @@ mod tests {
         let weight: Vec<f32> = (0..n * k)
             .map(|i| ((i * 37 % 255) as f32 - 127.0) / 127.0 * 0.05)
             .collect();
-        let bias: Vec<f32> = (0..n).map(|i| i as f32 * 0.01).collect();
-        let lin = Linear::from_torch(&weight, &bias, n, k);
-        let q = Int8Linear::from_linear(&lin).expect("shape fits");
-        let x: Vec<f32> = (0..rows * k)
-            .map(|i| ((i * 13 % 101) as f32 - 50.0) / 25.0)
-            .collect();
+        let (lin, q) = layer(&weight, n, k);
+        let x = inputs(rows, k);
         let mut want = vec![0.0; rows * n];
         lin.forward(&x, rows, &mut want);
         let mut got = vec![0.0; rows * n];
@@ -910,16 +922,14 @@ mod tests {
                 _ => ((i * 37 % 255) as f32 - 127.0) / 127.0 * 0.05,
             })
             .collect();
-        let bias: Vec<f32> = (0..n).map(|i| i as f32 * 0.01).collect();
-        let lin = Linear::from_torch(&weight, &bias, n, k);
-        let q = Int8Linear::from_linear(&lin).expect("shape fits");
-        let x: Vec<f32> = (0..rows * k)
-            .map(|i| match (extreme, i % 2) {
-                (true, 0) => 3.0,
-                (true, _) => -3.0,
-                _ => ((i * 13 % 101) as f32 - 50.0) / 25.0,
-            })
-            .collect();
+        let (lin, q) = layer(&weight, n, k);
+        let x = if extreme {
+            (0..rows * k)
+                .map(|i| if i % 2 == 0 { 3.0 } else { -3.0 })
+                .collect()
+        } else {
+            inputs(rows, k)
+        };
         (lin, q, x)
     }
 
@@ -1015,13 +1025,7 @@ mod tests {
                 }
             })
             .collect();
-        let bias: Vec<f32> = (0..n).map(|i| i as f32 * 0.01).collect();
-        let lin = Linear::from_torch(&weight, &bias, n, k);
-        let q = Int8Linear::from_linear(&lin).expect("shape fits");
-        let x: Vec<f32> = (0..rows * k)
-            .map(|i| ((i * 13 % 101) as f32 - 50.0) / 25.0)
-            .collect();
-        (q, x)
+        (layer(&weight, n, k).1, inputs(rows, k))
     }
 
     /// The 7-bit kernel, which adds pairs of steps in 16 bits, gives the

@@ -6,13 +6,13 @@
 //! AVX-512 Xeon (7 % on an AVX2-only AMD Zen 3) went to packing the weights,
 //! which never change. Here the weights are packed once into column panels
 //! of `NR` outputs (64 for AVX-512, 16 for AVX2), cut into slices of `KC`
-//! inputs (128 for AVX-512, 256 for AVX2) and laid out in the order the kernel reads them (a layer's
-//! weights stream from memory in one pass, the next slice prefetched while
-//! the current one is used). Per slice, the activations are copied into
+//! inputs (128 for AVX-512, 256 for AVX2) and laid out in the order the
+//! kernel reads them (a layer's weights stream from memory in one pass, the
+//! next slice prefetched while the current one is used). Per slice, the activations are copied into
 //! blocks of 6 rows, input-major (small beside the product), so that the
 //! kernel reads its broadcasts in one stream. The kernel keeps a block of 6
 //! rows × `NR` outputs in registers (24 of AVX-512's 32, 12 of AVX2's 16); a
-//! slice of a panel (32 KB, or 8 KB) stays in L1 while every row block
+//! slice of a panel (32 KB, or 16 KB) stays in L1 while every row block
 //! passes over it; the bias starts the sums.
 //!
 //! The AVX-512 kernel needs the crate's `avx512` feature (the same switch as
