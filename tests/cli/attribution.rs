@@ -107,30 +107,24 @@ fn predict_then_eval_on_polnear_dev() -> TestResult {
     Ok(())
 }
 
+/// Runs `unspin train --task TASK --data DATA ARGS`.
+fn unspin_train_task(task: &str, data: &Path, args: &[&str]) -> Run {
+    let mut all = vec!["train", "--task", task, "--data", s(data)];
+    all.extend_from_slice(args);
+    unspin(&all)
+}
+
 #[test]
 fn stride_goes_with_the_neural_tagger_and_fits_a_window() -> TestResult {
     let tmp = tempfile::tempdir()?;
-    unspin(&[
-        "train",
-        "--task",
-        "neural",
-        "--data",
-        s(tmp.path()),
-        "--stride",
-        "200",
-    ])
-    .assert_error(1, "--stride goes with --task attribution-neural only");
+    unspin_train_task("neural", tmp.path(), &["--stride", "200"])
+        .assert_error(1, "--stride goes with --task attribution-neural only");
     for bad in ["0", "255", "many"] {
-        unspin(&[
-            "train",
-            "--task",
+        unspin_train_task(
             "attribution-neural",
-            "--data",
-            s(tmp.path()),
-            "--rescore",
-            "--stride",
-            bad,
-        ])
+            tmp.path(),
+            &["--rescore", "--stride", bad],
+        )
         .assert_error(2, "--stride");
     }
     Ok(())
@@ -140,15 +134,8 @@ fn stride_goes_with_the_neural_tagger_and_fits_a_window() -> TestResult {
 fn rescore_needs_its_task_and_the_metrics_it_renews() -> TestResult {
     let tmp = tempfile::tempdir()?;
     // Only the neural attribution tagger is re-scored.
-    unspin(&[
-        "train",
-        "--task",
-        "neural",
-        "--data",
-        s(tmp.path()),
-        "--rescore",
-    ])
-    .assert_error(1, "--rescore goes with --task attribution-neural only");
+    unspin_train_task("neural", tmp.path(), &["--rescore"])
+        .assert_error(1, "--rescore goes with --task attribution-neural only");
     let Some(polnear) = unspin_testkit::shared_dir("data/quotes/polnear") else {
         return Ok(());
     };
@@ -159,16 +146,11 @@ fn rescore_needs_its_task_and_the_metrics_it_renews() -> TestResult {
             .join("models/attribution-neural/attribution.safetensors"),
         &out,
     )?;
-    unspin(&[
-        "train",
-        "--task",
+    unspin_train_task(
         "attribution-neural",
-        "--data",
-        s(&polnear),
-        "--rescore",
-        "--out",
-        s(&out),
-    ])
+        &polnear,
+        &["--rescore", "--out", s(&out)],
+    )
     .assert_error(1, "attribution.metrics.json");
     assert!(!tmp.path().join("attribution.metrics.json").exists());
     Ok(())
